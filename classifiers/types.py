@@ -1,0 +1,62 @@
+"""Records that cross the classifier's border: the taxonomy in, scores out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Family = Literal["rising", "declining", "watch"]
+
+
+@dataclass(frozen=True)
+class Trend:
+    trend_id: str  # R1-R6, D1-D6, W1-W7
+    family: Family
+    name: str  # short slug, e.g. "china-mentor"
+    statement: str
+    description: str
+    examples: tuple[str, ...] = field(default_factory=tuple)
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    version: str
+    trends: tuple[Trend, ...]
+
+    def get(self, trend_id: str) -> Trend:
+        for trend in self.trends:
+            if trend.trend_id == trend_id:
+                return trend
+        raise KeyError(trend_id)
+
+
+@dataclass(frozen=True)
+class TextItem:
+    """What the classifier reads of an item."""
+
+    id: str
+    title: str
+    summary: str = ""
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class TrendScore:
+    """One trend an item supports: its score and the sentence that best supports it."""
+
+    trend_id: str
+    score: float
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Classification:
+    item_id: str
+    relevant: bool
+    relevance: float
+    scores: dict[str, float]  # every trend's score
+    labels: tuple[TrendScore, ...]  # the trends at or above their thresholds, best first
+    classifier_version: str
+    taxonomy_version: str
+    embedding: tuple[float, ...] | None = None

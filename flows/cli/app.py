@@ -1,0 +1,81 @@
+"""The `spacebrief` Typer app and what every command shares.
+
+User mistakes and faults that are not bugs (a locked warehouse, a missing file, a bad
+feed URL) come out as one sentence and exit code 1, never a traceback: each folder's
+exception base is listed in `USER_ERRORS`, and `SpacebriefGroup` prints them as one line
+and exits 1. Bugs still show their traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from functools import cache
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from alerts.exceptions import AlertsError
+from classifiers.exceptions import ClassifierError
+from digest.exceptions import DigestError
+from flows.settings import Settings
+from ingest.exceptions import IngestError
+from warehouse import Warehouse, WarehouseError
+
+USER_ERRORS: tuple[type[Exception], ...] = (
+    AlertsError,
+    ClassifierError,
+    DigestError,
+    IngestError,
+    WarehouseError,
+    FileNotFoundError,
+    PermissionError,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+class SpacebriefGroup(TyperGroup):
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except USER_ERRORS as error:
+            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=SpacebriefGroup,
+    help="Space news monitoring for China, Russia and the Global South.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def configure_offline_environment() -> None:
+    """No hub downloads and no telemetry, whatever the user's shell says."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+@cache
+def settings() -> Settings:
+    return Settings()
+
+
+def warehouse() -> Warehouse:
+    return Warehouse(settings().warehouse_path)
+
+
+@app.callback()
+def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every step.")) -> None:
+    configure_offline_environment()
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )

@@ -1,0 +1,62 @@
+"""`spacebrief query`: read-only SQL against the warehouse, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from flows.cli.app import app, console, warehouse
+from warehouse.query import run_query
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+@app.command()
+def query(
+    sql: str = typer.Argument(..., help="The SQL to run, e.g. \"SELECT * FROM v_watchlist\"."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many rows."),
+) -> None:
+    """Run read-only SQL against the warehouse (tables and v_* views: see docs/warehouse.md)."""
+    with warehouse().read() as con:
+        result = run_query(con, sql, limit)
+    if format is Format.json:
+        records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    elif format is Format.csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow(
+                [json.dumps(v) if isinstance(v, list | dict) else v for v in map(_plain, row)]
+            )
+    else:
+        table = Table(*result.columns, show_lines=False)
+        for row in result.rows:
+            table.add_row(*("" if v is None else str(v) for v in map(_plain, row)))
+        console.print(table)
+        console.print(f"{len(result.rows)} row(s)", style="dim")

@@ -1,0 +1,45 @@
+"""Records that leave `ingest/`: what a source is, and what an item is.
+
+Plain frozen dataclasses, so that the warehouse, the classifier and the digest can take
+them without knowing anything about feeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    """A feed to follow: an http(s) URL, a local feed file, or a directory of them."""
+
+    source_id: str
+    name: str
+    url: str
+    language: str | None = None
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One story as one outlet reported it, normalised.
+
+    `item_id` is stable across runs (canonical URL, else guid, else content hash), so
+    re-ingesting a feed never duplicates a row. `cluster_id` groups reports of the same
+    story across outlets; an item alone in its cluster carries its own id.
+    """
+
+    item_id: str
+    url: str | None
+    guid: str | None
+    title: str
+    summary: str
+    language: str | None
+    source_id: str
+    source_name: str
+    published_at: datetime
+    published_inferred: bool
+    fetched_at: datetime
+    content_hash: str
+    cluster_id: str

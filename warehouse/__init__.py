@@ -1,0 +1,11 @@
+"""The DuckDB warehouse: the only place in spacebrief that speaks SQL.
+
+Public API: `Warehouse` (open connections per unit of work), `transaction`, the
+exceptions, and the per-table modules (`warehouse.items`, `warehouse.labels`, …), whose
+functions take an open connection and plain records.
+"""
+
+from warehouse.db import Warehouse, migrate, migrations, transaction
+from warehouse.exceptions import WarehouseError, WarehouseLocked
+
+__all__ = ["Warehouse", "WarehouseError", "WarehouseLocked", "migrate", "migrations", "transaction"]

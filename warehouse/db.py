@@ -1,0 +1,156 @@
+"""Opening the DuckDB file, and keeping its schema current.
+
+DuckDB admits one writing process, and while a process holds the file read-write no
+other process can open it, not even read-only. So every unit of work opens its own
+connection and closes it as soon as it is done (`Warehouse.write()` / `Warehouse.read()`),
+which lets an analyst's `duckdb` session or `spacebrief query` get in between runs. When
+the file is held by someone else we retry briefly, then raise `WarehouseLocked` naming
+the holder, instead of DuckDB's raw IO error.
+
+Migrations are the numbered `migrations/NNN_name.sql` files, applied in order, each in
+its own transaction and recorded in `schema_migrations`; a write connection applies the
+missing ones before handing itself out.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from warehouse.exceptions import WarehouseError, WarehouseLocked
+
+_LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
+_HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The packaged migrations, in the order they apply."""
+    found = []
+    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+        match = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise WarehouseError(f"two migrations share a number: {versions}")
+    return found
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply the migrations this database lacks; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+    )
+    done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
+    applied = []
+    for migration in migrations():
+        if migration.version in done:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                [migration.version, migration.name],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied
+
+
+def _describe_lock(error: Exception, path: Path) -> str:
+    holder = _HOLDER_PATTERN.search(str(error))
+    who = f"process {holder['pid']} ({holder['prog']})" if holder else "another process"
+    return (
+        f"The warehouse {path} is in use by {who}; DuckDB lets one process at a time open it. "
+        "Wait for that run to finish (or close that duckdb session) and try again."
+    )
+
+
+def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as error:
+            if not _LOCK_PATTERN.search(str(error)):
+                raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(_describe_lock(error, path)) from error
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+
+@dataclass(frozen=True)
+class Warehouse:
+    """The warehouse file. Cheap to create; it opens connections only on demand."""
+
+    path: Path
+    lock_wait_seconds: float = 10.0
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection with the schema current, closed on exit."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
+        try:
+            migrate(con)
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, closed on exit. The file must exist."""
+        if not self.path.exists():
+            raise WarehouseError(
+                f"There is no warehouse at {self.path} yet: run `spacebrief run` or "
+                "`spacebrief demo` first, or set SPACEBRIEF_HOME."
+            )
+        con = _open(self.path, read_only=True, wait_seconds=self.lock_wait_seconds)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def initialise(self) -> list[int]:
+        """Create the file if needed and apply missing migrations."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
+        try:
+            return migrate(con)
+        finally:
+            con.close()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """BEGIN … COMMIT, rolled back on any error."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
