@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cache
-
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
@@ -42,7 +40,9 @@ class SpacebriefGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except USER_ERRORS as error:
-            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
 
 
@@ -63,8 +63,8 @@ def configure_offline_environment() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-@cache
 def settings() -> Settings:
+    """Read afresh on each call: cheap, and tests change the environment between commands."""
     return Settings()
 
 

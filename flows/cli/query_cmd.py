@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 import typer
@@ -17,7 +17,7 @@ from flows.cli.app import app, console, warehouse
 from warehouse.query import run_query
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
@@ -37,7 +37,7 @@ def _plain(value: Any) -> Any:
 
 @app.command()
 def query(
-    sql: str = typer.Argument(..., help="The SQL to run, e.g. \"SELECT * FROM v_watchlist\"."),
+    sql: str = typer.Argument(..., help='The SQL to run, e.g. "SELECT * FROM v_watchlist".'),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
     limit: int | None = typer.Option(None, "--limit", help="At most this many rows."),
 ) -> None:

@@ -1,0 +1,70 @@
+"""`spacebrief query`: read-only SQL in three formats, and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from warehouse import Warehouse
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def filled_home(home: Path) -> Path:
+    with Warehouse(home / "spacebrief.duckdb").write() as con:
+        con.execute(
+            "INSERT INTO sources (source_id, name, url) VALUES"
+            " ('a', 'Alpha Wire', 'https://a.example/rss'),"
+            " ('b', 'Beta <News>', 'https://b.example/rss')"
+        )
+    return home
+
+
+def test_json_output_is_a_list_of_records(filled_home: Path) -> None:
+    result = runner.invoke(
+        app, ["query", "SELECT source_id, name FROM sources ORDER BY 1", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"source_id": "a", "name": "Alpha Wire"},
+        {"source_id": "b", "name": "Beta <News>"},
+    ]
+
+
+def test_csv_output_has_a_header(filled_home: Path) -> None:
+    result = runner.invoke(app, ["query", "SELECT name FROM sources ORDER BY 1", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert list(csv.reader(io.StringIO(result.stdout))) == [
+        ["name"],
+        ["Alpha Wire"],
+        ["Beta <News>"],
+    ]
+
+
+def test_table_output_counts_rows(filled_home: Path) -> None:
+    result = runner.invoke(app, ["query", "SELECT source_id, name FROM sources"])
+    assert result.exit_code == 0, result.output
+    assert "Alpha Wire" in result.stdout
+    assert "2 row(s)" in result.stdout
+
+
+def test_writes_are_refused_in_one_sentence(filled_home: Path) -> None:
+    result = runner.invoke(app, ["query", "DELETE FROM sources"])
+    assert result.exit_code == 1
+    assert "read-only" in result.output
+    assert "Traceback" not in result.output
+    with Warehouse(filled_home / "spacebrief.duckdb").read() as con:
+        assert con.execute("SELECT count(*) FROM sources").fetchone() == (2,)
+
+
+def test_a_missing_warehouse_says_what_to_run(home: Path) -> None:
+    result = runner.invoke(app, ["query", "SELECT 1"])
+    assert result.exit_code == 1
+    assert "spacebrief demo" in result.output

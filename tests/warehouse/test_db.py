@@ -1,0 +1,111 @@
+"""The warehouse file: migrations, read-only access, and a clear word when it is locked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from warehouse import Warehouse, WarehouseError, WarehouseLocked, migrations, transaction
+
+
+def test_a_new_file_gets_every_migration_once(warehouse: Warehouse) -> None:
+    applied = warehouse.initialise()
+    assert applied == [m.version for m in migrations()]
+    assert warehouse.initialise() == []
+    with warehouse.read() as con:
+        recorded = [
+            row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()
+        ]
+    assert recorded == applied
+
+
+def test_the_design_tables_and_analyst_views_exist(warehouse: Warehouse) -> None:
+    warehouse.initialise()
+    with warehouse.read() as con:
+        names = {
+            row[0]
+            for row in con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
+    assert {"sources", "fetches", "items", "labels", "trends", "alerts", "editions"} <= names
+    assert {"v_items", "v_trend_daily", "v_watchlist"} <= names
+
+
+def test_items_columns_are_the_ones_people_guess(warehouse: Warehouse) -> None:
+    warehouse.initialise()
+    with warehouse.read() as con:
+        columns = {
+            table: {row[0] for row in con.execute(f"DESCRIBE {table}").fetchall()}
+            for table in ("items", "fetches", "labels")
+        }
+    assert {"item_id", "url", "title", "summary", "source_id", "published_at", "fetched_at"} <= (
+        columns["items"]
+    )
+    assert {"source_id", "started_at", "status", "error"} <= columns["fetches"]
+    assert {"item_id", "trend_id", "score"} <= columns["labels"]
+
+
+def test_reading_a_missing_warehouse_says_how_to_make_one(tmp_path: Path) -> None:
+    with (
+        pytest.raises(WarehouseError, match="spacebrief demo"),
+        Warehouse(tmp_path / "none.duckdb").read(),
+    ):
+        pass
+
+
+def test_read_connections_cannot_write(warehouse: Warehouse) -> None:
+    warehouse.initialise()
+    with warehouse.read() as con, pytest.raises(duckdb.Error, match="read-only"):
+        con.execute("DELETE FROM items")
+
+
+def test_a_failed_transaction_leaves_nothing_behind(warehouse: Warehouse) -> None:
+    with warehouse.write() as con:
+        with pytest.raises(RuntimeError), transaction(con):
+            con.execute("INSERT INTO feedback VALUES ('i1', 'W1', true, 'ana', now())")
+            raise RuntimeError("crash mid-write")
+        assert con.execute("SELECT count(*) FROM feedback").fetchone() == (0,)
+
+
+def test_a_warehouse_held_by_another_process_is_named_not_dumped(warehouse: Warehouse) -> None:
+    warehouse.initialise()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import duckdb, sys, time
+                con = duckdb.connect({str(warehouse.path)!r})
+                print("holding", flush=True)
+                time.sleep(30)
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        impatient = Warehouse(warehouse.path, lock_wait_seconds=0.3)
+        with (
+            pytest.raises(WarehouseLocked, match=rf"process {holder.pid}\b.*try again"),
+            impatient.read(),
+        ):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            with warehouse.read() as con:
+                assert con.execute("SELECT 1").fetchone() == (1,)
+            break
+        except WarehouseLocked:
+            assert time.monotonic() < deadline
