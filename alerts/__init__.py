@@ -1,1 +1,12 @@
-"""alerts"""
+"""Slack alerts for watch-list items: once, promptly, readably.
+
+- `alerts.rules.select_candidates`: which classifications owe an alert (pure).
+- `alerts.config.destination_for`: Slack bot, webhook or outbox, from plain facts.
+- `alerts.blocks`: Block Kit messages, escaping untrusted feed text, within Slack limits.
+- `alerts.transports`: Slack bot (Web API), incoming webhook, JSONL outbox.
+- `alerts.delivery.deliver`: reconcile interrupted attempts, plan without flooding, post.
+- `alerts.edition`: the post announcing an edition.
+
+This folder never reads settings or speaks SQL: `flows/steps/alerts_step.py` passes plain
+values and backs the ledger with `warehouse.alerts`. See docs/alerts.md.
+"""

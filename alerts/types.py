@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+
+EDITION_TREND = "EDITION"  # ledger rows announcing an edition, not a watch-list detection
+
+
+def alert_id_for(cluster_id: str, trend_id: str, destination: str) -> str:
+    """The ledger key: stable across runs and processes, so re-classifying a story never
+    creates a second alert for the same destination."""
+    key = f"{cluster_id}|{trend_id}|{destination}".encode()
+    return hashlib.sha256(key).hexdigest()[:24]
 
 
 @dataclass(frozen=True)
@@ -18,3 +29,62 @@ class AlertCandidate:
     item_id: str
     score: float
     destination: str  # "slack:<channel>" | "webhook" | "outbox"
+
+    @property
+    def alert_id(self) -> str:
+        return alert_id_for(self.cluster_id, self.trend_id, self.destination)
+
+
+@dataclass(frozen=True)
+class OtherTrend:
+    trend_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PendingAlert:
+    """A ledger row still owed, with what its message shows (feed text is untrusted).
+
+    `message_key` and `status == "sending"` mean a previous run recorded an attempt
+    and may have died mid-post; delivery reconciles such rows before posting again.
+    """
+
+    alert_id: str
+    cluster_id: str
+    trend_id: str
+    trend_name: str
+    destination: str
+    item_id: str
+    score: float
+    status: str  # pending | sending | failed
+    attempts: int
+    title: str
+    url: str | None = None
+    source_name: str | None = None
+    published_at: datetime | None = None
+    evidence: str | None = None
+    other_trends: tuple[OtherTrend, ...] = ()
+    last_error: str | None = None
+    message_key: str | None = None
+    reply_to: str | None = None
+    thread_ts: str | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class StoryRoot:
+    """The first message that announced a story: later reports reply to it."""
+
+    cluster_id: str
+    message_key: str
+    thread_ts: str | None  # None for webhook and outbox, which have no threads
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Proof that a message reached its destination."""
+
+    message_key: str
+    ts: str | None = None
+    channel: str | None = None
+    thread_ts: str | None = None

@@ -17,12 +17,19 @@ class Trend:
     description: str
     examples: tuple[str, ...] = field(default_factory=tuple)
     position: int = 0
+    threshold: float | None = None  # overrides the head's tuned threshold for this trend
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     version: str
     trends: tuple[Trend, ...]
+    on_theme: str = ""  # what counts as relevant, in words (the relevance section)
+    hard_negatives: str = ""
+
+    @property
+    def trend_ids(self) -> tuple[str, ...]:
+        return tuple(trend.trend_id for trend in self.trends)
 
     def get(self, trend_id: str) -> Trend:
         for trend in self.trends:
@@ -60,3 +67,13 @@ class Classification:
     classifier_version: str
     taxonomy_version: str
     embedding: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class FeedbackExample:
+    """An analyst's judgement of one item for one trend, with the item's text."""
+
+    title: str
+    summary: str
+    trend_id: str
+    verdict: bool

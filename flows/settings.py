@@ -61,12 +61,17 @@ class Settings(BaseSettings):
     llm_url: str | None = None
     llm_model: str = "default"
     llm_api_key: SecretStr | None = None
+    llm_timeout_seconds: float = 30.0
 
     # Alerts
     alert_default_threshold: float | None = None  # None: the classifier's own thresholds
     alert_thresholds: dict[str, float] = Field(default_factory=dict)
     alert_max_per_run: int = 10
     alert_max_per_hour: int = 30
+    alert_max_per_trend: dict[str, int] = Field(default_factory=dict)
+    alert_max_rate_limit_wait_seconds: float = 30.0
+    alert_backoff_seconds: float = 1.0
+    slack_timeout_seconds: float = 10.0
     post_editions: bool = False
 
     # Slack: conventional names, no prefix.

@@ -1,1 +1,60 @@
-"""ingest"""
+"""Reading feeds: fetch politely, parse anything, normalise, deduplicate, cluster stories.
+
+The public surface is re-exported here; the `_modules` are private and may change.
+"""
+
+from ingest._dedupe import assign_clusters, drop_exact_duplicates, identity_keys, shingles
+from ingest._fetch import (
+    USER_AGENT,
+    Fetched,
+    FetchPolicy,
+    fetch_all,
+    fetch_many,
+    parse_retry_after,
+)
+from ingest._normalise import (
+    canonical_url,
+    clean_text,
+    content_hash,
+    detect_language,
+    normalise_entries,
+    normalise_entry,
+)
+from ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
+from ingest._read import FeedReading, read_feed
+from ingest.exceptions import IngestError
+from ingest.sources import load_sources, slugify
+from ingest.types import FetchRecord, Item, Source, SourceState, StoredStory
+
+__all__ = [
+    "USER_AGENT",
+    "FeedReading",
+    "FetchPolicy",
+    "FetchRecord",
+    "Fetched",
+    "IngestError",
+    "Item",
+    "ParsedEntry",
+    "ParsedFeed",
+    "Source",
+    "SourceState",
+    "StoredStory",
+    "assign_clusters",
+    "canonical_url",
+    "clean_text",
+    "content_hash",
+    "detect_language",
+    "drop_exact_duplicates",
+    "fetch_all",
+    "fetch_many",
+    "identity_keys",
+    "load_sources",
+    "normalise_entries",
+    "normalise_entry",
+    "parse_feed",
+    "parse_retry_after",
+    "read_feed",
+    "shingles",
+    "slugify",
+    "xml_hazard",
+]

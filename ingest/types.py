@@ -43,3 +43,45 @@ class Item:
     fetched_at: datetime
     content_hash: str
     cluster_id: str
+
+
+@dataclass(frozen=True)
+class SourceState:
+    """What we remember about a source between runs: validators and backoff."""
+
+    source_id: str
+    etag: str | None = None
+    last_modified: str | None = None
+    consecutive_failures: int = 0
+    next_fetch_at: datetime | None = None
+    last_status: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One attempt to read one source, as the `fetches` table keeps it.
+
+    `status` is ok | not_modified | empty | failed | skipped.
+    """
+
+    source_id: str
+    url: str
+    started_at: datetime
+    duration_ms: float
+    status: str
+    http_status: int | None = None
+    bytes: int | None = None
+    entries: int | None = None
+    new_items: int | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class StoredStory:
+    """An item already in the warehouse, as much as clustering needs to see of it."""
+
+    item_id: str
+    cluster_id: str
+    title: str
+    summary: str
+    published_at: datetime

@@ -1,1 +1,66 @@
-"""Commands of this step (being written)."""
+"""`spacebrief alerts`: deliver owed Slack alerts, or show what would be sent."""
+
+from __future__ import annotations
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from alerts.blocks import render_text
+from flows.cli.app import app, console, settings, warehouse
+from flows.steps.alerts_step import AlertsSummary, deliver_alerts
+
+
+def _show_plan(summary: AlertsSummary) -> None:
+    table = Table(title=f"Would send to {summary.destination}", show_lines=True)
+    table.add_column("kind")
+    table.add_column("trends")
+    table.add_column("score", justify="right")
+    table.add_column("stories", justify="right")
+    table.add_column("message (as Slack shows it)", overflow="fold")
+    for message in summary.planned:
+        lead = max(message.alerts, key=lambda a: a.score)
+        trends = ", ".join(sorted({a.trend_id for a in message.alerts}))
+        kind = message.kind + (" (thread)" if message.thread_ts else "")
+        table.add_row(
+            kind,
+            trends,
+            f"{lead.score:.2f}",
+            str(len({a.cluster_id for a in message.alerts})),
+            Text(render_text(message.body.blocks)),
+        )
+    console.print(table)
+
+
+@app.command()
+def alerts(
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Show what would be sent, send nothing, change nothing."
+    ),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Give failed alerts a fresh set of attempts and re-send."
+    ),
+) -> None:
+    """Deliver owed watch-list alerts to Slack (or the outbox when Slack is not configured)."""
+    if dry_run:
+        summary = deliver_alerts(warehouse(), settings(), dry_run=True, retry_failed=retry_failed)
+        _show_plan(summary)
+        console.print(summary.describe(), highlight=False)
+        return
+    with Progress(
+        TextColumn("Delivering alerts"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("alerts", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = deliver_alerts(
+            warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
+        )
+    console.print(summary.describe(), highlight=False)

@@ -1,1 +1,204 @@
-"""Commands of this step (being written)."""
+"""`spacebrief classify`, `eval`, `train` and `feedback`: the classifier from the keyboard.
+
+None of these import Prefect: `classify --input` and `eval` are run many times while
+tuning, and Prefect's start-up would cost more than classifying a dev file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from flows.cli.app import app, console, settings, warehouse
+
+
+def _progress(label: str) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    )
+
+
+def _classifier(head: Path | None):
+    from classifiers.classifier import Classifier
+    from flows.steps.classify_step import load_classifier
+
+    if head is not None:
+        if not head.exists():
+            from classifiers.exceptions import ClassifierError
+
+            raise ClassifierError(f"There is no classifier head at {head}.")
+        return Classifier.load(settings().taxonomy_path, head)
+    return load_classifier(settings())
+
+
+@app.command()
+def classify(
+    input: Path | None = typer.Option(
+        None, "--input", help="JSON lines {id, title, summary}: classify them, no warehouse."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", help="Where --input's results go (JSON lines); default stdout."
+    ),
+    relabel: bool = typer.Option(
+        False, "--relabel", help="Re-label every stored item, not only the unlabelled ones."
+    ),
+) -> None:
+    """Tag items against the taxonomy: the warehouse's new items, or a JSON-lines file."""
+    if output is not None and input is None:
+        raise typer.BadParameter("--output goes with --input.")
+    if input is not None:
+        _classify_file(input, output)
+        return
+    from flows.steps.classify_step import classify as run_classify
+
+    with _progress("Classifying items") as progress:
+        task = progress.add_task("classify", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        summary = run_classify(warehouse(), settings(), relabel=relabel, on_progress=on_progress)
+    console.print(summary.describe(), highlight=False)
+
+
+def _classify_file(input: Path, output: Path | None) -> None:
+    from classifiers.batch import classify_file, classify_in_chunks, output_record, read_items
+
+    classifier = _classifier(None)
+    if output is None:
+        for classification in classify_in_chunks(classifier, read_items(input)):
+            typer.echo(json.dumps(output_record(classification), ensure_ascii=False))
+        return
+    with _progress("Classifying items") as progress:
+        task = progress.add_task("classify", total=None)
+        items, relevant = classify_file(
+            classifier,
+            input,
+            output,
+            on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+    console.print(
+        f"Classified {items} item(s) from {escape(str(input))}: {relevant} on-theme; "
+        f"results in {escape(str(output))}.",
+        highlight=False,
+    )
+
+
+@app.command(name="eval")
+def eval_command(
+    input: Path = typer.Option(..., "--input", help="Labelled JSON lines, shaped like dev.jsonl."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+    head: Path | None = typer.Option(
+        None, "--head", help="Evaluate this fitted head instead of the current one."
+    ),
+) -> None:
+    """Precision, recall and F1 per trend, micro and macro F1, and relevance accuracy."""
+    from classifiers.batch import evaluate_file
+
+    report = evaluate_file(_classifier(head), input)
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2))
+        return
+    table = Table(
+        title=f"{report.items} items · classifier {report.classifier_version} · "
+        f"taxonomy {report.taxonomy_version}"
+    )
+    for column in ("Trend", "Support", "Predicted", "Precision", "Recall", "F1"):
+        table.add_column(column, justify="left" if column == "Trend" else "right")
+    for m in report.trends:
+        style = "red" if m.f1 < 0.35 else ""
+        table.add_row(
+            m.trend_id,
+            str(m.support),
+            str(m.predicted),
+            f"{m.precision:.2f}",
+            f"{m.recall:.2f}",
+            f"[{style}]{m.f1:.2f}[/{style}]" if style else f"{m.f1:.2f}",
+        )
+    table.add_section()
+    table.add_row(
+        "micro",
+        "",
+        "",
+        f"{report.micro_precision:.2f}",
+        f"{report.micro_recall:.2f}",
+        f"{report.micro_f1:.2f}",
+    )
+    table.add_row("macro", "", "", "", "", f"{report.macro_f1:.2f}")
+    console.print(table)
+    c = report.confusion
+    confusion = Table(title="Relevance")
+    confusion.add_column("")
+    confusion.add_column("predicted on-theme", justify="right")
+    confusion.add_column("predicted off-theme", justify="right")
+    confusion.add_row("gold on-theme", str(c["true_positive"]), str(c["false_negative"]))
+    confusion.add_row("gold off-theme", str(c["false_positive"]), str(c["true_negative"]))
+    console.print(confusion)
+    console.print(
+        f"Relevance accuracy {report.relevance_accuracy:.3f} · micro-F1 {report.micro_f1:.3f} · "
+        f"macro-F1 {report.macro_f1:.3f} · lowest trend F1 {report.min_f1:.3f}",
+        highlight=False,
+    )
+
+
+@app.command()
+def train(
+    tune_on: Path | None = typer.Option(
+        None, "--tune-on", help="Labelled JSON lines to tune the thresholds on (e.g. dev.jsonl)."
+    ),
+    output: Path | None = typer.Option(
+        None, "--output", help="Where the fitted head goes; default $SPACEBRIEF_HOME/classifier/."
+    ),
+    feedback: bool = typer.Option(
+        True, "--feedback/--no-feedback", help="Include analyst feedback from the warehouse."
+    ),
+) -> None:
+    """Refit the classifier head on the written examples, the taxonomy and analyst feedback."""
+    from flows.steps.classify_step import train as run_train
+
+    with console.status("Fitting the classifier head"):
+        summary = run_train(
+            warehouse(), settings(), tune_on=tune_on, output=output, use_feedback=feedback
+        )
+    console.print(escape(summary.describe()), highlight=False)
+
+
+@app.command()
+def feedback(
+    item_id: str = typer.Argument(..., help="The item's id (see v_items)."),
+    trend_id: str = typer.Argument(..., help="A trend id of the taxonomy, e.g. W2."),
+    yes: bool = typer.Option(None, "--yes/--no", help="Does the item support the trend?"),
+    analyst: str | None = typer.Option(None, "--analyst", help="Who judged (optional)."),
+) -> None:
+    """Record an analyst's verdict; `spacebrief train` learns from it."""
+    from classifiers.exceptions import ClassifierError
+    from classifiers.taxonomy import load_taxonomy
+    from warehouse import transaction
+    from warehouse.labels import record_feedback
+
+    if yes is None:
+        raise typer.BadParameter("say --yes or --no.")
+    taxonomy = load_taxonomy(settings().taxonomy_path)
+    if trend_id not in taxonomy.trend_ids:
+        raise ClassifierError(
+            f"{trend_id!r} is not a trend of taxonomy {taxonomy.version}: use one of "
+            f"{', '.join(taxonomy.trend_ids)}."
+        )
+    with warehouse().write() as con, transaction(con):
+        record_feedback(con, item_id, trend_id, yes, analyst=analyst)
+    verdict = "supports" if yes else "does not support"
+    console.print(
+        f"Recorded: item {escape(item_id)} {verdict} {trend_id}. Run `spacebrief train` to "
+        "refit the classifier with it.",
+        highlight=False,
+    )

@@ -1,1 +1,43 @@
-"""Commands of this step (being written)."""
+"""`spacebrief digest`: write (or rebuild) the edition for a date and window length."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from digest.exceptions import DigestError
+from flows.cli.app import app, console, settings, warehouse
+from flows.steps.digest_step import write_digest
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise DigestError(f"--date wants a day as YYYY-MM-DD, not {value!r}.") from None
+
+
+@app.command()
+def digest(
+    edition_date: str | None = typer.Option(
+        None, "--date", help="Edition date YYYY-MM-DD (window ends that day); default today (UTC)."
+    ),
+    days: int | None = typer.Option(
+        None, "--days", help="Window length in days; default SPACEBRIEF_DIGEST_DAYS (7)."
+    ),
+    out: Path | None = typer.Option(
+        None, "--out", help="Folder for the .md/.html/.json; default $SPACEBRIEF_HOME/editions."
+    ),
+) -> None:
+    """Write the newsletter edition (Markdown, HTML, JSON) from what the warehouse holds."""
+    with console.status("Building the edition…"):
+        summary = write_digest(
+            warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
+        )
+    console.print(summary.describe(), highlight=False)
+    for path in (summary.markdown_path, summary.html_path, summary.json_path):
+        console.print(f"  {path}", highlight=False)

@@ -1,1 +1,162 @@
-"""Commands of this step (being written)."""
+"""`spacebrief run`, `demo` and `serve`: the commands that go through Prefect.
+
+Each calls `configure_prefect()` before anything imports Prefect (Prefect reads its
+settings at import), then imports the flows. The other commands never pay Prefect's
+start-up cost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from flows.cli.app import app, console, err_console, settings
+from flows.prefect_env import configure_prefect
+
+STEP_TITLES = {
+    "ingest": "Fetching feeds",
+    "classify": "Classifying items",
+    "alerts": "Delivering alerts",
+    "digest": "Writing the edition",
+}
+
+SOURCES_HELP = "A sources.yaml FILE, one feed URL, or a DIR of feed files (default: settings)."
+
+
+class ProgressDisplay:
+    """Turns step events from the flows into one rich progress bar per step."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress = progress
+        self.bars: dict[str, Any] = {}
+
+    def started(self, step: str) -> None:
+        if step not in self.bars:
+            self.bars[step] = self.progress.add_task(STEP_TITLES.get(step, step), total=None)
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        self.started(step)
+        self.progress.update(self.bars[step], completed=done, total=max(total, 1))
+
+    def finished(self, step: str, summary: Any) -> None:
+        self.started(step)
+        bar = self.bars[step]
+        total = self.progress.tasks[bar].total or 1
+        self.progress.update(bar, completed=total, total=total)
+        self.progress.console.print(f"[green]✓[/green] {summary.describe()}", highlight=False)
+
+
+def _quiet_prefect_console() -> None:
+    """Prefect's own console lines would tear the progress bars; the UI still gets them."""
+    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+
+def _run_cycle(
+    sources: str | None,
+    *,
+    edition_date: date | None = None,
+    days: int | None = None,
+    edition_from_newest_item: bool = False,
+) -> None:
+    config = settings()
+    configure_prefect(config.home)
+    _quiet_prefect_console()
+    from flows.pipeline import cycle_flow, set_step_listener
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as progress:
+        set_step_listener(ProgressDisplay(progress))
+        try:
+            report = cycle_flow(
+                sources=sources,
+                edition_date=edition_date,
+                days=days,
+                edition_from_newest_item=edition_from_newest_item,
+            )
+        finally:
+            set_step_listener(None)
+    if report.alerts_error:
+        err_console.print(
+            f"[yellow]Alerts not delivered:[/yellow] {report.alerts_error} "
+            "They stay pending; `spacebrief alerts --retry-failed` tries again.",
+            highlight=False,
+        )
+    edition = report.edition
+    console.print()
+    console.print(f"Edition    {edition.markdown_path}", highlight=False)
+    console.print(f"           {edition.html_path}", highlight=False)
+    console.print(f"           {edition.json_path}", highlight=False)
+    console.print(f"Warehouse  {config.warehouse_path}", highlight=False)
+    if not (config.slack_bot_token or config.slack_webhook_url):
+        console.print(f"Outbox     {config.outbox_path}  (Slack is not configured)", highlight=False)
+
+
+@app.command()
+def run(
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+) -> None:
+    """One full cycle through the Prefect flows: ingest, classify, alerts, digest."""
+    _run_cycle(sources)
+
+
+DEMO_DAYS = 28
+
+
+@app.command()
+def demo() -> None:
+    """One full cycle on the recorded sample feeds, dated by their newest item."""
+    _run_cycle(str(settings().samples_dir), days=DEMO_DAYS, edition_from_newest_item=True)
+
+
+@app.command()
+def serve(
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+    port: int = typer.Option(4200, "--port", help="Port of the local Prefect server."),
+) -> None:
+    """Run everything unattended: schedules, event triggers and the Prefect UI."""
+    config = settings()
+    configure_prefect(config.home)
+    from flows.serve import (
+        ServeError,
+        external_api_url,
+        serve_deployments,
+        start_local_server,
+        ui_url_for,
+    )
+
+    server = None
+    api_url = external_api_url()
+    if api_url is None:
+        console.print(f"Starting a local Prefect server on 127.0.0.1:{port}…")
+        try:
+            server = start_local_server(config.home, port)
+        except ServeError as error:
+            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False)
+            raise typer.Exit(1) from None
+        api_url = server.api_url
+        os.environ["PREFECT_API_URL"] = api_url
+
+    def ready(names: list[str]) -> None:
+        console.print(f"Serving {', '.join(names)}.", highlight=False)
+        console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False)
+        console.print("Ingest runs now and then on its schedule; Ctrl-C stops everything.")
+
+    try:
+        serve_deployments(config, sources, on_ready=ready)
+    finally:
+        if server is not None:
+            server.stop()
+            console.print("Prefect server stopped.")
+    console.print("spacebrief serve stopped.")

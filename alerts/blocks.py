@@ -1,0 +1,189 @@
+"""Block Kit messages for alerts, with feed text made harmless.
+
+Every string that came from a feed goes through `escape_text` (Slack's three control
+characters `&`, `<`, `>`), so a headline holding `<!channel>` or `<@U123>` is shown, not
+obeyed, and through `safe_url`, so only http(s) links are ever rendered. Sizes are cut to
+Slack's limits (header 150 chars, section text 3000, 50 blocks) here, once, so no
+caller can build a message Slack would reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from alerts.types import PendingAlert
+
+HEADER_LIMIT = 150
+SECTION_LIMIT = 3000
+CONTEXT_LIMIT = 2000
+MAX_BLOCKS = 50
+FALLBACK_LIMIT = 3000
+GROUP_MAX_STORIES = MAX_BLOCKS - 3  # header, intro context, closing context
+
+Block = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class MessageBody:
+    text: str  # fallback for notifications and clients without blocks
+    blocks: list[Block]
+
+
+def escape_text(text: str | None) -> str:
+    """Slack mrkdwn escaping: after this, no mention, link or command can be formed."""
+    if not text:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s), with the characters that would end a Slack link encoded."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return None
+    if scheme not in ("http", "https"):
+        return None
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._").replace("&", "&amp;")
+
+
+def truncate(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
+def link(url: str | None, label: str) -> str:
+    """A mrkdwn link to an http(s) URL, or the bare escaped label when there is none."""
+    label = escape_text(label).replace("|", "¦")
+    target = safe_url(url)
+    return f"<{target}|{label}>" if target else label
+
+
+def plain_text(text: str, limit: int) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def section(mrkdwn: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(mrkdwn, SECTION_LIMIT)}}
+
+
+def context(mrkdwn: str) -> Block:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": truncate(mrkdwn, CONTEXT_LIMIT)}],
+    }
+
+
+def _date(alert: PendingAlert) -> str:
+    if alert.published_at is None:
+        return "undated"
+    published = alert.published_at
+    if published.tzinfo is not None:
+        published = published.astimezone(UTC)
+    return published.strftime("%Y-%m-%d")
+
+
+def _outlet(alert: PendingAlert) -> str:
+    return escape_text(alert.source_name or "unknown outlet")
+
+
+def _headline(alert: PendingAlert, limit: int = 300) -> str:
+    return link(alert.url, truncate(alert.title or "(untitled)", limit))
+
+
+def _trend_label(alert: PendingAlert) -> str:
+    return f"{alert.trend_id} {alert.trend_name}".strip()
+
+
+def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
+    """One story (one cluster) and every watch-list trend it newly triggers."""
+    lead = max(alerts, key=lambda a: a.score)
+    watch = sorted(alerts, key=lambda a: -a.score)
+    watch_ids = {a.trend_id for a in watch}
+    blocks: list[Block] = [
+        {"type": "header", "text": plain_text(f"Watch-list {_trend_label(lead)}", HEADER_LIMIT)},
+        section(f"*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}"),
+    ]
+    if lead.evidence:
+        blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
+    facts = [f"*Score* {lead.score:.2f}"]
+    if len(watch) > 1:
+        facts.append(
+            "*Watch-list* "
+            + ", ".join(f"{escape_text(_trend_label(a))} ({a.score:.2f})" for a in watch)
+        )
+    others = [t for t in lead.other_trends if t.trend_id not in watch_ids]
+    if others:
+        facts.append(
+            "*Also touches* "
+            + ", ".join(escape_text(f"{t.trend_id} {t.name}".strip()) for t in others)
+        )
+    blocks.append(context(" · ".join(facts)))
+    text = f"Watch-list {_trend_label(lead)}: {lead.title} ({lead.source_name or 'unknown'})"
+    return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)
+
+
+def follow_up_message(alerts: Sequence[PendingAlert], threaded: bool) -> MessageBody:
+    """A later report of a story already announced: it goes into that story's thread."""
+    lead = max(alerts, key=lambda a: a.score)
+    trends = ", ".join(f"{escape_text(_trend_label(a))} ({a.score:.2f})" for a in alerts)
+    intro = "New on this story" if threaded else "Update on a story already alerted"
+    blocks: list[Block] = [
+        section(f"{intro}: {trends}\n*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}")
+    ]
+    if lead.evidence:
+        blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
+    text = f"{intro}: {_trend_label(lead)}: {lead.title}"
+    return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)
+
+
+def grouped_message(
+    stories: Sequence[Sequence[PendingAlert]],
+    cap: int,
+    *,
+    threaded: bool = True,
+    reason: str | None = None,
+) -> MessageBody:
+    """More stories than the cap allows: one message lists them instead of a flood."""
+    stories = list(stories)[:GROUP_MAX_STORIES]
+    later = " Later reports of these stories go into this thread." if threaded else ""
+    blocks: list[Block] = [
+        {"type": "header", "text": plain_text(f"{len(stories)} watch-list stories", HEADER_LIMIT)},
+        context(
+            (reason or f"More stories qualified than the cap of {cap} messages allows")
+            + f", so they are grouped here.{later}"
+        ),
+    ]
+    for alerts in stories:
+        lead = max(alerts, key=lambda a: a.score)
+        trends = ", ".join(f"{escape_text(_trend_label(a))} ({a.score:.2f})" for a in alerts)
+        blocks.append(
+            section(f"*{_headline(lead, 200)}*\n{trends} · {_outlet(lead)} · {_date(lead)}")
+        )
+    text = f"{len(stories)} watch-list stories (grouped): " + "; ".join(
+        max(a, key=lambda x: x.score).title for a in stories[:5]
+    )
+    return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks[:MAX_BLOCKS])
+
+
+def render_text(blocks: Sequence[Block]) -> str:
+    """A plain rendering of blocks, for the dry run, the docs and the README."""
+    lines: list[str] = []
+    for block in blocks:
+        if block["type"] == "header":
+            lines.append(f"# {block['text']['text']}")
+        elif block["type"] == "section":
+            lines.append(block["text"]["text"])
+        elif block["type"] == "context":
+            lines.append(" ".join(e.get("text", "") for e in block["elements"]))
+        elif block["type"] == "divider":
+            lines.append("---")
+    return "\n".join(lines)

@@ -1,0 +1,378 @@
+"""Delivering owed alerts: reconcile interrupted attempts, plan without flooding, post.
+
+The ledger is written through a `Ledger` the caller provides (the alerts step backs it
+with the warehouse), in this order for every message:
+
+1. `mark_sending` (committed) with the message's marker, *before* the post;
+2. the post, carrying the marker;
+3. `mark_sent` with the Slack ts, or an outcome that says what the failure means.
+
+A crash between 2 and 3 leaves rows `sending`; the next run asks the transport whether
+that marker was delivered (`find_delivered`) and only re-posts when it was not. When the
+check itself fails the rows stay `sending` and nothing is re-posted: a late alert is
+better than a duplicate.
+
+Flooding: new stories are grouped by story (one message per cluster, listing each
+watch-list trend it triggers). If more stories qualify than the budget (per-run cap, and
+what the per-hour cap has left), one grouped message lists them instead. A story that
+already has a message gets a follow-up in that message's thread, outside the caps.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Protocol
+
+from alerts.blocks import (
+    GROUP_MAX_STORIES,
+    MessageBody,
+    follow_up_message,
+    grouped_message,
+    story_message,
+)
+from alerts.exceptions import (
+    DeliveryUncertain,
+    MessageRejected,
+    RateLimited,
+    ReconcileFailed,
+    SlackConfigurationError,
+)
+from alerts.transports import Transport
+from alerts.types import Delivered, PendingAlert, StoryRoot
+
+log = logging.getLogger(__name__)
+
+
+class Ledger(Protocol):
+    """Ledger writes, each committed before it returns."""
+
+    def mark_sending(
+        self,
+        alert_ids: Sequence[str],
+        message_key: str,
+        reply_to: str | None,
+        thread_ts: str | None,
+    ) -> None: ...
+
+    def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None: ...
+
+    def mark_unsent(self, alert_ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
+        """Back to pending (or failed once attempts reach the maximum), with the error."""
+        ...
+
+    def mark_failed(self, alert_ids: Sequence[str], error: str) -> None: ...
+
+    def note_error(self, alert_ids: Sequence[str], error: str) -> None:
+        """Record the error without changing the state."""
+        ...
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_per_run: int = 10
+    max_per_hour: int = 30
+    max_per_trend: Mapping[str, int] = field(default_factory=dict)  # new stories per run
+    post_tries: int = 3  # tries of one message within a run (timeouts, 5xx, connection)
+    backoff_seconds: float = 1.0
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    key: str  # the marker the message carries
+    kind: str  # story | grouped | follow_up
+    alerts: tuple[PendingAlert, ...]
+    body: MessageBody
+    thread_ts: str | None = None
+    reply_to: str | None = None  # marker of the story's first message
+
+    @property
+    def alert_ids(self) -> list[str]:
+        return [a.alert_id for a in self.alerts]
+
+
+@dataclass
+class DeliveryReport:
+    planned: list[PlannedMessage] = field(default_factory=list)
+    reconciled: int = 0  # interrupted attempts found delivered
+    sent: int = 0  # alerts delivered this run (reconciled ones included)
+    messages: int = 0
+    grouped: int = 0  # alerts delivered inside a grouped message
+    follow_ups: int = 0
+    failed: int = 0
+    held: int = 0  # left pending by the caps, or because the run stopped early
+    stopped_by: str | None = None
+
+
+def jittered(seconds: float) -> float:
+    """Backoff with jitter, so several spacebrief instances do not retry in step."""
+    return seconds * (0.5 + random.random())
+
+
+def new_key() -> str:
+    return f"sb-{uuid.uuid4().hex[:20]}"
+
+
+def _by_story(alerts: Iterable[PendingAlert]) -> list[tuple[PendingAlert, ...]]:
+    stories: dict[str, list[PendingAlert]] = {}
+    for alert in alerts:
+        stories.setdefault(alert.cluster_id, []).append(alert)
+    ordered = sorted(
+        stories.values(), key=lambda group: (-max(a.score for a in group), group[0].cluster_id)
+    )
+    return [tuple(sorted(group, key=lambda a: -a.score)) for group in ordered]
+
+
+def _split_by_trend_caps(
+    stories: Sequence[tuple[PendingAlert, ...]], trend_caps: Mapping[str, int]
+) -> tuple[list[tuple[PendingAlert, ...]], list[tuple[PendingAlert, ...]]]:
+    """Stories within their lead trend's per-run cap, and the overflow."""
+    within: list[tuple[PendingAlert, ...]] = []
+    overflow: list[tuple[PendingAlert, ...]] = []
+    used: dict[str, int] = {}
+    for story in stories:
+        trend = story[0].trend_id  # stories are sorted best first
+        cap = trend_caps.get(trend)
+        if cap is not None and used.get(trend, 0) >= cap:
+            overflow.append(story)
+            continue
+        used[trend] = used.get(trend, 0) + 1
+        within.append(story)
+    return within, overflow
+
+
+def plan_messages(
+    alerts: Sequence[PendingAlert],
+    roots: Mapping[str, StoryRoot],
+    *,
+    budget: int,
+    cap: int,
+    threads: bool,
+    trend_caps: Mapping[str, int] | None = None,
+) -> tuple[list[PlannedMessage], list[PendingAlert]]:
+    """The messages to post now, and the alerts held back for a later run.
+
+    New stories get a message each while they fit the budget and their trend's cap;
+    the stories a trend cap leaves over share one grouped message; when even that does
+    not fit the budget, one grouped message lists every new story.
+    """
+    messages: list[PlannedMessage] = []
+    held: list[PendingAlert] = []
+    new_stories: list[tuple[PendingAlert, ...]] = []
+    for story in _by_story(alerts):
+        root = roots.get(story[0].cluster_id)
+        if root is None:
+            new_stories.append(story)
+            continue
+        thread_ts = root.thread_ts if threads else None
+        messages.append(
+            PlannedMessage(
+                new_key(),
+                "follow_up",
+                story,
+                follow_up_message(story, threaded=thread_ts is not None),
+                thread_ts=thread_ts,
+                reply_to=root.message_key,
+            )
+        )
+    within, overflow = _split_by_trend_caps(new_stories, trend_caps or {})
+    if len(within) + (1 if overflow else 0) <= budget:
+        announced = [PlannedMessage(new_key(), "story", s, story_message(s)) for s in within]
+        grouped, rest, by_trend = overflow, [], True
+    elif budget >= 1:
+        announced, grouped, rest, by_trend = [], new_stories, [], False
+    else:
+        announced, grouped, rest, by_trend = [], [], new_stories, False
+    if grouped:
+        listed, beyond = grouped[:GROUP_MAX_STORIES], grouped[GROUP_MAX_STORIES:]
+        rest = [*rest, *beyond]
+        group = tuple(a for story in listed for a in story)
+        reason = None
+        if by_trend:
+            trends = ", ".join(sorted({story[0].trend_id for story in listed}))
+            reason = f"More {trends} stories qualified than the per-trend cap allows"
+        body = grouped_message(listed, cap, threaded=threads, reason=reason)
+        announced.append(PlannedMessage(new_key(), "grouped", group, body))
+    held.extend(a for story in rest for a in story)
+    return announced + messages, held
+
+
+def _as_sending(message: PlannedMessage, at: datetime) -> list[PendingAlert]:
+    return [
+        replace(
+            a,
+            status="sending",
+            message_key=message.key,
+            thread_ts=message.thread_ts,
+            reply_to=message.reply_to,
+            updated_at=at,
+        )
+        for a in message.alerts
+    ]
+
+
+def reconcile(
+    alerts: Sequence[PendingAlert],
+    transport: Transport,
+    ledger: Ledger,
+    report: DeliveryReport,
+    roots: dict[str, StoryRoot],
+) -> list[PendingAlert]:
+    """Settle attempts a previous run left `sending`; return the alerts still to post.
+
+    When the check itself fails, those attempts stay `sending` (with the error noted) and
+    are not posted this run: a late alert is better than a duplicate.
+    """
+    unsettled = [a for a in alerts if a.status == "sending"]
+    try:
+        found = transport.find_delivered(alerts)
+    except ReconcileFailed as error:
+        if unsettled:
+            ledger.note_error([a.alert_id for a in unsettled], str(error))
+            log.warning("%s", error)
+        return [a for a in alerts if a.status != "sending"]
+    remaining = []
+    for alert in alerts:
+        delivered = found.get(alert.alert_id)
+        if delivered is not None:
+            ledger.mark_sent([alert.alert_id], delivered)
+            report.reconciled += 1
+            report.sent += 1
+            if alert.reply_to is None:
+                roots.setdefault(
+                    alert.cluster_id,
+                    StoryRoot(alert.cluster_id, delivered.message_key, delivered.thread_ts),
+                )
+            continue
+        if alert.status == "sending":
+            why = (
+                "an earlier run was interrupted before Slack confirmed this alert and Slack "
+                "has no such message, so it is sent again"
+            )
+            if not transport.can_reconcile:
+                why = (
+                    "an earlier run was interrupted mid-post; webhooks cannot be checked, so "
+                    "it is sent again (it may appear twice)"
+                )
+            ledger.mark_unsent([alert.alert_id], why, count_attempt=True)
+            alert = replace(alert, status="pending", message_key=None, attempts=alert.attempts + 1)
+        remaining.append(alert)
+    return remaining
+
+
+def _post_one(
+    message: PlannedMessage,
+    transport: Transport,
+    ledger: Ledger,
+    limits: Limits,
+    sleep: Callable[[float], None],
+) -> Delivered | None:
+    """Post with retries; None when the message is settled otherwise (pending/failed)."""
+    ids = message.alert_ids
+    started = datetime.now(UTC)
+    ledger.mark_sending(ids, message.key, message.reply_to, message.thread_ts)
+    for attempt in range(1, limits.post_tries + 1):
+        try:
+            return transport.post(
+                message.key,
+                message.alerts,
+                message.body,
+                thread_ts=message.thread_ts,
+                reply_to=message.reply_to,
+            )
+        except DeliveryUncertain as error:
+            if error.maybe_delivered and transport.can_reconcile:
+                try:
+                    found = transport.find_delivered(_as_sending(message, started))
+                except ReconcileFailed as check:
+                    raise ReconcileFailed(f"{error} {check}") from None
+                if found:
+                    return next(iter(found.values()))
+            if attempt == limits.post_tries:
+                ledger.mark_unsent(ids, str(error), count_attempt=True)
+                raise
+            log.info("Retrying a Slack post after: %s", error)
+            sleep(jittered(limits.backoff_seconds * 2 ** (attempt - 1)))
+    return None
+
+
+def deliver(
+    alerts: Sequence[PendingAlert],
+    roots: Mapping[str, StoryRoot],
+    *,
+    sent_last_hour: int,
+    limits: Limits,
+    transport: Transport,
+    ledger: Ledger,
+    dry_run: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """Deliver what is owed; raise `SlackConfigurationError` (alerts left pending) when
+    nothing can be sent until a person fixes the configuration."""
+    report = DeliveryReport()
+    roots = dict(roots)
+    if not dry_run:
+        try:
+            alerts = reconcile(alerts, transport, ledger, report, roots)
+        except SlackConfigurationError as error:
+            ledger.note_error([a.alert_id for a in alerts], str(error))
+            raise
+    owed = [a for a in alerts if a.status in ("pending", "failed")]
+    budget = max(0, min(limits.max_per_run, limits.max_per_hour - sent_last_hour))
+    if not transport.capped:
+        budget = len(owed)
+    planned, held = plan_messages(
+        owed,
+        roots,
+        budget=budget,
+        cap=limits.max_per_run,
+        threads=transport.threads,
+        trend_caps=limits.max_per_trend if transport.capped else {},
+    )
+    report.planned = planned
+    report.held = len(held)
+    if dry_run:
+        return report
+    for done, message in enumerate(planned, start=1):
+        try:
+            delivered = _post_one(message, transport, ledger, limits, sleep)
+        except SlackConfigurationError as error:
+            rest = [i for m in planned[done - 1 :] for i in m.alert_ids] + [
+                a.alert_id for a in held
+            ]
+            ledger.mark_unsent(rest, str(error), count_attempt=False)
+            raise
+        except RateLimited as error:
+            ledger.mark_unsent(message.alert_ids, str(error), count_attempt=False)
+            report.stopped_by = str(error)
+        except DeliveryUncertain as error:
+            report.stopped_by = str(error)
+        except ReconcileFailed as error:
+            ledger.note_error(message.alert_ids, str(error))  # stays `sending`: unchecked
+            report.stopped_by = str(error)
+        except MessageRejected as error:
+            ledger.mark_failed(message.alert_ids, str(error))
+            report.failed += len(message.alerts)
+            delivered = None
+        else:
+            if delivered is not None:
+                ledger.mark_sent(message.alert_ids, delivered)
+                report.sent += len(message.alerts)
+                report.messages += 1
+                if message.kind == "grouped":
+                    report.grouped += len(message.alerts)
+                if message.kind == "follow_up":
+                    report.follow_ups += len(message.alerts)
+        if on_progress is not None:
+            on_progress(done, len(planned))
+        if report.stopped_by:
+            report.held += sum(len(m.alerts) for m in planned[done:])
+            log.warning("Stopped delivering alerts: %s", report.stopped_by)
+            break
+    return report

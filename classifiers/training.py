@@ -1,0 +1,201 @@
+"""Fitting the head on our own written examples, the taxonomy and analyst feedback.
+
+The training set never contains evaluation text: `seeds/training/*.jsonl` are headlines
+and ledes we wrote from public facts, the taxonomy adds each trend's statement and
+example phrasings, and analyst feedback adds the items an analyst judged. A feedback
+verdict only speaks about its own trend (a "no" for W2 says nothing about D4), so each
+per-trend regression sees only the examples whose verdict for it is known.
+
+Thresholds are tuned separately, on a labelled file (dev), by `tune_thresholds`: one
+label threshold for all trends (per-trend thresholds overfit 3-7 positives each) plus
+the relevance threshold. A trend's `threshold:` in the taxonomy still overrides it.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from classifiers.encoder import MultilingualEncoder
+from classifiers.exceptions import ClassifierError
+from classifiers.features import ENCODER_NAME, featurize, item_text
+from classifiers.gazetteer import FEATURE_NAMES
+from classifiers.head import DEFAULT_LABEL_THRESHOLD, DEFAULT_RELEVANCE_THRESHOLD, Head
+from classifiers.types import FeedbackExample, Taxonomy
+
+REGULARISATION_C = 4.0  # inverse strength; 1-16 measured on dev, 4 in the flat middle
+
+
+@dataclass(frozen=True)
+class TrainingExample:
+    text: str
+    verdicts: dict[str, bool] = field(default_factory=dict)  # trend -> supports it?
+    relevant: bool | None = None  # None: unknown (a feedback "no" on one trend)
+    complete: bool = True  # every trend's verdict is known (written examples)
+
+
+def training_dir() -> Path:
+    return Path(str(resources.files("seeds") / "training"))
+
+
+def written_examples(directory: Path | None = None) -> list[TrainingExample]:
+    """Our written examples: JSON lines {"title", "summary", "labels": [ids]}."""
+    directory = directory or training_dir()
+    examples = []
+    for path in sorted(directory.glob("*.jsonl")):
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                labels = list(record.get("labels") or [])
+                text = item_text(record["title"], record.get("summary"))
+            except (ValueError, KeyError, TypeError) as error:
+                raise ClassifierError(
+                    f"{path}:{number} is not a training example ({error})."
+                ) from error
+            examples.append(TrainingExample(text, {t: True for t in labels}, relevant=bool(labels)))
+    return examples
+
+
+def taxonomy_examples(taxonomy: Taxonomy) -> list[TrainingExample]:
+    """Each trend's statement and example phrasings, as positives for that trend only."""
+    out = []
+    for trend in taxonomy.trends:
+        for text in (trend.statement, *trend.examples):
+            out.append(TrainingExample(text, {trend.trend_id: True}, relevant=True))
+    return out
+
+
+def feedback_examples(feedback: Iterable[FeedbackExample]) -> list[TrainingExample]:
+    return [
+        TrainingExample(
+            item_text(f.title, f.summary),
+            {f.trend_id: f.verdict},
+            relevant=True if f.verdict else None,
+            complete=False,
+        )
+        for f in feedback
+    ]
+
+
+def fit_head(
+    taxonomy: Taxonomy,
+    examples: Sequence[TrainingExample],
+    encoder: MultilingualEncoder,
+    *,
+    label_threshold: float = DEFAULT_LABEL_THRESHOLD,
+    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
+) -> Head:
+    """One balanced logistic regression per trend and one for relevance; deterministic."""
+    from sklearn.linear_model import LogisticRegression
+
+    trend_ids = taxonomy.trend_ids
+    features = featurize([e.text for e in examples], encoder)
+    coef = np.zeros((len(trend_ids), features.shape[1]), dtype=np.float32)
+    intercept = np.zeros(len(trend_ids), dtype=np.float32)
+    for row, trend_id in enumerate(trend_ids):
+        known = [i for i, e in enumerate(examples) if trend_id in e.verdicts or e.complete]
+        target = np.array([examples[i].verdicts.get(trend_id, False) for i in known])
+        if target.all() or not target.any():
+            raise ClassifierError(
+                f"Trend {trend_id} needs both positive and negative training examples: add "
+                "example phrasings to the taxonomy or lines to seeds/training/."
+            )
+        coef[row], intercept[row] = _fit(LogisticRegression, features[known], target)
+    known = [i for i, e in enumerate(examples) if e.relevant is not None]
+    relevant = np.array([bool(examples[i].relevant) for i in known])
+    relevance_coef, relevance_intercept = _fit(LogisticRegression, features[known], relevant)
+    return Head(
+        trend_ids=trend_ids,
+        coef=coef,
+        intercept=intercept,
+        relevance_coef=relevance_coef,
+        relevance_intercept=float(relevance_intercept),
+        label_threshold=label_threshold,
+        relevance_threshold=relevance_threshold,
+        taxonomy_version=taxonomy.version,
+        encoder=ENCODER_NAME,
+        feature_names=FEATURE_NAMES,
+        examples=len(examples),
+    )
+
+
+def _fit(model_class: type, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
+    model = model_class(C=REGULARISATION_C, max_iter=5000, class_weight="balanced")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(x, y)
+    return model.coef_[0].astype(np.float32), float(model.intercept_[0])
+
+
+def tune_thresholds(
+    trend_probabilities: np.ndarray,
+    relevance: np.ndarray,
+    gold_labels: np.ndarray,
+    gold_relevant: np.ndarray,
+) -> tuple[float, float]:
+    """(label threshold, relevance threshold) maximising relevance accuracy, then macro-F1.
+
+    Ties go to the value nearest 0.5, so a flat optimum does not drift to an edge that
+    one dev item happened to favour.
+    """
+    from classifiers.decision import decide
+    from classifiers.evaluation import macro_f1
+
+    grid = np.round(np.arange(0.10, 0.91, 0.025), 3)
+    relevance_threshold = max(
+        grid, key=lambda t: (((relevance >= t) == gold_relevant).mean(), -abs(t - 0.5))
+    )
+    trends = trend_probabilities.shape[1]
+
+    def score(t: float) -> tuple[float, float]:
+        _, labels = decide(trend_probabilities, relevance, np.full(trends, t), relevance_threshold)
+        return macro_f1(labels, gold_labels.astype(bool)), -abs(t - 0.5)
+
+    label_threshold = max(grid, key=score)
+    return float(label_threshold), float(relevance_threshold)
+
+
+def train_head(
+    taxonomy: Taxonomy,
+    *,
+    feedback: Sequence[FeedbackExample] = (),
+    tune_on: Path | None = None,
+    previous: Head | None = None,
+    encoder: MultilingualEncoder | None = None,
+) -> Head:
+    """Fit on written + taxonomy + feedback examples; thresholds from `tune_on`, else kept.
+
+    Without a labelled file to tune on, the previous head's thresholds carry over, so
+    adding feedback does not silently reset thresholds tuned earlier.
+    """
+    from classifiers.classifier import Classifier
+    from classifiers.evaluation import read_labelled
+
+    encoder = encoder or MultilingualEncoder()
+    examples = written_examples() + taxonomy_examples(taxonomy) + feedback_examples(feedback)
+    head = fit_head(taxonomy, examples, encoder)
+    if previous is not None:
+        head = head.with_thresholds(previous.label_threshold, previous.relevance_threshold)
+    if tune_on is not None:
+        items = read_labelled(tune_on)
+        scores = Classifier(taxonomy, head, encoder).score(
+            [item_text(i.title, i.summary) for i in items]
+        )
+        gold = np.array([[t in i.labels for t in taxonomy.trend_ids] for i in items])
+        head = head.with_thresholds(
+            *tune_thresholds(
+                scores.trend_probabilities,
+                scores.relevance,
+                gold,
+                np.array([i.relevant for i in items]),
+            )
+        )
+    return head

@@ -1,0 +1,67 @@
+"""The numbered source list: [n] -> item, numbered in reading order.
+
+Sections cite items by id while they are built; the book hands out numbers on first
+citation, so [1] is the first source a reader meets and uncited items never appear.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from digest.types import Citation, WindowItem
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL if it is http(s) with a host, else None (no javascript:, data:, file:)."""
+    if not url:
+        return None
+    candidate = url.strip()
+    try:
+        parts = urlsplit(candidate)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if any(ch in candidate for ch in "\x00\r\n\t \"'<>`"):
+        return None
+    return candidate
+
+
+def utc_day(moment: datetime) -> str:
+    """YYYY-MM-DD in UTC, whatever zone the driver attached (naive means UTC)."""
+    if moment.tzinfo is None:
+        return moment.date().isoformat()
+    return moment.astimezone(UTC).date().isoformat()
+
+
+class CitationBook:
+    def __init__(self, items: Mapping[str, WindowItem]) -> None:
+        self._items = items
+        self._numbers: dict[str, int] = {}
+
+    def cite(self, item_ids: Iterable[str]) -> tuple[int, ...]:
+        numbers = []
+        for item_id in item_ids:
+            if item_id not in self._items:
+                continue
+            if item_id not in self._numbers:
+                self._numbers[item_id] = len(self._numbers) + 1
+            number = self._numbers[item_id]
+            if number not in numbers:
+                numbers.append(number)
+        return tuple(numbers)
+
+    def citations(self) -> tuple[Citation, ...]:
+        return tuple(
+            Citation(
+                number=number,
+                item_id=item_id,
+                title=" ".join(self._items[item_id].title.split()),
+                outlet=self._items[item_id].source_name,
+                published=utc_day(self._items[item_id].published_at),
+                url=safe_url(self._items[item_id].url),
+            )
+            for item_id, number in sorted(self._numbers.items(), key=lambda kv: kv[1])
+        )

@@ -1,0 +1,105 @@
+"""Trend momentum measured from coverage: this window against the windows before it.
+
+The taxonomy says which trends the analysts expect to rise or decline; the counts say
+what the news actually did. We measure distinct stories (not items), so one event
+syndicated by ten outlets does not look like a surge, and we state plainly when the
+measurement goes against the taxonomy's family instead of hiding it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from digest.types import Momentum
+
+_BLOCKS = "▁▂▃▄▅▆▇█"
+_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "↑"}
+
+
+def sparkline(values: Sequence[int]) -> str:
+    """One block per window; zero is the lowest block, the maximum the highest."""
+    top = max(values, default=0)
+    if top <= 0:
+        return _BLOCKS[0] * len(values)
+    steps = len(_BLOCKS) - 1
+    return "".join(
+        _BLOCKS[0] if v <= 0 else _BLOCKS[max(1, round(v / top * steps))] for v in values
+    )
+
+
+def measure(stories_oldest_first: Sequence[int]) -> Momentum:
+    """Momentum of a trend from its stories per window (the edition's window last).
+
+    "up"/"down" need both a relative change of a quarter and an absolute change of at
+    least one story against the mean of the earlier windows, so a 1 -> 2 wobble on a
+    quiet trend reads as up but 10 -> 11 does not; "new" is coverage after silence.
+    """
+    values = tuple(int(v) for v in stories_oldest_first)
+    current = values[-1] if values else 0
+    previous = values[:-1]
+    previous_mean = sum(previous) / len(previous) if previous else 0.0
+    if previous_mean == 0:
+        direction = "new" if current > 0 and previous else "flat"
+    elif current >= previous_mean * 1.25 and current - previous_mean >= 1:
+        direction = "up"
+    elif current <= previous_mean * 0.8 and previous_mean - current >= 1:
+        direction = "down"
+    else:
+        direction = "flat"
+    return Momentum(
+        stories=values,
+        current=current,
+        previous_mean=round(previous_mean, 2),
+        direction=direction,
+        arrow=_ARROWS[direction],
+        sparkline=sparkline(values),
+    )
+
+
+def windows_phrase(windows_before: int, days: int) -> str:
+    """ "the previous 4 weeks", "the previous day", "the previous 3 14-day windows"."""
+    singular, plural = {7: ("week", "weeks"), 1: ("day", "days")}.get(
+        days, (f"{days}-day window", f"{days}-day windows")
+    )
+    if windows_before == 1:
+        return f"the previous {singular}"
+    return f"the previous {windows_before} {plural}"
+
+
+def contradiction(family: str, momentum: Momentum, windows_before: int, days: int) -> str | None:
+    """A plain sentence when coverage moved against what the taxonomy's family expects."""
+    before = format_mean(momentum.previous_mean)
+    span = windows_phrase(windows_before, days)
+    now = f"{momentum.current} {_stories(momentum.current)}"
+    if family == "rising" and momentum.direction == "down":
+        return (
+            f"Listed as rising, but coverage fell to {now} from an average of {before} over {span}."
+        )
+    if family == "declining" and momentum.direction in ("up", "new"):
+        return (
+            f"Listed as declining, but coverage rose to {now} from an average of {before} "
+            f"over {span}."
+        )
+    return None
+
+
+def describe_change(momentum: Momentum, windows_before: int, days: int) -> str:
+    """ "rose to 4 stories, from an average of 1.5 over ..." wording for the Expert's View."""
+    before = format_mean(momentum.previous_mean)
+    span = windows_phrase(windows_before, days)
+    now = f"{momentum.current} {_stories(momentum.current)}"
+    if momentum.direction == "new":
+        return f"went from no coverage in {span} to {now}"
+    if momentum.direction == "up":
+        return f"rose to {now}, from an average of {before} over {span}"
+    if momentum.direction == "down":
+        return f"fell to {now}, from an average of {before} over {span}"
+    return f"held at {now}, against an average of {before} over {span}"
+
+
+def format_mean(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _stories(n: int) -> str:
+    return "story" if n == 1 else "stories"

@@ -1,0 +1,76 @@
+"""The edition as Markdown, HTML (Jinja2, autoescaped) and JSON.
+
+Feed text is untrusted. In HTML, Jinja2's autoescape turns a `<script>` in a headline
+into text, and links are emitted only for URLs `safe_url` already accepted (http(s)).
+In Markdown, the characters that would open HTML, links or emphasis are backslash-escaped
+so a headline cannot forge a citation or inject markup into a Markdown viewer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from digest.chart import COLOURS, chart_svg
+from digest.momentum import format_mean
+from digest.types import CitedSentence, Edition
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
+
+
+def markdown_text(value: object) -> str:
+    """Feed text made inert for Markdown: markup characters escaped, newlines flattened."""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_url(url: str) -> str:
+    """A URL safe inside Markdown's (...) link target."""
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def cite_markers(numbers: tuple[int, ...]) -> str:
+    return "".join(f"[{n}]" for n in numbers)
+
+
+def _sentence_markdown(sentence: CitedSentence) -> str:
+    return f"{markdown_text(sentence.text)} {cite_markers(sentence.citations)}".strip()
+
+
+@cache
+def _environment() -> Environment:
+    environment = Environment(
+        loader=PackageLoader("digest", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["md"] = markdown_text
+    environment.filters["mdurl"] = markdown_url
+    environment.filters["cites"] = cite_markers
+    environment.filters["md_sentence"] = _sentence_markdown
+    environment.filters["mean"] = format_mean
+    return environment
+
+
+def render_markdown(edition: Edition) -> str:
+    return _environment().get_template("edition.md.j2").render(edition=edition)
+
+
+def render_html(edition: Edition) -> str:
+    return (
+        _environment()
+        .get_template("edition.html.j2")
+        .render(edition=edition, chart=Markup(chart_svg(edition.chart)), colours=COLOURS)
+    )
+
+
+def render_json(edition: Edition) -> str:
+    return json.dumps(asdict(edition), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,228 @@
+"""Records that cross the digest's border: the window's data in, the edition out.
+
+`WindowData` is what `warehouse.editions.load_window` reads (already aggregated in
+DuckDB: only counts and the top rows reach Python); `Edition` is what `build_edition`
+returns and the renderers print. Both are plain frozen dataclasses so the digest can be
+built and tested without a database, and so the JSON output is a faithful dump.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+FAMILIES: tuple[str, ...] = ("rising", "declining", "watch")
+
+
+@dataclass(frozen=True)
+class TrendInfo:
+    trend_id: str
+    family: str  # rising | declining | watch
+    name: str
+    statement: str
+    position: int = 0
+
+
+@dataclass(frozen=True)
+class TrendLabel:
+    trend_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class WindowItem:
+    """One item of the window as the digest reads it (feed text is untrusted)."""
+
+    item_id: str
+    title: str
+    summary: str
+    url: str | None
+    source_name: str
+    published_at: datetime
+    cluster_id: str
+    relevance: float
+    labels: tuple[TrendLabel, ...] = ()
+    rank: float = 0.0  # relevance x trend weight x recency, computed in DuckDB
+    cluster_size: int = 1
+    embedding: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class TrendCount:
+    """Coverage of one trend in one window; window 0 is the edition's, 1 the one before..."""
+
+    trend_id: str
+    window: int
+    items: int
+    stories: int
+
+
+@dataclass(frozen=True)
+class WindowTotals:
+    window: int
+    items: int
+    relevant_items: int
+    relevant_stories: int
+
+
+@dataclass(frozen=True)
+class FamilyCount:
+    family: str
+    window: int
+    stories: int
+
+
+@dataclass(frozen=True)
+class TrendSupport:
+    """The best items (one per story) supporting a trend in the edition's window."""
+
+    trend_id: str
+    item_ids: tuple[str, ...]
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignalCandidate:
+    """An on-theme story that no trend accepted: its best item and closest trend."""
+
+    item_id: str
+    closest_trend_id: str | None
+    closest_score: float | None
+
+
+@dataclass(frozen=True)
+class WindowData:
+    edition_date: date
+    days: int
+    window_start: datetime
+    window_end: datetime
+    history_windows: int  # how many earlier windows of the same length were counted
+    taxonomy_version: str | None
+    trends: tuple[TrendInfo, ...]
+    totals: tuple[WindowTotals, ...]
+    trend_counts: tuple[TrendCount, ...]
+    family_counts: tuple[FamilyCount, ...]
+    items: tuple[WindowItem, ...]  # every item the edition may cite, by id
+    ranked_story_ids: tuple[str, ...]  # one item per story, best first
+    trend_support: tuple[TrendSupport, ...]
+    signals: tuple[SignalCandidate, ...]
+
+
+# ---------------------------------------------------------------------------- edition
+
+
+@dataclass(frozen=True)
+class Citation:
+    number: int
+    item_id: str
+    title: str
+    outlet: str
+    published: str  # YYYY-MM-DD
+    url: str | None  # http(s) only
+
+
+@dataclass(frozen=True)
+class CitedSentence:
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Momentum:
+    stories: tuple[int, ...]  # oldest window first, the edition's window last
+    current: int
+    previous_mean: float
+    direction: str  # up | down | flat | new
+    arrow: str
+    sparkline: str
+
+
+@dataclass(frozen=True)
+class TrendEntry:
+    trend_id: str
+    family: str
+    name: str
+    statement: str
+    items: int
+    stories: int
+    citations: tuple[int, ...]
+    momentum: Momentum
+    contradiction: str | None = None
+
+
+@dataclass(frozen=True)
+class QuietTrend:
+    trend_id: str
+    name: str
+    statement: str
+    momentum: Momentum
+
+
+@dataclass(frozen=True)
+class FamilySection:
+    family: str
+    heading: str
+    symbol: str
+    entries: tuple[TrendEntry, ...]
+    quiet: tuple[QuietTrend, ...]
+
+
+@dataclass(frozen=True)
+class SignalEntry:
+    headline: str
+    outlet: str
+    stories_items: int  # items reporting the story in the window
+    citation: int
+    closest_trend: str | None
+    closest_score: float | None
+
+
+@dataclass(frozen=True)
+class StoryEntry:
+    citation: int
+    headline: str
+    summary: tuple[str, ...]
+    outlet: str
+    published: str
+    url: str | None
+    trend_tags: tuple[str, ...]
+    reports: int  # items in the story's cluster within the window
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    family: str
+    label: str
+    values: tuple[int, ...]  # stories per window, oldest first
+
+
+@dataclass(frozen=True)
+class Chart:
+    window_labels: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+
+
+@dataclass(frozen=True)
+class Edition:
+    edition_id: str
+    title: str
+    date_label: str
+    edition_date: str
+    days: int
+    window_start: str
+    window_end: str
+    taxonomy_version: str | None
+    items_total: int
+    items_relevant: int
+    stories_relevant: int
+    coverage_note: str
+    families: tuple[FamilySection, ...]
+    new_signals: tuple[SignalEntry, ...]
+    expert_view: tuple[CitedSentence, ...]
+    expert_method: str  # extractive | llm
+    outlook: tuple[CitedSentence, ...]
+    outlook_method: str
+    stories: tuple[StoryEntry, ...]
+    citations: tuple[Citation, ...]
+    chart: Chart
+    notes: tuple[str, ...] = field(default_factory=tuple)

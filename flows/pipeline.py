@@ -1,0 +1,359 @@
+"""The Prefect flows: ingest, classify, alerts, digest, and `cycle` (all four in a row).
+
+Each task wraps one step function of `flows.steps` and handles a whole batch (every feed,
+every unclassified item, every pending alert), never one task per item: a task run costs
+a few API calls, and the warehouse writes are batched anyway.
+
+Design choices, and why:
+- No task caching (`cache_policy=NO_CACHE`): every step reads the warehouse's current state
+  (feeds change, unclassified items appear, alerts become pending), so the same inputs do
+  not mean the same work, and a cached "done" would silently skip new items. The steps are
+  idempotent instead: re-running one adds no duplicates.
+- No result persistence (`persist_result=False`): the results that matter are rows in the
+  warehouse; a summary in Prefect's result storage would be a second, stale copy.
+- Retries with exponential backoff where the network is touched (ingest fetches feeds,
+  alerts deliver to Slack) and on a busy warehouse; never on user mistakes (a missing
+  sources file), which no retry can fix.
+- Writers take `warehouse_write_lock` so runs started by events and schedules queue
+  instead of colliding on DuckDB's single-writer lock.
+- The step modules are imported inside the tasks: an ingest run should not pay for
+  importing torch, which the classifier needs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import TaskRun
+from prefect.runtime import flow_run as runtime_flow_run
+from prefect.runtime import task_run as runtime_task_run
+from prefect.states import State
+from prefect.tasks import Task, exponential_backoff
+
+from flows.events import emit_items_ingested, emit_watchlist_detected
+from flows.settings import Settings
+from flows.write_lock import warehouse_write_lock
+from warehouse import Warehouse
+from warehouse.exceptions import WarehouseLocked
+
+PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    FileNotFoundError,
+    PermissionError,
+    NotADirectoryError,
+    IsADirectoryError,
+    ValueError,
+    TypeError,
+)
+
+
+class AlertsNotDelivered(RuntimeError):
+    """Some alerts failed to reach Slack; raised so the task retries them after a pause."""
+
+
+class StepListener(Protocol):
+    """What the CLI shows while a step runs (a rich progress bar, a status line)."""
+
+    def started(self, step: str) -> None: ...
+
+    def progress(self, step: str, done: int, total: int) -> None: ...
+
+    def finished(self, step: str, summary: Any) -> None: ...
+
+
+_listener: StepListener | None = None
+
+
+def set_step_listener(listener: StepListener | None) -> None:
+    """Show progress of in-process runs (`spacebrief run`/`demo`); None to stop."""
+    global _listener
+    _listener = listener
+
+
+def _progress(step: str) -> Callable[[int, int], None] | None:
+    listener = _listener
+    if listener is None:
+        return None
+    return lambda done, total: listener.progress(step, done, total)
+
+
+def _started(step: str) -> None:
+    if _listener is not None:
+        _listener.started(step)
+
+
+def _finished(step: str, summary: Any) -> None:
+    if _listener is not None:
+        _listener.finished(step, summary)
+
+
+def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    try:
+        state.result()
+    except WarehouseLocked:
+        return True
+    except PERMANENT_ERRORS:
+        return False
+    except Exception:
+        return True
+    return False
+
+
+def _context() -> tuple[Settings, Warehouse]:
+    settings = Settings()
+    return settings, Warehouse(settings.warehouse_path)
+
+
+def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    try:
+        return get_run_logger()
+    except Exception:
+        return logging.getLogger(__name__)
+
+
+def _run_name(kind: str) -> Callable[[], str]:
+    """`ingest-2026-11-22T07:00`; the digest names its edition date when it is given."""
+
+    def name() -> str:
+        parameters = runtime_flow_run.parameters or {}
+        edition = parameters.get("edition_date")
+        if kind == "digest" and edition:
+            return f"digest-{edition}"
+        return f"{kind}-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+
+    name.__name__ = f"{kind}_run_name"
+    return name
+
+
+# --- tasks: one per step, batch-sized ------------------------------------------------
+
+
+@task(
+    name="fetch-and-store-feeds",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=10),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_worth_retrying,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def ingest_feeds(sources: str | None = None) -> Any:
+    from flows.steps.ingest_step import ingest
+
+    settings, warehouse = _context()
+    _started("ingest")
+    with warehouse_write_lock(settings.home, "spacebrief ingest"):
+        summary = ingest(warehouse, settings, sources, on_progress=_progress("ingest"))
+    _log().info(summary.describe())
+    _finished("ingest", summary)
+    return summary
+
+
+@task(
+    name="classify-new-items",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=5),
+    retry_condition_fn=lambda task, run, state: _is_locked(state),
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def classify_items(relabel: bool = False) -> Any:
+    from flows.steps.classify_step import classify
+
+    settings, warehouse = _context()
+    _started("classify")
+    with warehouse_write_lock(settings.home, "spacebrief classify"):
+        summary = classify(warehouse, settings, relabel=relabel, on_progress=_progress("classify"))
+    _log().info(summary.describe())
+    _finished("classify", summary)
+    return summary
+
+
+@task(
+    name="deliver-alerts",
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=15),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_worth_retrying,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) -> Any:
+    """Deliver pending alerts; when some fail, raise so Prefect retries them after a pause.
+
+    The ledger makes this safe to repeat: sent alerts are never sent again, and a retry
+    asks the step to take the failed ones back (`retry_failed=True`).
+    """
+    from flows.steps.alerts_step import deliver_alerts
+
+    settings, warehouse = _context()
+    attempt = runtime_task_run.run_count or 1
+    _started("alerts")
+    with warehouse_write_lock(settings.home, "spacebrief alerts"):
+        summary = deliver_alerts(
+            warehouse,
+            settings,
+            dry_run=dry_run,
+            retry_failed=retry_failed or attempt > 1,
+            on_progress=_progress("alerts"),
+        )
+    _log().info(summary.describe())
+    if summary.failed:
+        raise AlertsNotDelivered(summary.describe())
+    _finished("alerts", summary)
+    return summary
+
+
+@task(
+    name="write-edition",
+    retries=1,
+    retry_delay_seconds=5,
+    retry_condition_fn=lambda task, run, state: _is_locked(state),
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def write_edition(edition_date: date | None = None, days: int | None = None) -> Any:
+    from flows.steps.digest_step import write_digest
+
+    settings, warehouse = _context()
+    _started("digest")
+    with warehouse_write_lock(settings.home, "spacebrief digest"):
+        summary = write_digest(warehouse, settings, edition_date=edition_date, days=days)
+    _log().info(summary.describe())
+    _finished("digest", summary)
+    return summary
+
+
+@task(
+    name="post-edition",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=15),
+    retry_condition_fn=_worth_retrying,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def post_edition_to_slack(edition: Any) -> bool:
+    from flows.steps.alerts_step import post_edition
+
+    settings, warehouse = _context()
+    with warehouse_write_lock(settings.home, "spacebrief post edition"):
+        posted = post_edition(warehouse, settings, edition)
+    if posted:
+        _log().info("Posted edition %s to Slack.", edition.edition_id)
+    return posted
+
+
+@task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
+def newest_item_date() -> date | None:
+    """The day of the newest item in the warehouse: the demo's edition date."""
+    from warehouse.items import latest_published_at
+
+    _, warehouse = _context()
+    with warehouse.read() as con:
+        latest = latest_published_at(con)
+    return latest.astimezone(UTC).date() if latest else None
+
+
+def _is_locked(state: State[Any]) -> bool:
+    try:
+        state.result()
+    except WarehouseLocked:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+# --- flows ---------------------------------------------------------------------------
+
+
+@flow(name="ingest", flow_run_name=_run_name("ingest"), persist_result=False)
+def ingest_flow(sources: str | None = None) -> Any:
+    """Fetch every feed, store new items, and announce them (which starts classify)."""
+    summary = ingest_feeds(sources)
+    emit_items_ingested(
+        new_items=summary.new_items,
+        feeds=summary.feeds,
+        fetched=summary.fetched,
+        failed=summary.failed,
+        new_item_ids=summary.new_item_ids,
+    )
+    return summary
+
+
+@flow(name="classify", flow_run_name=_run_name("classify"), persist_result=False)
+def classify_flow(relabel: bool = False) -> Any:
+    """Classify what is new and announce each watch-list story (which starts alerts)."""
+    summary = classify_items(relabel)
+    sent = emit_watchlist_detected(summary.new_alerts)
+    if sent:
+        _log().info("Announced %d watch-list stories.", sent)
+    return summary
+
+
+@flow(name="alerts", flow_run_name=_run_name("alerts"), persist_result=False)
+def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
+    """Deliver the pending watch-list alerts (Slack, a webhook, or the local outbox)."""
+    return deliver_pending_alerts(dry_run, retry_failed)
+
+
+@flow(name="digest", flow_run_name=_run_name("digest"), persist_result=False)
+def digest_flow(edition_date: date | None = None, days: int | None = None) -> Any:
+    """Write the edition (Markdown, HTML, JSON) and post it to Slack when that is enabled."""
+    edition = write_edition(edition_date, days)
+    post_edition_to_slack(edition)
+    return edition
+
+
+@dataclass(frozen=True)
+class CycleReport:
+    """What one cycle did; `alerts` is None when delivery failed after its retries."""
+
+    ingest: Any
+    classify: Any
+    alerts: Any | None
+    alerts_error: str | None
+    edition: Any
+    posted: bool
+
+
+@flow(name="cycle", flow_run_name=_run_name("cycle"), persist_result=False)
+def cycle_flow(
+    sources: str | None = None,
+    edition_date: date | None = None,
+    days: int | None = None,
+    edition_from_newest_item: bool = False,
+) -> CycleReport:
+    """One whole cycle: ingest -> classify -> alerts -> digest (-> post the edition).
+
+    A failed alert delivery does not stop the edition: the alerts stay pending in the
+    ledger for the next run, and the report says what failed. `edition_from_newest_item`
+    dates the edition by the newest item stored (recorded sample feeds end in the past).
+    """
+    ingested = ingest_feeds(sources)
+    emit_items_ingested(
+        new_items=ingested.new_items,
+        feeds=ingested.feeds,
+        fetched=ingested.fetched,
+        failed=ingested.failed,
+        new_item_ids=ingested.new_item_ids,
+    )
+    classified = classify_items()
+    emit_watchlist_detected(classified.new_alerts)
+    alerts_state = deliver_pending_alerts(return_state=True)
+    alerts, alerts_error = None, None
+    try:
+        alerts = alerts_state.result()
+    except Exception as error:
+        alerts_error = str(error)
+        _log().warning("Alerts were not all delivered; they stay pending: %s", error)
+    if edition_from_newest_item and edition_date is None:
+        edition_date = newest_item_date()
+    edition = write_edition(edition_date, days)
+    posted = post_edition_to_slack(edition)
+    return CycleReport(ingested, classified, alerts, alerts_error, edition, posted)

@@ -1,0 +1,274 @@
+"""`spacebrief serve`: a local Prefect server, the deployments, and one runner serving them.
+
+What runs when:
+- `spacebrief-ingest`: once at start-up, then every `ingest_interval_minutes`;
+- `spacebrief-classify`: whenever ingest announces new items (`spacebrief.items.ingested`);
+- `spacebrief-alerts`: whenever classify announces a watch-list story
+  (`spacebrief.watchlist.detected`);
+- `spacebrief-digest-daily`: on `digest_cron` in `digest_timezone` (07:00 UTC by default);
+- `spacebrief-digest-weekly`: Mondays at 07:00 with a 7-day window, when `digest_weekly`.
+
+Restarts do not duplicate scheduled runs: deployment names and schedule slugs are stable,
+interval schedules have a fixed anchor, so a restart updates the same deployments in
+place, and pausing on shutdown clears their future runs until the next start.
+
+The local server is a `prefect server start` subprocess on 127.0.0.1 in its own process
+group, so a Ctrl-C in the terminal reaches this process only and shutdown happens in the
+right order: the runner stops (cancelling its flow runs), then the server.
+
+Prefect is imported inside the functions: `PREFECT_API_URL` must be in the environment
+before Prefect's first import, and it is only known once the server is up.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from flows.prefect_env import PREFECT_DEFAULTS, prefect_home
+from flows.settings import Settings
+
+if TYPE_CHECKING:
+    from prefect.deployments.runner import RunnerDeployment
+
+INGEST = "spacebrief-ingest"
+CLASSIFY = "spacebrief-classify"
+ALERTS = "spacebrief-alerts"
+DIGEST_DAILY = "spacebrief-digest-daily"
+DIGEST_WEEKLY = "spacebrief-digest-weekly"
+WEEKLY_CRON = "0 7 * * 1"
+SCHEDULE_ANCHOR = datetime(2020, 1, 1, tzinfo=UTC)
+SERVER_START_TIMEOUT_SECONDS = 120.0
+SERVER_STOP_TIMEOUT_SECONDS = 20.0
+
+
+class ServeError(RuntimeError):
+    """The local Prefect server could not be started; the message says what to do."""
+
+
+@dataclass
+class LocalServer:
+    """A `prefect server start` subprocess we own, and where it answers."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    log_path: Path
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    @property
+    def ui_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> int | None:
+        """SIGTERM the server's process group, then SIGKILL if it lingers; its exit code."""
+        if self.process.poll() is not None:
+            return self.process.returncode
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return self.process.poll()
+        try:
+            return self.process.wait(timeout=SERVER_STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            return self.process.wait(timeout=5)
+
+
+def external_api_url() -> str | None:
+    """The server or Prefect Cloud the user pointed us at, if any."""
+    return os.environ.get("PREFECT_API_URL") or None
+
+
+def ui_url_for(api_url: str) -> str:
+    if os.environ.get("PREFECT_UI_URL"):
+        return os.environ["PREFECT_UI_URL"]
+    if "api.prefect.cloud" in api_url:
+        return "https://app.prefect.cloud"
+    return api_url.removesuffix("/").removesuffix("/api")
+
+
+def is_healthy(api_url: str) -> bool:
+    try:
+        response = httpx.get(f"{api_url}/health", timeout=2.0)
+    except httpx.HTTPError:
+        return False
+    return response.status_code == 200
+
+
+def start_local_server(
+    spacebrief_home: Path, port: int, *, timeout: float = SERVER_START_TIMEOUT_SECONDS
+) -> LocalServer:
+    """Start `prefect server start` on 127.0.0.1:port and wait until it answers."""
+    url = f"http://127.0.0.1:{port}/api"
+    if is_healthy(url):
+        raise ServeError(
+            f"Something already answers on port {port}; pass another --port, or set "
+            f"PREFECT_API_URL={url} to use that Prefect server."
+        )
+    home = prefect_home(spacebrief_home)
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "server.log"
+    env = {**os.environ, **{k: v for k, v in PREFECT_DEFAULTS.items() if k not in os.environ}}
+    env["PREFECT_HOME"] = os.environ.get("PREFECT_HOME", str(home))
+    env.pop("PREFECT_API_URL", None)
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start",
+             "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
+    server = LocalServer(process, port, log_path)
+    deadline = time.monotonic() + timeout
+    while not is_healthy(server.api_url):
+        if process.poll() is not None:
+            raise ServeError(
+                f"The Prefect server exited with code {process.returncode} while starting; "
+                f"see {log_path}."
+            )
+        if time.monotonic() >= deadline:
+            server.stop()
+            raise ServeError(
+                f"The Prefect server did not answer within {timeout:.0f} s; see {log_path}."
+            )
+        time.sleep(0.5)
+    return server
+
+
+def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDeployment]:
+    """Every spacebrief deployment, named and scheduled the same way on every start."""
+    from prefect.schedules import Cron, Interval
+
+    from flows.events import items_ingested_trigger, watchlist_detected_trigger
+    from flows.pipeline import alerts_flow, classify_flow, digest_flow, ingest_flow
+
+    every = timedelta(minutes=settings.ingest_interval_minutes)
+    tags = ["spacebrief"]
+    found = [
+        ingest_flow.to_deployment(
+            name=INGEST,
+            schedules=[
+                Interval(every, anchor_date=SCHEDULE_ANCHOR, slug="ingest-interval"),
+            ],
+            parameters={"sources": sources},
+            description="Fetch every feed and store new items; announces them to classify.",
+            tags=tags,
+            paused=False,
+        ),
+        classify_flow.to_deployment(
+            name=CLASSIFY,
+            triggers=[items_ingested_trigger()],
+            description="Classify new items when ingest announces them.",
+            tags=tags,
+            paused=False,
+        ),
+        alerts_flow.to_deployment(
+            name=ALERTS,
+            triggers=[watchlist_detected_trigger()],
+            description="Deliver watch-list alerts when classify detects a story.",
+            tags=tags,
+            paused=False,
+        ),
+        digest_flow.to_deployment(
+            name=DIGEST_DAILY,
+            schedules=[
+                Cron(settings.digest_cron, timezone=settings.digest_timezone, slug="digest-daily"),
+            ],
+            description="Write the daily edition.",
+            tags=tags,
+            paused=False,
+        ),
+    ]
+    if settings.digest_weekly:
+        found.append(
+            digest_flow.to_deployment(
+                name=DIGEST_WEEKLY,
+                schedules=[
+                    Cron(WEEKLY_CRON, timezone=settings.digest_timezone, slug="digest-weekly")
+                ],
+                parameters={"days": 7},
+                description="Write the weekly edition (Mondays, seven days).",
+                tags=tags,
+            paused=False,
+            )
+        )
+    return found
+
+
+def serve_deployments(
+    settings: Settings,
+    sources: str | None = None,
+    *,
+    on_ready: Callable[[list[str]], None] | None = None,
+) -> None:
+    """Register the deployments, start one ingest run now, and serve until stopped.
+
+    Returns after Ctrl-C or SIGTERM, once the runner has stopped and paused the
+    schedules; the caller then stops the server.
+    """
+    import asyncio
+
+    from prefect import get_client
+    from prefect.runner import Runner
+
+    stop_runner: Callable[[], None] = lambda: None
+
+    class SpacebriefRunner(Runner):
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            # Prefect's own handler calls the async stop() from a signal handler, where it
+            # never runs; cancelling the runner's task instead shuts down the way Ctrl-C
+            # does (cancel flow runs, pause schedules), whatever signal dispositions
+            # this process inherited.
+            self._logger.info("SIGTERM received, stopping the runner.")
+            stop_runner()
+
+    runner = SpacebriefRunner(name="spacebrief", pause_on_shutdown=True)
+    ids: dict[str, Any] = {}
+    for deployment in deployments(settings, sources):
+        ids[deployment.name] = runner.add_deployment(deployment)
+    with get_client(sync_client=True) as client:
+        client.create_flow_run_from_deployment(
+            ids[INGEST], name=f"ingest-{datetime.now(UTC):%Y-%m-%dT%H:%M}-start-up"
+        )
+    if on_ready is not None:
+        on_ready(sorted(ids))
+
+    async def run_until_stopped() -> None:
+        nonlocal stop_runner
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        stop_runner = lambda: loop.call_soon_threadsafe(task.cancel)  # noqa: E731
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+        try:
+            await runner.start()
+        except asyncio.CancelledError:
+            pass
+
+    asyncio.run(run_until_stopped())
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.5) -> bool:
+    """Poll `predicate` until it holds or `timeout` seconds pass (used by bench and tests)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

@@ -1,0 +1,307 @@
+"""The alerts step: deliver what the ledger owes, and announce editions.
+
+Reads the settings, picks the transport (Slack bot, webhook or outbox), and backs the
+delivery's ledger with the warehouse: every state change is its own short write
+connection, committed before the next network call, so a crash at any point leaves a
+ledger the next run can reconcile, and the DuckDB file is never held while Slack is slow.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import warehouse.alerts as ledger_sql
+from alerts.blocks import MessageBody
+from alerts.config import destination_for, slack_channel_of
+from alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
+from alerts.edition import edition_message, read_highlights
+from alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
+from alerts.transports import OutboxTransport, SlackBotTransport, Transport, WebhookTransport
+from alerts.types import EDITION_TREND, AlertCandidate, Delivered
+from flows.settings import Settings
+from flows.steps import ProgressCallback
+from warehouse import Warehouse, transaction
+
+if TYPE_CHECKING:
+    import duckdb
+
+    from flows.steps.digest_step import EditionSummary
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5  # across runs, before an alert is `failed` (then --retry-failed)
+
+
+@dataclass(frozen=True)
+class AlertsSummary:
+    destination: str
+    sent: int
+    failed: int  # alerts that became failed during this run
+    pending: int  # still owed after this run (held by the caps, or a run cut short)
+    grouped: int  # alerts delivered inside a grouped message
+    duration_seconds: float
+    failed_total: int = 0  # failed in the ledger now (re-send with --retry-failed)
+    follow_ups: int = 0
+    reconciled: int = 0
+    messages: int = 0
+    retried: int = 0
+    dry_run: bool = False
+    stopped_by: str | None = None
+    planned: tuple[PlannedMessage, ...] = field(default=(), repr=False)
+
+    def describe(self) -> str:
+        if self.dry_run:
+            return (
+                f"Dry run: {len(self.planned)} message(s) would go to {self.destination} "
+                f"carrying {sum(len(m.alerts) for m in self.planned)} alert(s); "
+                f"{self.pending} alert(s) owed in all."
+            )
+        parts = [f"Sent {self.sent} alert(s) to {self.destination} in {self.messages} message(s)"]
+        if self.grouped:
+            parts.append(f"{self.grouped} of them in a grouped message")
+        if self.follow_ups:
+            parts.append(f"{self.follow_ups} as thread follow-ups")
+        if self.reconciled:
+            parts.append(f"{self.reconciled} confirmed from an interrupted run")
+        sentence = ", ".join(parts) + f"; {self.pending} pending, {self.failed} failed"
+        if self.failed_total > self.failed:
+            sentence += (
+                f" ({self.failed_total} failed in all: `spacebrief alerts --retry-failed` "
+                "sends them again)"
+            )
+        if self.stopped_by:
+            sentence += f". Stopped early: {self.stopped_by}"
+        return sentence + "."
+
+
+def current_destination(settings: Settings) -> str:
+    return destination_for(
+        settings.slack_bot_token is not None,
+        settings.slack_channel,
+        settings.slack_webhook_url is not None,
+    )
+
+
+def make_transport(settings: Settings, destination: str) -> Transport:
+    timeout = settings.slack_timeout_seconds
+    max_wait = settings.alert_max_rate_limit_wait_seconds
+    channel = slack_channel_of(destination)
+    if channel is not None and settings.slack_bot_token is not None:
+        return SlackBotTransport(
+            settings.slack_bot_token.get_secret_value(),
+            channel,
+            base_url=settings.slack_api_url,
+            timeout=timeout,
+            max_rate_limit_wait=max_wait,
+        )
+    if destination == "webhook" and settings.slack_webhook_url is not None:
+        return WebhookTransport(
+            settings.slack_webhook_url.get_secret_value(),
+            timeout=timeout,
+            max_rate_limit_wait=max_wait,
+        )
+    return OutboxTransport(settings.outbox_path)
+
+
+class WarehouseLedger:
+    """The delivery ledger on the warehouse; every write is committed when it returns.
+
+    By default each state change opens its own short connection, so the DuckDB file is
+    never held while Slack is slow. `held()` keeps one connection for a run whose
+    transport is local (the outbox), where there is nothing to wait for and reopening
+    the file for every line would cost more than the delivery.
+    """
+
+    def __init__(self, warehouse: Warehouse, max_attempts: int = MAX_ATTEMPTS) -> None:
+        self.warehouse = warehouse
+        self.max_attempts = max_attempts
+        self._held: duckdb.DuckDBPyConnection | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[WarehouseLedger]:
+        with self.warehouse.write() as con:
+            self._held = con
+            try:
+                yield self
+            finally:
+                self._held = None
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self._held is not None:
+            yield self._held
+        else:
+            with self.warehouse.write() as con:
+                yield con
+
+    def mark_sending(
+        self,
+        alert_ids: Sequence[str],
+        message_key: str,
+        reply_to: str | None,
+        thread_ts: str | None,
+    ) -> None:
+        with self._connection() as con:
+            ledger_sql.mark_sending(con, alert_ids, message_key, reply_to, thread_ts)
+
+    def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None:
+        with self._connection() as con:
+            ledger_sql.mark_sent(
+                con,
+                alert_ids,
+                delivered.message_key,
+                delivered.ts,
+                delivered.channel,
+                delivered.thread_ts,
+            )
+
+    def mark_unsent(self, alert_ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
+        with self._connection() as con:
+            ledger_sql.mark_unsent(
+                con, alert_ids, error, count_attempt=count_attempt, max_attempts=self.max_attempts
+            )
+
+    def mark_failed(self, alert_ids: Sequence[str], error: str) -> None:
+        with self._connection() as con:
+            ledger_sql.mark_failed(con, alert_ids, error)
+
+    def note_error(self, alert_ids: Sequence[str], error: str) -> None:
+        with self._connection() as con:
+            ledger_sql.note_error(con, alert_ids, error)
+
+
+def _limits(settings: Settings) -> Limits:
+    return Limits(
+        max_per_run=settings.alert_max_per_run,
+        max_per_hour=settings.alert_max_per_hour,
+        max_per_trend=dict(settings.alert_max_per_trend),
+        backoff_seconds=settings.alert_backoff_seconds,
+    )
+
+
+def deliver_alerts(
+    warehouse: Warehouse,
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    retry_failed: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> AlertsSummary:
+    """Deliver every alert owed to the configured destination, at most once each."""
+    started = time.perf_counter()
+    run_started = datetime.now(UTC)
+    destination = current_destination(settings)
+    transport = make_transport(settings, destination)
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    retried = 0
+    opener = warehouse.read if dry_run else warehouse.write
+    with opener() as con:
+        if retry_failed and not dry_run:
+            retried = ledger_sql.retry_failed(con, destination)
+        owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
+        roots = ledger_sql.story_roots(con, destination)
+        recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+    ledger = WarehouseLedger(warehouse)
+    with ExitStack() as stack:
+        if isinstance(transport, OutboxTransport) and not dry_run:
+            stack.enter_context(ledger.held())
+        report: DeliveryReport = deliver(
+            owed,
+            roots,
+            sent_last_hour=recent,
+            limits=_limits(settings),
+            transport=transport,
+            ledger=ledger,
+            dry_run=dry_run,
+            on_progress=on_progress,
+        )
+    pending, failed, failed_total = len(owed), 0, 0
+    if not dry_run:
+        with warehouse.read() as con:
+            counts = ledger_sql.status_counts(con, destination)
+            recent = ledger_sql.status_counts(con, destination, changed_since=run_started)
+        pending = counts.get("pending", 0) + counts.get("sending", 0)
+        failed, failed_total = recent.get("failed", 0), counts.get("failed", 0)
+    summary = AlertsSummary(
+        destination=destination,
+        sent=report.sent,
+        failed=failed,
+        failed_total=failed_total,
+        pending=pending,
+        grouped=report.grouped,
+        duration_seconds=time.perf_counter() - started,
+        follow_ups=report.follow_ups,
+        reconciled=report.reconciled,
+        messages=report.messages,
+        retried=retried,
+        dry_run=dry_run,
+        stopped_by=report.stopped_by,
+        planned=tuple(report.planned),
+    )
+    log.info("%s", summary.describe())
+    return summary
+
+
+def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSummary) -> bool:
+    """Announce an edition once per destination (opt-in: settings.post_editions).
+
+    The post goes through the same ledger as alerts (one row keyed by the edition id),
+    so re-running the digest for the same edition does not post it again.
+    """
+    if not settings.post_editions:
+        return False
+    destination = current_destination(settings)
+    transport = make_transport(settings, destination)
+    edition_id = str(edition.edition_id)
+    candidate = AlertCandidate(f"edition:{edition_id}", EDITION_TREND, edition_id, 0.0, destination)
+    with warehouse.write() as con, transaction(con):
+        ledger_sql.insert_pending_alerts(con, [candidate])
+    with warehouse.write() as con:
+        row = ledger_sql.owed_alerts(
+            con, destination, include_failed=True, alert_ids=[candidate.alert_id]
+        )
+    if not row:
+        return False  # already posted
+    alert = row[0]
+    ledger = WarehouseLedger(warehouse)
+    if alert.status == "sending":
+        try:
+            found = transport.find_delivered([alert])
+        except ReconcileFailed as error:
+            ledger.note_error([alert.alert_id], str(error))
+            log.warning("%s", error)
+            return False
+        if found:
+            ledger.mark_sent([alert.alert_id], found[alert.alert_id])
+            return False
+    json_path = Path(str(edition.json_path)) if edition.json_path else None
+    location = str(edition.html_path or edition.markdown_path or json_path or "")
+    body: MessageBody = edition_message(
+        edition_id=edition_id,
+        edition_date=str(edition.edition_date),
+        days=int(edition.days),
+        items=int(edition.items),
+        location=location,
+        highlights=read_highlights(json_path) if json_path else read_highlights(Path("")),
+    )
+    key = new_key()
+    ledger.mark_sending([alert.alert_id], key, None, None)
+    try:
+        delivered = transport.post(key, [alert], body, thread_ts=None, reply_to=None)
+    except DeliveryUncertain as error:
+        ledger.note_error([alert.alert_id], str(error))  # stays `sending`: checked next time
+        log.warning("The edition post may not have reached Slack: %s", error)
+        return False
+    except AlertsError as error:
+        ledger.mark_unsent([alert.alert_id], str(error), count_attempt=True)
+        log.warning("The edition was not posted: %s", error)
+        return False
+    ledger.mark_sent([alert.alert_id], delivered)
+    return True

@@ -1,0 +1,184 @@
+"""The classify step: label what the current classifier has not labelled, and owe alerts.
+
+Items are classified in chunks with no warehouse connection open (the model is the slow
+part), then each chunk's classifications, labels and alert-ledger rows are written in ONE
+transaction, so a label never exists without the alert it owes, and a crash loses at most
+the chunk in flight (which the next run picks up, since it is still pending).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import warehouse.alerts as alert_ledger
+import warehouse.labels as label_store
+from alerts.config import destination_for
+from alerts.rules import select_candidates
+from alerts.types import AlertCandidate
+from classifiers.classifier import Classifier
+from flows.settings import Settings
+from flows.steps import ProgressCallback
+from warehouse import Warehouse, transaction
+
+log = logging.getLogger(__name__)
+
+CHUNK = 256
+_loaded: dict[tuple[Path, Path, float], Classifier] = {}
+
+
+@dataclass(frozen=True)
+class ClassifySummary:
+    classified: int
+    relevant: int
+    labels: int
+    new_alerts: tuple[AlertCandidate, ...]
+    duration_seconds: float
+    classifier_version: str = ""
+    taxonomy_version: str = ""
+    relabel: bool = False
+
+    def describe(self) -> str:
+        if not self.classified:
+            return (
+                f"Nothing to classify: every item is already labelled by classifier "
+                f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
+            )
+        verb = "Re-labelled" if self.relabel else "Classified"
+        return (
+            f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
+            f"{self.relevant} on-theme, {self.labels} trend label(s), "
+            f"{len(self.new_alerts)} new watch-list alert(s) owed."
+        )
+
+
+def head_path(settings: Settings) -> Path:
+    """Where `spacebrief train` writes a head refitted with feedback (else the packaged one)."""
+    return settings.home / "classifier" / "head.npz"
+
+
+def load_classifier(settings: Settings) -> Classifier:
+    """One classifier per process and configuration: the flows call this step repeatedly."""
+    head = head_path(settings)
+    key = (settings.taxonomy_path, head, head.stat().st_mtime if head.exists() else 0.0)
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = Classifier.load(settings.taxonomy_path, head)
+    return _loaded[key]
+
+
+def alert_destination(settings: Settings) -> str:
+    return destination_for(
+        settings.slack_bot_token is not None,
+        settings.slack_channel,
+        settings.slack_webhook_url is not None,
+    )
+
+
+def classify(
+    warehouse: Warehouse,
+    settings: Settings,
+    *,
+    relabel: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> ClassifySummary:
+    started = time.monotonic()
+    classifier = load_classifier(settings)
+    destination = alert_destination(settings)
+    versions = (classifier.version, classifier.taxonomy.version)
+    with warehouse.write() as con:
+        label_store.store_trends(con, classifier.taxonomy)
+        pending = label_store.pending_items(con, *versions, relabel=relabel)
+    total = len(pending.items)
+    relevant = labels = 0
+    new_alerts: list[AlertCandidate] = []
+    if on_progress:
+        on_progress(0, total)
+    for start in range(0, total, CHUNK):
+        chunk = pending.items[start : start + CHUNK]
+        classifications = classifier.classify(chunk)
+        candidates = select_candidates(
+            classifications,
+            pending.clusters,
+            settings.alert_thresholds,
+            settings.alert_default_threshold,
+            destination,
+        )
+        with warehouse.write() as con, transaction(con):
+            labels += label_store.store_classifications(con, classifications)
+            new_alerts.extend(alert_ledger.insert_pending_alerts(con, candidates))
+        relevant += sum(c.relevant for c in classifications)
+        if on_progress:
+            on_progress(min(start + CHUNK, total), total)
+    summary = ClassifySummary(
+        classified=total,
+        relevant=relevant,
+        labels=labels,
+        new_alerts=tuple(new_alerts),
+        duration_seconds=time.monotonic() - started,
+        classifier_version=versions[0],
+        taxonomy_version=versions[1],
+        relabel=relabel,
+    )
+    log.info(summary.describe())
+    return summary
+
+
+@dataclass(frozen=True)
+class TrainSummary:
+    examples: int
+    feedback: int
+    classifier_version: str
+    label_threshold: float
+    relevance_threshold: float
+    tuned_on: str | None
+    head_path: Path
+    duration_seconds: float
+
+    def describe(self) -> str:
+        tuned = f"tuned on {self.tuned_on}" if self.tuned_on else "kept from the previous head"
+        return (
+            f"Fitted classifier {self.classifier_version} on {self.examples} example(s) "
+            f"({self.feedback} from analyst feedback) in {self.duration_seconds:.1f} s; "
+            f"thresholds {tuned} (labels {self.label_threshold:.3f}, relevance "
+            f"{self.relevance_threshold:.3f}); saved to {self.head_path}."
+        )
+
+
+def train(
+    warehouse: Warehouse,
+    settings: Settings,
+    *,
+    tune_on: Path | None = None,
+    output: Path | None = None,
+    use_feedback: bool = True,
+) -> TrainSummary:
+    """Refit the head on written examples + taxonomy + the warehouse's feedback."""
+    from classifiers.head import load_head, packaged_head_path
+    from classifiers.taxonomy import load_taxonomy
+    from classifiers.training import train_head
+
+    started = time.monotonic()
+    taxonomy = load_taxonomy(settings.taxonomy_path)
+    feedback = []
+    if use_feedback and warehouse.path.exists():
+        with warehouse.read() as con:
+            feedback = label_store.feedback_examples(con)
+    output = output or head_path(settings)
+    previous_path = output if output.exists() else packaged_head_path()
+    previous = load_head(previous_path) if previous_path.exists() else None
+    head = train_head(taxonomy, feedback=feedback, tune_on=tune_on, previous=previous)
+    head.save(output)
+    _loaded.clear()
+    return TrainSummary(
+        examples=head.examples,
+        feedback=len(feedback),
+        classifier_version=head.version,
+        label_threshold=head.label_threshold,
+        relevance_threshold=head.relevance_threshold,
+        tuned_on=str(tune_on) if tune_on else None,
+        head_path=output,
+        duration_seconds=time.monotonic() - started,
+    )

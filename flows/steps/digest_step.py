@@ -1,0 +1,142 @@
+"""The digest step: read the window from the warehouse, build the edition, write it out.
+
+Reads happen on a read-only connection (an analyst's session can stay open meanwhile);
+only the `editions` row needs a short write connection. Files are written to a temporary
+name and renamed, so a reader never sees half an edition. Nothing here uses the clock
+except to pick today's date when none is given, so `--date D --days N` rebuilds a past
+edition byte for byte.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from digest.build import build_edition
+from digest.exceptions import DigestError
+from digest.llm import LlmEndpoint
+from digest.render import render_html, render_json, render_markdown
+from flows.settings import Settings
+from warehouse import Warehouse, transaction
+from warehouse.editions import EditionRecord, load_window, record_edition
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DAYS_FOR_PLAIN_NAMES = 7
+HISTORY_WINDOWS = 4
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    edition_id: str
+    edition_date: date
+    days: int
+    items: int  # on-theme items in the window
+    markdown_path: Path
+    html_path: Path
+    json_path: Path
+    title: str = ""
+    stories: int = 0
+    citations: int = 0
+    duration_seconds: float = 0.0
+
+    def describe(self) -> str:
+        return (
+            f"Wrote the {self.edition_date.isoformat()} edition ({self.days}-day window, "
+            f"{self.items} on-theme items, {self.stories} selected stories, "
+            f"{self.citations} cited sources) to {self.html_path.parent} "
+            f"in {self.duration_seconds:.1f} s."
+        )
+
+
+def edition_stem(edition_date: date, days: int) -> str:
+    """`<date>` for the usual weekly edition, `<date>-<N>d` for any other window length."""
+    if days == DEFAULT_DAYS_FOR_PLAIN_NAMES:
+        return edition_date.isoformat()
+    return f"{edition_date.isoformat()}-{days}d"
+
+
+def _llm_endpoint(settings: Settings) -> LlmEndpoint | None:
+    if not settings.llm_url:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    timeout = settings.llm_timeout_seconds
+    return LlmEndpoint(settings.llm_url, settings.llm_model, key, timeout)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def write_digest(
+    warehouse: Warehouse,
+    settings: Settings,
+    *,
+    edition_date: date | None = None,
+    days: int | None = None,
+    out_dir: Path | None = None,
+) -> EditionSummary:
+    started = time.perf_counter()
+    edition_date = edition_date or datetime.now(UTC).date()
+    days = settings.digest_days if days is None else days
+    if days < 1:
+        raise DigestError(
+            f"An edition needs a window of at least one day, not {days}: use --days 1 or more."
+        )
+    if settings.digest_top_stories < 1:
+        raise DigestError("SPACEBRIEF_DIGEST_TOP_STORIES must be at least 1.")
+    with warehouse.read() as con:
+        window = load_window(con, edition_date, days, history_windows=HISTORY_WINDOWS)
+    if not window.trends:
+        log.warning("No taxonomy in the warehouse yet: the edition will list no trends.")
+    edition = build_edition(
+        window, top_stories=settings.digest_top_stories, llm=_llm_endpoint(settings)
+    )
+
+    directory = out_dir or settings.editions_dir
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DigestError(f"Cannot create the editions folder {directory}: {error}.") from error
+    stem = edition_stem(edition_date, days)
+    paths = {ext: directory / f"{stem}.{ext}" for ext in ("md", "html", "json")}
+    _write_atomically(paths["md"], render_markdown(edition))
+    _write_atomically(paths["html"], render_html(edition))
+    _write_atomically(paths["json"], render_json(edition))
+
+    with warehouse.write() as con, transaction(con):
+        record_edition(
+            con,
+            EditionRecord(
+                edition_id=edition.edition_id,
+                edition_date=edition_date,
+                window_start=window.window_start,
+                window_end=window.window_end,
+                days=days,
+                items=edition.items_relevant,
+                markdown_path=str(paths["md"]),
+                html_path=str(paths["html"]),
+                json_path=str(paths["json"]),
+            ),
+        )
+    summary = EditionSummary(
+        edition_id=edition.edition_id,
+        edition_date=edition_date,
+        days=days,
+        items=edition.items_relevant,
+        markdown_path=paths["md"],
+        html_path=paths["html"],
+        json_path=paths["json"],
+        title=edition.title,
+        stories=len(edition.stories),
+        citations=len(edition.citations),
+        duration_seconds=time.perf_counter() - started,
+    )
+    log.info(summary.describe())
+    return summary

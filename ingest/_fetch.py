@@ -1,0 +1,392 @@
+"""Fetching feeds: one shared client, bounded concurrency, polite retries.
+
+Hundreds of feeds are read concurrently through one `httpx.AsyncClient` (one connection
+pool, one TLS context), under a global limit and a per-origin limit so that no single
+outlet sees more than a few of our connections at once. Each attempt has connect/read
+timeouts from httpx plus a total deadline of our own, because a server that trickles one
+byte a second never trips a read timeout. Bodies are streamed and abandoned past a size
+cap, counted after decompression so a gzip bomb is caught too.
+
+A failure does not end the run: timeouts, connection errors, 429 and 5xx are retried with
+exponential backoff and jitter (or the server's Retry-After), within a per-source waiting
+budget; what still fails is reported, and the source's next fetch is pushed back further
+after each consecutive failure so a dead feed is not hammered every half hour.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+from ingest.types import Source, SourceState
+
+USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
+_RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
+_NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    """How hard and how politely to fetch. Defaults suit a catalog of a few hundred feeds."""
+
+    concurrency: int = 32
+    per_host: int = 4
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    max_attempts: int = 4
+    backoff_base: float = 0.5
+    backoff_max: float = 30.0
+    retry_budget: float = 60.0
+    failure_backoff: timedelta = timedelta(minutes=15)
+    failure_backoff_max: timedelta = timedelta(hours=24)
+    max_age_cap: timedelta = timedelta(hours=24)
+    user_agent: str = USER_AGENT
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of reading one source, with the state to remember for next time.
+
+    `status` is ok | not_modified | failed | skipped; `body` is set only when ok.
+    """
+
+    source: Source
+    status: str
+    started_at: datetime
+    duration_ms: float
+    state: SourceState
+    body: bytes | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    http_status: int | None = None
+    final_url: str | None = None
+    error: str | None = None
+    attempts: int = 0
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def is_remote(location: str) -> bool:
+    return location.lower().startswith(("http://", "https://"))
+
+
+def local_path(location: str) -> Path:
+    return Path(location[len("file://") :] if location.startswith("file://") else location)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - now).total_seconds())
+
+
+def max_age_seconds(cache_control: str | None) -> int | None:
+    if not cache_control or _NO_CACHE.search(cache_control):
+        return None
+    match = _MAX_AGE.search(cache_control)
+    return int(match[1]) if match else None
+
+
+def failure_delay(failures: int, policy: FetchPolicy) -> timedelta:
+    """Backoff after `failures` consecutive failures: doubling from the base, capped."""
+    exponent = min(max(failures - 1, 0), 20)
+    return min(policy.failure_backoff * (2**exponent), policy.failure_backoff_max)
+
+
+def _ok_state(
+    state: SourceState, headers: Mapping[str, str], now: datetime, policy: FetchPolicy, status: str
+) -> SourceState:
+    max_age = max_age_seconds(headers.get("cache-control"))
+    next_at = None
+    if max_age:
+        next_at = now + min(timedelta(seconds=max_age), policy.max_age_cap)
+    return replace(
+        state,
+        etag=headers.get("etag") or state.etag,
+        last_modified=headers.get("last-modified") or state.last_modified,
+        consecutive_failures=0,
+        next_fetch_at=next_at,
+        last_status=status,
+    )
+
+
+def _failed_state(
+    state: SourceState, now: datetime, policy: FetchPolicy, wait_hint: float | None
+) -> SourceState:
+    failures = state.consecutive_failures + 1
+    delay = failure_delay(failures, policy)
+    if wait_hint is not None:
+        delay = max(delay, min(timedelta(seconds=wait_hint), policy.failure_backoff_max))
+    return replace(
+        state, consecutive_failures=failures, next_fetch_at=now + delay, last_status="failed"
+    )
+
+
+class _Fetcher:
+    def __init__(self, client: httpx.AsyncClient, policy: FetchPolicy) -> None:
+        self.client = client
+        self.policy = policy
+        self.global_slots = asyncio.Semaphore(policy.concurrency)
+        self.host_slots: dict[str, asyncio.Semaphore] = {}
+
+    def _host_slot(self, url: str) -> asyncio.Semaphore:
+        origin = urlsplit(url).netloc.lower()
+        if origin not in self.host_slots:
+            self.host_slots[origin] = asyncio.Semaphore(self.policy.per_host)
+        return self.host_slots[origin]
+
+    async def _attempt(
+        self, url: str, headers: Mapping[str, str]
+    ) -> tuple[httpx.Response, bytes | None]:
+        async with self.client.stream("GET", url, headers=headers) as response:
+            if response.status_code != 200:
+                return response, None
+            declared = response.headers.get("content-length")
+            if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
+                raise _TooLarge(f"declares {int(declared):,} bytes")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > self.policy.max_bytes:
+                    raise _TooLarge(f"passed {self.policy.max_bytes:,} bytes")
+                chunks.append(chunk)
+            return response, b"".join(chunks)
+
+    async def fetch(self, source: Source, state: SourceState) -> Fetched:
+        policy = self.policy
+        started = datetime.now(UTC)
+        clock = time.perf_counter()
+        request_headers = {}
+        if state.etag:
+            request_headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            request_headers["If-Modified-Since"] = state.last_modified
+        waited = 0.0
+        attempt = 0
+        host_slot = self._host_slot(source.url)
+
+        def finish(status: str, new_state: SourceState, **kw: object) -> Fetched:
+            return Fetched(
+                source=source,
+                status=status,
+                started_at=started,
+                duration_ms=(time.perf_counter() - clock) * 1000,
+                state=new_state,
+                attempts=attempt,
+                **kw,  # type: ignore[arg-type]
+            )
+
+        while True:
+            attempt += 1
+            retry_after: float | None = None
+            http_status: int | None = None
+            try:
+                async with host_slot, self.global_slots, asyncio.timeout(policy.total_timeout):
+                    response, body = await self._attempt(source.url, request_headers)
+            except TimeoutError:
+                error = f"gave up after {policy.total_timeout:g} s without a complete answer"
+                retryable = True
+            except httpx.TimeoutException as exc:
+                error = f"timed out ({type(exc).__name__})"
+                retryable = True
+            except httpx.TooManyRedirects:
+                error = f"more than {policy.max_redirects} redirects (a redirect loop?)"
+                retryable = False
+            except _TooLarge as exc:
+                error = f"response too large: it {exc}, the cap is {policy.max_bytes:,} bytes"
+                retryable = False
+            except httpx.TransportError as exc:
+                error = f"connection failed ({type(exc).__name__}: {exc})"
+                retryable = True
+            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+                error = f"request failed ({type(exc).__name__}: {exc})"
+                retryable = False
+            else:
+                http_status = response.status_code
+                headers = {k.lower(): v for k, v in response.headers.items()}
+                now = datetime.now(UTC)
+                if http_status == 304:
+                    return finish(
+                        "not_modified",
+                        _ok_state(state, headers, now, policy, "not_modified"),
+                        headers=headers,
+                        http_status=304,
+                        final_url=str(response.url),
+                    )
+                if http_status == 200 and body is not None:
+                    return finish(
+                        "ok",
+                        _ok_state(state, headers, now, policy, "ok"),
+                        body=body,
+                        headers=headers,
+                        http_status=200,
+                        final_url=str(response.url),
+                    )
+                error = f"HTTP {http_status} {response.reason_phrase}".strip()
+                retryable = http_status in _RETRYABLE_STATUS or http_status >= 500
+                retry_after = parse_retry_after(headers.get("retry-after"), now)
+            if retryable and attempt < policy.max_attempts:
+                if retry_after is not None:
+                    delay = retry_after
+                else:
+                    ceiling = min(policy.backoff_max, policy.backoff_base * 2 ** (attempt - 1))
+                    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
+                if waited + delay <= policy.retry_budget:
+                    await asyncio.sleep(delay)
+                    waited += delay
+                    continue
+                if retry_after is not None:
+                    error += f"; the server asked us to wait {retry_after:.0f} s"
+            if attempt > 1:
+                error += f" (after {attempt} attempts)"
+            return finish(
+                "failed",
+                _failed_state(state, datetime.now(UTC), policy, retry_after),
+                http_status=http_status,
+                error=error,
+            )
+
+
+def read_local(source: Source, state: SourceState, policy: FetchPolicy) -> Fetched:
+    """A local feed file goes the same way as a download; its mtime and size act as ETag."""
+    started = datetime.now(UTC)
+    clock = time.perf_counter()
+    path = local_path(source.url)
+
+    def finish(status: str, new_state: SourceState, **kw: object) -> Fetched:
+        return Fetched(
+            source=source,
+            status=status,
+            started_at=started,
+            duration_ms=(time.perf_counter() - clock) * 1000,
+            state=new_state,
+            attempts=1,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    try:
+        stat = path.stat()
+        if not path.is_file():
+            raise IsADirectoryError(f"{path} is not a file")
+        validator = f"file:{stat.st_mtime_ns:x}-{stat.st_size:x}"
+        ok_state = replace(
+            state, etag=validator, consecutive_failures=0, next_fetch_at=None, last_status="ok"
+        )
+        if state.etag == validator:
+            return finish("not_modified", replace(ok_state, last_status="not_modified"))
+        if stat.st_size > policy.max_bytes:
+            raise ValueError(f"{stat.st_size:,} bytes is over the cap of {policy.max_bytes:,}")
+        body = path.read_bytes()
+    except (OSError, ValueError) as exc:
+        failed = replace(
+            state, consecutive_failures=state.consecutive_failures + 1, last_status="failed"
+        )
+        return finish("failed", failed, error=f"cannot read {path}: {exc}")
+    headers = {"content-type": "application/feed+json"} if path.suffix == ".json" else {}
+    return finish("ok", ok_state, body=body, headers=headers)
+
+
+def _skipped(source: Source, state: SourceState, now: datetime) -> Fetched:
+    assert state.next_fetch_at is not None
+    return Fetched(
+        source=source,
+        status="skipped",
+        started_at=now,
+        duration_ms=0.0,
+        state=state,
+        error=f"not due before {state.next_fetch_at:%Y-%m-%d %H:%M} UTC",
+    )
+
+
+def make_client(policy: FetchPolicy) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        follow_redirects=True,
+        max_redirects=policy.max_redirects,
+        timeout=httpx.Timeout(
+            connect=policy.connect_timeout,
+            read=policy.read_timeout,
+            write=policy.read_timeout,
+            pool=policy.total_timeout,
+        ),
+        limits=httpx.Limits(
+            max_connections=policy.concurrency, max_keepalive_connections=policy.concurrency
+        ),
+        headers={
+            "User-Agent": policy.user_agent,
+            "Accept": "application/rss+xml, application/atom+xml, application/feed+json, "
+            "application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5",
+            "Accept-Encoding": "gzip, deflate, br",
+        },
+    )
+
+
+async def fetch_all(
+    sources: Iterable[Source],
+    states: Mapping[str, SourceState],
+    on_result: Callable[[Fetched], None],
+    policy: FetchPolicy | None = None,
+    *,
+    force: bool = False,
+) -> None:
+    """Read every source concurrently and hand each outcome to `on_result` as it lands.
+
+    Results are handed over, not collected, so the caller can parse a body and drop it
+    while other downloads are in flight: memory stays flat in the number of feeds.
+    `force` ignores the backoff and max-age schedule (a source is still sent its validators).
+    """
+    policy = policy or FetchPolicy()
+    now = datetime.now(UTC)
+    async with make_client(policy) as client:
+        fetcher = _Fetcher(client, policy)
+
+        async def one(source: Source) -> None:
+            state = states.get(source.source_id) or SourceState(source.source_id)
+            if not force and state.next_fetch_at is not None and state.next_fetch_at > now:
+                on_result(_skipped(source, state, now))
+            elif is_remote(source.url):
+                on_result(await fetcher.fetch(source, state))
+            else:
+                on_result(read_local(source, state, policy))
+
+        async with asyncio.TaskGroup() as group:
+            for source in sources:
+                group.create_task(one(source))
+
+
+def fetch_many(
+    sources: Iterable[Source],
+    states: Mapping[str, SourceState] | None = None,
+    policy: FetchPolicy | None = None,
+    *,
+    force: bool = False,
+) -> list[Fetched]:
+    """Blocking convenience: fetch everything and return the outcomes (bodies kept)."""
+    results: list[Fetched] = []
+    asyncio.run(fetch_all(sources, states or {}, results.append, policy, force=force))
+    return results

@@ -1,0 +1,251 @@
+"""Turning parsed entries into `Item` records with stable ids and clean text.
+
+The id must survive re-fetches, tracking parameters and re-indented XML, or re-running
+would duplicate stories: it comes from the canonical URL, else from the guid (scoped to
+the source, since feeds reuse guids such as "1"), else from a hash of the cleaned text.
+Text is cleaned with the stdlib HTML parser, which never executes or fetches anything:
+script and style bodies are dropped, entities decoded, whitespace folded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from functools import cache
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from ingest._parse import ParsedEntry
+from ingest.types import Item, Source
+
+SUMMARY_MAX_CHARS = 1000
+TITLE_MAX_CHARS = 300
+MIN_CHARS_TO_DETECT_LANGUAGE = 40
+MIN_LANGUAGE_CONFIDENCE = 0.6
+
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "twclid",
+        "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "_hsenc", "_hsmi", "mkt_tok",
+        "cmpid", "ncid", "ocid", "soc_src", "soc_trk", "wt.mc_id", "rss", "feed_id",
+    }
+)  # fmt: skip
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "head"})
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "br", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td",
+        "th", "table", "blockquote", "figure", "figcaption", "section", "article", "hr",
+        "pre", "dd", "dt", "img",
+    }
+)  # fmt: skip
+_WHITESPACE = re.compile(r"\s+")
+_UNCLOSED_TAG = re.compile(r"<[a-zA-Z!/][^<>]*$")
+_LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
+
+
+def canonical_url(url: str | None) -> str | None:
+    """The URL that names a story: lower-case scheme and host, no fragment or trackers.
+
+    Whitespace inside the link (re-indented XML) is removed; only absolute http(s) URLs
+    count, anything else returns None so the guid or text decides the id.
+    """
+    if not url:
+        return None
+    url = _WHITESPACE.sub("", url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower().rstrip(".")
+    if port and port != _DEFAULT_PORTS[scheme]:
+        host = f"{host}:{port}"
+    if parts.username or parts.password:
+        userinfo = parts.username or ""
+        host = f"{userinfo}@{host}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_TAGS:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def clean_text(markup: str | None) -> str:
+    """Plain text of an HTML fragment: tags stripped, entities decoded, whitespace folded."""
+    if not markup:
+        return ""
+    if "<" not in markup and "&" not in markup:
+        return " ".join(markup.split())
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(markup)
+        extractor.close()
+    except Exception:  # HTMLParser is lenient, but feed text is hostile
+        return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
+    text = _UNCLOSED_TAG.sub("", "".join(extractor.parts))
+    return " ".join(text.split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut at a word boundary with an ellipsis, so a summary never ends mid-word."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def language_tag(value: str | None) -> str | None:
+    """'en-US' -> 'en'; None for anything that is not a language tag."""
+    if not value:
+        return None
+    match = _LANGUAGE_TAG.match(value.strip())
+    return match[1].lower() if match else None
+
+
+@cache
+def _language_identifier():  # type: ignore[no-untyped-def]
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def detect_language(text: str) -> str | None:
+    """The language of a text long enough to judge, when the model is confident."""
+    if len(text) < MIN_CHARS_TO_DETECT_LANGUAGE:
+        return None
+    language, confidence = _language_identifier().classify(text)
+    return str(language) if confidence >= MIN_LANGUAGE_CONFIDENCE else None
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def content_hash(title: str, summary: str) -> str:
+    return _digest(title.casefold(), summary.casefold())
+
+
+def item_id_for(
+    url: str | None, guid: str | None, text_hash: str, source_id: str, *, prefer_guid: bool = False
+) -> str:
+    """Stable id: canonical URL, else source-scoped guid, else the text's hash."""
+    if url and not (prefer_guid and guid):
+        return _digest("url", url)
+    if guid:
+        return _digest("guid", source_id, guid.strip())
+    return _digest("text", text_hash)
+
+
+def normalise_entry(
+    entry: ParsedEntry,
+    source: Source,
+    fetched_at: datetime,
+    *,
+    feed_language: str | None = None,
+    prefer_guid: bool = False,
+) -> Item:
+    url = canonical_url(entry.link)
+    guid = entry.guid.strip() if entry.guid and entry.guid.strip() else None
+    if url is None and guid:
+        url = canonical_url(guid)
+    summary = clean_text(entry.summary) or clean_text(entry.content)
+    title = clean_text(entry.title)
+    if not title:
+        title = shorten(summary, 120) if summary else (url or guid or "(untitled)")
+    title = shorten(title, TITLE_MAX_CHARS)
+    summary = shorten(summary, SUMMARY_MAX_CHARS)
+    text_hash = content_hash(title, summary)
+    language = (
+        language_tag(entry.language)
+        or language_tag(feed_language)
+        or language_tag(source.language)
+        or detect_language(f"{title}. {summary}")
+    )
+    published = entry.published or entry.updated
+    item_id = item_id_for(url, guid, text_hash, source.source_id, prefer_guid=prefer_guid)
+    return Item(
+        item_id=item_id,
+        url=url,
+        guid=guid,
+        title=title,
+        summary=summary,
+        language=language,
+        source_id=source.source_id,
+        source_name=source.name,
+        published_at=published or fetched_at,
+        published_inferred=published is None,
+        fetched_at=fetched_at,
+        content_hash=text_hash,
+        cluster_id=item_id,
+    )
+
+
+def normalise_entries(
+    entries: Sequence[ParsedEntry] | Iterable[ParsedEntry],
+    source: Source,
+    fetched_at: datetime,
+    *,
+    feed_language: str | None = None,
+) -> list[Item]:
+    """Items for one feed's entries.
+
+    Some feeds point every entry at the same page (a section front, the home page); there
+    the URL does not name a story, so entries sharing it with different guids are keyed
+    by guid instead, and no story is lost.
+    """
+    entries = list(entries)
+    urls = [canonical_url(entry.link) for entry in entries]
+    guids_per_url: dict[str, set[str | None]] = {}
+    for url, entry in zip(urls, entries, strict=True):
+        if url:
+            guids_per_url.setdefault(url, set()).add(entry.guid)
+    shared = Counter(url for url in urls if url)
+    return [
+        normalise_entry(
+            entry,
+            source,
+            fetched_at,
+            feed_language=feed_language,
+            prefer_guid=bool(url and shared[url] > 1 and len(guids_per_url[url]) > 1),
+        )
+        for url, entry in zip(urls, entries, strict=True)
+    ]

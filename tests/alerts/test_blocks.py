@@ -1,0 +1,106 @@
+"""Messages are readable, within Slack's limits, and feed text cannot ping anyone."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+from alerts.blocks import (
+    HEADER_LIMIT,
+    MAX_BLOCKS,
+    SECTION_LIMIT,
+    escape_text,
+    grouped_message,
+    safe_url,
+    story_message,
+)
+from alerts.types import OtherTrend, PendingAlert
+
+HOSTILE = "Launch <!channel> <!here> <@U123> <#C999> & <https://evil.example|click>"
+
+
+def alert(**changes) -> PendingAlert:
+    values = dict(
+        alert_id="a1",
+        cluster_id="c1",
+        trend_id="W1",
+        trend_name="ilrs-new-members",
+        destination="outbox",
+        item_id="i1",
+        score=0.87,
+        status="pending",
+        attempts=0,
+        title="Egypt signs ILRS memorandum",
+        url="https://news.example.org/egypt-ilrs?a=1&b=2",
+        source_name="Example Space News",
+        published_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC),
+        evidence="Egypt became the latest country to sign on to the ILRS.",
+        other_trends=(OtherTrend("R2", "china-mentor"),),
+    )
+    values.update(changes)
+    return PendingAlert(**values)
+
+
+def all_text(body) -> str:
+    return json.dumps(body.blocks) + body.text
+
+
+def test_a_story_message_shows_trend_headline_outlet_date_evidence_score_and_others():
+    body = story_message([alert()])
+    header, headline, evidence, facts = body.blocks
+    assert header == {
+        "type": "header",
+        "text": {"type": "plain_text", "text": "Watch-list W1 ilrs-new-members", "emoji": True},
+    }
+    assert headline["text"]["text"] == (
+        "*<https://news.example.org/egypt-ilrs?a=1&amp;b=2|Egypt signs ILRS memorandum>*\n"
+        "Example Space News · 2026-11-20"
+    )
+    assert evidence["text"]["text"].startswith(">Egypt became")
+    assert facts["elements"][0]["text"] == "*Score* 0.87 · *Also touches* R2 china-mentor"
+    assert (
+        body.text == "Watch-list W1 ilrs-new-members: Egypt signs ILRS memorandum "
+        "(Example Space News)"
+    )
+
+
+def test_feed_text_cannot_mention_anyone_or_forge_links():
+    body = story_message([alert(title=HOSTILE, evidence=HOSTILE, source_name="<!everyone> Daily")])
+    text = all_text(body)
+    for control in ("<!channel>", "<!here>", "<@U123>", "<#C999>", "<!everyone>", "<https://evil"):
+        assert control not in text
+    assert "&lt;!channel&gt;" in text and "&amp; " in text
+    # the only link left is ours
+    assert re.findall(r"<(https?://[^|>]+)\|", text) == [
+        "https://news.example.org/egypt-ilrs?a=1&amp;b=2"
+    ]
+
+
+def test_only_http_links_are_rendered():
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("file:///etc/passwd") is None
+    assert safe_url("https://x.example/a|b>c") == "https://x.example/a%7Cb%3Ec"
+    body = story_message([alert(url="javascript:alert(1)")])
+    assert "javascript" not in all_text(body)
+    assert escape_text("a<b>&c") == "a&lt;b&gt;&amp;c"
+
+
+def test_slack_limits_hold_for_huge_feed_text():
+    huge = alert(
+        title="T" * 5000,
+        evidence="E" * 9000,
+        trend_name="n" * 400,
+        other_trends=tuple(OtherTrend(f"R{n}", "x" * 300) for n in range(40)),
+    )
+    body = story_message([huge])
+    for block in body.blocks:
+        if block["type"] == "header":
+            assert len(block["text"]["text"]) <= HEADER_LIMIT
+        if block["type"] == "section":
+            assert len(block["text"]["text"]) <= SECTION_LIMIT
+    grouped = grouped_message([[alert(cluster_id=f"c{n}", title="T" * 900)] for n in range(80)], 10)
+    assert len(grouped.blocks) <= MAX_BLOCKS
+    assert all(
+        len(b["text"]["text"]) <= SECTION_LIMIT for b in grouped.blocks if b["type"] == "section"
+    )

@@ -1,0 +1,51 @@
+"""The ledger owes each (story, trend, destination) exactly one alert."""
+
+from __future__ import annotations
+
+from alerts.types import AlertCandidate
+from warehouse import transaction
+from warehouse.alerts import insert_pending_alerts
+
+
+def test_insert_returns_only_new_rows_and_never_duplicates(warehouse):
+    first = [
+        AlertCandidate("s1", "W1", "i1", 0.8, "outbox"),
+        AlertCandidate("s1", "W1", "i2", 0.9, "outbox"),  # same key twice in one batch
+        AlertCandidate("s2", "W3", "i3", 0.7, "outbox"),
+    ]
+    with warehouse.write() as con, transaction(con):
+        inserted = insert_pending_alerts(con, first)
+    assert sorted((c.cluster_id, c.item_id) for c in inserted) == [("s1", "i2"), ("s2", "i3")]
+
+    with warehouse.write() as con, transaction(con):
+        again = insert_pending_alerts(
+            con, [*first, AlertCandidate("s1", "W1", "i1", 0.8, "webhook")]
+        )
+    assert [(c.cluster_id, c.destination) for c in again] == [("s1", "webhook")]
+
+    with warehouse.read() as con:
+        rows = con.execute(
+            "SELECT cluster_id, trend_id, destination, item_id, status, attempts FROM alerts "
+            "ORDER BY ALL"
+        ).fetchall()
+    assert rows == [
+        ("s1", "W1", "outbox", "i2", "pending", 0),
+        ("s1", "W1", "webhook", "i1", "pending", 0),
+        ("s2", "W3", "outbox", "i3", "pending", 0),
+    ]
+
+
+def test_insert_joins_the_callers_transaction(warehouse):
+    with warehouse.write() as con:
+        try:
+            with transaction(con):
+                insert_pending_alerts(con, [AlertCandidate("s", "W1", "i", 0.8, "outbox")])
+                raise RuntimeError("labels failed to store")
+        except RuntimeError:
+            pass
+        assert con.execute("SELECT count(*) FROM alerts").fetchone() == (0,)
+
+
+def test_empty_batch_is_a_no_op(warehouse):
+    with warehouse.write() as con:
+        assert insert_pending_alerts(con, []) == []

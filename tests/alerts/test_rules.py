@@ -1,0 +1,93 @@
+"""Which classifications owe an alert, and to where."""
+
+from __future__ import annotations
+
+import pytest
+
+from alerts.config import destination_for
+from alerts.exceptions import AlertsError
+from alerts.rules import select_candidates
+from alerts.types import alert_id_for
+from classifiers.types import Classification, TrendScore
+
+
+def classification(item_id: str, *labels: tuple[str, float], relevant: bool = True):
+    return Classification(
+        item_id=item_id,
+        relevant=relevant,
+        relevance=0.9 if relevant else 0.1,
+        scores=dict(labels),
+        labels=tuple(TrendScore(t, s, f"evidence for {t}") for t, s in labels),
+        classifier_version="c1",
+        taxonomy_version="t1",
+    )
+
+
+def test_only_watch_list_labels_on_relevant_items_qualify():
+    found = select_candidates(
+        [
+            classification("a", ("W1", 0.8), ("R2", 0.9)),
+            classification("b", ("W2", 0.95), relevant=False),
+        ],
+        clusters={},
+        thresholds={},
+        default_threshold=None,
+        destination="outbox",
+    )
+    assert [(c.item_id, c.trend_id) for c in found] == [("a", "W1")]
+
+
+def test_per_trend_threshold_beats_default_which_beats_the_label_itself():
+    items = [classification("a", ("W1", 0.6), ("W2", 0.6), ("W3", 0.4))]
+    found = select_candidates(
+        items, {}, thresholds={"W1": 0.7}, default_threshold=0.5, destination="outbox"
+    )
+    assert [c.trend_id for c in found] == ["W2"]
+    assert {c.trend_id for c in select_candidates(items, {}, {}, None, "outbox")} == {
+        "W1",
+        "W2",
+        "W3",
+    }
+
+
+def test_one_candidate_per_story_and_trend_carried_by_the_best_report():
+    found = select_candidates(
+        [
+            classification("a", ("W4", 0.7)),
+            classification("b", ("W4", 0.9), ("W5", 0.8)),
+            classification("c", ("W4", 0.99)),
+        ],
+        clusters={"a": "story", "b": "story"},
+        thresholds={},
+        default_threshold=None,
+        destination="slack:C1",
+    )
+    assert [(c.cluster_id, c.trend_id, c.item_id) for c in found] == [
+        ("c", "W4", "c"),
+        ("story", "W4", "b"),
+        ("story", "W5", "b"),
+    ]
+    assert all(c.destination == "slack:C1" for c in found)
+
+
+def test_alert_id_is_stable_and_depends_on_destination():
+    assert alert_id_for("s", "W1", "outbox") == alert_id_for("s", "W1", "outbox")
+    assert alert_id_for("s", "W1", "outbox") != alert_id_for("s", "W1", "webhook")
+
+
+@pytest.mark.parametrize(
+    ("token", "channel", "webhook", "expected"),
+    [
+        (True, "C123", True, "slack:C123"),
+        (False, "C123", True, "webhook"),
+        (False, None, False, "outbox"),
+        (False, "C123", False, "outbox"),
+    ],
+)
+def test_destination_prefers_bot_then_webhook_then_outbox(token, channel, webhook, expected):
+    assert destination_for(token, channel, webhook) == expected
+
+
+def test_a_token_without_a_channel_is_a_clear_error():
+    with pytest.raises(AlertsError, match="SLACK_CHANNEL"):
+        destination_for(True, "  ", False)

@@ -1,0 +1,107 @@
+"""What the classifier says about items an analyst would judge at a glance.
+
+The cases are written for this test (not taken from the training files nor from dev).
+"""
+
+from __future__ import annotations
+
+from classifiers.classifier import Classifier
+from classifiers.types import TextItem
+
+ITEMS = [
+    TextItem(
+        "ilrs",
+        "Bolivia joins the China-led International Lunar Research Station",
+        "La Paz signed a cooperation document with the China National Space Administration.",
+    ),
+    TextItem(
+        "starlink",
+        "SpaceX launches 40 Starlink satellites from Vandenberg",
+        "The first stage landed on a droneship in the Pacific.",
+    ),
+    TextItem(
+        "sanctions",
+        "Sanctions leave Roscosmos short of Western microchips",
+        "Russian satellite makers say export controls imposed over the war in Ukraine "
+        "delay production.",
+    ),
+    TextItem(
+        "warning",
+        "Putin says Moscow helps Beijing with a missile warning network",
+        "The Russian president said the system would sharply raise China's defence capability.",
+    ),
+    TextItem(
+        "cake", "Lemon cake recipe with a crunchy glaze", "Bake for forty minutes and let it cool."
+    ),
+    TextItem("hubble", "Hubble spots a spiral galaxy", "The image shows star-forming regions."),
+    TextItem(
+        "artemis-es",
+        "Los Acuerdos Artemis suman a Uruguay como nuevo firmante",
+        "El país sudamericano se une al marco liderado por Estados Unidos para la "
+        "exploración lunar.",
+    ),
+]
+
+
+def _by_id(classifier: Classifier) -> dict:
+    return {c.item_id: c for c in classifier.classify(ITEMS)}
+
+
+def test_every_item_gets_a_score_for_every_trend_and_the_versions(classifier: Classifier) -> None:
+    results = classifier.classify(ITEMS)
+    assert [c.item_id for c in results] == [i.id for i in ITEMS]
+    for c in results:
+        assert set(c.scores) == set(classifier.taxonomy.trend_ids)
+        assert all(0.0 <= s <= 1.0 for s in c.scores.values())
+        assert 0.0 <= c.relevance <= 1.0
+        assert c.classifier_version == classifier.version
+        assert c.taxonomy_version == classifier.taxonomy.version
+        assert c.embedding is not None and len(c.embedding) == 512
+
+
+def test_on_theme_items_carry_the_trends_an_analyst_would_tag(classifier: Classifier) -> None:
+    results = _by_id(classifier)
+    expected = {"ilrs": "W1", "sanctions": "W2", "warning": "W7", "artemis-es": "R2"}
+    for item_id, trend_id in expected.items():
+        assert results[item_id].relevant, item_id
+        assert trend_id in [label.trend_id for label in results[item_id].labels], item_id
+
+
+def test_space_news_off_the_theme_and_non_space_news_are_not_relevant(
+    classifier: Classifier,
+) -> None:
+    results = _by_id(classifier)
+    for item_id in ("starlink", "cake", "hubble"):
+        assert not results[item_id].relevant, item_id
+        assert results[item_id].labels == ()
+
+
+def test_labels_come_best_first_above_threshold_with_a_sentence_of_the_item(
+    classifier: Classifier,
+) -> None:
+    for c in classifier.classify(ITEMS):
+        scores = [label.score for label in c.labels]
+        assert scores == sorted(scores, reverse=True)
+        text = next(f"{i.title} {i.summary}" for i in ITEMS if i.id == c.item_id)
+        for label in c.labels:
+            assert label.evidence and label.evidence.rstrip(".") in text
+            assert label.score == c.scores[label.trend_id]
+
+
+def test_the_evidence_is_the_sentence_that_carries_the_trend(classifier: Classifier) -> None:
+    item = TextItem(
+        "mixed",
+        "Space week in review",
+        "A comet brightened over the weekend. Separately, Russia confirmed it is helping "
+        "China build a missile attack early warning system.",
+    )
+    [result] = classifier.classify([item])
+    w7 = next(label for label in result.labels if label.trend_id == "W7")
+    assert w7.evidence.startswith("Separately, Russia confirmed")
+
+
+def test_classifying_is_deterministic_and_order_free(classifier: Classifier) -> None:
+    first = {c.item_id: c.scores for c in classifier.classify(ITEMS)}
+    second = {c.item_id: c.scores for c in classifier.classify(list(reversed(ITEMS)))}
+    assert first == second
+    assert classifier.classify([]) == []

@@ -1,0 +1,59 @@
+"""Both encoders load offline from their installed packages and embed sensibly."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from classifiers.encoder import MiniLMEncoder, MultilingualEncoder, model_dir, sentence_spans
+
+
+def test_sentences_are_split_on_end_punctuation_and_the_elision_mark() -> None:
+    text = "Kenya launches a satellite. It will watch crops! Why now? […] Officials spoke"
+    parts = [text[a:b] for a, b in sentence_spans(text)]
+    assert parts == [
+        "Kenya launches a satellite.",
+        "It will watch crops!",
+        "Why now?",
+        "Officials spoke",
+    ]
+
+
+@pytest.mark.slow
+def test_minilm_loads_offline_from_its_package_and_pools_per_sentence() -> None:
+    assert os.environ["HF_HUB_OFFLINE"] == "1"
+    assert (model_dir() / "model.safetensors").exists()
+    encoder = MiniLMEncoder(bf16=False)
+    encoded = encoder.encode(
+        [
+            "China launches a satellite for Pakistan. The crowd cheered.",
+            "Beijing puts a Pakistani satellite into orbit.",
+            "A recipe for lemon cake.",
+        ],
+        with_sentences=True,
+    )
+    assert encoded.vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(encoded.vectors, axis=1), 1.0, atol=1e-5)
+    assert encoded.sentences[0] == [
+        "China launches a satellite for Pakistan.",
+        "The crowd cheered.",
+    ]
+    assert encoded.sentence_vectors[0].shape == (2, 384)
+    similar = encoded.vectors[0] @ encoded.vectors[1]
+    unrelated = encoded.vectors[0] @ encoded.vectors[2]
+    assert similar > unrelated + 0.3
+
+
+def test_the_multilingual_encoder_puts_translations_close() -> None:
+    vectors = MultilingualEncoder().encode(
+        [
+            "Russia stops launching European satellites",
+            "Rusia deja de lanzar satélites europeos",
+            "Football club wins the league",
+        ]
+    )
+    assert vectors.shape == (3, 512)
+    assert vectors[0] @ vectors[1] > 0.7
+    assert vectors[0] @ vectors[2] < 0.4

@@ -1,0 +1,37 @@
+"""Metrics on a tiny file whose answers we can work out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from classifiers.evaluation import evaluate
+
+
+def test_precision_recall_f1_micro_macro_and_relevance_confusion() -> None:
+    trends = ("A", "B", "C")
+    gold_relevant = np.array([True, True, False, True])
+    gold = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0], [0, 1, 0]], bool)
+    predicted_relevant = np.array([True, True, True, False])
+    predicted = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 0]], bool)
+
+    report = evaluate(trends, gold_relevant, gold, predicted_relevant, predicted)
+
+    a, b, c = report.trends
+    assert (a.precision, a.recall, a.f1) == (1.0, 1.0, 1.0)
+    assert (b.true_positives, b.support, b.predicted) == (0, 2, 1)
+    assert (b.precision, b.recall, b.f1) == (0.0, 0.0, 0.0)
+    assert c.f1 == 1.0  # nothing to find, nothing wrongly found
+    assert report.micro_precision == pytest.approx(2 / 3)
+    assert report.micro_recall == pytest.approx(2 / 4)
+    assert report.micro_f1 == pytest.approx(2 * 2 / (2 * 2 + 1 + 2))
+    assert report.macro_f1 == pytest.approx(2 / 3)
+    assert report.min_f1 == 0.0
+    assert report.relevance_accuracy == 0.5
+    assert report.confusion == {
+        "true_positive": 2,
+        "false_positive": 1,
+        "true_negative": 0,
+        "false_negative": 1,
+    }
+    assert report.as_dict()["per_label"]["B"]["support"] == 2

@@ -1,0 +1,88 @@
+"""Analyst feedback recorded from the CLI becomes training data at the next `spacebrief train`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from classifiers.classifier import Classifier
+from classifiers.head import load_head, packaged_head_path
+from classifiers.taxonomy import load_taxonomy
+from classifiers.training import fit_head, taxonomy_examples, written_examples
+from classifiers.types import TextItem
+from flows.cli import app
+from flows.settings import Settings
+from ingest.types import Item
+from warehouse import Warehouse
+from warehouse.items import insert_items
+
+runner = CliRunner()
+NOW = datetime(2025, 5, 1, tzinfo=UTC)
+TITLE = "Brazil weighs offers from Beijing and Washington for its next lunar partner"
+SUMMARY = "Officials in Brasilia are studying both proposals before a decision next year."
+
+
+@pytest.mark.slow
+def test_feedback_changes_the_refitted_head_and_its_scores(home: Path, tmp_path: Path) -> None:
+    settings = Settings()
+    with Warehouse(settings.warehouse_path).write() as con:
+        insert_items(
+            con,
+            [
+                Item(
+                    "brazil",
+                    None,
+                    None,
+                    TITLE,
+                    SUMMARY,
+                    "en",
+                    "s",
+                    "S",
+                    NOW,
+                    False,
+                    NOW,
+                    "h",
+                    "brazil",
+                )
+            ],
+        )
+    item = TextItem("brazil", TITLE, SUMMARY)
+    before = Classifier.load().classify([item])[0].scores["W1"]
+
+    recorded = runner.invoke(app, ["feedback", "brazil", "W1", "--yes", "--analyst", "ana"])
+    assert recorded.exit_code == 0, recorded.output
+    assert "supports W1" in recorded.output
+    trained = runner.invoke(app, ["train"], env={"COLUMNS": "200"})
+    assert trained.exit_code == 0, trained.output
+    assert "(1 from analyst feedback)" in trained.output
+
+    refitted = home / "classifier" / "head.npz"
+    assert refitted.exists()
+    assert load_head(refitted).version != load_head(packaged_head_path()).version
+    after = Classifier.load(head_path=refitted).classify([item])[0].scores["W1"]
+    assert after > before
+    assert load_head(refitted).label_threshold == load_head(packaged_head_path()).label_threshold
+
+
+def test_feedback_for_an_unknown_trend_or_item_is_one_sentence(home: Path) -> None:
+    Warehouse(Settings().warehouse_path).initialise()
+    unknown_trend = runner.invoke(app, ["feedback", "x", "Z1", "--no"])
+    assert unknown_trend.exit_code == 1 and "'Z1' is not a trend" in unknown_trend.output
+    unknown_item = runner.invoke(app, ["feedback", "x", "W1", "--no"])
+    assert unknown_item.exit_code == 1 and "no item 'x'" in unknown_item.output
+
+
+@pytest.mark.slow
+def test_fitting_is_deterministic(classifier: Classifier) -> None:
+    taxonomy = load_taxonomy()
+    examples = written_examples() + taxonomy_examples(taxonomy)
+    first = fit_head(taxonomy, examples, classifier.encoder)
+    second = fit_head(taxonomy, examples, classifier.encoder)
+    assert first.version == second.version
+    shipped = load_head(packaged_head_path())
+    assert first.with_thresholds(shipped.label_threshold, shipped.relevance_threshold).version == (
+        shipped.version
+    )

@@ -1,0 +1,53 @@
+"""Momentum: this window's stories against the mean of the earlier windows."""
+
+from __future__ import annotations
+
+from digest.momentum import contradiction, describe_change, measure, sparkline
+
+
+def test_sparkline_scales_to_the_busiest_window_and_keeps_zero_lowest() -> None:
+    assert sparkline([0, 2, 4, 8]) == "▁▃▅█"
+    assert sparkline([0, 0, 0]) == "▁▁▁"
+    assert sparkline([1, 1]) == "██"
+
+
+def test_a_clear_rise_is_up_and_a_clear_fall_is_down() -> None:
+    up = measure([1, 1, 2, 0, 4])
+    assert (up.direction, up.arrow, up.current, up.previous_mean) == ("up", "↑", 4, 1.0)
+    down = measure([4, 4, 4, 4, 1])
+    assert (down.direction, down.arrow) == ("down", "↓")
+
+
+def test_small_wobbles_on_busy_trends_are_flat() -> None:
+    assert measure([10, 10, 10, 10, 11]).direction == "flat"
+    assert measure([3, 3, 3, 3, 3]).arrow == "→"
+
+
+def test_coverage_after_silence_is_new_and_silence_stays_flat() -> None:
+    assert measure([0, 0, 0, 0, 2]).direction == "new"
+    assert measure([0, 0, 0, 0, 0]).direction == "flat"
+
+
+def test_the_data_contradicting_the_family_is_said_plainly() -> None:
+    falling = measure([4, 4, 4, 4, 1])
+    rising = measure([0, 0, 1, 0, 3])
+    assert contradiction("rising", falling, 4, 7) == (
+        "Listed as rising, but coverage fell to 1 story from an average of 4 "
+        "over the previous 4 weeks."
+    )
+    assert "Listed as declining, but coverage rose to 3 stories" in (
+        contradiction("declining", rising, 4, 7) or ""
+    )
+    assert contradiction("rising", rising, 4, 7) is None
+    assert contradiction("declining", falling, 4, 7) is None
+    assert contradiction("watch", rising, 4, 7) is None
+
+
+def test_movement_wording_names_the_window_unit() -> None:
+    assert describe_change(measure([1, 1, 2, 0, 4]), 4, 7) == (
+        "rose to 4 stories, from an average of 1 over the previous 4 weeks"
+    )
+    assert describe_change(measure([2, 2]), 1, 1) == (
+        "held at 2 stories, against an average of 2 over the previous day"
+    )
+    assert "previous 2 14-day windows" in describe_change(measure([3, 3, 0]), 2, 14)

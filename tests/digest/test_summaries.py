@@ -1,0 +1,147 @@
+"""Story summaries and the Expert's View are the items' own sentences, never invented."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from digest.outlook import forward_cues, outlook_sentences
+from digest.summaries import expert_sentences, story_summary
+from digest.text import clean_text
+from digest.types import WindowItem
+
+
+def item(
+    item_id: str,
+    title: str,
+    summary: str,
+    *,
+    cluster: str | None = None,
+    rank: float = 1.0,
+    embedding: tuple[float, ...] | None = None,
+) -> WindowItem:
+    return WindowItem(
+        item_id=item_id,
+        title=title,
+        summary=summary,
+        url=None,
+        source_name="Outlet",
+        published_at=datetime(2025, 3, 20, tzinfo=UTC),
+        cluster_id=cluster or item_id,
+        relevance=0.9,
+        rank=rank,
+        embedding=embedding,
+    )
+
+
+LONG = (
+    "<p>Egypt opened a satellite assembly centre near Cairo.</p> The centre was financed by a "
+    "Chinese grant and built over three years. Engineers from five African states will train "
+    "there. The weather was mild during the opening ceremony in the city. Officials expect the "
+    "first satellite assembled there to launch in 2026."
+)
+
+
+def test_a_summary_is_two_or_three_of_the_items_own_sentences_lead_first() -> None:
+    summary = story_summary(item("e", "Egypt opens satellite centre", LONG))
+    assert 2 <= len(summary) <= 3
+    assert summary[0] == "Egypt opened a satellite assembly centre near Cairo."
+    for sentence in summary:
+        assert sentence in clean_text(LONG)
+
+
+def test_a_summary_skips_a_sentence_that_repeats_the_headline() -> None:
+    text = "Kenya signs a launch deal. The deal covers two small satellites for farming data."
+    assert story_summary(item("k", "Kenya signs a launch deal", text)) == (
+        "The deal covers two small satellites for farming data.",
+    )
+
+
+def test_an_item_without_text_gets_no_invented_summary() -> None:
+    assert story_summary(item("x", "Headline only", "")) == ()
+
+
+def test_expert_sentences_take_at_most_one_sentence_per_story_and_no_near_copies() -> None:
+    items = [
+        item(
+            "a",
+            "A",
+            "China and Pakistan agreed to fly an astronaut to Tiangong next year. "
+            "The agreement covers selection and training.",
+            cluster="c1",
+        ),
+        item(
+            "b",
+            "B",
+            "China and Pakistan agreed to fly an astronaut to Tiangong next year, officials said.",
+            cluster="c1",
+        ),
+        item(
+            "c",
+            "C",
+            "China and Pakistan agreed to fly an astronaut to the Tiangong station next year.",
+            cluster="c2",
+        ),
+        item(
+            "d",
+            "D",
+            "Senegal uses satellite data to forecast harvests for smallholder farms.",
+            cluster="c3",
+        ),
+    ]
+    chosen = expert_sentences(items, count=3)
+    clusters = [s.cluster_id for s in chosen]
+    assert len(clusters) == len(set(clusters))
+    texts = [s.text for s in chosen]
+    assert any("Senegal" in t for t in texts)
+    assert sum("Tiangong" in t for t in texts) <= 2
+    for sentence in chosen:
+        source = next(i for i in items if i.item_id == sentence.item_id)
+        assert sentence.text in source.summary
+
+
+def test_item_embeddings_pull_the_central_story_first() -> None:
+    centre = (1.0, 0.0, 0.0)
+    items = [
+        item(
+            "odd",
+            "Odd",
+            "A rover prototype was tested in a desert quarry last week.",
+            embedding=(0.0, 0.0, 1.0),
+        ),
+        item(
+            "m1",
+            "M1",
+            "Beijing signed space cooperation accords with two African states.",
+            embedding=centre,
+        ),
+        item(
+            "m2",
+            "M2",
+            "China expanded satellite training offers for African engineers.",
+            embedding=(0.9, 0.1, 0.0),
+        ),
+    ]
+    assert expert_sentences(items, count=1)[0].item_id in {"m1", "m2"}
+
+
+def test_forward_looking_cues_are_found_and_past_plans_are_not() -> None:
+    assert forward_cues("The station is scheduled to open by 2030.") >= 2
+    assert forward_cues("Nigeria will launch a radar satellite.") >= 1
+    assert forward_cues("The launch was expected last year but slipped.") == 0
+    assert forward_cues("Engineers met in Abuja on Monday.") == 0
+
+
+def test_outlook_ranks_by_story_rank_and_drops_syndicated_copies() -> None:
+    items = [
+        item("a", "A", "Russia and China will build a lunar power plant by 2035.", rank=1.0),
+        item(
+            "b",
+            "B",
+            "Russia and China will build a lunar power plant by 2035, reports said.",
+            rank=0.9,
+        ),
+        item("c", "C", "Kenya plans to launch an imaging satellite next year.", rank=0.5),
+        item("d", "D", "Officials reviewed the budget on Tuesday afternoon.", rank=0.99),
+    ]
+    chosen = outlook_sentences(items, 2025)
+    assert [s.item_id for s in chosen] == ["a", "c"]

@@ -1,0 +1,44 @@
+"""`spacebrief ingest` and `spacebrief sources` as a user runs them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.cli.app import console
+from tests.ingest.feed_server import FeedServer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def cli(home):
+    width = console.width
+    console.width = 200
+    yield CliRunner()
+    console.width = width
+
+
+def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):
+    with FeedServer() as server:
+        dead = server.url("/gone.xml")
+        result = cli.invoke(app, ["ingest", "--sources", str(FIXTURES)])
+        assert result.exit_code == 0, result.output
+        assert "Read 3 feeds" in result.output and "5 new items" in result.output
+        failing = cli.invoke(app, ["ingest", "--sources", dead])
+    assert failing.exit_code == 0
+    assert "1 failed" in failing.output and "spacebrief sources" in failing.output
+    table = cli.invoke(app, ["sources"])
+    assert table.exit_code == 0
+    assert "lunar-agency" in table.output and "HTTP 404" in table.output
+    assert "4 sources" in table.output
+
+
+def test_a_bad_sources_location_is_one_line_and_exit_1(cli, tmp_path):
+    result = cli.invoke(app, ["ingest", "--sources", str(tmp_path / "missing.yaml")])
+    assert result.exit_code == 1
+    assert "neither an http(s) URL" in result.output
+    assert "Traceback" not in result.output

@@ -1,0 +1,220 @@
+"""The ingest step end to end: real servers, real files, a real DuckDB file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.settings import Settings
+from flows.steps.ingest_step import IngestSummary, ingest
+from ingest import Source, load_sources, normalise_entries, parse_feed
+from tests.ingest.feed_server import FeedServer, entry, rss_feed
+from warehouse.sources import source_health
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings(fetch_timeout_seconds=2)
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+def stored_ids(warehouse) -> set[str]:
+    with warehouse.read() as con:
+        return {row[0] for row in con.execute("SELECT item_id FROM items").fetchall()}
+
+
+def fetch_rows(warehouse) -> list[tuple]:
+    with warehouse.read() as con:
+        return con.execute(
+            "SELECT source_id, status, http_status, bytes, entries, new_items, error "
+            "FROM fetches ORDER BY fetch_id"
+        ).fetchall()
+
+
+def expected_ids(path: Path, source: Source) -> set[str]:
+    parsed = parse_feed(path.read_bytes())
+    from datetime import UTC, datetime
+
+    items = normalise_entries(
+        parsed.entries, source, datetime.now(UTC), feed_language=parsed.language
+    )
+    return {item.item_id for item in items}
+
+
+def test_a_feed_is_stored_and_a_second_run_answered_304_adds_nothing(warehouse, settings, server):
+    server.serve("/feed.xml", rss_feed("Agency", [entry(n) for n in range(1, 6)]), etag='"v1"')
+    first = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert (first.fetched, first.new_items, first.entries) == (1, 5, 5)
+    second = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert (second.unchanged, second.new_items) == (1, 0)
+    assert len(stored_ids(warehouse)) == 5
+    rows = fetch_rows(warehouse)
+    assert rows[0][1:6] == ("ok", 200, rows[0][3], 5, 5)
+    assert rows[1][1:6] == ("not_modified", 304, None, None, 0), "a 304 is not parsed"
+
+
+def test_re_ingesting_a_feed_without_validators_never_duplicates(warehouse, settings, server):
+    server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2)]))
+    ingest(warehouse, settings, server.url("/feed.xml"))
+    again = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert (again.fetched, again.new_items) == (1, 0)
+    with warehouse.read() as con:
+        assert con.execute("SELECT count(*), count(DISTINCT url) FROM items").fetchone() == (2, 2)
+
+
+def test_a_feed_that_gains_items_adds_only_the_new_ones(warehouse, settings, server):
+    server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2)]), etag='"v1"')
+    ingest(warehouse, settings, server.url("/feed.xml"))
+    server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2), entry(3)]), etag='"v2"')
+    summary = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert summary.new_items == 1
+    with warehouse.read() as con:
+        (url,) = con.execute(
+            "SELECT url FROM items WHERE item_id = ?", [summary.new_item_ids[0]]
+        ).fetchone()
+    assert url == "https://news.example.org/stories/3"
+
+
+def test_the_same_story_in_two_feeds_is_stored_once(warehouse, settings, server, tmp_path):
+    shared = entry(7, link="https://news.example.org/stories/7?utm_source=partner")
+    server.serve("/a.xml", rss_feed("A", [entry(1), shared]))
+    server.serve("/b.xml", rss_feed("B", [entry(7), entry(8)]))
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        f"sources:\n  - {{name: A, url: '{server.url('/a.xml')}'}}\n"
+        f"  - {{name: B, url: '{server.url('/b.xml')}'}}\n"
+    )
+    summary = ingest(warehouse, settings, str(catalog))
+    assert summary.new_items == 3
+
+
+def test_a_failing_feed_is_reported_then_left_alone_until_its_backoff_ends(
+    warehouse, settings, server
+):
+    server.serve("/feed.xml", b"", fail_first=99, fail_status=500)
+    settings = settings.model_copy(update={"fetch_timeout_seconds": 0.5})
+    first = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert first.failed == 1
+    hits = server.hits("/feed.xml")
+    second = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert second.skipped == 1 and server.hits("/feed.xml") == hits
+    with warehouse.read() as con:
+        (health,) = source_health(con)
+    assert health.consecutive_failures == 1 and health.last_status == "failed"
+    assert "HTTP 500" in health.last_error and health.next_fetch_at is not None
+    assert [row[1] for row in fetch_rows(warehouse)] == ["failed", "skipped"]
+    server.serve("/feed.xml", rss_feed("Agency", [entry(1)]))
+    forced = ingest(warehouse, settings, server.url("/feed.xml"), force=True)
+    assert forced.new_items == 1
+    with warehouse.read() as con:
+        (health,) = source_health(con)
+    assert (health.consecutive_failures, health.last_status, health.items) == (0, "ok", 1)
+
+
+def test_a_document_with_no_entries_is_recorded_as_empty_with_the_reason(
+    warehouse, settings, server
+):
+    server.serve("/feed.xml", b"<html><body>Moved</body></html>", content_type="text/html")
+    summary = ingest(warehouse, settings, server.url("/feed.xml"))
+    assert summary.empty == 1 and summary.fetched == 1 and summary.new_items == 0
+    (row,) = fetch_rows(warehouse)
+    assert row[1] == "empty" and "text/html is not an XML media type" in row[6]
+
+
+def test_an_xml_bomb_from_a_server_is_refused_and_the_run_goes_on(warehouse, settings, server):
+    from tests.ingest.test_parse import billion_laughs
+
+    server.serve("/bomb.xml", billion_laughs())
+    server.serve("/feed.xml", rss_feed("Agency", [entry(1)]))
+    summary = ingest(warehouse, settings, str(write_catalog(server, ["/bomb.xml", "/feed.xml"])))
+    assert summary.new_items == 1 and summary.empty == 1
+    assert any("refused to parse" in (row[6] or "") for row in fetch_rows(warehouse))
+
+
+def test_a_gzipped_feed_with_a_charset_only_in_the_header_is_read(warehouse, settings, server):
+    body = rss_feed("Новости", [entry(1, title="Запуск спутника ГЛОНАСС")], encoding="koi8-r")
+    body = body.replace(b' encoding="koi8-r"', b"")
+    server.serve(
+        "/feed.xml", body, encoding="gzip", content_type="application/rss+xml; charset=koi8-r"
+    )
+    ingest(warehouse, settings, server.url("/feed.xml"))
+    with warehouse.read() as con:
+        assert con.execute("SELECT title FROM items").fetchone() == ("Запуск спутника ГЛОНАСС",)
+
+
+def write_catalog(server: FeedServer, paths: list[str]) -> Path:
+    import tempfile
+
+    catalog = Path(tempfile.mkdtemp()) / "sources.yaml"
+    lines = [f"  - {{name: 'Feed {p}', url: '{server.url(p)}'}}" for p in paths]
+    catalog.write_text("sources:\n" + "\n".join(lines) + "\n")
+    return catalog
+
+
+def test_a_folder_of_feed_files_goes_through_the_same_path(warehouse, settings):
+    progress: list[tuple[int, int]] = []
+    summary = ingest(
+        warehouse, settings, str(FIXTURES), on_progress=lambda d, t: progress.append((d, t))
+    )
+    assert isinstance(summary, IngestSummary)
+    assert (summary.feeds, summary.fetched, summary.new_items) == (3, 3, 5)
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    with warehouse.read() as con:
+        rows = dict(con.execute("SELECT url, language FROM items WHERE url IS NOT NULL").fetchall())
+    assert rows["https://lunar.example.net/news/accord"] == "en"
+    assert rows["https://orbit.example.com/notes/1"] == "fr"
+    assert rows["https://ground.example.org/log/7"] == "en"
+    again = ingest(warehouse, settings, str(FIXTURES))
+    assert (again.unchanged, again.new_items) == (3, 0)
+    assert "3 unchanged" in again.describe()
+
+
+def test_every_entry_of_the_real_feeds_is_stored(warehouse, settings, shared_dir):
+    folder = shared_dir / "feeds" / "real"
+    summary = ingest(warehouse, settings, str(folder))
+    assert summary.failed == 0 and summary.empty == 0
+    stored = stored_ids(warehouse)
+    for source in load_sources(str(folder)):
+        wanted = expected_ids(Path(source.url), source)
+        assert wanted, f"{source.name} yielded no entries"
+        assert wanted <= stored, f"entries of {source.name} are missing"
+    with warehouse.read() as con:
+        languages = dict(
+            con.execute("SELECT source_id, any_value(language) FROM items GROUP BY 1").fetchall()
+        )
+        titles = [row[0] for row in con.execute("SELECT title FROM items").fetchall()]
+    assert languages["aif-ru-2019-05-18"] == "ru"
+    assert languages["liberal-gr-2020-04-24"] == "el"
+    assert languages["news18-hindi-china-2021-01-29"] == "hi"
+    assert not any("<" in t and ">" in t for t in titles)
+
+
+def test_in_the_real_feeds_only_the_reissued_nasa_advisory_clusters(
+    warehouse, settings, shared_dir
+):
+    summary = ingest(warehouse, settings, str(shared_dir / "feeds" / "real"))
+    assert summary.clustered == 1
+    with warehouse.read() as con:
+        titles = con.execute(
+            "SELECT title FROM items WHERE cluster_id IN "
+            "(SELECT cluster_id FROM items GROUP BY 1 HAVING count(*) > 1) ORDER BY published_at"
+        ).fetchall()
+    assert [t[0][:40] for t in titles] == [
+        "NASA Administrator, New Head of Human Sp",
+        "NASA Updates Date, Time for Media Teleco",
+    ]
+
+
+def test_truncated_real_excerpts_still_yield_their_partial_entry(warehouse, settings, shared_dir):
+    for path in sorted((shared_dir / "feeds" / "excerpts").iterdir()):
+        summary = ingest(warehouse, settings, str(path))
+        assert summary.new_items >= 1, path.name
+    assert all(row[1] == "ok" and "malformed feed" in row[6] for row in fetch_rows(warehouse))

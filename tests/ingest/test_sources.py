@@ -1,0 +1,85 @@
+"""Where feeds come from: a catalog, a URL, a file, a folder; ids that follow a name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest import IngestError, Source, load_sources, slugify
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_a_catalog_lists_sources_with_language_tags_and_slug_ids(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        "sources:\n"
+        "  - name: Xinhua – Space & Science\n"
+        "    url: https://english.news.cn/feed.xml\n"
+        "    language: en\n"
+        "    tags: [china, cnsa]\n"
+        "  - name: Local archive\n"
+        "    url: archive/feed.xml\n",
+        encoding="utf-8",
+    )
+    first, second = load_sources(str(catalog))
+    assert first == Source(
+        "xinhua-space-science",
+        "Xinhua – Space & Science",
+        "https://english.news.cn/feed.xml",
+        "en",
+        ("china", "cnsa"),
+    )
+    assert second.url == str(tmp_path / "archive" / "feed.xml"), "relative to the catalog"
+
+
+def test_the_shared_catalog_shape_with_outlet_and_feeds_keys_is_accepted(shared_dir):
+    sources = load_sources(str(shared_dir / "feeds" / "catalog.yaml"))
+    assert len(sources) == 38
+    assert len({s.source_id for s in sources}) == 38
+    assert all(s.url.startswith("http") for s in sources)
+
+
+def test_a_single_url_is_one_source():
+    (source,) = load_sources("https://spacenews.com/feed/")
+    assert source.url == "https://spacenews.com/feed/"
+    assert source.source_id == "spacenews-com-feed"
+
+
+def test_a_folder_lists_its_feed_files_in_order():
+    sources = load_sources(str(FIXTURES))
+    assert [s.name for s in sources] == ["ground-station", "lunar-agency", "orbital-notes"]
+    assert all(Path(s.url).is_file() for s in sources)
+
+
+def test_a_single_feed_file_is_one_source():
+    (source,) = load_sources(str(FIXTURES / "lunar-agency.atom"))
+    assert source.source_id == "lunar-agency"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("sources: {}", "list of sources"),
+        ("sources:\n  - name: no url\n", "needs at least a `url`"),
+        ("sources: [\n", "not valid YAML"),
+    ],
+)
+def test_a_broken_catalog_says_what_to_fix(tmp_path, content, message):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(content)
+    with pytest.raises(IngestError, match=message):
+        load_sources(str(catalog))
+
+
+def test_a_location_that_does_not_exist_is_a_clear_error(tmp_path):
+    with pytest.raises(IngestError, match="neither an http"):
+        load_sources(str(tmp_path / "nowhere.yaml"))
+    with pytest.raises(IngestError, match="holds no feed files"):
+        load_sources(str(tmp_path))
+
+
+def test_slugs_are_stable_and_readable():
+    assert slugify("Roscosmos News (RU)") == "roscosmos-news-ru"
+    assert slugify("新华网") != ""

@@ -1,0 +1,318 @@
+"""The Slack delivery ledger: one row per (story cluster, trend, destination).
+
+States: pending -> sending -> sent (with the Slack ts) | failed (attempts, last error).
+`sending` is written and committed *before* a message leaves, with the marker
+(`message_key`) the message carries; a run that finds rows still `sending` knows a
+previous run died mid-post and reconciles them against Slack (or the outbox file)
+before posting anything again. That is what makes delivery exactly-once across crashes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from alerts.types import EDITION_TREND, AlertCandidate, OtherTrend, PendingAlert, StoryRoot
+
+_CANDIDATE_SCHEMA = pa.schema(
+    [
+        ("alert_id", pa.string()),
+        ("cluster_id", pa.string()),
+        ("trend_id", pa.string()),
+        ("destination", pa.string()),
+        ("item_id", pa.string()),
+        ("score", pa.float64()),
+    ]
+)
+
+
+def insert_pending_alerts(
+    con: duckdb.DuckDBPyConnection, candidates: Iterable[AlertCandidate]
+) -> list[AlertCandidate]:
+    """Add ledger rows for candidates not yet owed; return the ones newly inserted.
+
+    Runs in the caller's transaction (the one that stores the labels), so it opens none.
+    Existing rows are left untouched whatever their state: an alert is owed once.
+    """
+    unique: dict[str, AlertCandidate] = {}
+    for candidate in candidates:
+        current = unique.get(candidate.alert_id)
+        if current is None or candidate.score > current.score:
+            unique[candidate.alert_id] = candidate
+    if not unique:
+        return []
+    rows = list(unique.values())
+    table = pa.Table.from_pylist(
+        [
+            {
+                "alert_id": c.alert_id,
+                "cluster_id": c.cluster_id,
+                "trend_id": c.trend_id,
+                "destination": c.destination,
+                "item_id": c.item_id,
+                "score": c.score,
+            }
+            for c in rows
+        ],
+        schema=_CANDIDATE_SCHEMA,
+    )
+    now = datetime.now(UTC)
+    con.register("_alert_candidates", table)
+    try:
+        inserted = con.execute(
+            """
+            INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score,
+                                status, attempts, created_at, updated_at)
+            SELECT alert_id, cluster_id, trend_id, destination, item_id, score,
+                   'pending', 0, $now, $now
+            FROM _alert_candidates
+            ON CONFLICT DO NOTHING
+            RETURNING alert_id
+            """,
+            {"now": now},
+        ).fetchall()
+    finally:
+        con.unregister("_alert_candidates")
+    new_ids = {row[0] for row in inserted}
+    return [c for c in rows if c.alert_id in new_ids]
+
+
+_OWED_SQL = """
+WITH owed AS (
+    SELECT * FROM alerts
+    WHERE destination = $destination AND list_contains($states, status)
+      AND (CASE WHEN $alert_ids IS NULL THEN trend_id <> $edition
+                ELSE list_contains($alert_ids, alert_id) END)
+),
+trend_names AS (
+    SELECT trend_id, arg_max(name, taxonomy_version) AS name FROM trends GROUP BY trend_id
+),
+item_labels AS (
+    SELECT l.item_id,
+           list({'trend_id': l.trend_id, 'name': coalesce(tn.name, '')} ORDER BY l.score DESC)
+               AS trends,
+           map_from_entries(list({'k': l.trend_id, 'v': l.evidence})) AS evidence
+    FROM v_labels AS l
+    LEFT JOIN trend_names AS tn USING (trend_id)
+    WHERE l.item_id IN (SELECT item_id FROM owed)
+    GROUP BY l.item_id
+)
+SELECT a.alert_id, a.cluster_id, a.trend_id, coalesce(tn.name, '') AS trend_name,
+       a.destination, a.item_id, a.score, a.status, a.attempts,
+       coalesce(i.title, '(item no longer in the warehouse)') AS title,
+       i.url, i.source_name, i.published_at,
+       il.evidence[a.trend_id] AS evidence,
+       coalesce(il.trends, []) AS trends,
+       a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at
+FROM owed AS a
+LEFT JOIN items AS i USING (item_id)
+LEFT JOIN item_labels AS il USING (item_id)
+LEFT JOIN trend_names AS tn ON tn.trend_id = a.trend_id
+ORDER BY a.created_at, a.alert_id
+"""
+
+
+def owed_alerts(
+    con: duckdb.DuckDBPyConnection,
+    destination: str,
+    *,
+    include_failed: bool = False,
+    alert_ids: Sequence[str] | None = None,
+) -> list[PendingAlert]:
+    """Alerts still owed to `destination` (pending, and `sending` ones left by a crash),
+    with the item, evidence and trend names their messages show. Edition announcements
+    are left out unless asked for by id."""
+    states = ["pending", "sending", *(["failed"] if include_failed else [])]
+    params = {
+        "destination": destination,
+        "states": states,
+        "alert_ids": list(alert_ids) if alert_ids is not None else None,
+        "edition": EDITION_TREND,
+    }
+    rows = con.execute(_OWED_SQL, params).fetchall()
+    owed = []
+    for row in rows:
+        (
+            alert_id,
+            cluster_id,
+            trend_id,
+            trend_name,
+            dest,
+            item_id,
+            score,
+            status,
+            attempts,
+            title,
+            url,
+            source_name,
+            published_at,
+            evidence,
+            trends,
+            last_error,
+            message_key,
+            reply_to,
+            thread_ts,
+            updated_at,
+        ) = row
+        others = tuple(
+            OtherTrend(t["trend_id"], t["name"]) for t in trends if t["trend_id"] != trend_id
+        )
+        owed.append(
+            PendingAlert(
+                alert_id=alert_id,
+                cluster_id=cluster_id,
+                trend_id=trend_id,
+                trend_name=trend_name,
+                destination=dest,
+                item_id=item_id,
+                score=score,
+                status=status,
+                attempts=attempts,
+                title=title,
+                url=url,
+                source_name=source_name,
+                published_at=published_at,
+                evidence=evidence,
+                other_trends=others,
+                last_error=last_error,
+                message_key=message_key,
+                reply_to=reply_to,
+                thread_ts=thread_ts,
+                updated_at=updated_at,
+            )
+        )
+    return owed
+
+
+def story_roots(con: duckdb.DuckDBPyConnection, destination: str) -> dict[str, StoryRoot]:
+    """Each story's first delivered message at `destination`: later reports reply to it."""
+    rows = con.execute(
+        """
+        SELECT cluster_id, arg_min(message_key, sent_at), arg_min(thread_ts, sent_at)
+        FROM alerts
+        WHERE destination = $destination AND status = 'sent' AND reply_to IS NULL
+          AND message_key IS NOT NULL
+        GROUP BY cluster_id
+        """,
+        {"destination": destination},
+    ).fetchall()
+    return {c: StoryRoot(c, key, thread_ts) for c, key, thread_ts in rows}
+
+
+def messages_sent_since(con: duckdb.DuckDBPyConnection, destination: str, since: datetime) -> int:
+    """New-story messages (not thread follow-ups) delivered since `since`: the hourly cap."""
+    row = con.execute(
+        """
+        SELECT count(DISTINCT coalesce(message_key, alert_id)) FROM alerts
+        WHERE destination = $destination AND status = 'sent' AND reply_to IS NULL
+          AND sent_at >= $since AND trend_id <> $edition
+        """,
+        {"destination": destination, "since": since, "edition": EDITION_TREND},
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _update(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[str], **params: object) -> None:
+    if not ids:
+        return
+    con.execute(
+        f"UPDATE alerts SET {sql}, updated_at = $now WHERE list_contains($ids, alert_id)",
+        {"ids": list(dict.fromkeys(ids)), "now": datetime.now(UTC), **params},
+    )
+
+
+def mark_sending(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[str],
+    message_key: str,
+    reply_to: str | None,
+    thread_ts: str | None,
+) -> None:
+    """Record an attempt before the message leaves (commit before posting)."""
+    _update(
+        con,
+        "status = 'sending', message_key = $key, reply_to = $reply_to, thread_ts = $thread_ts",
+        alert_ids,
+        key=message_key,
+        reply_to=reply_to,
+        thread_ts=thread_ts,
+    )
+
+
+def mark_sent(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[str],
+    message_key: str,
+    slack_ts: str | None,
+    slack_channel: str | None,
+    thread_ts: str | None,
+) -> None:
+    _update(
+        con,
+        "status = 'sent', attempts = attempts + 1, last_error = NULL, message_key = $key, "
+        "slack_ts = $ts, slack_channel = $channel, thread_ts = coalesce($thread_ts, thread_ts), "
+        "sent_at = $now",
+        alert_ids,
+        key=message_key,
+        ts=slack_ts,
+        channel=slack_channel,
+        thread_ts=thread_ts,
+    )
+
+
+def mark_unsent(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[str],
+    error: str,
+    *,
+    count_attempt: bool,
+    max_attempts: int,
+) -> None:
+    """Back to pending with the error, or failed once the attempts reach `max_attempts`."""
+    _update(
+        con,
+        "attempts = attempts + $inc, last_error = $error, "
+        "status = CASE WHEN attempts + $inc >= $max THEN 'failed' ELSE 'pending' END",
+        alert_ids,
+        inc=1 if count_attempt else 0,
+        error=error,
+        max=max_attempts,
+    )
+
+
+def mark_failed(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], error: str) -> None:
+    _update(
+        con,
+        "status = 'failed', attempts = attempts + 1, last_error = $error",
+        alert_ids,
+        error=error,
+    )
+
+
+def note_error(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], error: str) -> None:
+    _update(con, "last_error = $error", alert_ids, error=error)
+
+
+def retry_failed(con: duckdb.DuckDBPyConnection, destination: str) -> int:
+    """Give failed alerts a fresh set of attempts; return how many."""
+    rows = con.execute(
+        "UPDATE alerts SET status = 'pending', attempts = 0, updated_at = $now "
+        "WHERE destination = $destination AND status = 'failed' RETURNING alert_id",
+        {"destination": destination, "now": datetime.now(UTC)},
+    ).fetchall()
+    return len(rows)
+
+
+def status_counts(
+    con: duckdb.DuckDBPyConnection, destination: str, *, changed_since: datetime | None = None
+) -> dict[str, int]:
+    """Alerts per state at `destination`; only those changed since a moment when given."""
+    rows = con.execute(
+        "SELECT status, count(*) FROM alerts WHERE destination = $destination "
+        "AND trend_id <> $edition AND ($since IS NULL OR updated_at >= $since) GROUP BY status",
+        {"destination": destination, "since": changed_since, "edition": EDITION_TREND},
+    ).fetchall()
+    return {status: int(n) for status, n in rows}

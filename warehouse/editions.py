@@ -1,0 +1,372 @@
+"""What the digest reads from the warehouse, and the `editions` ledger it writes.
+
+Everything that scales with the number of items runs inside DuckDB: the window's items
+(with each item's latest classification) go into a temporary table once, trend and family
+counts per window are GROUP BYs over it, stories are ranked and deduplicated per cluster
+with window functions, and only the top rows (a few dozen items, their texts and
+embeddings) are fetched into Python. Temporary tables live in memory, so this also works
+on a read-only connection.
+
+Ranking (relevance x trend weight x recency) is computed here because it must see every
+item of the window; recency is measured from the window's end, never from "now", so a
+past edition rebuilds identically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+import duckdb
+
+from digest.types import (
+    FamilyCount,
+    SignalCandidate,
+    TrendCount,
+    TrendInfo,
+    TrendLabel,
+    TrendSupport,
+    WindowData,
+    WindowItem,
+    WindowTotals,
+)
+
+WATCH_WEIGHT = 1.25  # watch-list trends are what the team is asked to track first
+
+
+@dataclass(frozen=True)
+class WindowBounds:
+    start: datetime  # the edition's window, end exclusive
+    end: datetime
+    history_start: datetime  # start of the oldest earlier window counted for momentum
+
+
+def window_bounds(edition_date: date, days: int, history_windows: int) -> WindowBounds:
+    """The window ends at the end of `edition_date` (UTC) and covers `days` whole days."""
+    end = datetime.combine(edition_date + timedelta(days=1), time(0), tzinfo=UTC)
+    start = end - timedelta(days=days)
+    return WindowBounds(start, end, end - timedelta(days=days * (history_windows + 1)))
+
+
+def load_window(
+    con: duckdb.DuckDBPyConnection,
+    edition_date: date,
+    days: int,
+    *,
+    history_windows: int = 4,
+    candidates: int = 60,
+    per_trend: int = 3,
+    signals: int = 5,
+) -> WindowData:
+    bounds = window_bounds(edition_date, days, history_windows)
+    span = float(days * 86400)
+    con.execute("SET TimeZone = 'UTC'")
+    _stage_window(con, bounds, span)
+    version = _taxonomy_version(con)
+    trends = _trends(con, version)
+    totals = [
+        WindowTotals(*row)
+        for row in con.execute(
+            "SELECT w, count(*), count(*) FILTER (relevant), "
+            " count(DISTINCT cluster_id) FILTER (relevant) "
+            "FROM digest_window GROUP BY w ORDER BY w"
+        ).fetchall()
+    ]
+    trend_counts = [
+        TrendCount(*row)
+        for row in con.execute(
+            "SELECT trend_id, w, count(DISTINCT item_id), count(DISTINCT cluster_id) "
+            "FROM digest_labels GROUP BY ALL ORDER BY trend_id, w"
+        ).fetchall()
+    ]
+    family_counts = [
+        FamilyCount(*row)
+        for row in con.execute(
+            "SELECT t.family, l.w, count(DISTINCT l.cluster_id) "
+            "FROM digest_labels AS l JOIN trends AS t "
+            "  ON t.trend_id = l.trend_id AND t.taxonomy_version = l.taxonomy_version "
+            "GROUP BY ALL ORDER BY 1, 2"
+        ).fetchall()
+    ]
+    ranked = con.execute(
+        """
+        WITH weight AS (
+            SELECT l.item_id,
+                   max(l.score * CASE WHEN t.family = 'watch' THEN ? ELSE 1.0 END) AS trend_weight
+            FROM digest_labels AS l
+            LEFT JOIN trends AS t
+              ON t.trend_id = l.trend_id AND t.taxonomy_version = l.taxonomy_version
+            WHERE l.w = 0
+            GROUP BY l.item_id
+        )
+        SELECT d.item_id,
+               d.relevance * (1 + coalesce(weight.trend_weight, 0))
+                 * (0.5 + 0.5 * greatest(0.0,
+                        1 - (epoch(?::TIMESTAMPTZ) - epoch(d.published_at)) / ?))
+                 AS rank,
+               count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+        FROM digest_window AS d
+        LEFT JOIN weight USING (item_id)
+        WHERE d.w = 0 AND d.relevant
+        QUALIFY row_number() OVER (PARTITION BY d.cluster_id ORDER BY rank DESC, d.item_id) = 1
+        ORDER BY rank DESC, d.item_id
+        LIMIT ?
+        """,
+        [WATCH_WEIGHT, bounds.end, span, candidates],
+    ).fetchall()
+    support_rows = con.execute(
+        """
+        WITH best_per_story AS (
+            SELECT trend_id, item_id, score, evidence, cluster_id
+            FROM digest_labels
+            WHERE w = 0
+            QUALIFY row_number() OVER (
+                PARTITION BY trend_id, cluster_id ORDER BY score DESC, item_id) = 1
+        )
+        SELECT trend_id, list(item_id ORDER BY score DESC, item_id),
+               list(coalesce(evidence, '') ORDER BY score DESC, item_id)
+        FROM (
+            SELECT * FROM best_per_story
+            QUALIFY row_number() OVER (PARTITION BY trend_id ORDER BY score DESC, item_id) <= ?
+        )
+        GROUP BY trend_id ORDER BY trend_id
+        """,
+        [per_trend],
+    ).fetchall()
+    signal_rows = con.execute(
+        """
+        SELECT d.item_id, count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+        FROM digest_window AS d
+        WHERE d.w = 0 AND d.relevant
+          AND d.cluster_id NOT IN (SELECT cluster_id FROM digest_labels WHERE w = 0)
+        QUALIFY row_number() OVER (
+            PARTITION BY d.cluster_id ORDER BY d.relevance DESC, d.item_id) = 1
+        ORDER BY d.relevance DESC, d.item_id
+        LIMIT ?
+        """,
+        [signals],
+    ).fetchall()
+
+    rank_of = {row[0]: (float(row[1]), int(row[2])) for row in ranked}
+    size_of = {row[0]: int(row[1]) for row in signal_rows}
+    wanted = list(rank_of) + [i for row in support_rows for i in row[1]] + list(size_of)
+    details = _item_details(con, sorted(set(wanted)))
+    items = []
+    for item_id in sorted(details):
+        rank, size = rank_of.get(item_id, (0.0, size_of.get(item_id, 1)))
+        items.append(WindowItem(**details[item_id], rank=round(rank, 9), cluster_size=size))
+    signal_candidates = [
+        SignalCandidate(item_id, *_closest_trend(con, item_id, {t.trend_id for t in trends}))
+        for item_id, _ in signal_rows
+    ]
+    return WindowData(
+        edition_date=edition_date,
+        days=days,
+        window_start=bounds.start,
+        window_end=bounds.end,
+        history_windows=history_windows,
+        taxonomy_version=version,
+        trends=tuple(trends),
+        totals=tuple(totals),
+        trend_counts=tuple(trend_counts),
+        family_counts=tuple(family_counts),
+        items=tuple(items),
+        ranked_story_ids=tuple(row[0] for row in ranked),
+        trend_support=tuple(
+            TrendSupport(row[0], tuple(row[1]), tuple(row[2])) for row in support_rows
+        ),
+        signals=tuple(signal_candidates),
+    )
+
+
+def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: float) -> None:
+    """Temp tables: the window's items with their latest classification, and their labels."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE digest_window AS
+        WITH window_items AS (
+            SELECT item_id, cluster_id, published_at, rowid AS item_row,
+                   CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(published_at)) / $span)
+                        AS INTEGER) AS w
+            FROM items
+            WHERE published_at >= $history_start AND published_at < $end
+        ),
+        latest AS (
+            SELECT c.item_id, c.classifier_version, c.taxonomy_version, c.relevant, c.relevance,
+                   c.rowid AS classification_row
+            FROM classifications AS c
+            WHERE c.item_id IN (SELECT item_id FROM window_items)
+            QUALIFY row_number() OVER (
+                PARTITION BY c.item_id ORDER BY c.classified_at DESC, c.classifier_version DESC) = 1
+        )
+        SELECT w.*, l.classifier_version, l.taxonomy_version, l.classification_row,
+               coalesce(l.relevant, false) AS relevant, coalesce(l.relevance, 0.0) AS relevance
+        FROM window_items AS w LEFT JOIN latest AS l USING (item_id)
+        """,
+        {"end": bounds.end, "history_start": bounds.history_start, "span": span},
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE digest_labels AS
+        SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id
+        FROM labels AS l
+        JOIN digest_window AS d
+          ON d.item_id = l.item_id
+         AND d.classifier_version = l.classifier_version
+         AND d.taxonomy_version = l.taxonomy_version
+        WHERE d.relevant
+        """
+    )
+
+
+def _taxonomy_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The version most of the window's items were classified under, else the newest loaded."""
+    row = con.execute(
+        "SELECT taxonomy_version FROM digest_window WHERE taxonomy_version IS NOT NULL "
+        "GROUP BY ALL ORDER BY count(*) DESC, taxonomy_version DESC LIMIT 1"
+    ).fetchone()
+    if row:
+        return str(row[0])
+    row = con.execute(
+        "SELECT taxonomy_version FROM classifications ORDER BY classified_at DESC LIMIT 1"
+    ).fetchone()
+    if row:
+        return str(row[0])
+    row = con.execute("SELECT max(taxonomy_version) FROM trends").fetchone()
+    return str(row[0]) if row and row[0] is not None else None
+
+
+def _trends(con: duckdb.DuckDBPyConnection, version: str | None) -> list[TrendInfo]:
+    if version is None:
+        return []
+    return [
+        TrendInfo(*row)
+        for row in con.execute(
+            "SELECT trend_id, family, name, statement, position FROM trends "
+            "WHERE taxonomy_version = ? ORDER BY position, trend_id",
+            [version],
+        ).fetchall()
+    ]
+
+
+def _item_details(
+    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Texts, labels and embeddings of the few items the edition may cite.
+
+    Rows are fetched by rowid (kept when the window was staged): DuckDB then reads just
+    those rows instead of scanning the items and classifications tables for a handful
+    of ids (0.3 s -> 0.03 s at a million items).
+    """
+    if not item_ids:
+        return {}
+    staged = con.execute(
+        "SELECT item_id, item_row, classification_row, relevance FROM digest_window "
+        "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(item_ids)],
+    ).fetchall()
+    item_rows = [row[1] for row in staged]
+    classification_rows = [row[2] for row in staged if row[2] is not None]
+    texts = {
+        row[0]: row
+        for row in con.execute(
+            "SELECT item_id, title, coalesce(summary, ''), url, coalesce(source_name, source_id), "
+            "published_at, cluster_id FROM items WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+            [item_rows],
+        ).fetchall()
+    }
+    embeddings = dict(
+        con.execute(
+            "SELECT item_id, embedding FROM classifications "
+            "WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+            [classification_rows],
+        ).fetchall()
+    )
+    labels = dict(
+        con.execute(
+            "SELECT item_id, list(struct_pack(trend_id := trend_id, score := score) "
+            "ORDER BY score DESC, trend_id) FROM digest_labels "
+            "WHERE item_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY item_id",
+            [list(item_ids)],
+        ).fetchall()
+    )
+    details: dict[str, dict[str, Any]] = {}
+    for item_id, _, _, relevance in staged:
+        row = texts[item_id]
+        embedding = embeddings.get(item_id)
+        details[item_id] = {
+            "item_id": item_id,
+            "title": row[1],
+            "summary": row[2],
+            "url": row[3],
+            "source_name": row[4],
+            "published_at": row[5],
+            "cluster_id": row[6],
+            "relevance": float(relevance),
+            "labels": tuple(
+                TrendLabel(e["trend_id"], float(e["score"])) for e in labels.get(item_id) or []
+            ),
+            "embedding": tuple(float(v) for v in embedding) if embedding else None,
+        }
+    return details
+
+
+def _closest_trend(
+    con: duckdb.DuckDBPyConnection, item_id: str, trend_ids: set[str]
+) -> tuple[str | None, float | None]:
+    row = con.execute(
+        "SELECT scores FROM classifications WHERE rowid = "
+        "(SELECT classification_row FROM digest_window WHERE item_id = ?)",
+        [item_id],
+    ).fetchone()
+    scores = {k: float(v) for k, v in (row[0] or {}).items()} if row else {}
+    scores = {k: v for k, v in scores.items() if k in trend_ids or not trend_ids}
+    if not scores:
+        return None, None
+    best = min(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    return best[0], best[1]
+
+
+# ----------------------------------------------------------------------------- ledger
+
+
+@dataclass(frozen=True)
+class EditionRecord:
+    edition_id: str
+    edition_date: date
+    window_start: datetime
+    window_end: datetime
+    days: int
+    items: int
+    markdown_path: str | None
+    html_path: str | None
+    json_path: str | None
+
+
+def record_edition(con: duckdb.DuckDBPyConnection, record: EditionRecord) -> None:
+    """Upsert the edition's row: rebuilding an edition replaces its paths and counts."""
+    con.execute(
+        """
+        INSERT INTO editions (edition_id, edition_date, window_start, window_end, days, items,
+                              markdown_path, html_path, json_path, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, now())
+        ON CONFLICT (edition_id) DO UPDATE SET
+            edition_date = excluded.edition_date, window_start = excluded.window_start,
+            window_end = excluded.window_end, days = excluded.days, items = excluded.items,
+            markdown_path = excluded.markdown_path, html_path = excluded.html_path,
+            json_path = excluded.json_path, created_at = excluded.created_at
+        """,
+        [
+            record.edition_id,
+            record.edition_date,
+            record.window_start,
+            record.window_end,
+            record.days,
+            record.items,
+            record.markdown_path,
+            record.html_path,
+            record.json_path,
+        ],
+    )

@@ -1,0 +1,138 @@
+"""Stored items: batch inserts that never duplicate, and the look-ups dedupe needs.
+
+Items are keyed by their stable `item_id`; inserts are `ON CONFLICT DO NOTHING`, so
+re-ingesting a feed adds nothing it already added. DuckDB keeps only the first row of a
+batch that holds one key twice, silently, so each batch is deduplicated here first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from ingest.types import Item, StoredStory
+
+_ITEM_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("url", pa.string()),
+        ("guid", pa.string()),
+        ("title", pa.string()),
+        ("summary", pa.string()),
+        ("language", pa.string()),
+        ("source_id", pa.string()),
+        ("source_name", pa.string()),
+        ("published_at", pa.timestamp("us", tz="UTC")),
+        ("published_inferred", pa.bool_()),
+        ("fetched_at", pa.timestamp("us", tz="UTC")),
+        ("content_hash", pa.string()),
+        ("cluster_id", pa.string()),
+    ]
+)
+_COLUMNS = ", ".join(_ITEM_SCHEMA.names)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def insert_items(con: duckdb.DuckDBPyConnection, items: Iterable[Item]) -> list[str]:
+    """Store the items not stored yet; return the ids that were new, in input order."""
+    unique: dict[str, Item] = {}
+    for item in items:
+        unique.setdefault(item.item_id, item)
+    if not unique:
+        return []
+    table = pa.Table.from_pylist(
+        [{name: getattr(item, name) for name in _ITEM_SCHEMA.names} for item in unique.values()],
+        schema=_ITEM_SCHEMA,
+    )
+    con.register("_new_items", table)
+    try:
+        inserted = con.execute(
+            f"INSERT INTO items ({_COLUMNS}) SELECT {_COLUMNS} FROM _new_items "
+            "ON CONFLICT DO NOTHING RETURNING item_id"
+        ).fetchall()
+    finally:
+        con.unregister("_new_items")
+    new_ids = {row[0] for row in inserted}
+    return [item_id for item_id in unique if item_id in new_ids]
+
+
+def known_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
+    """Which of these item ids are already stored."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    table = pa.table({"item_id": pa.array(wanted, pa.string())})
+    con.register("_wanted_ids", table)
+    try:
+        rows = con.execute(
+            "SELECT i.item_id FROM items i JOIN _wanted_ids w USING (item_id)"
+        ).fetchall()
+    finally:
+        con.unregister("_wanted_ids")
+    return {row[0] for row in rows}
+
+
+def known_identity_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -> set[str]:
+    """Identity keys of these items that are already stored, in the form
+    `ingest.identity_keys` gives: the id, `url:<canonical url>`, `guid:<source>\\x1f<guid>`.
+    """
+    if not items:
+        return set()
+    table = pa.table(
+        {
+            "item_id": pa.array([i.item_id for i in items], pa.string()),
+            "url": pa.array([i.url for i in items], pa.string()),
+            "guid": pa.array([i.guid for i in items], pa.string()),
+            "source_id": pa.array([i.source_id for i in items], pa.string()),
+        }
+    )
+    con.register("_candidate_items", table)
+    try:
+        rows = con.execute(
+            """
+            SELECT c.item_id FROM _candidate_items c JOIN items i USING (item_id)
+            UNION
+            SELECT 'url:' || c.url FROM _candidate_items c JOIN items i ON i.url = c.url
+            UNION
+            SELECT 'guid:' || c.source_id || chr(31) || c.guid
+            FROM _candidate_items c
+            JOIN items i ON i.guid = c.guid AND i.source_id = c.source_id
+            """
+        ).fetchall()
+    finally:
+        con.unregister("_candidate_items")
+    return {row[0] for row in rows}
+
+
+def recent_items_for_clustering(
+    con: duckdb.DuckDBPyConnection, since: datetime
+) -> list[StoredStory]:
+    """Stored items published since `since`: the window new items are clustered against."""
+    rows = con.execute(
+        "SELECT item_id, cluster_id, title, coalesce(summary, ''), published_at "
+        "FROM items WHERE published_at >= ? ORDER BY published_at, item_id",
+        [_utc(since)],
+    ).fetchall()
+    return [
+        StoredStory(item_id, cluster_id, title, summary, _utc(published))  # type: ignore[arg-type]
+        for item_id, cluster_id, title, summary, published in rows
+    ]
+
+
+def latest_published_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the newest stored item was published (None for an empty warehouse)."""
+    row = con.execute("SELECT max(published_at) FROM items").fetchone()
+    return _utc(row[0]) if row else None
+
+
+def count_items(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM items").fetchone()
+    return int(row[0]) if row else 0

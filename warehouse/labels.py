@@ -1,0 +1,232 @@
+"""Classifications, labels, the trends they refer to, and analyst feedback.
+
+A classification row is keyed by (item, classifier version, taxonomy version): an item
+already classified by the current versions is never picked up again, and a new model or
+taxonomy version makes every item pending once more. Re-labelling under the same
+versions (`--relabel`) replaces the rows: the old ones are deleted in the same
+transaction as the new ones are inserted. All writes are Arrow batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from classifiers.types import Classification, FeedbackExample, Taxonomy, TextItem
+from warehouse.exceptions import WarehouseError
+
+_TREND_SCHEMA = pa.schema(
+    [
+        ("trend_id", pa.string()),
+        ("taxonomy_version", pa.string()),
+        ("family", pa.string()),
+        ("name", pa.string()),
+        ("statement", pa.string()),
+        ("description", pa.string()),
+        ("position", pa.int32()),
+    ]
+)
+_CLASSIFICATION_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("classifier_version", pa.string()),
+        ("taxonomy_version", pa.string()),
+        ("relevant", pa.bool_()),
+        ("relevance", pa.float64()),
+        ("scores", pa.map_(pa.string(), pa.float64())),
+        ("embedding", pa.list_(pa.float32())),
+        ("classified_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+_LABEL_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.string()),
+        ("trend_id", pa.string()),
+        ("score", pa.float64()),
+        ("evidence", pa.string()),
+        ("classifier_version", pa.string()),
+        ("taxonomy_version", pa.string()),
+        ("labelled_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class PendingItems:
+    """Items to classify, and the story cluster of each (alerts go one per story)."""
+
+    items: tuple[TextItem, ...]
+    clusters: dict[str, str]
+
+
+def store_trends(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> None:
+    """Record the taxonomy's trends under its version (the views join labels to them)."""
+    table = pa.Table.from_pylist(
+        [
+            {
+                "trend_id": t.trend_id,
+                "taxonomy_version": taxonomy.version,
+                "family": t.family,
+                "name": t.name,
+                "statement": t.statement,
+                "description": t.description,
+                "position": t.position,
+            }
+            for t in taxonomy.trends
+        ],
+        schema=_TREND_SCHEMA,
+    )
+    columns = ", ".join(_TREND_SCHEMA.names)
+    con.register("_new_trends", table)
+    try:
+        con.execute(
+            f"INSERT INTO trends ({columns}) SELECT {columns} FROM _new_trends "
+            "ON CONFLICT (trend_id, taxonomy_version) DO UPDATE SET family = excluded.family, "
+            "name = excluded.name, statement = excluded.statement, "
+            "description = excluded.description, position = excluded.position"
+        )
+    finally:
+        con.unregister("_new_trends")
+
+
+def pending_items(
+    con: duckdb.DuckDBPyConnection,
+    classifier_version: str,
+    taxonomy_version: str,
+    *,
+    relabel: bool = False,
+) -> PendingItems:
+    """Items not classified by these versions yet (every item when `relabel`), oldest first."""
+    sql = (
+        "SELECT i.item_id, i.title, coalesce(i.summary, ''), i.language, i.cluster_id "
+        "FROM items AS i "
+    )
+    params: list[str] = []
+    if not relabel:
+        sql += (
+            "ANTI JOIN classifications AS c ON c.item_id = i.item_id "
+            "AND c.classifier_version = ? AND c.taxonomy_version = ? "
+        )
+        params = [classifier_version, taxonomy_version]
+    rows = con.execute(sql + "ORDER BY i.published_at, i.item_id", params).fetchall()
+    return PendingItems(
+        items=tuple(TextItem(id=r[0], title=r[1], summary=r[2], language=r[3]) for r in rows),
+        clusters={r[0]: r[4] for r in rows},
+    )
+
+
+def store_classifications(
+    con: duckdb.DuckDBPyConnection,
+    classifications: Sequence[Classification],
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Replace the rows of these (item, versions) with the given ones; returns labels written.
+
+    Call inside a transaction: the delete and the inserts must land together.
+    """
+    unique: dict[tuple[str, str, str], Classification] = {}
+    for c in classifications:
+        unique[(c.item_id, c.classifier_version, c.taxonomy_version)] = c
+    if not unique:
+        return 0
+    now = now or datetime.now(UTC)
+    rows = list(unique.values())
+    classification_table = pa.Table.from_pylist(
+        [
+            {
+                "item_id": c.item_id,
+                "classifier_version": c.classifier_version,
+                "taxonomy_version": c.taxonomy_version,
+                "relevant": c.relevant,
+                "relevance": float(c.relevance),
+                "scores": list(c.scores.items()),
+                "embedding": list(c.embedding) if c.embedding is not None else None,
+                "classified_at": now,
+            }
+            for c in rows
+        ],
+        schema=_CLASSIFICATION_SCHEMA,
+    )
+    label_table = pa.Table.from_pylist(
+        [
+            {
+                "item_id": c.item_id,
+                "trend_id": label.trend_id,
+                "score": float(label.score),
+                "evidence": label.evidence,
+                "classifier_version": c.classifier_version,
+                "taxonomy_version": c.taxonomy_version,
+                "labelled_at": now,
+            }
+            for c in rows
+            for label in {lb.trend_id: lb for lb in c.labels}.values()
+        ],
+        schema=_LABEL_SCHEMA,
+    )
+    keys = "item_id, classifier_version, taxonomy_version"
+    con.register("_new_classifications", classification_table)
+    con.register("_new_labels", label_table)
+    try:
+        for table in ("labels", "classifications"):
+            con.execute(
+                f"DELETE FROM {table} WHERE ({keys}) IN (SELECT ({keys}) FROM _new_classifications)"
+            )
+        con.execute(
+            f"INSERT INTO classifications ({', '.join(_CLASSIFICATION_SCHEMA.names)}) "
+            f"SELECT {', '.join(_CLASSIFICATION_SCHEMA.names)} FROM _new_classifications"
+        )
+        con.execute(
+            f"INSERT INTO labels ({', '.join(_LABEL_SCHEMA.names)}) "
+            f"SELECT {', '.join(_LABEL_SCHEMA.names)} FROM _new_labels"
+        )
+    finally:
+        con.unregister("_new_classifications")
+        con.unregister("_new_labels")
+    return label_table.num_rows
+
+
+def record_feedback(
+    con: duckdb.DuckDBPyConnection,
+    item_id: str,
+    trend_id: str,
+    verdict: bool,
+    *,
+    analyst: str | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Store (or overwrite) an analyst's verdict on one item for one trend."""
+    if not con.execute("SELECT 1 FROM items WHERE item_id = ?", [item_id]).fetchone():
+        raise WarehouseError(
+            f"There is no item {item_id!r} in the warehouse: copy the id from "
+            '`spacebrief query "SELECT item_id, title FROM v_items"`.'
+        )
+    con.execute(
+        "INSERT INTO feedback (item_id, trend_id, verdict, analyst, recorded_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id, trend_id) DO UPDATE SET "
+        "verdict = excluded.verdict, analyst = excluded.analyst, recorded_at = excluded.recorded_at",
+        [item_id, trend_id, verdict, analyst, now or datetime.now(UTC)],
+    )
+
+
+def feedback_examples(con: duckdb.DuckDBPyConnection) -> list[FeedbackExample]:
+    """Every verdict with its item's text, for `spacebrief train`."""
+    rows = con.execute(
+        "SELECT i.title, coalesce(i.summary, ''), f.trend_id, f.verdict "
+        "FROM feedback AS f JOIN items AS i USING (item_id) ORDER BY f.item_id, f.trend_id"
+    ).fetchall()
+    return [FeedbackExample(r[0], r[1], r[2], bool(r[3])) for r in rows]
+
+
+def count_classified(
+    con: duckdb.DuckDBPyConnection, classifier_version: str, taxonomy_version: str
+) -> int:
+    row = con.execute(
+        "SELECT count(*) FROM classifications WHERE classifier_version = ? AND taxonomy_version = ?",
+        [classifier_version, taxonomy_version],
+    ).fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,190 @@
+"""The feed catalog as stored, its fetch state between runs, and every fetch attempt.
+
+A source's ETag/Last-Modified, consecutive failures and next-fetch time live here so the
+next run can send conditional requests and leave failing feeds alone for a while.
+Each attempt is a row in `fetches`, which is what `spacebrief sources` summarises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+import pyarrow as pa
+
+from ingest.types import FetchRecord, Source, SourceState
+
+_TS = pa.timestamp("us", tz="UTC")
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """One row of `spacebrief sources`."""
+
+    source_id: str
+    name: str
+    url: str
+    last_status: str | None
+    last_fetched_at: datetime | None
+    last_success_at: datetime | None
+    consecutive_failures: int
+    items: int
+    next_fetch_at: datetime | None
+    last_error: str | None
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
+    """Add new sources and refresh the name/url/language/tags of known ones."""
+    unique = {s.source_id: s for s in sources}
+    if not unique:
+        return
+    table = pa.table(
+        {
+            "source_id": pa.array(list(unique), pa.string()),
+            "name": pa.array([s.name for s in unique.values()], pa.string()),
+            "url": pa.array([s.url for s in unique.values()], pa.string()),
+            "language": pa.array([s.language for s in unique.values()], pa.string()),
+            "tags": pa.array([list(s.tags) for s in unique.values()], pa.list_(pa.string())),
+        }
+    )
+    now = datetime.now(UTC)
+    con.register("_sources_in", table)
+    try:
+        con.execute(
+            """
+            INSERT INTO sources (source_id, name, url, language, tags, updated_at)
+            SELECT source_id, name, url, language, tags, $now FROM _sources_in
+            ON CONFLICT (source_id) DO UPDATE SET
+                name = excluded.name, url = excluded.url, language = excluded.language,
+                tags = excluded.tags, updated_at = excluded.updated_at
+            """,
+            {"now": now},
+        )
+    finally:
+        con.unregister("_sources_in")
+
+
+def source_states(
+    con: duckdb.DuckDBPyConnection, source_ids: Iterable[str] | None = None
+) -> dict[str, SourceState]:
+    """Remembered validators and backoff per source (all sources when ids is None)."""
+    rows = con.execute(
+        "SELECT source_id, etag, last_modified, consecutive_failures, next_fetch_at, "
+        "last_status FROM sources"
+    ).fetchall()
+    wanted = set(source_ids) if source_ids is not None else None
+    return {
+        row[0]: SourceState(row[0], row[1], row[2], int(row[3] or 0), _utc(row[4]), row[5])
+        for row in rows
+        if wanted is None or row[0] in wanted
+    }
+
+
+def save_source_states(
+    con: duckdb.DuckDBPyConnection,
+    states: Sequence[SourceState],
+    last_errors: Mapping[str, str | None],
+    fetched_at: datetime,
+) -> None:
+    """Store the state each attempted source ends the run with."""
+    if not states:
+        return
+    table = pa.table(
+        {
+            "source_id": pa.array([s.source_id for s in states], pa.string()),
+            "etag": pa.array([s.etag for s in states], pa.string()),
+            "last_modified": pa.array([s.last_modified for s in states], pa.string()),
+            "consecutive_failures": pa.array([s.consecutive_failures for s in states], pa.int32()),
+            "next_fetch_at": pa.array([_utc(s.next_fetch_at) for s in states], _TS),
+            "last_status": pa.array([s.last_status for s in states], pa.string()),
+            "last_error": pa.array([last_errors.get(s.source_id) for s in states], pa.string()),
+        }
+    )
+    con.register("_states_in", table)
+    try:
+        con.execute(
+            """
+            UPDATE sources SET
+                etag = s.etag, last_modified = s.last_modified,
+                consecutive_failures = s.consecutive_failures, next_fetch_at = s.next_fetch_at,
+                last_status = s.last_status, last_error = s.last_error,
+                last_fetched_at = $at, updated_at = $at
+            FROM _states_in s WHERE sources.source_id = s.source_id
+            """,
+            {"at": _utc(fetched_at)},
+        )
+    finally:
+        con.unregister("_states_in")
+
+
+def record_fetches(
+    con: duckdb.DuckDBPyConnection, records: Sequence[FetchRecord], run_id: str | None = None
+) -> None:
+    """One `fetches` row per attempt (skips included, so health shows them)."""
+    if not records:
+        return
+    table = pa.table(
+        {
+            "run_id": pa.array([run_id] * len(records), pa.string()),
+            "source_id": pa.array([r.source_id for r in records], pa.string()),
+            "url": pa.array([r.url for r in records], pa.string()),
+            "started_at": pa.array([_utc(r.started_at) for r in records], _TS),
+            "duration_ms": pa.array([r.duration_ms for r in records], pa.float64()),
+            "status": pa.array([r.status for r in records], pa.string()),
+            "http_status": pa.array([r.http_status for r in records], pa.int32()),
+            "bytes": pa.array([r.bytes for r in records], pa.int64()),
+            "entries": pa.array([r.entries for r in records], pa.int32()),
+            "new_items": pa.array([r.new_items for r in records], pa.int32()),
+            "error": pa.array([r.error for r in records], pa.string()),
+        }
+    )
+    columns = ", ".join(table.column_names)
+    con.register("_fetches_in", table)
+    try:
+        con.execute(f"INSERT INTO fetches ({columns}) SELECT {columns} FROM _fetches_in")
+    finally:
+        con.unregister("_fetches_in")
+
+
+def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
+    """Each source's last status, last success, failures, items stored and next fetch."""
+    rows = con.execute(
+        """
+        WITH success AS (
+            SELECT source_id, max(started_at) AS last_success_at FROM fetches
+            WHERE status IN ('ok', 'not_modified', 'empty') GROUP BY source_id
+        ), counts AS (
+            SELECT source_id, count(*) AS items FROM items GROUP BY source_id
+        )
+        SELECT s.source_id, s.name, s.url, s.last_status, s.last_fetched_at,
+               success.last_success_at, s.consecutive_failures, coalesce(counts.items, 0),
+               s.next_fetch_at, s.last_error
+        FROM sources s
+        LEFT JOIN success USING (source_id)
+        LEFT JOIN counts USING (source_id)
+        ORDER BY s.consecutive_failures DESC, s.name
+        """
+    ).fetchall()
+    return [
+        SourceHealth(
+            source_id=row[0],
+            name=row[1],
+            url=row[2],
+            last_status=row[3],
+            last_fetched_at=_utc(row[4]),
+            last_success_at=_utc(row[5]),
+            consecutive_failures=int(row[6] or 0),
+            items=int(row[7]),
+            next_fetch_at=_utc(row[8]),
+            last_error=row[9],
+        )
+        for row in rows
+    ]
