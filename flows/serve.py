@@ -235,33 +235,46 @@ def serve_deployments(
             # never runs; cancelling the runner's task instead shuts down the way Ctrl-C
             # does (cancel flow runs, pause schedules), whatever signal dispositions
             # this process inherited.
-            self._logger.info("SIGTERM received, stopping the runner.")
             stop_runner()
 
-    runner = SpacebriefRunner(name="spacebrief", pause_on_shutdown=True)
-    ids: dict[str, Any] = {}
-    for deployment in deployments(settings, sources):
-        ids[deployment.name] = runner.add_deployment(deployment)
-    with get_client(sync_client=True) as client:
-        client.create_flow_run_from_deployment(
-            ids[INGEST], name=f"ingest-{datetime.now(UTC):%Y-%m-%dT%H:%M}-start-up"
-        )
-    if on_ready is not None:
-        on_ready(sorted(ids))
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
 
-    async def run_until_stopped() -> None:
-        nonlocal stop_runner
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task()
-        assert task is not None
-        stop_runner = lambda: loop.call_soon_threadsafe(task.cancel)  # noqa: E731
-        loop.add_signal_handler(signal.SIGINT, task.cancel)
-        try:
-            await runner.start()
-        except asyncio.CancelledError:
-            pass
+    # Until the runner's loop is up, SIGTERM interrupts like Ctrl-C does.
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        runner = SpacebriefRunner(name="spacebrief", pause_on_shutdown=True)
+        ids: dict[str, Any] = {}
+        for deployment in deployments(settings, sources):
+            ids[deployment.name] = runner.add_deployment(deployment)
+        with get_client(sync_client=True) as client:
+            client.create_flow_run_from_deployment(ids[INGEST])
 
-    asyncio.run(run_until_stopped())
+        async def run_until_stopped() -> None:
+            nonlocal stop_runner
+            loop = asyncio.get_running_loop()
+            task = asyncio.current_task()
+            assert task is not None
+
+            def stop() -> None:
+                runner._logger.info("Stop requested, stopping the runner.")
+                loop.call_soon_threadsafe(task.cancel)
+
+            stop_runner = stop
+            loop.add_signal_handler(signal.SIGINT, stop)
+            loop.add_signal_handler(signal.SIGTERM, stop)
+            if on_ready is not None:
+                on_ready(sorted(ids))
+            try:
+                await runner.start()
+            except asyncio.CancelledError:
+                pass
+
+        asyncio.run(run_until_stopped())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.5) -> bool:

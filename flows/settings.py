@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     taxonomy: Path | None = None  # default: seeds/taxonomy.yaml
 
     # Ingest
-    fetch_concurrency: int = 32
+    fetch_concurrency: int = 64
     fetch_per_host: int = 4
     fetch_timeout_seconds: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024

@@ -15,8 +15,8 @@ Thresholds, measured on the 208 distinct items of ../shared/feeds (real + excerp
 seeds/samples (21,528 pairs): the one true near-duplicate pair (NASA re-issuing a media
 advisory with a new date) scores Jaccard 0.48 / containment 0.68; every pair of distinct
 stories scores at most 0.12 / 0.33. Jaccard >= 0.4 or containment >= 0.7 sits in that gap
-with room for boilerplate (a shared 13-word footer on two short items scores ~0.3). Short texts never
-cluster (too few shingles to tell a shared phrase from a shared story).
+with room for boilerplate (a shared 13-word footer on two short items scores ~0.3).
+Short texts never cluster (too few shingles to tell a shared phrase from a shared story).
 """
 
 from __future__ import annotations
@@ -186,7 +186,10 @@ def assign_clusters(new_items: Sequence[Item], recent: Iterable[StoredStory]) ->
         earliest = min(pool, key=lambda m: (when[m], ids[m]))
         for member in members:
             cluster_of[member] = clusters[earliest]
-    return [
-        replace(item, cluster_id=cluster_of.get(first_new + n, item.item_id))
-        for n, item in enumerate(new_items)
-    ]
+    clustered = []
+    for n, item in enumerate(new_items):
+        cluster_id = cluster_of.get(first_new + n, item.item_id)
+        clustered.append(
+            item if item.cluster_id == cluster_id else replace(item, cluster_id=cluster_id)
+        )
+    return clustered

@@ -8,9 +8,10 @@ byte a second never trips a read timeout. Bodies are streamed and abandoned past
 cap, counted after decompression so a gzip bomb is caught too.
 
 A failure does not end the run: timeouts, connection errors, 429 and 5xx are retried with
-exponential backoff and jitter (or the server's Retry-After), within a per-source waiting
-budget; what still fails is reported, and the source's next fetch is pushed back further
-after each consecutive failure so a dead feed is not hammered every half hour.
+exponential backoff and jitter (or the server's Retry-After) while the source's time so far
+plus the wait stays within a budget (30 s), so one dead host cannot hold up a run. What
+still fails is reported, and the source's next fetch is pushed back further after each
+consecutive failure (15 min doubling, capped at a day) so a dead feed is not hammered.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import socket
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -31,6 +33,7 @@ import httpx
 from ingest.types import Source, SourceState
 
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
+_DRAIN_LIMIT = 64 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
@@ -50,10 +53,10 @@ class FetchPolicy:
     max_attempts: int = 4
     backoff_base: float = 0.5
     backoff_max: float = 30.0
-    retry_budget: float = 60.0
+    retry_budget: float = 30.0
     failure_backoff: timedelta = timedelta(minutes=15)
     failure_backoff_max: timedelta = timedelta(hours=24)
-    max_age_cap: timedelta = timedelta(hours=24)
+    max_age_cap: timedelta = timedelta(hours=6)
     user_agent: str = USER_AGENT
 
 
@@ -79,6 +82,18 @@ class Fetched:
 
 class _TooLarge(Exception):
     pass
+
+
+def _is_name_resolution_failure(exc: BaseException) -> bool:
+    """DNS said no: retrying within seconds will not help, the next run may."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, socket.gaierror):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def is_remote(location: str) -> bool:
@@ -155,7 +170,7 @@ class _Fetcher:
         self.host_slots: dict[str, asyncio.Semaphore] = {}
 
     def _host_slot(self, url: str) -> asyncio.Semaphore:
-        origin = urlsplit(url).netloc.lower()
+        origin = origin_of(url)
         if origin not in self.host_slots:
             self.host_slots[origin] = asyncio.Semaphore(self.policy.per_host)
         return self.host_slots[origin]
@@ -165,6 +180,13 @@ class _Fetcher:
     ) -> tuple[httpx.Response, bytes | None]:
         async with self.client.stream("GET", url, headers=headers) as response:
             if response.status_code != 200:
+                # Drain a short answer so its connection goes back to the pool (a 304 run
+                # otherwise opens a new connection per feed); abandon a long error page.
+                drained = 0
+                async for chunk in response.aiter_raw():
+                    drained += len(chunk)
+                    if drained > _DRAIN_LIMIT:
+                        break
                 return response, None
             declared = response.headers.get("content-length")
             if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
@@ -187,7 +209,6 @@ class _Fetcher:
             request_headers["If-None-Match"] = state.etag
         if state.last_modified:
             request_headers["If-Modified-Since"] = state.last_modified
-        waited = 0.0
         attempt = 0
         host_slot = self._host_slot(source.url)
 
@@ -223,7 +244,7 @@ class _Fetcher:
                 retryable = False
             except httpx.TransportError as exc:
                 error = f"connection failed ({type(exc).__name__}: {exc})"
-                retryable = True
+                retryable = not _is_name_resolution_failure(exc)
             except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
                 error = f"request failed ({type(exc).__name__}: {exc})"
                 retryable = False
@@ -257,9 +278,9 @@ class _Fetcher:
                 else:
                     ceiling = min(policy.backoff_max, policy.backoff_base * 2 ** (attempt - 1))
                     delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-                if waited + delay <= policy.retry_budget:
+                elapsed = time.perf_counter() - clock
+                if elapsed + delay <= policy.retry_budget:
                     await asyncio.sleep(delay)
-                    waited += delay
                     continue
                 if retry_after is not None:
                     error += f"; the server asked us to wait {retry_after:.0f} s"
@@ -324,10 +345,33 @@ def _skipped(source: Source, state: SourceState, now: datetime) -> Fetched:
     )
 
 
-def make_client(policy: FetchPolicy) -> httpx.AsyncClient:
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def make_client(policy: FetchPolicy, origins: Iterable[str] = ()) -> httpx.AsyncClient:
+    """One client for the whole run, with a small connection pool per known origin.
+
+    httpcore's pool scans all its connections for every request it assigns, so one pool
+    of 64 connections across dozens of hosts spends more CPU on bookkeeping than on HTTP
+    (profiled: half of a 500-feed run). A pool per origin keeps each scan to `per_host`
+    connections and enforces the per-host limit a second time; redirects to an origin
+    not in the catalog use the client's default pool. All pools share one TLS context.
+    """
+    tls = httpx.create_ssl_context()
+    per_origin = httpx.Limits(
+        max_connections=policy.per_host, max_keepalive_connections=policy.per_host
+    )
+    mounts: dict[str, httpx.AsyncBaseTransport | None] = {
+        origin: httpx.AsyncHTTPTransport(verify=tls, limits=per_origin)
+        for origin in sorted(set(origins))
+    }
     return httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=policy.max_redirects,
+        verify=tls,
+        mounts=mounts,
         timeout=httpx.Timeout(
             connect=policy.connect_timeout,
             read=policy.read_timeout,
@@ -362,17 +406,31 @@ async def fetch_all(
     """
     policy = policy or FetchPolicy()
     now = datetime.now(UTC)
-    async with make_client(policy) as client:
+    sources = list(sources)
+    origins = [origin_of(s.url) for s in sources if is_remote(s.url)]
+    async with make_client(policy, origins) as client:
         fetcher = _Fetcher(client, policy)
 
         async def one(source: Source) -> None:
             state = states.get(source.source_id) or SourceState(source.source_id)
             if not force and state.next_fetch_at is not None and state.next_fetch_at > now:
                 on_result(_skipped(source, state, now))
-            elif is_remote(source.url):
-                on_result(await fetcher.fetch(source, state))
-            else:
-                on_result(read_local(source, state, policy))
+                return
+            try:
+                if is_remote(source.url):
+                    result = await fetcher.fetch(source, state)
+                else:
+                    result = read_local(source, state, policy)
+            except Exception as exc:  # one source's surprise must not cancel the others
+                result = Fetched(
+                    source=source,
+                    status="failed",
+                    started_at=datetime.now(UTC),
+                    duration_ms=0.0,
+                    state=_failed_state(state, datetime.now(UTC), policy, None),
+                    error=f"unexpected error: {exc!r}",
+                )
+            on_result(result)
 
         async with asyncio.TaskGroup() as group:
             for source in sources:

@@ -13,7 +13,10 @@ limits amplification, but neither is a promise we control, and a feed never need
 
 feedparser's HTML sanitiser and its rewriting of URIs inside content are switched off:
 we keep no markup at all (`_normalise.clean_text` reduces it to plain text), so both
-would be work thrown away; entry links are still resolved against the feed's address.
+would be work thrown away. Nor does feedparser get a Content-Location: given one, it
+joins every link, guid and URI against it (a third of its time on a typical feed, though
+nearly all links are absolute); we join the few relative entry links ourselves, against
+the server's Content-Location or else the address the feed was fetched from.
 
 This module never raises on bad input: a document that yields nothing says why in
 `ParsedFeed.problem`.
@@ -21,19 +24,22 @@ This module never raises on bad input: a document that yields nothing says why i
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(r"\]\s*>")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?(\S+)\s+(SYSTEM\b|PUBLIC\b|\"[^\"]*\"|'[^']*')")
+_ABSOLUTE = ("http://", "https://")
 _MAX_ENTITIES = 64
 _MAX_ENTITY_CHARS = 10_000
 
@@ -94,6 +100,20 @@ def xml_hazard(body: bytes) -> str | None:
     if total > _MAX_ENTITY_CHARS:
         return f"its DTD declares {total:,} characters of entity text"
     return None
+
+
+def _absolute_links(
+    entries: tuple[ParsedEntry, ...] | list[ParsedEntry], base: str | None
+) -> tuple[ParsedEntry, ...]:
+    if not base:
+        return tuple(entries)
+    resolved = []
+    for entry in entries:
+        if entry.link and not entry.link.startswith(_ABSOLUTE):
+            with contextlib.suppress(ValueError):  # a link urljoin rejects stays as given
+                entry = replace(entry, link=urljoin(base, entry.link.strip()))
+        resolved.append(entry)
+    return tuple(resolved)
 
 
 def _datetime(parsed: Any) -> datetime | None:
@@ -201,13 +221,12 @@ def parse_feed(
     if _looks_like_json(body):
         parsed = parse_json_feed(body)
         if parsed is not None:
-            return parsed
+            return replace(parsed, entries=_absolute_links(parsed.entries, url))
     hazard = xml_hazard(body)
     if hazard:
         return ParsedFeed(entries=(), bozo=True, problem=f"refused to parse: {hazard}")
     response_headers = {k.lower(): v for k, v in (headers or {}).items()}
-    if url and "content-location" not in response_headers:
-        response_headers["content-location"] = url
+    base = response_headers.pop("content-location", None) or url
     try:
         result = feedparser.parse(
             io.BytesIO(body),
@@ -223,6 +242,7 @@ def parse_feed(
             entries.append(_from_feedparser(entry))
         except Exception:  # one odd entry must not cost the others
             continue
+    entries = list(_absolute_links(entries, base))
     feed = result.get("feed") or {}
     bozo = bool(result.get("bozo"))
     problem = None

@@ -48,8 +48,12 @@ def insert_items(con: duckdb.DuckDBPyConnection, items: Iterable[Item]) -> list[
         unique.setdefault(item.item_id, item)
     if not unique:
         return []
-    table = pa.Table.from_pylist(
-        [{name: getattr(item, name) for name in _ITEM_SCHEMA.names} for item in unique.values()],
+    rows = list(unique.values())
+    table = pa.table(
+        {
+            field.name: pa.array([getattr(item, field.name) for item in rows], field.type)
+            for field in _ITEM_SCHEMA
+        },
         schema=_ITEM_SCHEMA,
     )
     con.register("_new_items", table)

@@ -208,7 +208,8 @@ def record_feedback(
     con.execute(
         "INSERT INTO feedback (item_id, trend_id, verdict, analyst, recorded_at) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id, trend_id) DO UPDATE SET "
-        "verdict = excluded.verdict, analyst = excluded.analyst, recorded_at = excluded.recorded_at",
+        "verdict = excluded.verdict, analyst = excluded.analyst, "
+        "recorded_at = excluded.recorded_at",
         [item_id, trend_id, verdict, analyst, now or datetime.now(UTC)],
     )
 
@@ -226,7 +227,8 @@ def count_classified(
     con: duckdb.DuckDBPyConnection, classifier_version: str, taxonomy_version: str
 ) -> int:
     row = con.execute(
-        "SELECT count(*) FROM classifications WHERE classifier_version = ? AND taxonomy_version = ?",
+        "SELECT count(*) FROM classifications "
+        "WHERE classifier_version = ? AND taxonomy_version = ?",
         [classifier_version, taxonomy_version],
     ).fetchone()
     return int(row[0]) if row else 0

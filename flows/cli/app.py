@@ -79,3 +79,4 @@ def _root(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log every
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -31,30 +31,33 @@ SOURCES_HELP = "A sources.yaml FILE, one feed URL, or a DIR of feed files (defau
 class ProgressDisplay:
     """Turns step events from the flows into one rich progress bar per step."""
 
-    def __init__(self, progress: Progress) -> None:
-        self.progress = progress
+    def __init__(self, view: Progress) -> None:
+        self.view = view
         self.bars: dict[str, Any] = {}
 
     def started(self, step: str) -> None:
         if step not in self.bars:
-            self.bars[step] = self.progress.add_task(STEP_TITLES.get(step, step), total=None)
+            self.bars[step] = self.view.add_task(STEP_TITLES.get(step, step), total=None)
 
     def progress(self, step: str, done: int, total: int) -> None:
         self.started(step)
-        self.progress.update(self.bars[step], completed=done, total=max(total, 1))
+        self.view.update(self.bars[step], completed=done, total=max(total, 1))
 
     def finished(self, step: str, summary: Any) -> None:
         self.started(step)
         bar = self.bars[step]
-        total = self.progress.tasks[bar].total or 1
-        self.progress.update(bar, completed=total, total=total)
-        self.progress.console.print(f"[green]✓[/green] {summary.describe()}", highlight=False)
+        total = self.view.tasks[bar].total or 1
+        self.view.update(bar, completed=total, total=total)
+        self.view.console.print(f"[green]✓[/green] {summary.describe()}", highlight=False, soft_wrap=True)
 
 
 def _quiet_prefect_console() -> None:
     """Prefect's own console lines would tear the progress bars; the UI still gets them."""
-    if logging.getLogger().getEffectiveLevel() > logging.INFO:
+    root = logging.getLogger()
+    if root.getEffectiveLevel() > logging.INFO:
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        for handler in root.handlers:
+            handler.setLevel(logging.WARNING)
 
 
 def _run_cycle(
@@ -95,12 +98,12 @@ def _run_cycle(
         )
     edition = report.edition
     console.print()
-    console.print(f"Edition    {edition.markdown_path}", highlight=False)
-    console.print(f"           {edition.html_path}", highlight=False)
-    console.print(f"           {edition.json_path}", highlight=False)
-    console.print(f"Warehouse  {config.warehouse_path}", highlight=False)
+    console.print(f"Edition    {edition.markdown_path}", highlight=False, soft_wrap=True)
+    console.print(f"           {edition.html_path}", highlight=False, soft_wrap=True)
+    console.print(f"           {edition.json_path}", highlight=False, soft_wrap=True)
+    console.print(f"Warehouse  {config.warehouse_path}", highlight=False, soft_wrap=True)
     if not (config.slack_bot_token or config.slack_webhook_url):
-        console.print(f"Outbox     {config.outbox_path}  (Slack is not configured)", highlight=False)
+        console.print(f"Outbox     {config.outbox_path}  (Slack is not configured)", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -143,14 +146,14 @@ def serve(
         try:
             server = start_local_server(config.home, port)
         except ServeError as error:
-            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False)
+            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url
 
     def ready(names: list[str]) -> None:
-        console.print(f"Serving {', '.join(names)}.", highlight=False)
-        console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False)
+        console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
+        console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False, soft_wrap=True)
         console.print("Ingest runs now and then on its schedule; Ctrl-C stops everything.")
 
     try:

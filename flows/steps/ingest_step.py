@@ -165,6 +165,7 @@ def ingest(
 
     try:
         asyncio.run(fetch_all(catalog, states, on_result, policy_from(settings), force=force))
+        fetched_after = time.perf_counter() - clock
         for result, job in pending:
             try:
                 outcomes.append(_outcome(result, job.result()))
@@ -175,6 +176,13 @@ def ingest(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
 
+    parsed_after = time.perf_counter() - clock
+    log.info(
+        "Downloads finished after %.1f s, parsing after %.1f s (%d worker processes).",
+        fetched_after,
+        parsed_after,
+        workers,
+    )
     candidates = drop_exact_duplicates(item for o in outcomes for item in o.items)
     now = datetime.now(UTC)
     with warehouse.write() as con, transaction(con):
@@ -215,7 +223,7 @@ def ingest(
         entries=sum(o.entries for o in outcomes),
         clustered=sum(1 for item in clustered if item.cluster_id != item.item_id),
     )
-    log.info(summary.describe())
+    log.info("Stored after %.1f s. %s", summary.duration_seconds, summary.describe())
     return summary
 
 

@@ -88,16 +88,17 @@ def test_labels_come_best_first_above_threshold_with_a_sentence_of_the_item(
             assert label.score == c.scores[label.trend_id]
 
 
-def test_the_evidence_is_the_sentence_that_carries_the_trend(classifier: Classifier) -> None:
+def test_the_evidence_is_the_sentence_that_carries_each_trend(classifier: Classifier) -> None:
     item = TextItem(
         "mixed",
-        "Space week in review",
-        "A comet brightened over the weekend. Separately, Russia confirmed it is helping "
-        "China build a missile attack early warning system.",
+        "Russia and China deepen their space partnership",
+        "The two countries signed a lunar cooperation roadmap in Moscow. Officials also "
+        "confirmed that Russia is helping China build a missile attack early warning system.",
     )
     [result] = classifier.classify([item])
-    w7 = next(label for label in result.labels if label.trend_id == "W7")
-    assert w7.evidence.startswith("Separately, Russia confirmed")
+    evidence = {label.trend_id: label.evidence for label in result.labels}
+    assert evidence["W7"].startswith("Officials also confirmed")
+    assert all(e != evidence["W7"] for t, e in evidence.items() if t == "D4")
 
 
 def test_classifying_is_deterministic_and_order_free(classifier: Classifier) -> None:

@@ -244,7 +244,9 @@ def rss_feed(
             if isinstance(published, datetime)
             else ""
         )
-        guid = f'<guid isPermaLink="false">{escape(str(e["guid"]))}</guid>' if e.get("guid") else ""
+        guid = ""
+        if e.get("guid"):
+            guid = f'<guid isPermaLink="false">{escape(str(e["guid"]))}</guid>'
         link = f"<link>{escape(str(e['link']))}</link>" if e.get("link") else ""
         items.append(
             f"<item><title>{escape(str(e.get('title', '')))}</title>{link}{guid}"

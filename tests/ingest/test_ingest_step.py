@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,6 @@ def fetch_rows(warehouse) -> list[tuple]:
 
 def expected_ids(path: Path, source: Source) -> set[str]:
     parsed = parse_feed(path.read_bytes())
-    from datetime import UTC, datetime
 
     items = normalise_entries(
         parsed.entries, source, datetime.now(UTC), feed_language=parsed.language
@@ -218,3 +219,19 @@ def test_truncated_real_excerpts_still_yield_their_partial_entry(warehouse, sett
         summary = ingest(warehouse, settings, str(path))
         assert summary.new_items >= 1, path.name
     assert all(row[1] == "ok" and "malformed feed" in row[6] for row in fetch_rows(warehouse))
+
+
+def test_a_large_run_parses_in_worker_processes_with_the_same_result(
+    warehouse, settings, server, monkeypatch
+):
+    from flows.steps import ingest_step
+
+    monkeypatch.setattr(ingest_step, "PARALLEL_PARSE_MIN_SOURCES", 2)
+    assert ingest_step._parse_workers(2) >= 1 or (os.cpu_count() or 1) == 1
+    for n in range(4):
+        server.serve(f"/f{n}.xml", rss_feed(f"Feed {n}", [entry(10 * n + k) for k in range(3)]))
+    server.serve("/cut.xml", b"<rss><channel><item><title>cut")
+    paths = [f"/f{n}.xml" for n in range(4)] + ["/cut.xml"]
+    summary = ingest(warehouse, settings, str(write_catalog(server, paths)))
+    assert (summary.fetched, summary.new_items, summary.entries) == (5, 13, 13)
+    assert len(stored_ids(warehouse)) == 13

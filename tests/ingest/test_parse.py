@@ -116,7 +116,7 @@ def test_bytes_naming_a_local_file_are_never_opened(tmp_path):
 
 def billion_laughs(levels: int = 10) -> bytes:
     entities = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{n} "{("&lol%d;" % (n - 1)) * 10}">' for n in range(1, levels)
+        f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, levels)
     ]
     return (
         '<?xml version="1.0"?>\n<!DOCTYPE rss [\n' + "\n".join(entities) + "\n]>\n"
@@ -189,3 +189,36 @@ def test_harmless_internal_entities_are_still_allowed():
 def test_a_doctype_without_entities_is_not_a_hazard():
     document = b'<!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "x.dtd"><rss/>'
     assert xml_hazard(document) is None
+
+
+def test_relative_links_resolve_against_content_location_else_the_feed_address():
+    body = (
+        b'<rss version="2.0"><channel><title>x</title>'
+        b"<item><title>a</title><link>/stories/1</link></item>"
+        b"<item><title>b</title><link>https://elsewhere.example/2</link></item></channel></rss>"
+    )
+    fetched = parse_feed(body, {}, "https://agency.example/feeds/main.xml")
+    assert [e.link for e in fetched.entries] == [
+        "https://agency.example/stories/1",
+        "https://elsewhere.example/2",
+    ]
+    moved = parse_feed(body, {"Content-Location": "https://mirror.example/x.xml"}, "https://a/")
+    assert moved.entries[0].link == "https://mirror.example/stories/1"
+
+
+def test_xml_base_still_decides_relative_links():
+    body = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://base.example/news/">'
+        b"<title>x</title><entry><title>a</title><id>1</id><link href='item-1'/></entry></feed>"
+    )
+    parsed = parse_feed(body, {}, "https://fetched.example/feed")
+    assert parsed.entries[0].link == "https://base.example/news/item-1"
+
+
+def test_relative_json_feed_urls_resolve_against_the_feed_address():
+    body = (
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "x",'
+        b' "items": [{"id": "1", "url": "p/1"}]}'
+    )
+    parsed = parse_feed(body, {}, "https://agency.example/feed.json")
+    assert parsed.entries[0].link == "https://agency.example/p/1"

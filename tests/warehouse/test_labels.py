@@ -1,4 +1,4 @@
-"""Classifications in the warehouse: stored with evidence, never recomputed, relabelled on demand."""
+"""Classifications in the warehouse: stored with evidence, never recomputed, relabelled."""
 
 from __future__ import annotations
 
@@ -130,7 +130,8 @@ def test_relabel_replaces_rows_without_duplicates_or_new_alerts(filled) -> None:
         assert con.execute("SELECT count(*) FROM classifications").fetchone()[0] == 3
         assert (
             con.execute(
-                "SELECT count(*) FROM (SELECT item_id, trend_id FROM labels GROUP BY ALL HAVING count(*) > 1)"
+                "SELECT count(*) FROM (SELECT item_id, trend_id FROM labels "
+                "GROUP BY ALL HAVING count(*) > 1)"
             ).fetchone()[0]
             == 0
         )

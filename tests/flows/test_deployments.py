@@ -1,0 +1,73 @@
+"""What `spacebrief serve` registers: names, schedules in the configured zone, triggers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.events import INGEST_RESOURCE, ITEMS_INGESTED, WATCHLIST_DETECTED
+from flows.serve import (
+    ALERTS,
+    CLASSIFY,
+    DIGEST_DAILY,
+    DIGEST_WEEKLY,
+    INGEST,
+    deployments,
+)
+from flows.settings import Settings
+
+
+def by_name(settings: Settings, sources: str | None = None) -> dict:
+    return {deployment.name: deployment for deployment in deployments(settings, sources)}
+
+
+def test_the_daily_digest_runs_on_the_configured_cron_in_the_configured_time_zone(home):
+    found = by_name(Settings(digest_cron="15 6 * * *", digest_timezone="Europe/Berlin"))
+
+    (schedule,) = found[DIGEST_DAILY].schedules
+    assert schedule.schedule.cron == "15 6 * * *"
+    assert schedule.schedule.timezone == "Europe/Berlin"
+    assert DIGEST_WEEKLY not in found
+
+
+def test_the_default_digest_runs_daily_at_seven_utc(home):
+    (schedule,) = by_name(Settings())[DIGEST_DAILY].schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 7 * * *", "UTC")
+
+
+def test_the_weekly_edition_is_an_extra_seven_day_deployment_on_mondays(home):
+    weekly = by_name(Settings(digest_weekly=True, digest_timezone="Asia/Kolkata"))[DIGEST_WEEKLY]
+
+    (schedule,) = weekly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 7 * * 1", "Asia/Kolkata")
+    assert weekly.parameters == {"days": 7}
+
+
+def test_ingest_runs_on_its_interval_with_a_fixed_anchor_and_the_given_sources(home):
+    ingest = by_name(Settings(ingest_interval_minutes=10), "feeds/")[INGEST]
+
+    (schedule,) = ingest.schedules
+    assert schedule.schedule.interval == timedelta(minutes=10)
+    assert schedule.schedule.anchor_date.year == 2020
+    assert ingest.parameters == {"sources": "feeds/"}
+    assert ingest.triggers == []
+
+
+def test_classify_and_alerts_start_on_events_not_schedules(home):
+    found = by_name(Settings())
+
+    (on_ingested,) = found[CLASSIFY].triggers
+    (on_detected,) = found[ALERTS].triggers
+    assert on_ingested.expect == {ITEMS_INGESTED}
+    assert on_ingested.match.root["prefect.resource.id"] == INGEST_RESOURCE
+    assert on_detected.expect == {WATCHLIST_DETECTED}
+    assert found[CLASSIFY].schedules == [] and found[ALERTS].schedules == []
+
+
+def test_deployment_names_do_not_depend_on_settings_so_restarts_update_them(home):
+    assert set(by_name(Settings())) == {INGEST, CLASSIFY, ALERTS, DIGEST_DAILY}
+    assert set(by_name(Settings(ingest_interval_minutes=5, digest_cron="0 8 * * *"))) == {
+        INGEST,
+        CLASSIFY,
+        ALERTS,
+        DIGEST_DAILY,
+    }

@@ -1,0 +1,168 @@
+"""`spacebrief serve` end to end: a real local Prefect server, the deployments, events.
+
+A feed on a local server gains a watch-list story; one ingest run is started by hand (as
+"Run now" in the UI would), and the alert reaches the outbox through the event chain
+ingest -> classify -> alerts without waiting for any schedule. Then SIGTERM must stop
+everything cleanly, and a restart must update the same deployments in place without
+duplicating scheduled runs. Every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.flows.conftest import OFF_THEME_STORY, WATCHLIST_STORY, WATCHLIST_TITLE, feed, free_port
+
+pytestmark = pytest.mark.slow
+
+SPACEBRIEF = str(Path(sys.executable).with_name("spacebrief"))
+START_TIMEOUT = 150.0
+ALERT_TIMEOUT = 150.0
+STOP_TIMEOUT = 60.0
+
+
+def wait_until(what: str, predicate: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+
+
+class Serve:
+    """One `spacebrief serve` subprocess with its output in a file."""
+
+    def __init__(self, env: dict[str, str], port: int, sources: str, log: Path) -> None:
+        self.log = log
+        self.port = port
+        self.api = f"http://127.0.0.1:{port}/api"
+        with log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [SPACEBRIEF, "serve", "--sources", sources, "--port", str(port)],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", errors="replace")
+
+    def wait_ready(self) -> None:
+        def ready() -> bool:
+            assert self.process.poll() is None, self.output()
+            return "Prefect UI: http://127.0.0.1:" in self.output()
+
+        wait_until("serve to be ready", ready, START_TIMEOUT)
+
+    def terminate(self) -> int:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            return self.process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
+            raise AssertionError(f"serve ignored SIGTERM:\n{self.output()[-3000:]}") from None
+
+    def deployment(self, flow: str, name: str) -> dict:
+        response = httpx.get(f"{self.api}/deployments/name/{flow}/{name}", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def run_now(self, flow: str, name: str) -> None:
+        deployment_id = self.deployment(flow, name)["id"]
+        httpx.post(
+            f"{self.api}/deployments/{deployment_id}/create_flow_run", json={}, timeout=10
+        ).raise_for_status()
+
+    def scheduled_starts(self, deployment_id: str) -> list[str]:
+        response = httpx.post(
+            f"{self.api}/flow_runs/filter",
+            json={
+                "deployments": {"id": {"any_": [deployment_id]}},
+                "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
+            },
+            timeout=10,
+        )
+        response.raise_for_status()
+        return [run["expected_start_time"] for run in response.json()]
+
+
+@pytest.fixture
+def serve_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(
+        SPACEBRIEF_HOME=str(tmp_path / "home"),
+        SPACEBRIEF_CONFIG=str(tmp_path / "absent.toml"),
+        SPACEBRIEF_DIGEST_CRON="30 6 * * *",
+        SPACEBRIEF_DIGEST_TIMEZONE="Asia/Shanghai",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def test_serve_alerts_on_a_new_watchlist_story_by_events_and_stops_cleanly(
+    tmp_path, serve_env, feed_server
+):
+    feed_server.serve("/feed.xml", feed(OFF_THEME_STORY), etag='"v1"')
+    port = free_port()
+    outbox = Path(serve_env["SPACEBRIEF_HOME"]) / "outbox" / "slack.jsonl"
+    serve = Serve(serve_env, port, feed_server.url("/feed.xml"), tmp_path / "serve.log")
+    try:
+        serve.wait_ready()
+        wait_until("the start-up ingest", lambda: feed_server.hits("/feed.xml") >= 1, 90)
+
+        daily = serve.deployment("digest", "spacebrief-digest-daily")
+        assert [(s["schedule"]["cron"], s["schedule"]["timezone"]) for s in daily["schedules"]] == [
+            ("30 6 * * *", "Asia/Shanghai")
+        ]
+        ingest = serve.deployment("ingest", "spacebrief-ingest")
+        assert ingest["schedules"][0]["schedule"]["interval"] == 30 * 60
+
+        feed_server.serve("/feed.xml", feed(WATCHLIST_STORY, OFF_THEME_STORY), etag='"v2"')
+        serve.run_now("ingest", "spacebrief-ingest")
+        wait_until(
+            "the watch-list alert in the outbox",
+            lambda: outbox.exists() and WATCHLIST_TITLE in outbox.read_text("utf-8"),
+            ALERT_TIMEOUT,
+        )
+        wait_until("scheduled ingest runs", lambda: serve.scheduled_starts(ingest["id"]), 90)
+        starts_before = serve.scheduled_starts(ingest["id"])
+    finally:
+        code = serve.terminate()
+    output = serve.output()
+    assert code == 0, output[-3000:]
+    assert "Prefect server stopped." in output
+    assert "Traceback" not in output
+    assert output.index("stopping the runner.") < output.index("Prefect server stopped.")
+    assert not _answers(serve.api)
+
+    again = Serve(serve_env, port, feed_server.url("/feed.xml"), tmp_path / "serve-again.log")
+    try:
+        again.wait_ready()
+        assert again.deployment("ingest", "spacebrief-ingest")["id"] == ingest["id"]
+        wait_until("scheduled ingest runs", lambda: again.scheduled_starts(ingest["id"]), 90)
+        starts_after = again.scheduled_starts(ingest["id"])
+    finally:
+        assert again.terminate() == 0, again.output()[-3000:]
+    assert len(starts_after) == len(set(starts_after))
+    assert len(starts_after) <= len(starts_before) + 1
+    lines = outbox.read_text("utf-8").splitlines()
+    assert sum(WATCHLIST_TITLE in line for line in lines) == 1
+
+
+def _answers(api: str) -> bool:
+    try:
+        return httpx.get(f"{api}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
