@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+
 import typer
 from rich.console import Console
 from typer.core import TyperGroup
