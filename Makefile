@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/latency.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -33,41 +33,61 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.ingest.feed_server import FeedServer, entry, rss_feed  # noqa: E402
+from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 SPACEBRIEF = str(Path(sys.executable).with_name("spacebrief"))
 
 STORIES = [
-    ("US sanctions Roscosmos electronics suppliers",
-     "Washington added sanctions on firms supplying Roscosmos with satellite electronics, "
-     "cutting Russia's space industry off from Western components."),
-    ("Egypt's space agency joins China's International Lunar Research Station",
-     "The Egyptian Space Agency signed an agreement with CNSA to join the ILRS lunar base "
-     "project, another Global South partner for China's Moon programme."),
-    ("EU export ban hits Russian launch vehicle makers",
-     "A new European Union sanctions package bans exports of aerospace parts to Russian "
-     "rocket builders, hurting Soyuz and Angara production for Roscosmos."),
-    ("Thailand's GISTDA signs on to the ILRS lunar station",
-     "Thailand became a partner of the China-led International Lunar Research Station, "
-     "agreeing to contribute instruments to Chang'e-8."),
-    ("Sanctions push Roscosmos to buy Chinese satellite chips",
-     "Cut off by Western export controls, Russian satellite makers turn to Chinese "
-     "suppliers for radiation-hardened chips, Roscosmos officials said."),
-    ("Senegal joins China's lunar research station partnership",
-     "Senegal signed a memorandum with the China National Space Administration to take part "
-     "in the ILRS, the Chinese-Russian lunar base effort."),
-    ("Glonass upgrade delayed by sanctions on Western components",
-     "Russia's Glonass navigation satellites face delays because sanctions blocked imports "
-     "of Western electronics needed by Roscosmos contractors."),
-    ("Nicaragua and Azerbaijan sign ILRS cooperation deals with CNSA",
-     "Two more countries joined the International Lunar Research Station led by China, "
-     "expanding the ILRS partnership among Global South states."),
-    ("UK sanctions Russian satellite operator over war in Ukraine",
-     "Britain froze assets of a Russian state satellite operator linked to Roscosmos, "
-     "citing support for the war in Ukraine."),
-    ("Bolivia becomes an International Lunar Research Station partner",
-     "Bolivia's space agency agreed with CNSA to join the China-led ILRS and host training "
-     "for lunar scientists."),
+    (
+        "US sanctions Roscosmos electronics suppliers",
+        "Washington added sanctions on firms supplying Roscosmos with satellite electronics, "
+        "cutting Russia's space industry off from Western components.",
+    ),
+    (
+        "Egypt's space agency joins China's International Lunar Research Station",
+        "The Egyptian Space Agency signed an agreement with CNSA to join the ILRS lunar base "
+        "project, another Global South partner for China's Moon programme.",
+    ),
+    (
+        "EU export ban hits Russian launch vehicle makers",
+        "A new European Union sanctions package bans exports of aerospace parts to Russian "
+        "rocket builders, hurting Soyuz and Angara production for Roscosmos.",
+    ),
+    (
+        "Thailand's GISTDA signs on to the ILRS lunar station",
+        "Thailand became a partner of the China-led International Lunar Research Station, "
+        "agreeing to contribute instruments to Chang'e-8.",
+    ),
+    (
+        "Sanctions push Roscosmos to buy Chinese satellite chips",
+        "Cut off by Western export controls, Russian satellite makers turn to Chinese "
+        "suppliers for radiation-hardened chips, Roscosmos officials said.",
+    ),
+    (
+        "Senegal joins China's lunar research station partnership",
+        "Senegal signed a memorandum with the China National Space Administration to take part "
+        "in the ILRS, the Chinese-Russian lunar base effort.",
+    ),
+    (
+        "Glonass upgrade delayed by sanctions on Western components",
+        "Russia's Glonass navigation satellites face delays because sanctions blocked imports "
+        "of Western electronics needed by Roscosmos contractors.",
+    ),
+    (
+        "Nicaragua and Azerbaijan sign ILRS cooperation deals with CNSA",
+        "Two more countries joined the International Lunar Research Station led by China, "
+        "expanding the ILRS partnership among Global South states.",
+    ),
+    (
+        "UK sanctions Russian satellite operator over war in Ukraine",
+        "Britain froze assets of a Russian state satellite operator linked to Roscosmos, "
+        "citing support for the war in Ukraine.",
+    ),
+    (
+        "Bolivia becomes an International Lunar Research Station partner",
+        "Bolivia's space agency agreed with CNSA to join the China-led ILRS and host training "
+        "for lunar scientists.",
+    ),
 ]
 
 
@@ -86,10 +106,24 @@ def wait(predicate, timeout: float, interval: float = 0.1) -> bool:
     return False
 
 
+def post_with_retries(url: str, attempts: int = 20) -> httpx.Response:
+    """The local server (SQLite) answers 503 when busy; Prefect's own client retries too."""
+    for _ in range(attempts - 1):
+        response = httpx.post(url, json={}, timeout=10)
+        if response.status_code < 500:
+            break
+        time.sleep(0.5)
+    else:
+        response = httpx.post(url, json={}, timeout=10)
+    response.raise_for_status()
+    return response
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--keep-log", type=Path, help="Copy serve's output here at the end.")
     args = parser.parse_args()
     stories = (STORIES * (args.items // len(STORIES) + 1))[: args.items]
 
@@ -97,21 +131,31 @@ def main() -> None:
         home = Path(tmp) / "home"
         base = datetime.now(UTC) - timedelta(hours=1)
         entries = [
-            entry(100, title="Town bakery wins a regional bread prize",
-                  summary="A bakery in the town centre won a prize for its loaf.",
-                  link="https://bench.example/bakery", published=base)
+            entry(
+                100,
+                title="Town bakery wins a regional bread prize",
+                summary="A bakery in the town centre won a prize for its loaf.",
+                link="https://bench.example/bakery",
+                published=base,
+            )
         ]
         feeds.serve("/feed.xml", rss_feed("Bench desk", entries), etag='"0"')
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-        env.update(SPACEBRIEF_HOME=str(home), SPACEBRIEF_CONFIG=str(Path(tmp) / "none.toml"),
-                   PYTHONUNBUFFERED="1")
+        env.update(
+            SPACEBRIEF_HOME=str(home),
+            SPACEBRIEF_CONFIG=str(Path(tmp) / "none.toml"),
+            PYTHONUNBUFFERED="1",
+        )
         log = Path(tmp) / "serve.log"
         started = time.monotonic()
         with log.open("ab") as out:
             serve = subprocess.Popen(
                 [SPACEBRIEF, "serve", "--sources", feeds.url("/feed.xml"), "--port", str(port)],
-                stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
             )
         api = f"http://127.0.0.1:{port}/api"
         outbox = home / "outbox" / "slack.jsonl"
@@ -126,32 +170,50 @@ def main() -> None:
             totals, from_fetch = [], []
             for n, (title, summary) in enumerate(stories, start=1):
                 title = f"{title} ({n})" if n > len(STORIES) else title
-                entries.append(entry(100 + n, title=title, summary=summary,
-                                     link=f"https://bench.example/story-{n}",
-                                     published=base + timedelta(minutes=n)))
+                entries.append(
+                    entry(
+                        100 + n,
+                        title=title,
+                        summary=summary,
+                        link=f"https://bench.example/story-{n}",
+                        published=base + timedelta(minutes=n),
+                    )
+                )
                 t0 = time.monotonic()
                 feeds.serve("/feed.xml", rss_feed("Bench desk", entries), etag=f'"{n}"')
-                httpx.post(f"{api}/deployments/{ingest_id}/create_flow_run", json={})
-                seen = wait(lambda t=title: outbox.exists() and t in outbox.read_text("utf-8"),
-                            args.timeout)
+                created = post_with_retries(f"{api}/deployments/{ingest_id}/create_flow_run")
+                run_id = created.json()["id"]
+                seen = wait(
+                    lambda t=title: outbox.exists() and t in outbox.read_text("utf-8"), args.timeout
+                )
                 t1 = time.monotonic()
                 if not seen:
-                    print(f"item {n:2d}: no alert within {args.timeout:.0f} s  ({title})")
+                    state = httpx.get(f"{api}/flow_runs/{run_id}").json()["state"]
+                    print(
+                        f"item {n:2d}: no alert within {args.timeout:.0f} s  ({title}); "
+                        f"its ingest run is {state['type']} ({state['name']})"
+                    )
                     continue
                 fetched_at = [r.at for r in feeds.requests_to("/feed.xml") if r.at >= t0]
                 totals.append(t1 - t0)
                 fetch = t1 - fetched_at[0] if fetched_at else float("nan")
                 from_fetch.append(fetch)
-                print(f"item {n:2d}: {t1 - t0:5.1f} s feed changed -> alert; "
-                      f"{fetch:5.1f} s fetch -> alert  ({title})")
+                print(
+                    f"item {n:2d}: {t1 - t0:5.1f} s feed changed -> alert; "
+                    f"{fetch:5.1f} s fetch -> alert  ({title})"
+                )
         finally:
             serve.send_signal(signal.SIGTERM)
             code = serve.wait(timeout=90)
         print(f"serve stopped with exit code {code}")
+        if args.keep_log:
+            args.keep_log.write_text(log.read_text(errors="replace"))
         if totals:
             print(f"alerts seen: {len(totals)}/{len(stories)}")
-            print(f"median feed changed -> alert recorded: {statistics.median(totals):.1f} s "
-                  f"(min {min(totals):.1f}, max {max(totals):.1f}); aim < 15 s")
+            print(
+                f"median feed changed -> alert recorded: {statistics.median(totals):.1f} s "
+                f"(min {min(totals):.1f}, max {max(totals):.1f}); aim < 15 s"
+            )
             print(f"median feed fetched -> alert recorded: {statistics.median(from_fetch):.1f} s")
         print("baseline (schedule only): next ingest within 30 min, 15 min on average")
 

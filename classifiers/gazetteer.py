@@ -29,16 +29,21 @@ _GLOBAL_SOUTH = (
 
 GROUPS: dict[str, str] = {
     "china": r"china|chinese|beijing|cnsa|cmsa|casc|\bcast\b|great wall|xinhua|chine|kína|"
-    r"kínai|chiny|chińsk|tiongkok|cina|cinese|الصين|中国|chinês|chinesa|pequim|pékin|peking",
+    r"kínai|chiny|chińsk|tiongkok|cina|cinese|الصين|中国|chinês|chinesa|pequim|pékin|peking|"
+    r"चीन|చైనా|kina|čín|китай|chinois",
     "russia": r"russia|russian|roscosmos|roskosmos|moscow|kremlin|putin|rusia|rússia|russie|"
-    r"russland|rosja|rosyjsk|rusland|russisch|oroszország|روسيا|moscou|moscovo|россия",
+    r"russland|rosja|rosyjsk|rusland|russisch|oroszország|روسيا|moscou|moscovo|россия|रूस|"
+    r"రష్యా|rusija|rusko|rosii",
     "global_south": _GLOBAL_SOUTH,
     "ilrs": r"\bilrs\b|international lunar research station|lunar research station|"
-    r"chang.?e-?[678]\b|chang.?e [678]\b|joint lunar base|lunar base project",
+    r"chang.?e-?[678]\b|chang.?e [678]\b|joint lunar base|lunar base project|"
+    r"recherche lunaire|investigación lunar|pesquisa lunar|mondforschungsstation|"
+    r"riset bulan|księżycow\w* stacj",
     "artemis_accords": r"artemis accords?|accords artemis|acuerdos artemis|acordos artemis|"
     r"porozumieni\w* artemis|artemis-akkoord|artemis-abkommen",
     "tiangong": r"tiangong|chinese space station|china's space station|chinese station|"
-    r"estação espacial chinesa|station spatiale chinoise",
+    r"estação espacial chinesa|station spatiale chinoise|estación espacial china|"
+    r"तियांगोंग|chinesische raumstation",
     "foreign_crew": r"foreign astronaut|international astronaut|first (?:\w+ ){0,2}astronaut|"
     r"payload specialist|astronauts? from (?:other|partner|foreign)",
     "navigation": r"beidou|glonass|navic|satellite navigation|navigation satellite",

@@ -28,7 +28,7 @@ from flows.events import emit_watchlist_detected
 from flows.settings import Settings
 from flows.steps.classify_step import alert_destination, head_path
 from flows.write_lock import warehouse_write_lock
-from warehouse import Warehouse, transaction
+from warehouse import transaction
 
 LOCAL_CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": False}
 
@@ -89,11 +89,14 @@ def split(items: tuple[TextItem, ...], batches: int) -> list[list[TextItem]]:
 )
 def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
     settings = Settings()
-    warehouse = Warehouse(settings.warehouse_path)
+    warehouse = settings.warehouse()
     taxonomy_path, head = str(settings.taxonomy_path), str(head_path(settings))
     classifier = _classifier(taxonomy_path, head)
     versions = (classifier.version, classifier.taxonomy.version)
-    with warehouse_write_lock(settings.home, "spacebrief classify (dask)"), warehouse.write() as con:
+    with (
+        warehouse_write_lock(settings.home, "spacebrief classify (dask)"),
+        warehouse.write() as con,
+    ):
         label_store.store_trends(con, classifier.taxonomy)
         pending = label_store.pending_items(con, *versions)
     parts = split(pending.items, batches) if pending.items else []
@@ -118,9 +121,7 @@ def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
             labels = label_store.store_classifications(con, classifications)
             new_alerts = alert_ledger.insert_pending_alerts(con, candidates)
     emit_watchlist_detected(new_alerts)
-    report = DaskClassifyReport(
-        len(classifications), len(parts), labels, len(new_alerts), workers
-    )
+    report = DaskClassifyReport(len(classifications), len(parts), labels, len(new_alerts), workers)
     get_run_logger().info(report.describe())
     return report
 

@@ -36,13 +36,24 @@ from prefect.runtime import task_run as runtime_task_run
 from prefect.states import State
 from prefect.tasks import Task, exponential_backoff
 
+from alerts.exceptions import AlertsError
+from classifiers.exceptions import ClassifierError
+from digest.exceptions import DigestError
 from flows.events import emit_items_ingested, emit_watchlist_detected
 from flows.settings import Settings
 from flows.write_lock import warehouse_write_lock
+from ingest.exceptions import IngestError
 from warehouse import Warehouse
-from warehouse.exceptions import WarehouseLocked
+from warehouse.exceptions import WarehouseError, WarehouseLocked
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
+    # The folders' own errors are user mistakes (a bad sources file, a broken taxonomy,
+    # a Slack misconfiguration): say so at once rather than after minutes of retries.
+    IngestError,
+    ClassifierError,
+    DigestError,
+    AlertsError,
+    WarehouseError,
     FileNotFoundError,
     PermissionError,
     NotADirectoryError,
@@ -106,7 +117,7 @@ def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
 
 def _context() -> tuple[Settings, Warehouse]:
     settings = Settings()
-    return settings, Warehouse(settings.warehouse_path)
+    return settings, settings.warehouse()
 
 
 def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:

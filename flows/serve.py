@@ -22,6 +22,7 @@ before Prefect's first import, and it is only known once the server is up.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -126,8 +127,17 @@ def start_local_server(
     env.pop("PREFECT_API_URL", None)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start",
-             "--host", "127.0.0.1", "--port", str(port)],
+            [
+                sys.executable,
+                "-m",
+                "prefect",
+                "server",
+                "start",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -205,7 +215,7 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
                 parameters={"days": 7},
                 description="Write the weekly edition (Mondays, seven days).",
                 tags=tags,
-            paused=False,
+                paused=False,
             )
         )
     return found
@@ -227,7 +237,8 @@ def serve_deployments(
     from prefect import get_client
     from prefect.runner import Runner
 
-    stop_runner: Callable[[], None] = lambda: None
+    def stop_runner() -> None:
+        return None
 
     class SpacebriefRunner(Runner):
         def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
@@ -265,10 +276,8 @@ def serve_deployments(
             loop.add_signal_handler(signal.SIGTERM, stop)
             if on_ready is not None:
                 on_ready(sorted(ids))
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await runner.start()
-            except asyncio.CancelledError:
-                pass
 
         asyncio.run(run_until_stopped())
     except KeyboardInterrupt:

@@ -24,6 +24,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from warehouse import Warehouse
+
 
 def default_home() -> Path:
     return Path.home() / ".spacebrief"
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
     home: Path = Field(default_factory=default_home)
     sources: str | None = None  # FILE, URL or DIR; default: seeds/sources.yaml
     taxonomy: Path | None = None  # default: seeds/taxonomy.yaml
+    lock_wait_seconds: float = 10.0  # how long a command waits for a busy warehouse
 
     # Ingest
     fetch_concurrency: int = 64
@@ -104,6 +107,10 @@ class Settings(BaseSettings):
     @property
     def warehouse_path(self) -> Path:
         return self.home / "spacebrief.duckdb"
+
+    def warehouse(self) -> Warehouse:
+        """The warehouse, waiting `lock_wait_seconds` for a busy file."""
+        return Warehouse(self.warehouse_path, lock_wait_seconds=self.lock_wait_seconds)
 
     @property
     def editions_dir(self) -> Path:

@@ -70,7 +70,7 @@ def settings() -> Settings:
 
 
 def warehouse() -> Warehouse:
-    return Warehouse(settings().warehouse_path)
+    return settings().warehouse()
 
 
 @app.callback()

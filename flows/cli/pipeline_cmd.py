@@ -48,16 +48,25 @@ class ProgressDisplay:
         bar = self.bars[step]
         total = self.view.tasks[bar].total or 1
         self.view.update(bar, completed=total, total=total)
-        self.view.console.print(f"[green]✓[/green] {summary.describe()}", highlight=False, soft_wrap=True)
+        self.view.console.print(
+            f"[green]✓[/green] {summary.describe()}", highlight=False, soft_wrap=True
+        )
+
+
+def _not_prefect(record: logging.LogRecord) -> bool:
+    return not record.name.startswith("prefect")
 
 
 def _quiet_prefect_console() -> None:
-    """Prefect's own console lines would tear the progress bars; the UI still gets them."""
+    """Prefect's own console lines would tear the progress bars and print tracebacks for
+    user mistakes that the CLI already reports in one sentence; the UI still has them all.
+    `--verbose` keeps everything."""
     root = logging.getLogger()
     if root.getEffectiveLevel() > logging.INFO:
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")
         for handler in root.handlers:
             handler.setLevel(logging.WARNING)
+            handler.addFilter(_not_prefect)
 
 
 def _run_cycle(
@@ -103,7 +112,11 @@ def _run_cycle(
     console.print(f"           {edition.json_path}", highlight=False, soft_wrap=True)
     console.print(f"Warehouse  {config.warehouse_path}", highlight=False, soft_wrap=True)
     if not (config.slack_bot_token or config.slack_webhook_url):
-        console.print(f"Outbox     {config.outbox_path}  (Slack is not configured)", highlight=False, soft_wrap=True)
+        console.print(
+            f"Outbox     {config.outbox_path}  (Slack is not configured)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command()
@@ -146,7 +159,9 @@ def serve(
         try:
             server = start_local_server(config.home, port)
         except ServeError as error:
-            err_console.print(f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url

@@ -43,7 +43,7 @@ class ClassifySummary:
     def describe(self) -> str:
         if not self.classified:
             return (
-                f"Nothing to classify: every item is already labelled by classifier "
+                f"Nothing to classify: no stored item is waiting for classifier "
                 f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
             )
         verb = "Re-labelled" if self.relabel else "Classified"

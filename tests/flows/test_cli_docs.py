@@ -22,8 +22,18 @@ def _cli_docs():
 def test_the_contract_commands_exist() -> None:
     names = set(typer.main.get_command(app).commands)
     assert {
-        "demo", "run", "ingest", "classify", "alerts", "digest", "eval", "query", "serve",
-        "sources", "feedback", "train",
+        "demo",
+        "run",
+        "ingest",
+        "classify",
+        "alerts",
+        "digest",
+        "eval",
+        "query",
+        "serve",
+        "sources",
+        "feedback",
+        "train",
     } <= names
 
 

@@ -113,9 +113,11 @@ def test_a_writer_waits_for_the_writer_lock_held_by_another_process(home):
 def test_a_writer_that_cannot_wait_names_the_holder(home):
     holder = hold(HOLD_WRITER_LOCK, home, 20)
     try:
-        with pytest.raises(WarehouseLocked) as error:
-            with warehouse_write_lock(home, "impatient run", wait_seconds=0.3):
-                pass
+        with (
+            pytest.raises(WarehouseLocked) as error,
+            warehouse_write_lock(home, "impatient run", wait_seconds=0.3),
+        ):
+            pass
     finally:
         holder.kill()
         holder.wait(timeout=30)

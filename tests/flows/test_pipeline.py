@@ -103,6 +103,7 @@ def test_each_step_runs_alone_as_a_flow_named_after_what_ran(home, feed_server):
 
 def test_the_demo_twice_adds_no_duplicate_rows_and_no_duplicate_alerts(home, restored_environ):
     from flows.cli import app
+
     first = CliRunner().invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
     after_first, outbox_first = counts(home), outbox_lines(home)

@@ -74,28 +74,33 @@ class Serve:
             self.process.wait(timeout=10)
             raise AssertionError(f"serve ignored SIGTERM:\n{self.output()[-3000:]}") from None
 
-    def deployment(self, flow: str, name: str) -> dict:
-        response = httpx.get(f"{self.api}/deployments/name/{flow}/{name}", timeout=10)
+    def call(self, method: str, path: str, body: dict | None = None) -> object:
+        """One API call, retried while the server's SQLite answers 503 (busy)."""
+        for _ in range(20):
+            response = httpx.request(method, f"{self.api}{path}", json=body, timeout=10)
+            if response.status_code < 500:
+                break
+            time.sleep(0.5)
         response.raise_for_status()
         return response.json()
 
+    def deployment(self, flow: str, name: str) -> dict:
+        return self.call("GET", f"/deployments/name/{flow}/{name}")
+
     def run_now(self, flow: str, name: str) -> None:
         deployment_id = self.deployment(flow, name)["id"]
-        httpx.post(
-            f"{self.api}/deployments/{deployment_id}/create_flow_run", json={}, timeout=10
-        ).raise_for_status()
+        self.call("POST", f"/deployments/{deployment_id}/create_flow_run", {})
 
     def scheduled_starts(self, deployment_id: str) -> list[str]:
-        response = httpx.post(
-            f"{self.api}/flow_runs/filter",
-            json={
+        runs = self.call(
+            "POST",
+            "/flow_runs/filter",
+            {
                 "deployments": {"id": {"any_": [deployment_id]}},
                 "flow_runs": {"state": {"type": {"any_": ["SCHEDULED"]}}},
             },
-            timeout=10,
         )
-        response.raise_for_status()
-        return [run["expected_start_time"] for run in response.json()]
+        return [run["expected_start_time"] for run in runs]
 
 
 @pytest.fixture
