@@ -141,6 +141,8 @@ def _text(value: Any) -> str:
 
 
 def _entry_language(entry: Mapping[str, Any]) -> str | None:
+    if entry.get("language"):  # dc:language on the item itself
+        return str(entry["language"])
     for key in ("summary_detail", "title_detail"):
         detail = entry.get(key)
         if isinstance(detail, Mapping) and detail.get("language"):

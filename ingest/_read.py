@@ -8,10 +8,10 @@ calls it inline. Either way it never raises on bad input.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ingest._normalise import normalise_entries
+from ingest._normalise import clean_text, normalise_entries
 from ingest._parse import parse_feed
 from ingest.types import Item, Source
 
@@ -32,5 +32,7 @@ def read_feed(
     fetched_at: datetime,
 ) -> FeedReading:
     parsed = parse_feed(body, headers, url)
+    if source.named_from_location and parsed.title and clean_text(parsed.title):
+        source = replace(source, name=clean_text(parsed.title))
     items = normalise_entries(parsed.entries, source, fetched_at, feed_language=parsed.language)
     return FeedReading(tuple(items), len(parsed.entries), parsed.problem, len(body))

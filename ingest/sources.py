@@ -35,11 +35,16 @@ def slugify(name: str) -> str:
 def _source_from_url(url: str) -> Source:
     parts = urlsplit(url)
     name = (parts.hostname or url) + (parts.path.rstrip("/") or "")
-    return Source(source_id=slugify(name), name=name, url=url)
+    return Source(source_id=slugify(name), name=name, url=url, named_from_location=True)
 
 
 def _source_from_file(path: Path) -> Source:
-    return Source(source_id=slugify(path.stem), name=path.stem, url=str(path.resolve()))
+    return Source(
+        source_id=slugify(path.stem),
+        name=path.stem,
+        url=str(path.resolve()),
+        named_from_location=True,
+    )
 
 
 def _tags(value: Any) -> tuple[str, ...]:
@@ -109,7 +114,9 @@ def load_sources(location: str) -> list[Source]:
         sources = [_source_from_file(p) for p in files]
         stems = [s.source_id for s in sources]
         return [
-            Source(slugify(p.name), p.name, s.url) if stems.count(s.source_id) > 1 else s
+            Source(slugify(p.name), p.name, s.url, named_from_location=True)
+            if stems.count(s.source_id) > 1
+            else s
             for p, s in zip(files, sources, strict=True)
         ]
     if not path.exists():

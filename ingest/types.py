@@ -19,6 +19,8 @@ class Source:
     url: str
     language: str | None = None
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # Named after its file or URL, not by a catalog: the feed's own title names the outlet.
+    named_from_location: bool = False
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def _param_line(param: object) -> str:
     ):
         shown = f" (default: `{getattr(default, 'value', default)}`)"
     if param.param_type_name == "argument":
-        opts = f"`{param.human_readable_name}`"
+        opts = f"`{param.name.upper()}`"
         help_text = help_text or "argument"
     return f"- {opts}: {help_text}{shown}".rstrip()
 
