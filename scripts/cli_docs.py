@@ -29,8 +29,10 @@ def _param_line(param: object) -> str:
     help_text = (getattr(param, "help", None) or "").strip()
     default = getattr(param, "default", None)
     shown = ""
-    if param.param_type_name == "option" and default not in (None, False, ()) and not callable(
-        default
+    if (
+        param.param_type_name == "option"
+        and default not in (None, False, ())
+        and not callable(default)
     ):
         shown = f" (default: `{getattr(default, 'value', default)}`)"
     if param.param_type_name == "argument":
