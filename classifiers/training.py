@@ -22,9 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder
 from classifiers.exceptions import ClassifierError
-from classifiers.features import ENCODER_NAME, featurize, item_text
+from classifiers.features import Encoders, featurize, item_text
 from classifiers.gazetteer import FEATURE_NAMES
 from classifiers.head import DEFAULT_LABEL_THRESHOLD, DEFAULT_RELEVANCE_THRESHOLD, Head
 from classifiers.types import FeedbackExample, Taxonomy
@@ -88,7 +87,7 @@ def feedback_examples(feedback: Iterable[FeedbackExample]) -> list[TrainingExamp
 def fit_head(
     taxonomy: Taxonomy,
     examples: Sequence[TrainingExample],
-    encoder: MultilingualEncoder,
+    encoder: Encoders,
     *,
     label_threshold: float = DEFAULT_LABEL_THRESHOLD,
     relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
@@ -121,7 +120,7 @@ def fit_head(
         label_threshold=label_threshold,
         relevance_threshold=relevance_threshold,
         taxonomy_version=taxonomy.version,
-        encoder=ENCODER_NAME,
+        encoder=encoder.name,
         feature_names=FEATURE_NAMES,
         examples=len(examples),
     )
@@ -169,7 +168,7 @@ def train_head(
     feedback: Sequence[FeedbackExample] = (),
     tune_on: Path | None = None,
     previous: Head | None = None,
-    encoder: MultilingualEncoder | None = None,
+    encoder: Encoders | None = None,
 ) -> Head:
     """Fit on written + taxonomy + feedback examples; thresholds from `tune_on`, else kept.
 
@@ -179,7 +178,7 @@ def train_head(
     from classifiers.classifier import Classifier
     from classifiers.evaluation import read_labelled
 
-    encoder = encoder or MultilingualEncoder()
+    encoder = encoder or Encoders.load()
     examples = written_examples() + taxonomy_examples(taxonomy) + feedback_examples(feedback)
     head = fit_head(taxonomy, examples, encoder)
     if previous is not None:

@@ -127,6 +127,27 @@ def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
         return logging.getLogger(__name__)
 
 
+def _run_step(step: str, work: Callable[[Settings, Warehouse], Any]) -> Any:
+    """Run one step under the warehouse write lock, telling the log and the listener."""
+    settings, warehouse = _context()
+    _started(step)
+    with warehouse_write_lock(settings.home, f"spacebrief {step}"):
+        summary = work(settings, warehouse)
+    _log().info(summary.describe())
+    _finished(step, summary)
+    return summary
+
+
+def _announce_ingested(summary: Any) -> None:
+    emit_items_ingested(
+        new_items=summary.new_items,
+        feeds=summary.feeds,
+        fetched=summary.fetched,
+        failed=summary.failed,
+        new_item_ids=summary.new_item_ids,
+    )
+
+
 def _run_name(kind: str) -> Callable[[], str]:
     """`ingest-2026-11-22T07:00`; the digest names its edition date when it is given."""
 
@@ -156,13 +177,12 @@ def _run_name(kind: str) -> Callable[[], str]:
 def ingest_feeds(sources: str | None = None) -> Any:
     from flows.steps.ingest_step import ingest
 
-    settings, warehouse = _context()
-    _started("ingest")
-    with warehouse_write_lock(settings.home, "spacebrief ingest"):
-        summary = ingest(warehouse, settings, sources, on_progress=_progress("ingest"))
-    _log().info(summary.describe())
-    _finished("ingest", summary)
-    return summary
+    return _run_step(
+        "ingest",
+        lambda settings, warehouse: ingest(
+            warehouse, settings, sources, on_progress=_progress("ingest")
+        ),
+    )
 
 
 @task(
@@ -176,13 +196,12 @@ def ingest_feeds(sources: str | None = None) -> Any:
 def classify_items(relabel: bool = False) -> Any:
     from flows.steps.classify_step import classify
 
-    settings, warehouse = _context()
-    _started("classify")
-    with warehouse_write_lock(settings.home, "spacebrief classify"):
-        summary = classify(warehouse, settings, relabel=relabel, on_progress=_progress("classify"))
-    _log().info(summary.describe())
-    _finished("classify", summary)
-    return summary
+    return _run_step(
+        "classify",
+        lambda settings, warehouse: classify(
+            warehouse, settings, relabel=relabel, on_progress=_progress("classify")
+        ),
+    )
 
 
 @task(
@@ -202,6 +221,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     """
     from flows.steps.alerts_step import deliver_alerts
 
+    # Not `_run_step`: a failed delivery raises before the listener hears it finished.
     settings, warehouse = _context()
     attempt = runtime_task_run.run_count or 1
     _started("alerts")
@@ -231,13 +251,12 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
 def write_edition(edition_date: date | None = None, days: int | None = None) -> Any:
     from flows.steps.digest_step import write_digest
 
-    settings, warehouse = _context()
-    _started("digest")
-    with warehouse_write_lock(settings.home, "spacebrief digest"):
-        summary = write_digest(warehouse, settings, edition_date=edition_date, days=days)
-    _log().info(summary.describe())
-    _finished("digest", summary)
-    return summary
+    return _run_step(
+        "digest",
+        lambda settings, warehouse: write_digest(
+            warehouse, settings, edition_date=edition_date, days=days
+        ),
+    )
 
 
 @task(
@@ -287,13 +306,7 @@ def _is_locked(state: State[Any]) -> bool:
 def ingest_flow(sources: str | None = None) -> Any:
     """Fetch every feed, store new items, and announce them (which starts classify)."""
     summary = ingest_feeds(sources)
-    emit_items_ingested(
-        new_items=summary.new_items,
-        feeds=summary.feeds,
-        fetched=summary.fetched,
-        failed=summary.failed,
-        new_item_ids=summary.new_item_ids,
-    )
+    _announce_ingested(summary)
     return summary
 
 
@@ -347,13 +360,7 @@ def cycle_flow(
     dates the edition by the newest item stored (recorded sample feeds end in the past).
     """
     ingested = ingest_feeds(sources)
-    emit_items_ingested(
-        new_items=ingested.new_items,
-        feeds=ingested.feeds,
-        fetched=ingested.fetched,
-        failed=ingested.failed,
-        new_item_ids=ingested.new_item_ids,
-    )
+    _announce_ingested(ingested)
     classified = classify_items()
     emit_watchlist_detected(classified.new_alerts)
     alerts_state = deliver_pending_alerts(return_state=True)

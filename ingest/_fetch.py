@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -162,6 +163,31 @@ def _failed_state(
     )
 
 
+class _Reading:
+    """One source being read: every way it ends is timed from the same start."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.started_at = datetime.now(UTC)
+        self._clock = time.perf_counter()
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self._clock
+
+    def outcome(
+        self, status: str, new_state: SourceState, *, attempts: int, **details: Any
+    ) -> Fetched:
+        return Fetched(
+            source=self.source,
+            status=status,
+            started_at=self.started_at,
+            duration_ms=self.elapsed() * 1000,
+            state=new_state,
+            attempts=attempts,
+            **details,
+        )
+
+
 class _Fetcher:
     def __init__(self, client: httpx.AsyncClient, policy: FetchPolicy) -> None:
         self.client = client
@@ -202,8 +228,7 @@ class _Fetcher:
 
     async def fetch(self, source: Source, state: SourceState) -> Fetched:
         policy = self.policy
-        started = datetime.now(UTC)
-        clock = time.perf_counter()
+        reading = _Reading(source)
         request_headers = {}
         if state.etag:
             request_headers["If-None-Match"] = state.etag
@@ -211,17 +236,6 @@ class _Fetcher:
             request_headers["If-Modified-Since"] = state.last_modified
         attempt = 0
         host_slot = self._host_slot(source.url)
-
-        def finish(status: str, new_state: SourceState, **kw: object) -> Fetched:
-            return Fetched(
-                source=source,
-                status=status,
-                started_at=started,
-                duration_ms=(time.perf_counter() - clock) * 1000,
-                state=new_state,
-                attempts=attempt,
-                **kw,  # type: ignore[arg-type]
-            )
 
         while True:
             attempt += 1
@@ -253,17 +267,19 @@ class _Fetcher:
                 headers = {k.lower(): v for k, v in response.headers.items()}
                 now = datetime.now(UTC)
                 if http_status == 304:
-                    return finish(
+                    return reading.outcome(
                         "not_modified",
                         _ok_state(state, headers, now, policy, "not_modified"),
+                        attempts=attempt,
                         headers=headers,
                         http_status=304,
                         final_url=str(response.url),
                     )
                 if http_status == 200 and body is not None:
-                    return finish(
+                    return reading.outcome(
                         "ok",
                         _ok_state(state, headers, now, policy, "ok"),
+                        attempts=attempt,
                         body=body,
                         headers=headers,
                         http_status=200,
@@ -278,17 +294,17 @@ class _Fetcher:
                 else:
                     ceiling = min(policy.backoff_max, policy.backoff_base * 2 ** (attempt - 1))
                     delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-                elapsed = time.perf_counter() - clock
-                if elapsed + delay <= policy.retry_budget:
+                if reading.elapsed() + delay <= policy.retry_budget:
                     await asyncio.sleep(delay)
                     continue
                 if retry_after is not None:
                     error += f"; the server asked us to wait {retry_after:.0f} s"
             if attempt > 1:
                 error += f" (after {attempt} attempts)"
-            return finish(
+            return reading.outcome(
                 "failed",
                 _failed_state(state, datetime.now(UTC), policy, retry_after),
+                attempts=attempt,
                 http_status=http_status,
                 error=error,
             )
@@ -296,21 +312,8 @@ class _Fetcher:
 
 def read_local(source: Source, state: SourceState, policy: FetchPolicy) -> Fetched:
     """A local feed file goes the same way as a download; its mtime and size act as ETag."""
-    started = datetime.now(UTC)
-    clock = time.perf_counter()
+    reading = _Reading(source)
     path = local_path(source.url)
-
-    def finish(status: str, new_state: SourceState, **kw: object) -> Fetched:
-        return Fetched(
-            source=source,
-            status=status,
-            started_at=started,
-            duration_ms=(time.perf_counter() - clock) * 1000,
-            state=new_state,
-            attempts=1,
-            **kw,  # type: ignore[arg-type]
-        )
-
     try:
         stat = path.stat()
         if not path.is_file():
@@ -320,7 +323,8 @@ def read_local(source: Source, state: SourceState, policy: FetchPolicy) -> Fetch
             state, etag=validator, consecutive_failures=0, next_fetch_at=None, last_status="ok"
         )
         if state.etag == validator:
-            return finish("not_modified", replace(ok_state, last_status="not_modified"))
+            not_modified = replace(ok_state, last_status="not_modified")
+            return reading.outcome("not_modified", not_modified, attempts=1)
         if stat.st_size > policy.max_bytes:
             raise ValueError(f"{stat.st_size:,} bytes is over the cap of {policy.max_bytes:,}")
         body = path.read_bytes()
@@ -328,9 +332,9 @@ def read_local(source: Source, state: SourceState, policy: FetchPolicy) -> Fetch
         failed = replace(
             state, consecutive_failures=state.consecutive_failures + 1, last_status="failed"
         )
-        return finish("failed", failed, error=f"cannot read {path}: {exc}")
+        return reading.outcome("failed", failed, attempts=1, error=f"cannot read {path}: {exc}")
     headers = {"content-type": "application/feed+json"} if path.suffix == ".json" else {}
-    return finish("ok", ok_state, body=body, headers=headers)
+    return reading.outcome("ok", ok_state, attempts=1, body=body, headers=headers)
 
 
 def _skipped(source: Source, state: SourceState, now: datetime) -> Fetched:

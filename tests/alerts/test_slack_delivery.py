@@ -11,8 +11,9 @@ from alerts.delivery import Limits, deliver
 from alerts.exceptions import AlertsError, SlackConfigurationError
 from alerts.transports import SlackBotTransport
 from flows.steps.alerts_step import WarehouseLedger, deliver_alerts
-from tests.alerts.conftest import slack_settings
+from tests.alerts.conftest import Stories, slack_settings
 from tests.alerts.slack_server import CHANNEL, TOKEN, Fault
+from warehouse import Warehouse
 from warehouse.alerts import owed_alerts, story_roots
 
 
@@ -24,6 +25,14 @@ def assert_exactly_once(fake, stories) -> None:
     assert len(keys) == len(set(keys)), f"a message was posted twice: {keys}"
     stored = {m["ts"] for m in fake.messages}
     assert {row["slack_ts"] for row in ledger} <= stored
+
+
+def slack_home_with(tmp_path, fake, **overrides):
+    """`slack_home`, with some settings changed (a cap, a wrong token, another channel)."""
+    settings = slack_settings(tmp_path / "home", fake, **overrides)
+    warehouse = Warehouse(settings.warehouse_path)
+    channel = overrides.get("SLACK_CHANNEL", CHANNEL)
+    return settings, warehouse, Stories(warehouse, f"slack:{channel}")
 
 
 def test_each_story_is_posted_once_and_a_rerun_posts_nothing(slack_home, fake_slack):
@@ -108,13 +117,8 @@ def test_a_post_that_landed_but_answered_500_is_found_not_reposted(slack_home, f
 def test_configuration_errors_are_one_sentence_and_alerts_stay_pending(
     tmp_path, fake_slack, overrides, fault, phrase
 ):
-    from tests.alerts.conftest import Stories
-    from warehouse import Warehouse
-
-    settings = slack_settings(tmp_path / "home", fake_slack, **overrides)
-    warehouse = Warehouse(settings.warehouse_path)
+    settings, warehouse, stories = slack_home_with(tmp_path, fake_slack, **overrides)
     channel = overrides.get("SLACK_CHANNEL", CHANNEL)
-    stories = Stories(warehouse, f"slack:{channel}")
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     stories.add("Russia sanctions widen", {"W4": 0.9})
     if fault:
@@ -217,12 +221,7 @@ def test_a_rejected_message_fails_and_retry_failed_sends_it(slack_home, fake_sla
 
 
 def test_flood_becomes_one_grouped_message_and_later_reports_go_to_its_thread(tmp_path, fake_slack):
-    from tests.alerts.conftest import Stories
-    from warehouse import Warehouse
-
-    settings = slack_settings(tmp_path / "home", fake_slack, alert_max_per_run=3)
-    warehouse = Warehouse(settings.warehouse_path)
-    stories = Stories(warehouse, f"slack:{CHANNEL}")
+    settings, warehouse, stories = slack_home_with(tmp_path, fake_slack, alert_max_per_run=3)
     for n in range(6):
         stories.add(f"Story number {n}", {"W1": 0.7 + n / 100})
 
@@ -247,12 +246,7 @@ def test_flood_becomes_one_grouped_message_and_later_reports_go_to_its_thread(tm
 
 
 def test_hourly_cap_holds_new_stories_back_but_not_thread_follow_ups(tmp_path, fake_slack):
-    from tests.alerts.conftest import Stories
-    from warehouse import Warehouse
-
-    settings = slack_settings(tmp_path / "home", fake_slack, alert_max_per_hour=1)
-    warehouse = Warehouse(settings.warehouse_path)
-    stories = Stories(warehouse, f"slack:{CHANNEL}")
+    settings, warehouse, stories = slack_home_with(tmp_path, fake_slack, alert_max_per_hour=1)
     stories.add("First story", {"W1": 0.8})
     assert deliver_alerts(warehouse, settings).sent == 1
 
