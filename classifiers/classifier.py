@@ -2,8 +2,7 @@
 
 Design (measured in docs/classifier.md): the multilingual Universal Sentence Encoder
 embeds each sentence of title + summary, and their mean stands for the item; named-entity
-groups from the gazetteer and the packaged MiniLM transformer's vector of the title sit
-beside it; a logistic-regression head fitted on our
+groups from the gazetteer sit beside the vector; a logistic-regression head fitted on our
 written examples gives a relevance probability and one probability per trend; a tuned
 threshold turns them into decisions. The evidence for a label is the item's sentence that
 the head scores highest for that trend, so an analyst sees why, not just a number.
@@ -19,8 +18,9 @@ from pathlib import Path
 import numpy as np
 
 from classifiers.decision import decide
+from classifiers.encoder import MultilingualEncoder
 from classifiers.exceptions import ClassifierError
-from classifiers.features import Encoders, featurize, item_text, sentence_features
+from classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
 from classifiers.gazetteer import FEATURE_NAMES
 from classifiers.head import Head, load_head
 from classifiers.taxonomy import load_taxonomy
@@ -42,14 +42,13 @@ class Scores:
 
 
 class Classifier:
-    def __init__(self, taxonomy: Taxonomy, head: Head, encoder: Encoders | None = None):
+    def __init__(self, taxonomy: Taxonomy, head: Head, encoder: MultilingualEncoder | None = None):
         if head.trend_ids != taxonomy.trend_ids:
             raise ClassifierError(
                 "The taxonomy's trends differ from those the classifier head was fitted on: "
                 "run `spacebrief train` after editing the taxonomy."
             )
-        encoder = encoder or Encoders.load(head.encoder)
-        if head.encoder != encoder.name or head.feature_names != FEATURE_NAMES:
+        if head.encoder != ENCODER_NAME or head.feature_names != FEATURE_NAMES:
             raise ClassifierError(
                 "The classifier head was fitted with other features than this version "
                 "computes: run `spacebrief train` to refit it."
@@ -63,7 +62,7 @@ class Classifier:
             )
         self.taxonomy = taxonomy
         self.head = head
-        self.encoder = encoder
+        self.encoder = encoder or MultilingualEncoder()
         self.thresholds = np.array(
             [
                 t.threshold if t.threshold is not None else head.label_threshold
@@ -149,8 +148,7 @@ class Classifier:
                 best = np.zeros(len(chosen), dtype=int)
             else:
                 features = sentence_features(sentences, scores.sentence_vectors[row])
-                coef = self.head.coef[chosen, : features.shape[1]]
-                best = (features @ coef.T).argmax(0)
+                best = (features @ self.head.coef[chosen].T).argmax(0)
             for j, index in zip(chosen, best, strict=True):
                 evidence[(int(row), int(j))] = sentences[int(index)]
         return evidence

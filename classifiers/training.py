@@ -22,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
+from classifiers.encoder import MultilingualEncoder
 from classifiers.exceptions import ClassifierError
-from classifiers.features import Encoders, featurize, item_text
+from classifiers.features import ENCODER_NAME, featurize, item_text
 from classifiers.gazetteer import FEATURE_NAMES
 from classifiers.head import DEFAULT_LABEL_THRESHOLD, DEFAULT_RELEVANCE_THRESHOLD, Head
 from classifiers.types import FeedbackExample, Taxonomy
@@ -87,7 +88,7 @@ def feedback_examples(feedback: Iterable[FeedbackExample]) -> list[TrainingExamp
 def fit_head(
     taxonomy: Taxonomy,
     examples: Sequence[TrainingExample],
-    encoder: Encoders,
+    encoder: MultilingualEncoder,
     *,
     label_threshold: float = DEFAULT_LABEL_THRESHOLD,
     relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
@@ -120,7 +121,7 @@ def fit_head(
         label_threshold=label_threshold,
         relevance_threshold=relevance_threshold,
         taxonomy_version=taxonomy.version,
-        encoder=encoder.name,
+        encoder=ENCODER_NAME,
         feature_names=FEATURE_NAMES,
         examples=len(examples),
     )
@@ -168,7 +169,7 @@ def train_head(
     feedback: Sequence[FeedbackExample] = (),
     tune_on: Path | None = None,
     previous: Head | None = None,
-    encoder: Encoders | None = None,
+    encoder: MultilingualEncoder | None = None,
 ) -> Head:
     """Fit on written + taxonomy + feedback examples; thresholds from `tune_on`, else kept.
 
@@ -178,7 +179,7 @@ def train_head(
     from classifiers.classifier import Classifier
     from classifiers.evaluation import read_labelled
 
-    encoder = encoder or Encoders.load()
+    encoder = encoder or MultilingualEncoder()
     examples = written_examples() + taxonomy_examples(taxonomy) + feedback_examples(feedback)
     head = fit_head(taxonomy, examples, encoder)
     if previous is not None:
