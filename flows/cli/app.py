@@ -32,8 +32,8 @@ USER_ERRORS: tuple[type[Exception], ...] = (
     PermissionError,
 )
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 class SpacebriefGroup(TyperGroup):
