@@ -27,7 +27,9 @@ _DATED = re.compile(
     r"\b(?:by|in|around|before|until|from|after) (?:the end of |early |late )?(20\d\d)\b",
     re.IGNORECASE,
 )
-_PAST_ONLY = re.compile(r"\b(was|were|had been) (expected|scheduled|planned)\b", re.IGNORECASE)
+_PAST_ONLY = re.compile(
+    r"\b(?:was|were|had been) (?:expected|scheduled|planned|due|set|slated)\b", re.IGNORECASE
+)
 
 
 def forward_cues(sentence: str, edition_year: int | None = None) -> int:
