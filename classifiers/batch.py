@@ -16,6 +16,7 @@ from classifiers.classifier import Classifier
 from classifiers.evaluation import EvalReport, evaluate, read_labelled
 from classifiers.exceptions import ClassifierError
 from classifiers.features import item_text
+from classifiers.jsonlines import read_records
 from classifiers.types import Classification, TextItem
 
 CHUNK = 512
@@ -24,30 +25,17 @@ Progress = Callable[[int, int], None]
 
 def read_items(path: Path) -> list[TextItem]:
     """Lines {"id","title","summary",...}; a clear error naming the bad line."""
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except FileNotFoundError as error:
-        raise ClassifierError(f"There is no input file at {path}.") from error
-    items = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            items.append(
-                TextItem(
-                    id=str(record["id"]),
-                    title=str(record.get("title") or ""),
-                    summary=str(record.get("summary") or ""),
-                    language=record.get("language"),
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise ClassifierError(
-                f'{path}:{number} is not an item: each line needs a JSON object with an "id" '
-                f'and a "title" ({error}).'
-            ) from error
-    return items
+    return read_records(
+        path,
+        lambda record: TextItem(
+            id=str(record["id"]),
+            title=str(record.get("title") or ""),
+            summary=str(record.get("summary") or ""),
+            language=record.get("language"),
+        ),
+        what="input",
+        shape='an item: each line needs a JSON object with an "id" and a "title"',
+    )
 
 
 def output_record(classification: Classification) -> dict:

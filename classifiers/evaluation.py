@@ -7,14 +7,13 @@ absent trends; micro-F1 pools every (item, trend) decision.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from classifiers.exceptions import ClassifierError
+from classifiers.jsonlines import read_records
 
 
 @dataclass(frozen=True)
@@ -83,33 +82,24 @@ class EvalReport:
 
 def read_labelled(path: Path) -> list[LabelledItem]:
     """Lines {"id","title","summary","relevant","labels"}; a clear error for anything else."""
-    try:
-        lines = Path(path).read_text("utf-8").splitlines()
-    except FileNotFoundError as error:
-        raise ClassifierError(f"There is no labelled file at {path}.") from error
-    items = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            labels = tuple(record.get("labels") or ())
-            items.append(
-                LabelledItem(
-                    id=str(record["id"]),
-                    title=str(record.get("title") or ""),
-                    summary=str(record.get("summary") or ""),
-                    language=record.get("language"),
-                    relevant=bool(record.get("relevant", bool(labels))),
-                    labels=labels,
-                )
-            )
-        except (ValueError, KeyError, TypeError) as error:
-            raise ClassifierError(
-                f"{path}:{number} is not a labelled item with id, title, summary, relevant and "
-                f"labels ({error})."
-            ) from error
-    return items
+
+    def labelled(record: dict[str, Any]) -> LabelledItem:
+        labels = tuple(record.get("labels") or ())
+        return LabelledItem(
+            id=str(record["id"]),
+            title=str(record.get("title") or ""),
+            summary=str(record.get("summary") or ""),
+            language=record.get("language"),
+            relevant=bool(record.get("relevant", bool(labels))),
+            labels=labels,
+        )
+
+    return read_records(
+        path,
+        labelled,
+        what="labelled",
+        shape="a labelled item with id, title, summary, relevant and labels",
+    )
 
 
 def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from classifiers.evaluation import evaluate
+from classifiers.evaluation import evaluate, read_labelled
+from classifiers.exceptions import ClassifierError
 
 
 def test_precision_recall_f1_micro_macro_and_relevance_confusion() -> None:
@@ -35,3 +38,14 @@ def test_precision_recall_f1_micro_macro_and_relevance_confusion() -> None:
         "false_negative": 1,
     }
     assert report.as_dict()["per_label"]["B"]["support"] == 2
+
+
+def test_a_labelled_file_that_is_missing_or_malformed_is_named_in_one_sentence(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(ClassifierError, match="no labelled file"):
+        read_labelled(tmp_path / "absent.jsonl")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "a", "title": "t", "labels": ["W1"]}\n\n["not", "a record"]\n')
+    with pytest.raises(ClassifierError, match=r"broken.jsonl:3 is not a labelled item"):
+        read_labelled(broken)
