@@ -3,7 +3,13 @@
 The public surface is re-exported here; the `_modules` are private and may change.
 """
 
-from ingest._dedupe import assign_clusters, drop_exact_duplicates, identity_keys, shingles
+from ingest._dedupe import (
+    StoryIndex,
+    assign_clusters,
+    drop_exact_duplicates,
+    identity_keys,
+    shingles,
+)
 from ingest._fetch import (
     USER_AGENT,
     Fetched,
@@ -39,6 +45,7 @@ __all__ = [
     "Source",
     "SourceState",
     "StoredStory",
+    "StoryIndex",
     "assign_clusters",
     "canonical_url",
     "clean_text",

@@ -1,9 +1,17 @@
 """The ingest step: read every source, store the new items, remember each source's state.
 
-The warehouse is opened twice and briefly: once to register the sources and read their
-validators and backoff, once at the end to write items, fetch rows and states in one
-transaction. Downloads and parsing happen in between with no connection held, so an
+The warehouse is opened briefly: once to register the sources and read their validators
+and backoff, then once per batch of finished feeds to write their items, fetch rows and
+states in one transaction. Downloads and parsing happen with no connection held, so an
 analyst's `spacebrief query` is never locked out for the length of a slow feed.
+
+Batches keep the items a run holds flat in the number of feeds: a first run of a large
+catalog holds at most about two batches of new items (one being written by a writer
+thread while the next fills), not the whole run. What grows is the clustering index,
+each story of the window shingled once per run (bench/ingest.py: about 2.6 KB a story).
+A crash loses no stored batch; the re-run fetches the feeds of the lost batch again
+(their validators were never saved) and stores their items once, since item ids are
+stable.
 
 Parsing is CPU work (feedparser takes ~10 ms for a 20-entry feed); on a run of many
 feeds it goes to worker processes as each download lands, so it overlaps the downloads
@@ -18,7 +26,7 @@ import multiprocessing
 import os
 import time
 import uuid
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -31,7 +39,7 @@ from ingest import (
     FetchRecord,
     Item,
     SourceState,
-    assign_clusters,
+    StoryIndex,
     drop_exact_duplicates,
     fetch_all,
     load_sources,
@@ -44,6 +52,8 @@ from warehouse.sources import record_fetches, save_source_states, source_states,
 log = logging.getLogger(__name__)
 CLUSTER_WINDOW = timedelta(days=14)
 PARALLEL_PARSE_MIN_SOURCES = 64
+# New items held before their feeds are written (about 9 KB each in memory).
+BATCH_ITEMS = 2000
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,7 @@ def ingest(
     *,
     on_progress: ProgressCallback | None = None,
     force: bool = False,
+    batch_items: int = BATCH_ITEMS,
 ) -> IngestSummary:
     """Fetch, parse, dedupe and store; `force` ignores backoff and Cache-Control schedules."""
     clock = time.perf_counter()
@@ -129,8 +140,9 @@ def ingest(
         upsert_sources(con, catalog)
         states = source_states(con, [s.source_id for s in catalog])
 
-    outcomes: list[_Outcome] = []
+    store = _BatchWriter(warehouse, batch_items)
     pending: list[tuple[Fetched, Future[FeedReading]]] = []
+    done = 0
     total = len(catalog)
     if on_progress:
         on_progress(0, total)
@@ -141,10 +153,22 @@ def ingest(
         else None
     )
 
+    def collect(wait: bool) -> None:
+        """Hand the parsed feeds to the writer (all of them when `wait`)."""
+        still = []
+        for result, job in pending:
+            if wait or job.done():
+                store.add(_parsed(result, job))
+            else:
+                still.append((result, job))
+        pending[:] = still
+
     def on_result(result: Fetched) -> None:
+        nonlocal done
+        outcome: _Outcome | None = None
         try:
             if result.status != "ok" or result.body is None:
-                outcomes.append(_Outcome(result, result.status, 0, result.error, []))
+                outcome = _Outcome(result, result.status, 0, result.error, [])
             elif pool is not None:
                 job = pool.submit(
                     read_feed,
@@ -156,75 +180,152 @@ def ingest(
                 )
                 pending.append((replace(result, body=None), job))
             else:
-                outcomes.append(_read_inline(result))
+                outcome = _read_inline(result)
         except Exception as exc:  # a bug on one feed must not lose the others' items
             log.exception("Could not read the feed %s", result.source.url)
-            outcomes.append(_Outcome(result, "failed", 0, f"internal error: {exc!r}", []))
+            outcome = _Outcome(result, "failed", 0, f"internal error: {exc!r}", [])
+        if outcome is not None:
+            store.add(outcome)
+        collect(wait=False)
+        done += 1
         if on_progress:
-            on_progress(len(outcomes) + len(pending), total)
+            on_progress(done, total)
 
     try:
         asyncio.run(fetch_all(catalog, states, on_result, policy_from(settings), force=force))
         fetched_after = time.perf_counter() - clock
-        for result, job in pending:
-            try:
-                outcomes.append(_outcome(result, job.result()))
-            except Exception as exc:
-                log.exception("Could not read the feed %s", result.source.url)
-                outcomes.append(_Outcome(result, "failed", 0, f"internal error: {exc!r}", []))
+        collect(wait=True)
+        store.close()
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        store.abandon()
 
-    parsed_after = time.perf_counter() - clock
     log.info(
-        "Downloads finished after %.1f s, parsing after %.1f s (%d worker processes).",
+        "Downloads finished after %.1f s, parsing and storing after %.1f s "
+        "(%d worker processes, %d batches).",
         fetched_after,
-        parsed_after,
+        time.perf_counter() - clock,
         workers,
+        store.batches,
     )
-    candidates = drop_exact_duplicates(item for o in outcomes for item in o.items)
-    now = datetime.now(UTC)
-    with warehouse.write() as con, transaction(con):
-        fresh = drop_exact_duplicates(candidates, known_identity_keys(con, candidates))
-        clustered = []
-        if fresh:
-            newest = min(max(i.published_at for i in fresh), now)
-            recent = recent_items_for_clustering(con, newest - CLUSTER_WINDOW)
-            clustered = assign_clusters(fresh, recent)
-        new_ids = insert_items(con, clustered)
-        new_per_source: dict[str, int] = {}
-        for item in clustered:
-            new_per_source[item.source_id] = new_per_source.get(item.source_id, 0) + 1
-        record_fetches(con, [_record(o, new_per_source) for o in outcomes], uuid.uuid4().hex[:12])
-        attempted = [o for o in outcomes if o.status != "skipped"]
-        save_source_states(
-            con,
-            [_final_state(o) for o in attempted],
-            {o.fetched.source.source_id: o.error for o in attempted},
-            now,
-        )
-
-    counts = {status: 0 for status in ("ok", "empty", "not_modified", "failed", "skipped")}
-    for outcome in outcomes:
-        counts[outcome.status] += 1
-        if outcome.status == "failed":
-            log.warning("Feed %s failed: %s", outcome.fetched.source.url, outcome.error)
+    counts = store.counts
     summary = IngestSummary(
         feeds=total,
         fetched=counts["ok"] + counts["empty"],
         unchanged=counts["not_modified"],
         failed=counts["failed"],
         skipped=counts["skipped"],
-        new_items=len(new_ids),
-        new_item_ids=tuple(new_ids),
+        new_items=len(store.new_ids),
+        new_item_ids=tuple(store.new_ids),
         duration_seconds=time.perf_counter() - clock,
         empty=counts["empty"],
-        entries=sum(o.entries for o in outcomes),
-        clustered=sum(1 for item in clustered if item.cluster_id != item.item_id),
+        entries=store.entries,
+        clustered=store.clustered,
     )
     log.info("Stored after %.1f s. %s", summary.duration_seconds, summary.describe())
     return summary
+
+
+def _parsed(result: Fetched, job: Future[FeedReading]) -> _Outcome:
+    try:
+        return _outcome(result, job.result())
+    except Exception as exc:
+        log.exception("Could not read the feed %s", result.source.url)
+        return _Outcome(result, "failed", 0, f"internal error: {exc!r}", [])
+
+
+class _BatchWriter:
+    """Writes finished feeds in batches, each in one transaction, on one writer thread.
+
+    The writer thread overlaps the writes with the downloads still in flight; at most one
+    batch waits for it, so a slow disk slows the run rather than filling memory.
+    """
+
+    def __init__(self, warehouse: Warehouse, batch_items: int) -> None:
+        self.warehouse = warehouse
+        self.batch_items = max(1, batch_items)
+        self.run_id = uuid.uuid4().hex[:12]
+        self.buffer: list[_Outcome] = []
+        self.held = 0
+        self.batches = 0
+        self.new_ids: list[str] = []
+        self.clustered = 0
+        self.entries = 0
+        self.counts = {s: 0 for s in ("ok", "empty", "not_modified", "failed", "skipped")}
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="ingest-writer")
+        self._writing: Future[None] | None = None
+        self.failure: Exception | None = None
+        # Stories to cluster against: read from the warehouse once, then grown batch by batch.
+        self._index: StoryIndex | None = None
+        self._index_since = datetime.max.replace(tzinfo=UTC)
+
+    def add(self, outcome: _Outcome) -> None:
+        if self.failure is not None:
+            return  # nothing more is written; the re-run fetches these feeds again
+        self.buffer.append(outcome)
+        self.held += len(outcome.items)
+        if self.held >= self.batch_items:
+            self._hand_over()
+
+    def close(self) -> None:
+        """Write what is left and wait for every batch; a failed write raises here."""
+        self._hand_over()
+        self._wait()
+        self._writer.shutdown()
+        if self.failure is not None:
+            raise self.failure
+
+    def abandon(self) -> None:
+        self._writer.shutdown(wait=True, cancel_futures=True)
+
+    def _hand_over(self) -> None:
+        self._wait()
+        if self.buffer and self.failure is None:
+            batch, self.buffer, self.held = self.buffer, [], 0
+            self._writing = self._writer.submit(self._write, batch)
+
+    def _wait(self) -> None:
+        if self._writing is not None:
+            writing, self._writing = self._writing, None
+            try:
+                writing.result()
+            except Exception as exc:  # raised by close(), once downloads have stopped
+                self.failure = exc
+                self.buffer, self.held = [], 0
+
+    def _write(self, outcomes: list[_Outcome]) -> None:
+        candidates = drop_exact_duplicates(item for o in outcomes for item in o.items)
+        now = datetime.now(UTC)
+        with self.warehouse.write() as con, transaction(con):
+            fresh = drop_exact_duplicates(candidates, known_identity_keys(con, candidates))
+            clustered = []
+            if fresh:
+                since = min(max(i.published_at for i in fresh), now) - CLUSTER_WINDOW
+                if self._index is None or since < self._index_since:
+                    self._index = StoryIndex(recent_items_for_clustering(con, since))
+                    self._index_since = since
+                clustered = self._index.assign(fresh)
+            new_ids = insert_items(con, clustered)
+            new_per_source: dict[str, int] = {}
+            for item in clustered:
+                new_per_source[item.source_id] = new_per_source.get(item.source_id, 0) + 1
+            record_fetches(con, [_record(o, new_per_source) for o in outcomes], self.run_id)
+            attempted = [o for o in outcomes if o.status != "skipped"]
+            save_source_states(
+                con,
+                [_final_state(o) for o in attempted],
+                {o.fetched.source.source_id: o.error for o in attempted},
+                now,
+            )
+        self.batches += 1
+        self.new_ids.extend(new_ids)
+        self.clustered += sum(1 for item in clustered if item.cluster_id != item.item_id)
+        for outcome in outcomes:
+            self.counts[outcome.status] += 1
+            self.entries += outcome.entries
+            if outcome.status == "failed":
+                log.warning("Feed %s failed: %s", outcome.fetched.source.url, outcome.error)
 
 
 def _final_state(outcome: _Outcome) -> SourceState:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from ingest import Item, StoredStory, assign_clusters, drop_exact_duplicates, shingles
+from ingest import (
+    Item,
+    StoredStory,
+    StoryIndex,
+    assign_clusters,
+    drop_exact_duplicates,
+    shingles,
+)
 from ingest._dedupe import similarity
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -81,6 +88,21 @@ def test_the_same_release_from_three_outlets_is_one_cluster_named_after_the_earl
         i.item_id: i.cluster_id for i in assign_clusters([wire, agency, edited, unrelated], [])
     }
     assert clustered == {"wire": "agency", "agency": "agency", "edited": "agency", "other": "other"}
+
+
+def test_an_index_fed_batch_by_batch_clusters_as_one_call_does():
+    wire = item("wire", "Two more countries join the lunar research station", RELEASE, minutes=30)
+    agency = item("agency", "Two more countries join lunar station", RELEASE, source="b")
+    edited = item("edited", "ILRS gains two partners", RELEASE.replace("seventeen", "17"))
+    other = item("other", "Soyuz crew returns", "Three crew members landed in Kazakhstan.")
+    index = StoryIndex()
+    first = index.assign([agency, other])
+    second = index.assign([wire, edited])
+    at_once = assign_clusters([agency, other, wire, edited], [])
+    assert {i.item_id: i.cluster_id for i in first + second} == {
+        i.item_id: i.cluster_id for i in at_once
+    }
+    assert {i.cluster_id for i in second} == {"agency"} and len(index) == 4
 
 
 def test_a_new_report_joins_the_stored_cluster_of_its_story():

@@ -235,3 +235,80 @@ def test_a_large_run_parses_in_worker_processes_with_the_same_result(
     summary = ingest(warehouse, settings, str(write_catalog(server, paths)))
     assert (summary.fetched, summary.new_items, summary.entries) == (5, 13, 13)
     assert len(stored_ids(warehouse)) == 13
+
+
+def stored_rows(warehouse) -> tuple[list[tuple], list[tuple], int]:
+    """Items and fetch rows; which of two feeds carrying one story lands first may vary."""
+    with warehouse.read() as con:
+        items = con.execute("SELECT item_id, cluster_id FROM items ORDER BY item_id").fetchall()
+        fetches = con.execute(
+            "SELECT source_id, status, entries FROM fetches ORDER BY source_id"
+        ).fetchall()
+        (new,) = con.execute("SELECT sum(new_items) FROM fetches").fetchone()
+    return items, fetches, new
+
+
+@pytest.mark.parametrize("batch_items", [1, 4])
+def test_writing_in_small_batches_stores_exactly_what_one_batch_stores(
+    batch_items, settings, server, tmp_path
+):
+    from warehouse import Warehouse
+
+    retold = entry(7, link="https://news.example.org/stories/7?utm_source=partner")
+    server.serve("/a.xml", rss_feed("A", [entry(1), retold, entry(2)]))
+    server.serve("/b.xml", rss_feed("B", [entry(7), entry(8)]))
+    server.serve("/c.xml", rss_feed("C", [entry(n) for n in range(20, 26)]))
+    server.serve("/gone.xml", b"", status=410)
+    catalog = str(write_catalog(server, ["/a.xml", "/b.xml", "/c.xml", "/gone.xml"]))
+
+    whole, batched = Warehouse(tmp_path / "whole.duckdb"), Warehouse(tmp_path / "batched.duckdb")
+    one = ingest(whole, settings, catalog)
+    many = ingest(batched, settings, catalog, batch_items=batch_items)
+
+    assert (many.fetched, many.failed, many.new_items, many.entries) == (3, 1, 10, 11)
+    assert (one.fetched, one.failed, one.new_items, one.entries) == (3, 1, 10, 11)
+    assert set(many.new_item_ids) == set(one.new_item_ids)
+    assert stored_rows(batched) == stored_rows(whole)
+
+
+KILLED_RUN = """
+import sys
+from pathlib import Path
+from flows.settings import Settings
+from flows.steps.ingest_step import ingest
+from warehouse import Warehouse
+ingest(Warehouse(Path(sys.argv[1])), Settings(fetch_timeout_seconds=60), sys.argv[2], batch_items=1)
+"""
+
+
+def test_a_run_killed_mid_way_keeps_its_written_batches_and_the_rerun_adds_the_rest_once(
+    warehouse, settings, server, home
+):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    server.serve("/fast.xml", rss_feed("Fast", [entry(1), entry(2)]), etag='"fast"')
+    server.serve("/slow.xml", rss_feed("Slow", [entry(3), entry(4)]), etag='"slow"', delay=60)
+    catalog = str(write_catalog(server, ["/fast.xml", "/slow.xml"]))
+    warehouse.initialise()
+    child = subprocess.Popen([sys.executable, "-c", KILLED_RUN, str(warehouse.path), catalog])
+    try:
+        deadline = time.monotonic() + 60
+        while len(stored_ids(warehouse)) < 2:
+            assert child.poll() is None and time.monotonic() < deadline, "no batch was written"
+            time.sleep(0.2)
+        assert server.hits("/slow.xml") == 1, "the slow feed is still downloading"
+        child.send_signal(signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+
+    assert [row[:2] for row in stored_rows(warehouse)[1]] == [("feed-fast-xml", "ok")]
+    server.serve("/slow.xml", rss_feed("Slow", [entry(3), entry(4)]), etag='"slow"')
+    rerun = ingest(warehouse, settings, catalog)
+
+    assert (rerun.unchanged, rerun.fetched, rerun.new_items) == (1, 1, 2)
+    with warehouse.read() as con:
+        assert con.execute("SELECT count(*), count(DISTINCT url) FROM items").fetchone() == (4, 4)
