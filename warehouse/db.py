@@ -7,6 +7,10 @@ which lets an analyst's `duckdb` session or `spacebrief query` get in between ru
 the file is held by someone else we retry briefly, then raise `WarehouseLocked` naming
 the holder, instead of DuckDB's raw IO error.
 
+A new file is written in the storage format of DuckDB 1.0 (`STORAGE_COMPATIBILITY`): the
+Python package here is DuckDB 2, whose own format no 1.x release can open, and the
+`duckdb` CLI most analysts have installed is a 1.x release.
+
 Migrations are the numbered `migrations/NNN_name.sql` files, applied in order, each in
 its own transaction and recorded in `schema_migrations`; a write connection applies the
 missing ones before handing itself out.
@@ -26,6 +30,7 @@ import duckdb
 
 from warehouse.exceptions import WarehouseError, WarehouseLocked
 
+STORAGE_COMPATIBILITY = "v1.0.0"
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
 _HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")
 
@@ -90,9 +95,14 @@ def _describe_lock(error: Exception, path: Path) -> str:
 def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
+    config = (
+        {}
+        if read_only or path.exists()
+        else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
+    )
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if not _LOCK_PATTERN.search(str(error)):
                 raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error

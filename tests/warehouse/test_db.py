@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -109,3 +110,40 @@ def test_a_warehouse_held_by_another_process_is_named_not_dumped(warehouse: Ware
             break
         except WarehouseLocked:
             assert time.monotonic() < deadline
+
+
+def _duckdb_cli() -> str | None:
+    beside_python = Path(sys.executable).with_name("duckdb")
+    return str(beside_python) if beside_python.exists() else shutil.which("duckdb")
+
+
+def test_a_new_warehouse_opens_in_the_duckdb_1x_cli(warehouse: Warehouse) -> None:
+    """Analysts open the file with the `duckdb` CLI they have, usually a 1.x release."""
+    applied = warehouse.initialise()
+    with warehouse.read() as con:
+        tags = con.execute(
+            "SELECT tags FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()[0]
+    assert tags["storage_version"].startswith("v1.0.0")
+    cli = _duckdb_cli()
+    if cli is None:
+        pytest.skip("the duckdb CLI is not installed (pip install duckdb-cli, part of .[test])")
+    done = subprocess.run(
+        [
+            cli,
+            "-readonly",
+            "-csv",
+            "-noheader",
+            str(warehouse.path),
+            "-c",
+            "SELECT count(*) FROM schema_migrations; SELECT library_version FROM pragma_version()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    count, version = done.stdout.split()
+    assert int(count) == len(applied)
+    assert version.startswith("v1."), f"expected a 1.x CLI, got {version}"
