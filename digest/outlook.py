@@ -5,6 +5,8 @@ scheduled, expected, "by 2035", "to be signed"...). Candidates are ranked by the
 story's rank (relevance x trend weight x recency, from DuckDB) times the number of cues,
 with a bonus for a named year still ahead of the edition; syndicated near-copies are
 dropped and each story speaks once, so the section reads as an outlook, not an echo.
+A sentence that leans on the one before it ("It is now planned for 2028") is left out:
+quoted alone it would not say what is planned.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from digest.summaries import SourcedSentence, item_sentences
-from digest.text import near_duplicate
+from digest.text import near_duplicate, stands_alone
 from digest.types import WindowItem
 
 _CUES = re.compile(
@@ -56,7 +58,7 @@ def outlook_sentences(
     for item in items:
         for position, sentence in enumerate(item_sentences(item)):
             cues = forward_cues(sentence, edition_year)
-            if cues == 0 or sentence in exclude:
+            if cues == 0 or sentence in exclude or not stands_alone(sentence):
                 continue
             score = (item.rank / top_rank) * (1 + 0.15 * min(cues, 4))
             scored.append(

@@ -22,6 +22,7 @@ from digest.text import (
     near_duplicate,
     normalise_rows,
     split_sentences,
+    stands_alone,
     tfidf_matrix,
 )
 from digest.types import WindowItem
@@ -78,11 +79,12 @@ def expert_sentences(
     exclude: Collection[str] = (),
 ) -> list[SourcedSentence]:
     """The window's most central, mutually distinct sentences, one per story at most
-    (none of `exclude`: the sentences the Outlook quotes)."""
+    (none of `exclude`: the sentences the Outlook quotes; none that leans on the
+    sentence before it, which the paragraph would not show)."""
     pool: list[SourcedSentence] = []
     for item in items:
         for position, sentence in enumerate(item_sentences(item)[:lead_sentences]):
-            if sentence in exclude:
+            if sentence in exclude or not stands_alone(sentence):
                 continue
             pool.append(SourcedSentence(sentence, item.item_id, item.cluster_id, position))
     if not pool:

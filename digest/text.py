@@ -79,6 +79,19 @@ def is_usable_sentence(sentence: str, *, min_words: int = 6, max_words: int = 60
     return sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"'“‘("
 
 
+_POINTS_BACK = re.compile(
+    r"^(?:it|its|it's|they|their|them|this|these|that|those|he|she|his|her|such|both|"
+    r"the two|the three|the latter|the former|also|but|however|instead)\b",
+    re.IGNORECASE,
+)
+
+
+def stands_alone(sentence: str) -> bool:
+    """False for a sentence whose subject is in the sentence before it ("It is now planned
+    for 2028..."): quoted on its own, it would not say what it is about."""
+    return not _POINTS_BACK.match(sentence.lstrip("\"'“‘("))
+
+
 def tokens(text: str) -> list[str]:
     return [t for t in _WORD.findall(text.lower()) if t not in _STOPWORDS and len(t) > 1]
 

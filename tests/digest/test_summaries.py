@@ -146,3 +146,21 @@ def test_outlook_ranks_by_story_rank_and_drops_syndicated_copies() -> None:
     ]
     chosen = outlook_sentences(items, 2025)
     assert [s.item_id for s in chosen] == ["a", "c"]
+
+
+def test_outlook_and_expert_view_never_quote_a_sentence_that_leans_on_the_one_before() -> None:
+    exomars = item(
+        "exomars",
+        "Europe's Mars rover flies without Russia",
+        "ESA ended its ExoMars cooperation with Roscosmos in 2022 after the invasion of Ukraine. "
+        "It is now planned for 2028 with a European lander and support from NASA.",
+        rank=1.0,
+    )
+    kenya = item("kenya", "K", "Kenya plans to launch a second imaging satellite next year.")
+    outlook = outlook_sentences([exomars, kenya], 2025)
+    assert [s.text for s in outlook] == [
+        "Kenya plans to launch a second imaging satellite next year."
+    ]
+    expert = expert_sentences([exomars, kenya], count=3)
+    assert all(not s.text.startswith("It ") for s in expert)
+    assert any(s.item_id == "exomars" for s in expert)

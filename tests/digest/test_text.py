@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from digest.text import clean_text, mmr, near_duplicate, split_sentences, tfidf_matrix
+from digest.text import (
+    clean_text,
+    mmr,
+    near_duplicate,
+    split_sentences,
+    stands_alone,
+    tfidf_matrix,
+)
 
 
 def test_sentences_do_not_break_inside_abbreviations() -> None:
@@ -44,3 +51,11 @@ def test_near_duplicates_are_recognised_across_small_edits() -> None:
         "Russia and China will build a lunar power plant by 2035, officials said.",
     )
     assert not near_duplicate("Kenya launches a satellite.", "India signs the Artemis Accords.")
+
+
+def test_a_sentence_that_opens_on_a_word_pointing_back_does_not_stand_alone() -> None:
+    assert not stands_alone("It is now planned for 2028 with a European lander.")
+    assert not stands_alone("The two countries continue to coordinate their positions.")
+    assert not stands_alone("“They will fly in 2026,” the agency said.")
+    assert stands_alone("Italy will fly an instrument on Chang'e-7.")
+    assert stands_alone("Items of the window were counted.")  # "It" only as a whole word
