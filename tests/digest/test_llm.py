@@ -76,13 +76,44 @@ def chat() -> Iterator[tuple[FakeChat, str]]:
         server.server_close()
 
 
+EVIDENCE = [
+    "Alpha happened here in 2024.",
+    "Beta followed soon.",
+    "Egypt's agency is expected to open in 2025.",
+]
+
+
 def test_citations_are_parsed_and_checked_against_the_evidence() -> None:
-    assert parse_cited("Alpha happened here [1]. Beta followed soon [2, 3].", 3) == [
+    assert parse_cited("Alpha happened here [1]. Beta followed soon [2, 3].", EVIDENCE) == [
         ("Alpha happened here.", (1,)),
         ("Beta followed soon.", (2, 3)),
     ]
-    assert parse_cited("Alpha happened here [4].", 3) is None
-    assert parse_cited("Alpha happened here. Beta followed soon [1].", 3) is None
+    assert parse_cited("Alpha happened here. [1] Beta followed soon. [2]", EVIDENCE) == [
+        ("Alpha happened here.", (1,)),
+        ("Beta followed soon.", (2,)),
+    ]
+    assert parse_cited("Alpha happened here [4].", EVIDENCE) is None
+    assert parse_cited("Alpha happened here. Beta followed soon [1].", EVIDENCE) is None
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "[1] Alpha happened here in 2024. [2] Beta followed soon.",  # markers lead their text
+        "Evidence: [1] Alpha happened here in 2024 [1].",  # the prompt echoed back
+        "Egypt's agency is expected to open in 2024 [3].",  # a year moved from item 1 to 3
+        "Alpha happened here in 2024 [1]. And then more came",  # a trailing uncited clause
+    ],
+)
+def test_answers_a_small_model_gives_are_refused(answer: str) -> None:
+    """The shapes SmolLM2-135M produced in bench/llm_faithfulness.py."""
+    assert parse_cited(answer, EVIDENCE) is None
+
+
+def test_a_figure_is_accepted_when_the_cited_evidence_states_it() -> None:
+    assert parse_cited("Egypt's agency should open in 2025 [3].", EVIDENCE) == [
+        ("Egypt's agency should open in 2025.", (3,))
+    ]
 
 
 def test_a_good_answer_is_used_with_its_citations_mapped_to_items(
