@@ -25,17 +25,22 @@ STEP_TITLES = {
     "digest": "Writing the edition",
 }
 
+STARTING_PREFECT = "Starting Prefect"
 SOURCES_HELP = "A sources.yaml FILE, one feed URL, or a DIR of feed files (default: settings)."
 
 
 class ProgressDisplay:
     """Turns step events from the flows into one rich progress bar per step."""
 
-    def __init__(self, view: Progress) -> None:
+    def __init__(self, view: Progress, warm_up: Any = None) -> None:
         self.view = view
         self.bars: dict[str, Any] = {}
+        self.warm_up = warm_up  # the "Starting Prefect" line, done when a step begins
 
     def started(self, step: str) -> None:
+        if self.warm_up is not None:
+            self.view.update(self.warm_up, completed=1, total=1)
+            self.warm_up = None
         if step not in self.bars:
             self.bars[step] = self.view.add_task(STEP_TITLES.get(step, step), total=None)
 
@@ -79,8 +84,6 @@ def _run_cycle(
     config = settings()
     configure_prefect(config.home)
     _quiet_prefect_console()
-    from flows.pipeline import cycle_flow, set_step_listener
-
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -89,7 +92,11 @@ def _run_cycle(
         console=console,
         transient=False,
     ) as progress:
-        set_step_listener(ProgressDisplay(progress))
+        # Importing Prefect and starting its local engine takes 5-20 s before any step.
+        warm_up = progress.add_task(STARTING_PREFECT, total=None)
+        from flows.pipeline import cycle_flow, set_step_listener
+
+        set_step_listener(ProgressDisplay(progress, warm_up))
         try:
             report = cycle_flow(
                 sources=sources,

@@ -106,6 +106,8 @@ def test_the_demo_twice_adds_no_duplicate_rows_and_no_duplicate_alerts(home, res
 
     first = CliRunner().invoke(app, ["demo"])
     assert first.exit_code == 0, first.output
+    # The seconds before the first step (Prefect's start-up) show as a line of their own.
+    assert first.output.index("Starting Prefect") < first.output.index("Fetching feeds")
     after_first, outbox_first = counts(home), outbox_lines(home)
 
     second = CliRunner().invoke(app, ["demo"])
