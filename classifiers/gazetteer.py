@@ -26,9 +26,9 @@ from collections.abc import Sequence
 import numpy as np
 
 _GLOBAL_SOUTH = (
-    "africa|african|afrique|africain|áfrica|afrika|afričk|afrikan|africk|africa|"
+    "africa|african|afrique|africain|áfrica|afrika|afričk|afrikan|africk|"
     "algeria|angola|argentin|bahrain|bangladesh|benin|bolivia|botswana|brazil|brasil|brésil|"
-    "brazíli|brazil|burkina|cameroon|chile|colombia|congo|costa rica|cuba\\b|cuban|djibouti|"
+    "brazíli|burkina|cameroon|chile|colombia|congo|costa rica|cuba\\b|cuban|djibouti|"
     "ecuador|egypt|egipt|egito|égypte|ägypt|ethiopia|éthiopie|etiopi|ghana|guatemala|"
     "indonesia|indonezi|iran|iraq|irak|jordan|kazakh|kazah|kenya|kenij|kuwait|kyrgyz|laos|"
     "malaysia|mexic|méxico|mongolia|morocco|maroc|mozambi|namibia|nepal|nicaragua|niger|"
@@ -114,7 +114,7 @@ GROUPS: dict[str, str] = {
     r"afrikansk\w* romfart|africk\w* vesmírn\w* agentúr|afrikanische\w* weltraumagentur|"
     r"union africaine|unión africana|união africana|unione africana|uniunea african|"
     r"afričk\w* unij|den afrikanske union|africk\w* únia|afrikanische\w* union|"
-    r"брикс|африканск\w* (?:космическ\w* агентств|союз)|брикс|وكالة الفضاء الأفريقية|"
+    r"африканск\w* (?:космическ\w* агентств|союз)|брикс|وكالة الفضاء الأفريقية|"
     r"الاتحاد الأفريقي|بريكس|ब्रिक्स|अफ्रीकी संघ|బ్రిక్స్|金砖|非洲航天局|非洲联盟|亚太空间合作组织",
     "military": r"military|army|pla\b|spy|surveillance|reconnaissance|missile|intelligence|"
     r"dual-use|dual use|weapon|houthi|defen[cs]e|early warning|anti-satellite|asat\b|"
@@ -199,7 +199,7 @@ GROUPS: dict[str, str] = {
     r"stany zjednoczone|amerika serikat|occident|westlich|zapad|vesten|vestlig|západ|"
     r"européen|europea|europeo|europeu|europsk|europeisk|európsk|europäisch|europees|europejsk|"
     r"royaume-uni|reino unido|regno unito|marea britanie|velik\w* britanij|storbritannia|"
-    r"großbritannien|japon|japón|giappone|japonia|japan|allemagne|alemania|germania|"
+    r"großbritannien|japon|japón|giappone|japonia|allemagne|alemania|germania|"
     r"njemačk|tyskland|nemeck|deutschland|франци|герман|япони|запад|сша|наса|"
     r"европейск|британи|الولايات المتحدة|أمريكا|ناسا|الغرب|أوروبا|अमेरिका|पश्चिम|नासा|"
     r"यूरोप|అమెరికా|పాశ్చాత్య|నాసా|美国|西方|欧洲|欧空局|日本",
@@ -207,7 +207,7 @@ GROUPS: dict[str, str] = {
     r"exoplanet|galaxy|black hole|rover|asteroid sample|nebula|sunspot|solar storm|"
     r"télescope|telescopio|telescópio|telescop|teleskop|éclipse|eclipsă|eclips|eklips|"
     r"pomrčin|formørkelse|zatmen|finsternis|nordlys|polarlicht|aurore|météor|"
-    r"comète|cometa|komet|exoplanète|exoplaneta|exoplanet|egzoplanet|galax|galaks|"
+    r"comète|cometa|komet|exoplanète|exoplaneta|egzoplanet|galax|galaks|"
     r"éruption solaire|tempête solaire|tormenta solar|solstorm|sonnensturm|"
     r"телескоп|затмени|сияни|комет|экзопланет|галактик|تلسكوب|خسوف|كسوف|مجرة|مذنب|"
     r"टेलीस्कोप|ग्रहण|आकाशगंगा|धूमकेतु|టెలిస్కోప్|గ్రహణ|గెలాక్సీ|望远镜|日食|月食|极光|"
