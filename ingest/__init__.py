@@ -19,7 +19,6 @@ from ingest._fetch import (
     parse_retry_after,
 )
 from ingest._normalise import (
-    canonical_url,
     clean_text,
     content_hash,
     detect_language,
@@ -28,6 +27,7 @@ from ingest._normalise import (
 )
 from ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from ingest._read import FeedReading, read_feed
+from ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from ingest.exceptions import IngestError
 from ingest.sources import load_sources, slugify
 from ingest.types import FetchRecord, Item, Source, SourceState, StoredStory
@@ -55,6 +55,7 @@ __all__ = [
     "fetch_all",
     "fetch_many",
     "identity_keys",
+    "is_offsite",
     "load_sources",
     "normalise_entries",
     "normalise_entry",
@@ -62,6 +63,8 @@ __all__ = [
     "parse_retry_after",
     "read_feed",
     "shingles",
+    "site_of",
     "slugify",
+    "source_sites",
     "xml_hazard",
 ]

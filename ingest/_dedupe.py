@@ -1,12 +1,13 @@
 """Exact duplicates out, near-duplicates grouped into story clusters.
 
-Exact duplicates (same id, same canonical URL, same guid within a source) are dropped so
-that a story is stored once however many feeds or runs carry it.
+Exact duplicates (same id; same canonical URL, guid or, lacking both, text within a
+source) are dropped so that a report is stored once however many runs carry it. The same
+URL from two sources is two reports: both are kept, and always share a cluster.
 
 Near-duplicates are the same story from different outlets (a press release, a wire copy,
 an agency statement re-published with light edits). They are kept, since each outlet's
 report is evidence, but share a `cluster_id` so the digest and alerts treat the story once.
-Similarity is exact Jaccard over word 3-shingles of the cleaned title + summary (or
+Similarity is exact Jaccard over 3-shingles of the cleaned title + summary (or
 containment, for an excerpt of a longer text), counted with one sort of all the window's
 shingle hashes: a window holds thousands of items, not millions, so exact counting is
 cheap (10,000 items: well under a second) and needs no MinHash band tuning.
@@ -17,11 +18,21 @@ advisory with a new date) scores Jaccard 0.48 / containment 0.68; every pair of 
 stories scores at most 0.12 / 0.33. Jaccard >= 0.4 or containment >= 0.7 sits in that gap
 with room for boilerplate (a shared 13-word footer on two short items scores ~0.3).
 Short texts never cluster (too few shingles to tell a shared phrase from a shared story).
+
+A shingle is three tokens; a token is a word in scripts that separate words by spaces
+(Latin, Cyrillic, Arabic, Hangul...) and one character in those that do not (Han, kana,
+Thai, Lao, Khmer, Myanmar), so Chinese and Japanese compare by character 3-grams, the
+usual unit for near-duplicate detection there (a Chinese word is one to two characters).
+
+An `offsite` report (a feed linking outside its own site) may join another outlet's
+story but never names one: a stored story is never renamed, so an outlet's report that
+matches only offsite reports starts its own cluster rather than join the claimant's.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -35,11 +46,25 @@ MIN_SHINGLES = 8
 JACCARD_THRESHOLD = 0.4
 CONTAINMENT_THRESHOLD = 0.7
 _COMMON_SHINGLE_POSTINGS = 500
-_WORD = re.compile(r"\w+", re.UNICODE)
+_UNSPACED = (
+    "\u0e00-\u0eff"  # Thai, Lao
+    "\u0f00-\u0fff"  # Tibetan
+    "\u1000-\u109f"  # Myanmar
+    "\u1780-\u17ff"  # Khmer
+    "\u3040-\u30ff\u31f0-\u31ff"  # kana
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han
+    "\U00020000-\U0003134f"  # Han extensions
+)
+_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W{_UNSPACED}]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Words of spaced scripts, single characters of unspaced ones, in order."""
+    return _TOKEN.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[str]:
-    words = _WORD.findall(text.casefold())
+    words = tokens(text)
     return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
 
 
@@ -64,10 +89,11 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def drop_exact_duplicates(items: Iterable[Item], known: set[str] | None = None) -> list[Item]:
-    """First occurrence of each story: by id, canonical URL, and guid within a source.
+    """First occurrence of each report: by id, and by canonical URL, guid or text within
+    its source.
 
-    `known` holds keys already stored (`item_id`s, `url:`+URL, `guid:`+source+guid), so
-    the same call dedupes a batch and the batch against the warehouse.
+    `known` holds keys already stored (the forms `identity_keys` gives), so the same call
+    dedupes a batch and the batch against the warehouse.
     """
     seen = set(known or ())
     kept = []
@@ -81,17 +107,20 @@ def drop_exact_duplicates(items: Iterable[Item], known: set[str] | None = None) 
 
 
 def identity_keys(item: Item) -> list[str]:
+    """The id, and `url:`, `guid:` or (with neither) `text:` + source + value."""
     keys = [item.item_id]
     if item.url:
-        keys.append(f"url:{item.url}")
+        keys.append(f"url:{item.source_id}\x1f{item.url}")
     if item.guid:
         keys.append(f"guid:{item.source_id}\x1f{item.guid}")
+    if not item.url and not item.guid:
+        keys.append(f"text:{item.source_id}\x1f{item.content_hash}")
     return keys
 
 
 def _shingle_hashes(text: str) -> np.ndarray:
-    """Distinct word 3-shingles as 64-bit hashes (process-local; never stored)."""
-    words = _WORD.findall(text.casefold())
+    """Distinct 3-shingles as 64-bit hashes (process-local; never stored)."""
+    words = tokens(text)
     hashes = {
         hash(tuple(words[i : i + SHINGLE_WORDS])) for i in range(len(words) - SHINGLE_WORDS + 1)
     }
@@ -161,14 +190,14 @@ class StoryIndex:
         self.ids: list[str] = []
         self.clusters: list[str] = []
         self.when: list = []
+        self.offsite: list[bool] = []
         self.lengths = np.empty(0, np.int64)
         self._values = np.empty(0, np.int64)
         self._owners = np.empty(0, np.int64)
+        self._by_url: dict[str, int] = {}
         stories = list(stories)
         self._add(
-            [s.item_id for s in stories],
-            [s.cluster_id for s in stories],
-            [s.published_at for s in stories],
+            stories,
             [_shingle_hashes(story_text(s.title, s.summary)) for s in stories],
         )
 
@@ -178,9 +207,11 @@ class StoryIndex:
     def assign(self, new_items: Sequence[Item]) -> list[Item]:
         """The new items with `cluster_id` set; they then join the index.
 
-        A new item that matches a stored one joins the stored item's cluster (stored ids
-        never change, since alerts are keyed by them); new items that match only each
-        other form a cluster named after the earliest of them.
+        A new item that matches a stored one (by text, or by the same canonical URL from
+        another source) joins the stored item's cluster (stored ids never change, since
+        alerts are keyed by them); new items that match only each other form a cluster
+        named after the earliest of them. Offsite reports never name a cluster while an
+        onsite report is there to name it.
         """
         if not new_items:
             return []
@@ -206,8 +237,14 @@ class StoryIndex:
         ids = self.ids + [i.item_id for i in new_items]
         when = self.when + [i.published_at for i in new_items]
         clusters = self.clusters + [i.item_id for i in new_items]
+        offsite = self.offsite + [i.offsite for i in new_items]
+        pairs = list(zip(a[same].tolist(), b[same].tolist(), strict=True))
+        first_with_url = dict(self._by_url)
+        for n, item in enumerate(new_items):
+            if item.url:
+                pairs.append((first_with_url.setdefault(item.url, first_new + n), first_new + n))
         parent: dict[int, int] = {}
-        for x, y in zip(a[same].tolist(), b[same].tolist(), strict=True):
+        for x, y in pairs:
             root_x, root_y = _find(parent, x), _find(parent, y)
             if root_x != root_y:
                 parent[max(root_x, root_y)] = min(root_x, root_y)
@@ -217,9 +254,16 @@ class StoryIndex:
         cluster_of: dict[int, str] = {}
         for root, members in groups.items():
             members = sorted({root, *members})
-            pool = [m for m in members if m < first_new] or members
+            stored = [m for m in members if m < first_new]
+            new = [m for m in members if m >= first_new]
+            pool = (
+                [m for m in stored if not offsite[m]]
+                or [m for m in new if not offsite[m]]
+                or stored
+                or new
+            )
             earliest = min(pool, key=lambda m: (when[m], ids[m]))
-            for member in members:
+            for member in new:
                 cluster_of[member] = clusters[earliest]
         clustered = []
         for n, item in enumerate(new_items):
@@ -227,24 +271,23 @@ class StoryIndex:
             clustered.append(
                 item if item.cluster_id == cluster_id else replace(item, cluster_id=cluster_id)
             )
-        self._add(
-            [i.item_id for i in clustered],
-            [i.cluster_id for i in clustered],
-            [i.published_at for i in clustered],
-            hashes,
-        )
+        self._add(clustered, hashes)
         return clustered
 
-    def _add(self, ids: list[str], clusters: list[str], when: list, hashes: list) -> None:
+    def _add(self, stories: Sequence[Item | StoredStory], hashes: list) -> None:
+        for n, story in enumerate(stories):
+            if story.url:
+                self._by_url.setdefault(story.url, len(self.ids) + n)
         values, owners = _postings(hashes, len(self.ids))
         order = np.argsort(values, kind="stable")
         values, owners = values[order], owners[order]
         at = np.searchsorted(self._values, values, "right")
         self._values = np.insert(self._values, at, values)
         self._owners = np.insert(self._owners, at, owners)
-        self.ids += ids
-        self.clusters += clusters
-        self.when += when
+        self.ids += [s.item_id for s in stories]
+        self.clusters += [s.cluster_id for s in stories]
+        self.when += [s.published_at for s in stories]
+        self.offsite += [s.offsite for s in stories]
         self.lengths = np.r_[self.lengths, [len(h) for h in hashes]].astype(np.int64)
 
 

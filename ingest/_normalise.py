@@ -1,8 +1,12 @@
 """Turning parsed entries into `Item` records with stable ids and clean text.
 
 The id must survive re-fetches, tracking parameters and re-indented XML, or re-running
-would duplicate stories: it comes from the canonical URL, else from the guid (scoped to
-the source, since feeds reuse guids such as "1"), else from a hash of the cleaned text.
+would duplicate stories: it comes from the canonical URL, else from the guid, else from a
+hash of the cleaned text, each scoped to the source. Scoping matters: two outlets linking
+one URL are two reports of one story (the clusters join them), and a feed that links to
+another outlet's page must never take that outlet's row. Rows stored before identity was
+per source keep the ids they have (labels and alerts point at them); a re-read finds them
+by (source, canonical URL), not by id.
 Text is cleaned with the stdlib HTML parser, which never executes or fetches anything:
 script and style bodies are dropped, entities decoded, whitespace folded.
 """
@@ -16,9 +20,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import cache
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ingest._parse import ParsedEntry
+from ingest._urls import canonical_url, is_offsite
 from ingest.types import Item, Source
 
 SUMMARY_MAX_CHARS = 1000
@@ -26,15 +30,6 @@ TITLE_MAX_CHARS = 300
 MIN_CHARS_TO_DETECT_LANGUAGE = 40
 MIN_LANGUAGE_CONFIDENCE = 0.6
 
-_TRACKING_PARAMS = frozenset(
-    {
-        "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "twclid",
-        "mc_cid", "mc_eid", "ref", "ref_src", "ref_url", "_hsenc", "_hsmi", "mkt_tok",
-        "cmpid", "ncid", "ocid", "soc_src", "soc_trk", "wt.mc_id", "rss", "feed_id",
-    }
-)  # fmt: skip
-_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "iframe", "svg", "head"})
 _BLOCK_TAGS = frozenset(
     {
@@ -46,37 +41,6 @@ _BLOCK_TAGS = frozenset(
 _WHITESPACE = re.compile(r"\s+")
 _UNCLOSED_TAG = re.compile(r"<[a-zA-Z!/][^<>]*$")
 _LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
-
-
-def canonical_url(url: str | None) -> str | None:
-    """The URL that names a story: lower-case scheme and host, no fragment or trackers.
-
-    Whitespace inside the link (re-indented XML) is removed; only absolute http(s) URLs
-    count, anything else returns None so the guid or text decides the id.
-    """
-    if not url:
-        return None
-    url = _WHITESPACE.sub("", url)
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = parts.hostname.lower().rstrip(".")
-    if port and port != _DEFAULT_PORTS[scheme]:
-        host = f"{host}:{port}"
-    if parts.username or parts.password:
-        userinfo = parts.username or ""
-        host = f"{userinfo}@{host}"
-    query = [
-        (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if key.lower() not in _TRACKING_PARAMS and not key.lower().startswith(_TRACKING_PREFIXES)
-    ]
-    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
 
 
 class _TextExtractor(HTMLParser):
@@ -167,12 +131,12 @@ def content_hash(title: str, summary: str) -> str:
 def item_id_for(
     url: str | None, guid: str | None, text_hash: str, source_id: str, *, prefer_guid: bool = False
 ) -> str:
-    """Stable id: canonical URL, else source-scoped guid, else the text's hash."""
+    """Stable id within a source: canonical URL, else guid, else the text's hash."""
     if url and not (prefer_guid and guid):
-        return _digest("url", url)
+        return _digest("url", source_id, url)
     if guid:
         return _digest("guid", source_id, guid.strip())
-    return _digest("text", text_hash)
+    return _digest("text", source_id, text_hash)
 
 
 def normalise_entry(
@@ -182,6 +146,7 @@ def normalise_entry(
     *,
     feed_language: str | None = None,
     prefer_guid: bool = False,
+    sites: frozenset[str] = frozenset(),
 ) -> Item:
     url = canonical_url(entry.link)
     guid = entry.guid.strip() if entry.guid and entry.guid.strip() else None
@@ -216,6 +181,7 @@ def normalise_entry(
         fetched_at=fetched_at,
         content_hash=text_hash,
         cluster_id=item_id,
+        offsite=is_offsite(url, sites),
     )
 
 
@@ -225,6 +191,7 @@ def normalise_entries(
     fetched_at: datetime,
     *,
     feed_language: str | None = None,
+    sites: frozenset[str] = frozenset(),
 ) -> list[Item]:
     """Items for one feed's entries.
 
@@ -246,6 +213,7 @@ def normalise_entries(
             fetched_at,
             feed_language=feed_language,
             prefer_guid=bool(url and shared[url] > 1 and len(guids_per_url[url]) > 1),
+            sites=sites,
         )
         for url, entry in zip(urls, entries, strict=True)
     ]

@@ -67,6 +67,7 @@ class ParsedFeed:
     encoding: str | None = None
     bozo: bool = False
     problem: str | None = None
+    link: str | None = None  # the site the feed says it belongs to (self-declared)
 
 
 def xml_hazard(body: bytes) -> str | None:
@@ -211,6 +212,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed | None:
         format="json" + (version.rsplit("/", 1)[-1] if "jsonfeed.org" in version else ""),
         encoding="utf-8",
         problem=None if entries else "the JSON Feed holds no items",
+        link=_text(document.get("home_page_url")) or None,
     )
 
 
@@ -265,4 +267,5 @@ def parse_feed(
         encoding=result.get("encoding") or None,
         bozo=bozo,
         problem=problem,
+        link=_text(feed.get("link")) or None,
     )

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from ingest._normalise import clean_text, normalise_entries
 from ingest._parse import parse_feed
+from ingest._urls import source_sites
 from ingest.types import Item, Source
 
 
@@ -34,5 +35,8 @@ def read_feed(
     parsed = parse_feed(body, headers, url)
     if source.named_from_location and parsed.title and clean_text(parsed.title):
         source = replace(source, name=clean_text(parsed.title))
-    items = normalise_entries(parsed.entries, source, fetched_at, feed_language=parsed.language)
+    sites = source_sites(source.url, source.site, parsed.link)
+    items = normalise_entries(
+        parsed.entries, source, fetched_at, feed_language=parsed.language, sites=sites
+    )
     return FeedReading(tuple(items), len(parsed.entries), parsed.problem, len(body))

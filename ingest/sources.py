@@ -84,6 +84,7 @@ def _load_catalog(path: Path) -> list[Source]:
             source_id = f"{source_id}-{position}"
         seen[source_id] = url
         language = entry.get("language")
+        site = entry.get("site")
         sources.append(
             Source(
                 source_id=source_id,
@@ -91,6 +92,7 @@ def _load_catalog(path: Path) -> list[Source]:
                 url=url,
                 language=str(language) if language else None,
                 tags=_tags(entry.get("tags")),
+                site=str(site).strip() if site else None,
             )
         )
     return sources

@@ -21,15 +21,18 @@ class Source:
     tags: tuple[str, ...] = field(default_factory=tuple)
     # Named after its file or URL, not by a catalog: the feed's own title names the outlet.
     named_from_location: bool = False
+    # The outlet's web site when its feed lives elsewhere (feedburner, a CDN): OPML htmlUrl.
+    site: str | None = None
 
 
 @dataclass(frozen=True)
 class Item:
     """One story as one outlet reported it, normalised.
 
-    `item_id` is stable across runs (canonical URL, else guid, else content hash), so
-    re-ingesting a feed never duplicates a row. `cluster_id` groups reports of the same
-    story across outlets; an item alone in its cluster carries its own id.
+    `item_id` is stable across runs and scoped to the source (canonical URL, else guid,
+    else content hash), so re-ingesting a feed never duplicates a row and no feed can take
+    another's. `cluster_id` groups reports of the same story across outlets; an item alone
+    in its cluster carries its own id. `offsite`: the URL lies outside the source's site.
     """
 
     item_id: str
@@ -45,6 +48,7 @@ class Item:
     fetched_at: datetime
     content_hash: str
     cluster_id: str
+    offsite: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,3 +91,5 @@ class StoredStory:
     title: str
     summary: str
     published_at: datetime
+    url: str | None = None
+    offsite: bool = False

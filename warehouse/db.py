@@ -13,7 +13,8 @@ Python package here is DuckDB 2, whose own format no 1.x release can open, and t
 
 Migrations are the numbered `migrations/NNN_name.sql` files, applied in order, each in
 its own transaction and recorded in `schema_migrations`; a write connection applies the
-missing ones before handing itself out.
+missing ones before handing itself out. A migration whose data step SQL cannot express
+has it in `backfills.py`, run in the same transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.backfills import AFTER_MIGRATION
 from warehouse.exceptions import WarehouseError, WarehouseLocked
 
 STORAGE_COMPATIBILITY = "v1.0.0"
@@ -71,6 +73,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(migration.sql)
+            backfill = AFTER_MIGRATION.get(migration.version)
+            if backfill is not None:
+                backfill(con)
             con.execute(
                 "INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                 [migration.version, migration.name],

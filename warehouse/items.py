@@ -1,6 +1,7 @@
 """Stored items: batch inserts that never duplicate, and the look-ups dedupe needs.
 
-Items are keyed by their stable `item_id`; inserts are `ON CONFLICT DO NOTHING`, so
+Items are keyed by their stable `item_id` (scoped to the source, so one outlet's row can
+never be taken by another feed claiming its URL); inserts are `ON CONFLICT DO NOTHING`, so
 re-ingesting a feed adds nothing it already added. DuckDB keeps only the first row of a
 batch that holds one key twice, silently, so each batch is deduplicated here first.
 """
@@ -30,6 +31,7 @@ _ITEM_SCHEMA = pa.schema(
         ("fetched_at", pa.timestamp("us", tz="UTC")),
         ("content_hash", pa.string()),
         ("cluster_id", pa.string()),
+        ("offsite", pa.bool_()),
     ]
 )
 _COLUMNS = ", ".join(_ITEM_SCHEMA.names)
@@ -86,7 +88,7 @@ def known_ids(con: duckdb.DuckDBPyConnection, ids: Iterable[str]) -> set[str]:
 
 def known_identity_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -> set[str]:
     """Identity keys of these items that are already stored, in the form
-    `ingest.identity_keys` gives: the id, `url:<canonical url>`, `guid:<source>\\x1f<guid>`.
+    `ingest.identity_keys` gives: the id, and `url:`, `guid:` or `text:` + source + value.
     """
     if not items:
         return set()
@@ -96,6 +98,7 @@ def known_identity_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -
             "url": pa.array([i.url for i in items], pa.string()),
             "guid": pa.array([i.guid for i in items], pa.string()),
             "source_id": pa.array([i.source_id for i in items], pa.string()),
+            "content_hash": pa.array([i.content_hash for i in items], pa.string()),
         }
     )
     con.register("_candidate_items", table)
@@ -104,11 +107,18 @@ def known_identity_keys(con: duckdb.DuckDBPyConnection, items: Sequence[Item]) -
             """
             SELECT c.item_id FROM _candidate_items c JOIN items i USING (item_id)
             UNION
-            SELECT 'url:' || c.url FROM _candidate_items c JOIN items i ON i.url = c.url
+            SELECT 'url:' || c.source_id || chr(31) || c.url
+            FROM _candidate_items c
+            JOIN items i ON i.url = c.url AND i.source_id = c.source_id
             UNION
             SELECT 'guid:' || c.source_id || chr(31) || c.guid
             FROM _candidate_items c
             JOIN items i ON i.guid = c.guid AND i.source_id = c.source_id
+            UNION
+            SELECT 'text:' || c.source_id || chr(31) || c.content_hash
+            FROM _candidate_items c
+            JOIN items i ON i.content_hash = c.content_hash AND i.source_id = c.source_id
+            WHERE c.url IS NULL AND c.guid IS NULL AND i.url IS NULL AND i.guid IS NULL
             """
         ).fetchall()
     finally:
@@ -121,13 +131,13 @@ def recent_items_for_clustering(
 ) -> list[StoredStory]:
     """Stored items published since `since`: the window new items are clustered against."""
     rows = con.execute(
-        "SELECT item_id, cluster_id, title, coalesce(summary, ''), published_at "
+        "SELECT item_id, cluster_id, title, coalesce(summary, ''), published_at, url, offsite "
         "FROM items WHERE published_at >= ? ORDER BY published_at, item_id",
         [_utc(since)],
     ).fetchall()
     return [
-        StoredStory(item_id, cluster_id, title, summary, _utc(published))  # type: ignore[arg-type]
-        for item_id, cluster_id, title, summary, published in rows
+        StoredStory(item_id, cluster_id, title, summary, _utc(published), url, bool(offsite))  # type: ignore[arg-type]
+        for item_id, cluster_id, title, summary, published, url, offsite in rows
     ]
 
 

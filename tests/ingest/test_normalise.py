@@ -51,11 +51,45 @@ def parsed(**fields) -> ParsedEntry:
             "\n\t\thttps://www.nasa.gov/news-release/\n\t\tartemis/\n",
             "https://www.nasa.gov/news-release/artemis/",
         ),
-        ("https://news.example.org/s?b=2&a=1", "https://news.example.org/s?b=2&a=1"),
+        ("https://news.example.org/s?b=2&a=1", "https://news.example.org/s?a=1&b=2"),
+        ("https://news.example.org/%7Eteam/s", "https://news.example.org/~team/s"),
+        (
+            "https://news.example.org/%e6%9c%88?q=%e6%9c%88",
+            "https://news.example.org/%E6%9C%88?q=%E6%9C%88",
+        ),
+        ("https://news.example.org/月球", "https://news.example.org/%E6%9C%88%E7%90%83"),
+        ("https://news.example.org/s?utm_source=evil&id=7", "https://news.example.org/s?id=7"),
     ],
 )
 def test_canonical_urls_name_the_story_not_the_campaign(raw, canonical):
     assert canonical_url(raw) == canonical
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("https://news.example.org/s?a=1&b=2", "https://news.example.org/s?b=2&a=1"),
+        ("https://news.example.org/%7Euser/", "https://news.example.org/~user/"),
+        (
+            "https://news.example.org/s?q=lunar%20station",
+            "https://news.example.org/s?q=lunar station",
+        ),
+        (
+            "https://news.example.org/s?q=lunar+station",
+            "https://news.example.org/s?q=lunar station",
+        ),
+    ],
+)
+def test_spellings_of_one_address_share_one_canonical_url(one, other):
+    assert canonical_url(one) == canonical_url(other)
+
+
+def test_a_space_inside_a_query_value_is_kept_but_layout_whitespace_is_not():
+    spaced = canonical_url("https://news.example.org/search?q=lunar station&page=2")
+    assert spaced == "https://news.example.org/search?page=2&q=lunar+station"
+    assert canonical_url("https://news.example.org/search?q=lunarstation&page=2") != spaced
+    reindented = canonical_url("https://news.example.org/search\n      ?q=lunar station&page=2")
+    assert reindented == spaced
 
 
 @pytest.mark.parametrize(

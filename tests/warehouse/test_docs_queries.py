@@ -21,7 +21,8 @@ INSERT INTO fetches (source_id, url, started_at, duration_ms, status, http_statu
                      new_items)
 VALUES ('orbit-wire', 'https://orbit.example/feed', now(), 120, 'ok', 200, 3, 3),
        ('dead-feed', 'https://dead.example/rss', now(), 30, 'failed', 503, 0, 0);
-INSERT INTO items VALUES
+INSERT INTO items (item_id, url, guid, title, summary, language, source_id, source_name,
+                   published_at, published_inferred, fetched_at, content_hash, cluster_id) VALUES
  ('a1', 'https://orbit.example/a1', NULL, 'Senegal joins the lunar station project',
   'Senegal signed up to the ILRS.', 'en', 'orbit-wire', 'Orbit Wire', now() - INTERVAL 1 DAY,
   false, now(), 'h1', 'a1'),

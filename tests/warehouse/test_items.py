@@ -71,6 +71,6 @@ def test_known_ids_and_keys_find_stored_stories(warehouse):
         other_id_same_url = replace(item(1), item_id="id-x", guid=None)
         same_guid_elsewhere = replace(item(1), item_id="id-y", url=None, source_id="other")
         keys = known_identity_keys(con, [other_id_same_url, same_guid_elsewhere])
-    assert keys == {"url:https://news.example.org/1"}
+    assert keys == {f"url:{item(1).source_id}\x1fhttps://news.example.org/1"}
     assert keys & set(identity_keys(other_id_same_url))
     assert not keys & set(identity_keys(same_guid_elsewhere))
