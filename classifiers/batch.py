@@ -32,6 +32,7 @@ def read_items(path: Path) -> list[TextItem]:
             title=str(record.get("title") or ""),
             summary=str(record.get("summary") or ""),
             language=record.get("language"),
+            content=str(record.get("content") or ""),
         ),
         what="input",
         shape='an item: each line needs a JSON object with an "id" and a "title"',

@@ -106,7 +106,7 @@ class Classifier:
     ) -> list[Classification]:
         if not items:
             return []
-        texts = [item_text(item.title, item.summary) for item in items]
+        texts = [item_text(item.title, item.summary, item.content) for item in items]
         scores = self.score(texts)
         relevant, labels = self.decide(scores)
         evidence = self._evidence(scores, labels)

@@ -26,15 +26,38 @@ ENTITY_SCALE = 0.5
 MAX_SENTENCES = 8
 
 
-def item_text(title: str, summary: str | None) -> str:
-    """Title and summary as one passage; the title stays its own sentence."""
+def item_text(title: str, summary: str | None, content: str | None = None) -> str:
+    """Title and summary as one passage; the title stays its own sentence.
+
+    With the article's text (full-text sources), its lead follows the summary: a teaser
+    feed's summary says nothing, the article's first paragraphs say what happened. Only
+    the lead counts (MAX_SENTENCES are embedded anyway); a summary the lead repeats, and
+    a headline the extractor put first, are dropped.
+    """
     title = " ".join((title or "").split())
     summary = " ".join((summary or "").split())
+    lead = _content_lead(content, title)
+    if lead:
+        summary = lead if summary and summary[:80] in lead else f"{summary} {lead}".strip()
     if not summary:
         return title
     if title and title[-1] not in ".!?…:;。？！":
         title += "."
     return f"{title} {summary}".strip()
+
+
+CONTENT_LEAD_CHARS = 1200
+
+
+def _content_lead(content: str | None, title: str) -> str:
+    lead = " ".join((content or "")[: CONTENT_LEAD_CHARS * 2].split())
+    if title and lead.startswith(title):
+        lead = lead[len(title) :].lstrip(" .:-")
+    if len(lead) <= CONTENT_LEAD_CHARS:
+        return lead
+    cut = lead[:CONTENT_LEAD_CHARS]
+    end = max(cut.rfind(mark) for mark in (". ", "! ", "? ", "。", "？", "！"))
+    return cut[: end + 1] if end > CONTENT_LEAD_CHARS // 3 else cut
 
 
 @dataclass(frozen=True)

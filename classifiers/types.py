@@ -46,6 +46,7 @@ class TextItem:
     title: str
     summary: str = ""
     language: str | None = None
+    content: str = ""  # the article's text, for full-text sources
 
 
 @dataclass(frozen=True)

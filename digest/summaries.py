@@ -38,16 +38,31 @@ class SourcedSentence:
     position: int  # sentence index within its item
 
 
+# The article's lead is what a summary quotes; its later paragraphs are detail.
+CONTENT_LEAD_CHARS = 2000
+
+
 def item_sentences(item: WindowItem, *, min_words: int = 6) -> list[str]:
-    """The item's usable sentences in order, without a repeat of its headline."""
+    """The item's usable sentences in order, without a repeat of its headline: from the
+    article's lead when its page was extracted (a teaser feed's summary says nothing),
+    else from the feed's summary."""
     title = clean_text(item.title)
+    text = _lead(item.content) if item.content else item.summary
     found = []
-    for sentence in split_sentences(clean_text(item.summary)):
+    for sentence in split_sentences(clean_text(text)):
         if near_duplicate(sentence, title, 0.8):
             continue
         if is_usable_sentence(sentence, min_words=min_words):
             found.append(sentence)
     return found
+
+
+def _lead(content: str) -> str:
+    if len(content) <= CONTENT_LEAD_CHARS:
+        return content
+    cut = content[:CONTENT_LEAD_CHARS]
+    end = max(cut.rfind(mark) for mark in (". ", ".\n", "! ", "? ", "。", "？", "！"))
+    return cut[: end + 1] if end > 0 else cut
 
 
 def story_summary(

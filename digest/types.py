@@ -45,6 +45,7 @@ class WindowItem:
     rank: float = 0.0  # relevance x trend weight x recency, computed in DuckDB
     cluster_size: int = 1
     embedding: tuple[float, ...] | None = None
+    content: str | None = None  # the article's text (full-text sources), when extracted
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from ingest._dedupe import (
     identity_keys,
     shingles,
 )
+from ingest._extract import Extraction, extract_article, extractor_name
 from ingest._fetch import (
     USER_AGENT,
     Fetched,
@@ -25,21 +26,25 @@ from ingest._normalise import (
     normalise_entries,
     normalise_entry,
 )
+from ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
 from ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from ingest._read import FeedReading, read_feed
 from ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from ingest.exceptions import IngestError
 from ingest.sources import load_sources, slugify
-from ingest.types import FetchRecord, Item, Source, SourceState, StoredStory
+from ingest.types import FetchRecord, Item, PageResult, Source, SourceState, StoredStory
 
 __all__ = [
     "USER_AGENT",
+    "Extraction",
     "FeedReading",
     "FetchPolicy",
     "FetchRecord",
     "Fetched",
     "IngestError",
     "Item",
+    "PageRequest",
+    "PageResult",
     "ParsedEntry",
     "ParsedFeed",
     "Source",
@@ -52,8 +57,12 @@ __all__ = [
     "content_hash",
     "detect_language",
     "drop_exact_duplicates",
+    "extract_article",
+    "extractor_name",
     "fetch_all",
     "fetch_many",
+    "fetch_pages",
+    "fetch_pages_blocking",
     "identity_keys",
     "is_offsite",
     "load_sources",

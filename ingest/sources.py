@@ -85,6 +85,13 @@ def _load_catalog(path: Path) -> list[Source]:
         seen[source_id] = url
         language = entry.get("language")
         site = entry.get("site")
+        full_text = entry.get("full_text", False)
+        if not isinstance(full_text, bool):
+            raise IngestError(
+                f"Source {position} in {path}: `full_text` must be true or false, "
+                f"not {full_text!r}."
+            )
+        selector = entry.get("content_selector")
         sources.append(
             Source(
                 source_id=source_id,
@@ -93,6 +100,8 @@ def _load_catalog(path: Path) -> list[Source]:
                 language=str(language) if language else None,
                 tags=_tags(entry.get("tags")),
                 site=str(site).strip() if site else None,
+                full_text=full_text,
+                content_selector=str(selector).strip() if selector else None,
             )
         )
     return sources

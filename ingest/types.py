@@ -23,6 +23,10 @@ class Source:
     named_from_location: bool = False
     # The outlet's web site when its feed lives elsewhere (feedburner, a CDN): OPML htmlUrl.
     site: str | None = None
+    # Teaser feed: fetch each new item's page and keep the article text (ingest/_pages.py).
+    full_text: bool = False
+    # CSS selector of the element holding the article, for sites the generic extractor misses.
+    content_selector: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,20 @@ class StoredStory:
     published_at: datetime
     url: str | None = None
     offsite: bool = False
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """How fetching one item's web page ended (full-text sources).
+
+    `status`: ok (article text extracted) | failed (fetch or extraction) | blocked
+    (robots.txt). `extractor` names the extractor and its version.
+    """
+
+    item_id: str
+    source_id: str
+    status: str
+    extractor: str
+    content: str | None = None
+    error: str | None = None
+    http_status: int | None = None

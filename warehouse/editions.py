@@ -273,7 +273,8 @@ def _item_details(
         row[0]: row
         for row in con.execute(
             "SELECT item_id, title, coalesce(summary, ''), url, coalesce(source_name, source_id), "
-            "published_at, cluster_id FROM items WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
+            "published_at, cluster_id, content "
+            "FROM items WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
             [item_rows],
         ).fetchall()
     }
@@ -309,6 +310,7 @@ def _item_details(
                 TrendLabel(e["trend_id"], float(e["score"])) for e in labels.get(item_id) or []
             ),
             "embedding": tuple(float(v) for v in embedding) if embedding else None,
+            "content": row[7],
         }
     return details
 

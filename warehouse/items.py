@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.types import Item, StoredStory
+from ingest.types import Item, PageResult, StoredStory
 
 _ITEM_SCHEMA = pa.schema(
     [
@@ -150,3 +150,53 @@ def latest_published_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
 def count_items(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT count(*) FROM items").fetchone()
     return int(row[0]) if row else 0
+
+
+def items_needing_content(
+    con: duckdb.DuckDBPyConnection, source_ids: Iterable[str], *, refetch: bool = False
+) -> list[tuple[str, str, str]]:
+    """(item_id, source_id, url) of these sources' items whose page was never fetched
+    (every one with `refetch`); offsite items are left alone: their page is another's."""
+    wanted = sorted(set(source_ids))
+    if not wanted:
+        return []
+    rows = con.execute(
+        "SELECT item_id, source_id, url FROM items "
+        "WHERE source_id IN (SELECT unnest(?::VARCHAR[])) AND url IS NOT NULL AND NOT offsite "
+        + ("" if refetch else "AND content_status IS NULL ")
+        + "ORDER BY published_at DESC, item_id",
+        [wanted],
+    ).fetchall()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def store_contents(
+    con: duckdb.DuckDBPyConnection, results: Sequence[PageResult], fetched_at: datetime
+) -> None:
+    """Record each page attempt; a failed one keeps any text an earlier attempt found."""
+    if not results:
+        return
+    table = pa.table(
+        {
+            "item_id": pa.array([r.item_id for r in results], pa.string()),
+            "status": pa.array([r.status for r in results], pa.string()),
+            "extractor": pa.array([r.extractor for r in results], pa.string()),
+            "content": pa.array([r.content for r in results], pa.string()),
+            "error": pa.array([r.error for r in results], pa.string()),
+        }
+    )
+    con.register("_contents_in", table)
+    try:
+        con.execute(
+            """
+            UPDATE items SET
+                content = coalesce(c.content, items.content),
+                content_extractor = CASE WHEN c.content IS NULL
+                    THEN items.content_extractor ELSE c.extractor END,
+                content_status = c.status, content_error = c.error, content_fetched_at = $at
+            FROM _contents_in c WHERE items.item_id = c.item_id
+            """,
+            {"at": _utc(fetched_at)},
+        )
+    finally:
+        con.unregister("_contents_in")

@@ -102,7 +102,8 @@ def pending_items(
 ) -> PendingItems:
     """Items not classified by these versions yet (every item when `relabel`), oldest first."""
     sql = (
-        "SELECT i.item_id, i.title, coalesce(i.summary, ''), i.language, i.cluster_id "
+        "SELECT i.item_id, i.title, coalesce(i.summary, ''), i.language, i.cluster_id, "
+        "coalesce(i.content, '') "
         "FROM items AS i "
     )
     params: list[str] = []
@@ -114,7 +115,9 @@ def pending_items(
         params = [classifier_version, taxonomy_version]
     rows = con.execute(sql + "ORDER BY i.published_at, i.item_id", params).fetchall()
     return PendingItems(
-        items=tuple(TextItem(id=r[0], title=r[1], summary=r[2], language=r[3]) for r in rows),
+        items=tuple(
+            TextItem(id=r[0], title=r[1], summary=r[2], language=r[3], content=r[5]) for r in rows
+        ),
         clusters={r[0]: r[4] for r in rows},
     )
 

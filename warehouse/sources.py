@@ -33,6 +33,10 @@ class SourceHealth:
     items: int
     next_fetch_at: datetime | None
     last_error: str | None
+    # Full text (full_text sources): pages extracted, pages that failed, the latest reason.
+    contents_ok: int = 0
+    contents_failed: int = 0
+    content_error: str | None = None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -162,11 +166,18 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
             SELECT source_id, max(started_at) AS last_success_at FROM fetches
             WHERE status IN ('ok', 'not_modified', 'empty') GROUP BY source_id
         ), counts AS (
-            SELECT source_id, count(*) AS items FROM items GROUP BY source_id
+            SELECT source_id, count(*) AS items,
+                   count(*) FILTER (WHERE content_status = 'ok') AS contents_ok,
+                   count(*) FILTER (WHERE content_status IN ('failed', 'blocked'))
+                       AS contents_failed,
+                   arg_max(content_error, content_fetched_at)
+                       FILTER (WHERE content_status IN ('failed', 'blocked')) AS content_error
+            FROM items GROUP BY source_id
         )
         SELECT s.source_id, s.name, s.url, s.last_status, s.last_fetched_at,
                success.last_success_at, s.consecutive_failures, coalesce(counts.items, 0),
-               s.next_fetch_at, s.last_error
+               s.next_fetch_at, s.last_error, coalesce(counts.contents_ok, 0),
+               coalesce(counts.contents_failed, 0), counts.content_error
         FROM sources s
         LEFT JOIN success USING (source_id)
         LEFT JOIN counts USING (source_id)
@@ -185,6 +196,9 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
             items=int(row[7]),
             next_fetch_at=_utc(row[8]),
             last_error=row[9],
+            contents_ok=int(row[10]),
+            contents_failed=int(row[11]),
+            content_error=row[12],
         )
         for row in rows
     ]

@@ -20,6 +20,12 @@ def ingest(
     force: bool = typer.Option(
         False, "--force", help="Fetch sources that are backing off or not yet due."
     ),
+    refetch_content: bool = typer.Option(
+        False,
+        "--refetch-content",
+        help="Fetch and extract again the article pages of full_text sources, even those "
+        "already done (after a new extractor version or content_selector).",
+    ),
 ) -> None:
     """Fetch every feed, store the new items, and say which feeds failed."""
     from flows.steps.ingest_step import ingest as run_ingest
@@ -37,7 +43,14 @@ def ingest(
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = run_ingest(warehouse(), settings(), sources, on_progress=on_progress, force=force)
+        summary = run_ingest(
+            warehouse(),
+            settings(),
+            sources,
+            on_progress=on_progress,
+            force=force,
+            refetch_content=refetch_content,
+        )
     console.print(summary.describe(), highlight=False)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")
@@ -67,6 +80,18 @@ _STATUS_STYLE = {
 }
 
 
+def _full_text(row) -> str:  # type: ignore[no-untyped-def]
+    """'12 extracted, 2 failed: <why the latest failed>' for a full-text source."""
+    if not row.contents_ok and not row.contents_failed:
+        return "-"
+    text = f"{row.contents_ok} extracted"
+    if row.contents_failed:
+        text += f", [red]{row.contents_failed} failed[/red]"
+        if row.content_error:
+            text += f": {escape(row.content_error[:100])}"
+    return text
+
+
 @app.command()
 def sources() -> None:
     """Show each source's health: last status, last success, failures, items, next fetch."""
@@ -79,13 +104,17 @@ def sources() -> None:
         return
     now = datetime.now(UTC)
     table = Table(title=f"{len(rows)} sources")
-    for column in ("Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"):
+    columns = ["Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"]
+    with_text = any(row.contents_ok or row.contents_failed for row in rows)
+    if with_text:
+        columns.insert(5, "Full text")
+    for column in columns:
         table.add_column(column, overflow="fold")
     for row in rows:
         status = (row.last_status or "never fetched").replace("not_modified", "unchanged")
         style = _STATUS_STYLE.get(status, "dim")
         next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
-        table.add_row(
+        cells = [
             escape(row.name),
             f"[{style}]{escape(status)}[/{style}]",
             _when(row.last_success_at, now),
@@ -93,5 +122,8 @@ def sources() -> None:
             str(row.items),
             next_fetch,
             escape((row.last_error or "")[:120]),
-        )
+        ]
+        if with_text:
+            cells.insert(5, _full_text(row))
+        table.add_row(*cells)
     console.print(table)

@@ -164,3 +164,20 @@ def test_outlook_and_expert_view_never_quote_a_sentence_that_leans_on_the_one_be
     expert = expert_sentences([exomars, kenya], count=3)
     assert all(not s.text.startswith("It ") for s in expert)
     assert any(s.item_id == "exomars" for s in expert)
+
+
+def test_a_teaser_items_summary_quotes_its_articles_lead_not_the_teaser() -> None:
+    from dataclasses import replace
+
+    teaser = item("t", "Egypt's new satellite reaches orbit", "Read the full story on our website.")
+    article = (
+        "Egypt's MisrSat-2 observation satellite reached orbit on Monday after lifting off "
+        "from the Jiuquan launch centre in China.\nThe satellite was paid for largely by a "
+        "Chinese government grant and developed by Chinese engineers with an Egyptian team.\n"
+        + "Later paragraphs go into detail about the ground station and its staff. "
+        * 60
+    )
+    summary = story_summary(replace(teaser, content=article))
+    assert summary[0].startswith("Egypt's MisrSat-2 observation satellite reached orbit")
+    assert "Read the full story" not in " ".join(summary)
+    assert all(sentence in " ".join(article.split()) for sentence in summary)

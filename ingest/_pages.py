@@ -1,0 +1,152 @@
+"""Fetching the web pages of `full_text: true` sources, and their article text.
+
+A page goes through the same fetch machinery as a feed (`_Fetcher.fetch`: one client, the
+global and per-host limits, timeouts, size cap, redirect limit, retries within a budget,
+and whatever fetch-target rules it applies), as a Source that is the feed's own source
+with the page's URL, so every per-source permission carries over. Before the first page
+of a host, its robots.txt is fetched the same way and read with `urllib.robotparser`,
+once per host per run: per RFC 9309 a 4xx (no robots.txt) allows everything and an
+unreachable or failing one (5xx, timeout) forbids everything for this run.
+
+Extraction is CPU work (bench/extract.py: tens of ms a page); it runs in a worker thread
+so downloads carry on meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from urllib.robotparser import RobotFileParser
+
+from ingest._extract import extract_article, extractor_name
+from ingest._fetch import FetchPolicy, _Fetcher, make_client, origin_of
+from ingest.types import PageResult, Source, SourceState
+
+ROBOTS_AGENT = "spacebrief"
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    item_id: str
+    url: str
+    source: Source
+
+
+class _Robots:
+    """robots.txt of each host, fetched once per run through the page fetcher."""
+
+    def __init__(self, fetcher: _Fetcher) -> None:
+        self.fetcher = fetcher
+        self.parsers: dict[str, RobotFileParser] = {}
+        self.locks: dict[str, asyncio.Lock] = {}
+
+    async def allows(self, source: Source, url: str) -> bool:
+        origin = origin_of(url)
+        lock = self.locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin not in self.parsers:
+                self.parsers[origin] = await self._read(source, f"{origin}/robots.txt")
+        return self.parsers[origin].can_fetch(ROBOTS_AGENT, url)
+
+    async def _read(self, source: Source, robots_url: str) -> RobotFileParser:
+        parser = RobotFileParser(robots_url)
+        result = await self.fetcher.fetch(
+            replace(source, url=robots_url), SourceState(source.source_id)
+        )
+        if result.status == "ok" and result.body is not None:
+            parser.parse(result.body.decode("utf-8", "replace").splitlines())
+        elif result.http_status is not None and 400 <= result.http_status < 500:
+            parser.allow_all = True
+        else:
+            parser.disallow_all = True
+        return parser
+
+
+async def fetch_pages(
+    requests: Iterable[PageRequest],
+    on_result: Callable[[PageResult], None],
+    policy: FetchPolicy | None = None,
+) -> None:
+    """Fetch each page (robots.txt permitting), extract its article, hand over the result."""
+    policy = policy or FetchPolicy()
+    requests = list(requests)
+    origins = {origin_of(r.url) for r in requests}
+    async with make_client(policy, origins) as client:
+        fetcher = _Fetcher(client, policy)
+        robots = _Robots(fetcher)
+
+        async def one(request: PageRequest) -> None:
+            selector = request.source.content_selector
+            name = extractor_name(selector)
+            try:
+                if not await robots.allows(request.source, request.url):
+                    on_result(
+                        PageResult(
+                            request.item_id,
+                            request.source.source_id,
+                            "blocked",
+                            name,
+                            error="robots.txt does not allow fetching this page",
+                        )
+                    )
+                    return
+                fetched = await fetcher.fetch(
+                    replace(request.source, url=request.url), SourceState(request.source.source_id)
+                )
+                if fetched.status != "ok" or fetched.body is None:
+                    error = f"page fetch failed: {fetched.error or fetched.status}"
+                    result = PageResult(
+                        request.item_id,
+                        request.source.source_id,
+                        "failed",
+                        name,
+                        error=error,
+                        http_status=fetched.http_status,
+                    )
+                else:
+                    content_type = fetched.headers.get("content-type", "text/html").lower()
+                    if not content_type.startswith(_HTML_TYPES):
+                        result = PageResult(
+                            request.item_id,
+                            request.source.source_id,
+                            "failed",
+                            name,
+                            error=f"the page is not HTML ({content_type.split(';')[0]})",
+                            http_status=fetched.http_status,
+                        )
+                    else:
+                        extraction = await asyncio.to_thread(
+                            extract_article, fetched.body, fetched.final_url, selector
+                        )
+                        result = PageResult(
+                            request.item_id,
+                            request.source.source_id,
+                            "ok" if extraction.text else "failed",
+                            extraction.extractor,
+                            extraction.text,
+                            extraction.error,
+                            fetched.http_status,
+                        )
+            except Exception as exc:  # one page's surprise must not cancel the others
+                result = PageResult(
+                    request.item_id,
+                    request.source.source_id,
+                    "failed",
+                    name,
+                    error=f"unexpected error: {exc!r}",
+                )
+            on_result(result)
+
+        async with asyncio.TaskGroup() as group:
+            for request in requests:
+                group.create_task(one(request))
+
+
+def fetch_pages_blocking(
+    requests: Iterable[PageRequest], policy: FetchPolicy | None = None
+) -> list[PageResult]:
+    results: list[PageResult] = []
+    asyncio.run(fetch_pages(requests, results.append, policy))
+    return results
