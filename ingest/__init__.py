@@ -3,6 +3,7 @@
 The public surface is re-exported here; the `_modules` are private and may change.
 """
 
+from ingest._catalog import CatalogFile
 from ingest._dedupe import (
     StoryIndex,
     assign_clusters,
@@ -10,6 +11,7 @@ from ingest._dedupe import (
     identity_keys,
     shingles,
 )
+from ingest._discover import DiscoveredFeed, discover_feed, feed_links
 from ingest._extract import Extraction, extract_article, extractor_name
 from ingest._fetch import (
     USER_AGENT,
@@ -26,6 +28,7 @@ from ingest._normalise import (
     normalise_entries,
     normalise_entry,
 )
+from ingest._opml import OpmlFeed, read_opml, write_opml
 from ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
 from ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from ingest._read import FeedReading, read_feed
@@ -36,6 +39,8 @@ from ingest.types import FetchRecord, Item, PageResult, Source, SourceState, Sto
 
 __all__ = [
     "USER_AGENT",
+    "CatalogFile",
+    "DiscoveredFeed",
     "Extraction",
     "FeedReading",
     "FetchPolicy",
@@ -43,6 +48,7 @@ __all__ = [
     "Fetched",
     "IngestError",
     "Item",
+    "OpmlFeed",
     "PageRequest",
     "PageResult",
     "ParsedEntry",
@@ -56,9 +62,11 @@ __all__ = [
     "clean_text",
     "content_hash",
     "detect_language",
+    "discover_feed",
     "drop_exact_duplicates",
     "extract_article",
     "extractor_name",
+    "feed_links",
     "fetch_all",
     "fetch_many",
     "fetch_pages",
@@ -71,9 +79,11 @@ __all__ = [
     "parse_feed",
     "parse_retry_after",
     "read_feed",
+    "read_opml",
     "shingles",
     "site_of",
     "slugify",
     "source_sites",
+    "write_opml",
     "xml_hazard",
 ]

@@ -47,15 +47,21 @@ def render() -> str:
     group = typer.main.get_command(app)
     parts = [INTRO]
     for name in sorted(group.commands):
-        command = group.commands[name]
-        if command.hidden:
-            continue
-        parts.append(f"## spacebrief {name}\n")
-        parts.append((command.help or "").strip() + "\n")
-        params = [p for p in command.params if p.name != "help"]
-        if params:
-            parts.append("\n".join(_param_line(p) for p in params) + "\n")
+        _document(parts, f"spacebrief {name}", group.commands[name], "##")
     return "\n".join(parts)
+
+
+def _document(parts: list[str], path: str, command: object, level: str) -> None:
+    """A command's section; a group's subcommands follow it one level down."""
+    if command.hidden:
+        return
+    parts.append(f"{level} {path}\n")
+    parts.append((command.help or "").strip() + "\n")
+    params = [p for p in command.params if p.name != "help"]
+    if params:
+        parts.append("\n".join(_param_line(p) for p in params) + "\n")
+    for name in sorted(getattr(command, "commands", {}) or {}):
+        _document(parts, f"{path} {name}", command.commands[name], level + "#")
 
 
 if __name__ == "__main__":

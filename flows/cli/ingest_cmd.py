@@ -1,13 +1,9 @@
-"""`spacebrief ingest` and `spacebrief sources`: read the feeds, and see which are sick."""
+"""`spacebrief ingest`: read the feeds and store the new items."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from flows.cli.app import app, console, settings, warehouse
 
@@ -54,76 +50,3 @@ def ingest(
     console.print(summary.describe(), highlight=False)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")
-
-
-def _when(value: datetime | None, now: datetime) -> str:
-    if value is None:
-        return "-"
-    seconds = (value - now).total_seconds()
-    span = abs(seconds)
-    if span < 90:
-        text = f"{span:.0f} s"
-    elif span < 5400:
-        text = f"{span / 60:.0f} min"
-    elif span < 172800:
-        text = f"{span / 3600:.0f} h"
-    else:
-        text = f"{span / 86400:.0f} d"
-    return f"in {text}" if seconds > 0 else f"{text} ago"
-
-
-_STATUS_STYLE = {
-    "ok": "green",
-    "unchanged": "green",
-    "empty": "yellow",
-    "failed": "red",
-}
-
-
-def _full_text(row) -> str:  # type: ignore[no-untyped-def]
-    """'12 extracted, 2 failed: <why the latest failed>' for a full-text source."""
-    if not row.contents_ok and not row.contents_failed:
-        return "-"
-    text = f"{row.contents_ok} extracted"
-    if row.contents_failed:
-        text += f", [red]{row.contents_failed} failed[/red]"
-        if row.content_error:
-            text += f": {escape(row.content_error[:100])}"
-    return text
-
-
-@app.command()
-def sources() -> None:
-    """Show each source's health: last status, last success, failures, items, next fetch."""
-    from warehouse.sources import source_health
-
-    with warehouse().read() as con:
-        rows = source_health(con)
-    if not rows:
-        console.print("No sources yet: run `spacebrief ingest` first.")
-        return
-    now = datetime.now(UTC)
-    table = Table(title=f"{len(rows)} sources")
-    columns = ["Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"]
-    with_text = any(row.contents_ok or row.contents_failed for row in rows)
-    if with_text:
-        columns.insert(5, "Full text")
-    for column in columns:
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        status = (row.last_status or "never fetched").replace("not_modified", "unchanged")
-        style = _STATUS_STYLE.get(status, "dim")
-        next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
-        cells = [
-            escape(row.name),
-            f"[{style}]{escape(status)}[/{style}]",
-            _when(row.last_success_at, now),
-            str(row.consecutive_failures),
-            str(row.items),
-            next_fetch,
-            escape((row.last_error or "")[:120]),
-        ]
-        if with_text:
-            cells.insert(5, _full_text(row))
-        table.add_row(*cells)
-    console.print(table)

@@ -1,0 +1,210 @@
+"""`spacebrief sources`: see which feeds are sick, and manage the catalog like a feed reader.
+
+`import FILE.opml`, `export`, `add URL` and `remove NAME` edit the sources.yaml that
+`run` and `serve` read (SPACEBRIEF_SOURCES, or --catalog), keeping its comments.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
+from ingest.exceptions import IngestError
+
+sources_app = typer.Typer(cls=SpacebriefGroup, no_args_is_help=False)
+app.add_typer(sources_app, name="sources")
+
+CATALOG_HELP = "The sources.yaml to edit (default: SPACEBRIEF_SOURCES, else seeds/sources.yaml)."
+
+
+def _catalog_path(catalog: Path | None) -> Path:
+    path = catalog or Path(settings().sources_location)
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        raise IngestError(
+            f"{path} is not a sources.yaml (a folder or a URL cannot be edited); "
+            "name the file with --catalog."
+        )
+    return path.expanduser()
+
+
+@sources_app.command("import")
+def import_opml(
+    opml: Path = typer.Argument(..., help="An OPML file exported by a feed reader."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
+    full_text: bool = typer.Option(
+        False, "--full-text", help="Mark every imported source `full_text: true`."
+    ),
+) -> None:
+    """Add an OPML file's feeds (folders become tags); known feeds are left as they are."""
+    from ingest import CatalogFile, read_opml
+
+    path = _catalog_path(catalog)
+    feeds = read_opml(opml.read_bytes(), str(opml))
+    entries = []
+    for feed in feeds:
+        entry = feed.catalog_entry()
+        if full_text:
+            entry["full_text"] = True
+        entries.append(entry)
+    edited = CatalogFile(path)
+    added, skipped = edited.add_all(entries)
+    edited.save()
+    console.print(
+        f"Imported {added} source(s) from {escape(str(opml))} into {escape(str(path))}; "
+        f"{skipped} already there.",
+        highlight=False,
+    )
+
+
+@sources_app.command("export")
+def export_opml(
+    output: Path | None = typer.Option(
+        None, "--output", "-o", help="Write here instead of standard output."
+    ),
+    sources: str | None = typer.Option(
+        None, "--sources", help="sources.yaml, feed URL or folder (default: SPACEBRIEF_SOURCES)."
+    ),
+) -> None:
+    """Write the catalog as OPML 2.0, our fields (full_text, language...) as attributes."""
+    from ingest import load_sources, write_opml
+
+    document = write_opml(load_sources(sources or settings().sources_location))
+    if output is None:
+        sys.stdout.write(document)
+        return
+    output.write_text(document, "utf-8")
+    console.print(f"Wrote {escape(str(output))}.", highlight=False)
+
+
+@sources_app.command("add")
+def add_source(
+    url: str = typer.Argument(..., help="A feed URL, or a site page that links to its feed."),
+    name: str | None = typer.Option(None, "--name", help="Name (default: the feed's title)."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
+    full_text: bool = typer.Option(
+        False, "--full-text", help="Fetch each item's page for its article text."
+    ),
+    tag: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
+) -> None:
+    """Find a site's feed (<link rel="alternate">), check it parses, append it to the catalog."""
+    from ingest import CatalogFile, discover_feed
+
+    path = _catalog_path(catalog)
+    edited = CatalogFile(path)
+    found = discover_feed(url.strip())
+    entry: dict[str, object] = {"name": name or found.title or found.url, "url": found.url}
+    if found.site:
+        entry["site"] = found.site
+    if full_text:
+        entry["full_text"] = True
+    if tag:
+        entry["tags"] = list(tag)
+    if not edited.add(entry):
+        console.print(f"{escape(found.url)} is already in {escape(str(path))}.", highlight=False)
+        return
+    edited.save()
+    console.print(
+        f"Added {escape(str(edited.entries[-1]['name']))} ({escape(found.url)}, "
+        f"{found.entries} entries now) to {escape(str(path))}.",
+        highlight=False,
+    )
+
+
+@sources_app.command("remove")
+def remove_source(
+    name: str = typer.Argument(..., help="The source's name, its id, or its URL."),
+    catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
+) -> None:
+    """Take a source out of the catalog (its stored items stay in the warehouse)."""
+    from ingest import CatalogFile
+
+    path = _catalog_path(catalog)
+    edited = CatalogFile(path)
+    removed = edited.remove(name)
+    edited.save()
+    console.print(
+        f"Removed {escape(str(removed.get('name') or removed.get('url')))} from "
+        f"{escape(str(path))}.",
+        highlight=False,
+    )
+
+
+def _when(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return "-"
+    seconds = (value - now).total_seconds()
+    span = abs(seconds)
+    if span < 90:
+        text = f"{span:.0f} s"
+    elif span < 5400:
+        text = f"{span / 60:.0f} min"
+    elif span < 172800:
+        text = f"{span / 3600:.0f} h"
+    else:
+        text = f"{span / 86400:.0f} d"
+    return f"in {text}" if seconds > 0 else f"{text} ago"
+
+
+_STATUS_STYLE = {
+    "ok": "green",
+    "unchanged": "green",
+    "empty": "yellow",
+    "failed": "red",
+}
+
+
+def _full_text(row) -> str:  # type: ignore[no-untyped-def]
+    """'12 extracted, 2 failed: <why the latest failed>' for a full-text source."""
+    if not row.contents_ok and not row.contents_failed:
+        return "-"
+    text = f"{row.contents_ok} extracted"
+    if row.contents_failed:
+        text += f", [red]{row.contents_failed} failed[/red]"
+        if row.content_error:
+            text += f": {escape(row.content_error[:100])}"
+    return text
+
+
+@sources_app.callback(invoke_without_command=True)
+def sources(ctx: typer.Context) -> None:
+    """Each source's health and full-text extraction; import, export, add, remove edit it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from warehouse.sources import source_health
+
+    with warehouse().read() as con:
+        rows = source_health(con)
+    if not rows:
+        console.print("No sources yet: run `spacebrief ingest` first.")
+        return
+    now = datetime.now(UTC)
+    table = Table(title=f"{len(rows)} sources")
+    columns = ["Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"]
+    with_text = any(row.contents_ok or row.contents_failed for row in rows)
+    if with_text:
+        columns.insert(5, "Full text")
+    for column in columns:
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        status = (row.last_status or "never fetched").replace("not_modified", "unchanged")
+        style = _STATUS_STYLE.get(status, "dim")
+        next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
+        cells = [
+            escape(row.name),
+            f"[{style}]{escape(status)}[/{style}]",
+            _when(row.last_success_at, now),
+            str(row.consecutive_failures),
+            str(row.items),
+            next_fetch,
+            escape((row.last_error or "")[:120]),
+        ]
+        if with_text:
+            cells.insert(5, _full_text(row))
+        table.add_row(*cells)
+    console.print(table)

@@ -1,0 +1,121 @@
+"""Editing a sources.yaml in place, the way a person would: comments and layout kept.
+
+ruamel.yaml's round-trip mode keeps the comments, key order and flow style of the file
+an analyst wrote, so `spacebrief sources add/remove/import` change the entries they name
+and nothing else. New entries are written in block style, each after a blank line.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from ingest.exceptions import IngestError
+from ingest.sources import slugify
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 100
+    return yaml
+
+
+class CatalogFile:
+    """A sources.yaml opened for editing; `save()` writes it back."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            raise IngestError(
+                f"{path} is not a sources.yaml; point --catalog at the YAML file to edit."
+            )
+        self._yaml = _yaml()
+        if path.exists():
+            try:
+                self.document = self._yaml.load(path.read_text("utf-8")) or CommentedMap()
+            except YAMLError as exc:
+                raise IngestError(f"{path} is not valid YAML ({exc}); fix it and retry.") from exc
+        else:
+            self.document = CommentedMap()
+        if not isinstance(self.document, Mapping):
+            raise IngestError(f"{path} must hold a mapping with a `sources:` list.")
+        if self.document.get("sources") is None:
+            self.document["sources"] = CommentedSeq()
+        if not isinstance(self.document["sources"], list):
+            raise IngestError(f"{path}: `sources:` must be a list of sources.")
+
+    @property
+    def entries(self) -> list[Any]:
+        return self.document["sources"]
+
+    def urls(self) -> set[str]:
+        return {str(e.get("url", "")).strip() for e in self.entries if isinstance(e, Mapping)}
+
+    def names(self) -> set[str]:
+        return {slugify(str(e.get("name", ""))) for e in self.entries if isinstance(e, Mapping)}
+
+    def add(self, entry: Mapping[str, object]) -> bool:
+        """Append a source unless its URL is already there; a taken name gets a suffix."""
+        url = str(entry["url"]).strip()
+        if url in self.urls():
+            return False
+        new = CommentedMap()
+        name = str(entry.get("name") or "").strip()
+        if name:
+            taken, base, n = self.names(), name, 2
+            while slugify(name) in taken:
+                name, n = f"{base} ({n})", n + 1
+            new["name"] = name
+        for key, value in entry.items():
+            if key == "name" or value in (None, "", [], ()):
+                continue
+            if isinstance(value, list | tuple):
+                value = CommentedSeq(value)
+                value.fa.set_flow_style()
+            new[key] = value
+        self.entries.append(new)
+        if len(self.entries) > 1:
+            self.entries.yaml_set_comment_before_after_key(len(self.entries) - 1, before="\n")
+        return True
+
+    def add_all(self, entries: Iterable[Mapping[str, object]]) -> tuple[int, int]:
+        added = skipped = 0
+        for entry in entries:
+            if self.add(entry):
+                added += 1
+            else:
+                skipped += 1
+        return added, skipped
+
+    def remove(self, wanted: str) -> Mapping[str, Any]:
+        """Remove the source named (name, its slug, or its URL); say so when none matches."""
+        key = wanted.strip()
+        for position, entry in enumerate(self.entries):
+            if not isinstance(entry, Mapping):
+                continue
+            name = str(entry.get("name", ""))
+            if key in (name, str(entry.get("url", "")).strip()) or slugify(key) == slugify(name):
+                del self.entries[position]
+                return entry
+        raise IngestError(
+            f"No source named {wanted!r} in {self.path}; `spacebrief sources` lists them."
+        )
+
+    def text(self) -> str:
+        out = io.StringIO()
+        self._yaml.dump(self.document, out)
+        return out.getvalue()
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(self.path.suffix + ".tmp")
+        temporary.write_text(self.text(), "utf-8")
+        temporary.replace(self.path)

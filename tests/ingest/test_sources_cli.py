@@ -1,0 +1,209 @@
+"""`spacebrief sources import/export/add/remove`: the catalog managed like a feed reader's.
+
+The OPML files under fixtures/opml/ follow the layouts Feedly, Inoreader, FreshRSS,
+Miniflux and NetNewsWire export (nested folders, categories, htmlUrl, missing titles,
+one feed in two folders, FreshRSS's full-content selector).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.cli import app
+from flows.cli.app import console
+from ingest import load_sources, read_opml
+from tests.ingest.feed_server import FeedServer, entry, rss_feed
+
+OPML = Path(__file__).parent / "fixtures" / "opml"
+CATALOG = """\
+# Our feeds. Keep the trade press first.
+sources:
+  # --- trade press ----------------------------------------------------------
+  - name: SpaceNews
+    url: https://spacenews.com/feed/   # broadest coverage
+    language: en
+    tags: [policy, china]
+
+  # --- agencies ---------------------------------------------------------------
+  - name: CNSA
+    url: https://www.cnsa.gov.cn/rss.xml
+    language: zh
+"""
+
+
+@pytest.fixture
+def cli(home):
+    width = console.width
+    console.width = 200
+    yield CliRunner()
+    console.width = width
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(CATALOG)
+    return path
+
+
+def run(cli, *args: str):
+    result = cli.invoke(app, list(args))
+    return result
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "feedly.opml",
+            {
+                "https://spacenews.com/feed/": ("SpaceNews", ("Space policy", "China")),
+                "https://www.thespacereview.com/rss.xml": ("The Space Review", ("Space policy",)),
+                "https://www.cgtn.com/subscribe/rss/section/sci-tech.xml": (
+                    "CGTN Sci-Tech",
+                    ("China",),
+                ),
+            },
+        ),
+        (
+            "inoreader.xml",
+            {
+                "https://spaceinafrica.com/feed/": ("Space in Africa", ("Global South", "Africa")),
+                "https://www.isro.gov.in/rss.xml": ("ISRO press releases", ("Global South",)),
+                "https://tass.com/rss/v2.xml": ("Roscosmos news & TASS", ("russia", "wire")),
+            },
+        ),
+        (
+            "miniflux.opml",
+            {
+                "https://feeds.arstechnica.com/arstechnica/index": ("Ars Technica", ("All",)),
+                "https://www.esa.int/rssfeed/Our_Activities/Space_News": (None, ("All",)),
+            },
+        ),
+        (
+            "netnewswire.opml",
+            {
+                "https://tass.com/rss/v2.xml": ("TASS", ("Russia",)),
+                "https://www.space.com/feeds/all": (None, ()),
+            },
+        ),
+    ],
+)
+def test_each_readers_export_gives_its_feeds_names_and_folders(name, expected):
+    feeds = read_opml((OPML / name).read_bytes())
+    assert {f.url: (f.name, f.tags) for f in feeds} == expected
+
+
+def test_htmlurl_becomes_the_site_and_freshrss_full_content_becomes_full_text():
+    feeds = {f.url: f for f in read_opml((OPML / "freshrss.opml.xml").read_bytes())}
+    teaser = feeds["https://teaser-wire.example/rss"]
+    assert teaser.site == "https://teaser-wire.example/"
+    assert teaser.extra == {"content_selector": "div.story-body", "full_text": True}
+    assert feeds["https://www.nasaspaceflight.com/feed/"].extra == {}
+
+
+def test_import_appends_new_feeds_keeps_comments_and_skips_known_ones(cli, catalog):
+    result = run(cli, "sources", "import", str(OPML / "feedly.opml"), "--catalog", str(catalog))
+    assert result.exit_code == 0, result.output
+    assert "Imported 2 source(s)" in result.output and "1 already there" in result.output
+    text = catalog.read_text()
+    assert text.startswith(CATALOG.rstrip("\n"))  # the analyst's file, comments and all
+    sources = {s.url: s for s in load_sources(str(catalog))}
+    review = sources["https://www.thespacereview.com/rss.xml"]
+    assert review.name == "The Space Review" and review.tags == ("Space policy",)
+    assert review.site == "https://www.thespacereview.com/"
+    assert sources["https://spacenews.com/feed/"].tags == ("policy", "china")  # untouched
+    again = run(cli, "sources", "import", str(OPML / "feedly.opml"), "--catalog", str(catalog))
+    assert "Imported 0 source(s)" in again.output and catalog.read_text() == text
+
+
+def test_import_of_freshrss_gives_a_full_text_source_with_its_selector(cli, catalog):
+    run(cli, "sources", "import", str(OPML / "freshrss.opml.xml"), "--catalog", str(catalog))
+    (teaser,) = [s for s in load_sources(str(catalog)) if s.name == "Teaser Wire"]
+    assert teaser.full_text and teaser.content_selector == "div.story-body"
+
+
+def test_export_then_import_gives_back_every_field(cli, catalog, tmp_path):
+    run(cli, "sources", "import", str(OPML / "freshrss.opml.xml"), "--catalog", str(catalog))
+    exported = tmp_path / "out.opml"
+    result = run(cli, "sources", "export", "--sources", str(catalog), "-o", str(exported))
+    assert result.exit_code == 0, result.output
+    assert exported.read_text().startswith(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0">'
+    )
+    fresh = tmp_path / "fresh.yaml"
+    run(cli, "sources", "import", str(exported), "--catalog", str(fresh))
+    original = {s.url: s for s in load_sources(str(catalog))}
+    back = {s.url: s for s in load_sources(str(fresh))}
+    assert set(back) == set(original)
+    for url, source in original.items():
+        restored = back[url]
+        fields = ("name", "language", "tags", "site", "full_text", "content_selector")
+        assert [getattr(restored, f) for f in fields] == [getattr(source, f) for f in fields]
+
+
+def test_export_writes_opml_to_standard_output(cli, catalog):
+    result = run(cli, "sources", "export", "--sources", str(catalog))
+    assert result.exit_code == 0
+    feeds = read_opml(result.stdout.encode())
+    assert [f.name for f in feeds] == ["SpaceNews", "CNSA"]
+    assert feeds[1].extra == {"language": "zh"}
+
+
+SITE_PAGE = """<!DOCTYPE html><html><head><title>Lunar Agency</title>
+<link rel="stylesheet" href="/site.css">
+<link rel="alternate" type="application/rss+xml" title="Comments" href="/comments/broken.xml">
+<link rel="alternate" type="application/rss+xml" title="News" href="/feeds/news.xml">
+</head><body><h1>Lunar Agency</h1></body></html>"""
+
+
+def test_add_discovers_the_feed_from_a_site_page_validates_it_and_appends_it(cli, catalog):
+    with FeedServer() as server:
+        server.serve("/", SITE_PAGE, content_type="text/html")
+        server.serve("/comments/broken.xml", b"<html>not a feed</html>", content_type="text/html")
+        server.serve("/feeds/news.xml", rss_feed("Lunar Agency News", [entry(1), entry(2)]))
+        result = run(
+            cli, "sources", "add", server.url("/"), "--catalog", str(catalog), "--full-text"
+        )
+        assert result.exit_code == 0, result.output
+        assert "Added Lunar Agency News" in result.output and "2 entries" in result.output
+        added = load_sources(str(catalog))[-1]
+        assert added.url == server.url("/feeds/news.xml") and added.full_text
+        again = run(cli, "sources", "add", server.url("/feeds/news.xml"), "--catalog", str(catalog))
+    assert "already in" in again.output
+    assert catalog.read_text().startswith(CATALOG.rstrip("\n"))
+    assert len(load_sources(str(catalog))) == 3
+
+
+def test_add_refuses_a_page_without_a_feed_in_one_sentence(cli, catalog):
+    with FeedServer() as server:
+        server.serve(
+            "/",
+            "<html><head><title>x</title></head><body>hi</body></html>",
+            content_type="text/html",
+        )
+        result = run(cli, "sources", "add", server.url("/"), "--catalog", str(catalog))
+    assert result.exit_code == 1
+    assert "is not a feed and its page names none" in result.output
+    assert "Traceback" not in result.output
+    assert catalog.read_text() == CATALOG
+
+
+def test_remove_takes_out_one_source_and_keeps_the_rest_of_the_file(cli, catalog):
+    result = run(cli, "sources", "remove", "cnsa", "--catalog", str(catalog))
+    assert result.exit_code == 0, result.output
+    assert "Removed CNSA" in result.output
+    text = catalog.read_text()
+    assert "cnsa.gov.cn" not in text
+    assert "# Our feeds. Keep the trade press first." in text and "# broadest coverage" in text
+    assert [s.name for s in load_sources(str(catalog))] == ["SpaceNews"]
+    missing = run(cli, "sources", "remove", "No Such Feed", "--catalog", str(catalog))
+    assert missing.exit_code == 1 and "No source named 'No Such Feed'" in missing.output
+
+
+def test_editing_needs_a_yaml_catalog(cli, tmp_path):
+    result = run(cli, "sources", "remove", "x", "--catalog", str(tmp_path))
+    assert result.exit_code == 1 and "is not a sources.yaml" in result.output
