@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/digest.py
 	$(BIN)/python bench/latency.py
+	$(BIN)/python bench/full_text.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -95,6 +95,7 @@ def page_path_figures(count: int) -> None:
 def classifier_speed(count: int) -> None:
     from bench.classify import feed_like_items
     from classifiers.classifier import Classifier
+    from classifiers.features import item_text
     from classifiers.types import TextItem
 
     items = feed_like_items(count * 2)
@@ -108,20 +109,32 @@ def classifier_speed(count: int) -> None:
     classifier = Classifier.load()
     classifier.classify(plain[:8])
 
-    def rate(batch: list) -> float:
-        best = 0.0
-        for _ in range(2):
-            started = time.perf_counter()
-            for start in range(0, len(batch), 512):
-                classifier.classify(batch[start : start + 512])
-            best = max(best, len(batch) / (time.perf_counter() - started))
-        return best
+    def seconds(batch: list) -> float:
+        started = time.perf_counter()
+        for start in range(0, len(batch), 512):
+            classifier.classify(batch[start : start + 512])
+        return time.perf_counter() - started
 
+    # The machine is shared: the two variants alternate, and each keeps its best of 3.
+    best_plain = best_full = float("inf")
+    for _ in range(3):
+        best_plain = min(best_plain, seconds(plain))
+        best_full = min(best_full, seconds(with_content))
+    base, full = count / best_plain, count / best_full
     words = statistics.mean(len(i.content.split()) for i in with_content)
-    base, full = rate(plain), rate(with_content)
-    print(f"Classifier.classify, {count} feed-like items, better of 2:")
-    print(f"  title + summary (baseline)              : {base:6.1f} items/s")
-    print(f"  title + summary + content (~{words:.0f} words) : {full:6.1f} items/s")
+    sentences = []
+    for batch in (plain, with_content):
+        texts = [item_text(i.title, i.summary, i.content) for i in batch]
+        sentences.append(statistics.mean(len(s) for s in classifier.score(texts).sentences))
+    print(f"Classifier.classify, {count} feed-like items, alternated, best of 3:")
+    print(
+        f"  title + summary (baseline)              : {base:6.1f} items/s, "
+        f"{sentences[0]:.1f} sentences embedded per item"
+    )
+    print(
+        f"  title + summary + content (~{words:.0f} words) : {full:6.1f} items/s, "
+        f"{sentences[1]:.1f} sentences embedded per item"
+    )
     print(f"  ratio with content / baseline            : {full / base:.2f}")
 
 

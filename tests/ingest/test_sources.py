@@ -83,3 +83,31 @@ def test_a_location_that_does_not_exist_is_a_clear_error(tmp_path):
 def test_slugs_are_stable_and_readable():
     assert slugify("Roscosmos News (RU)") == "roscosmos-news-ru"
     assert slugify("新华网") != ""
+
+
+def test_a_catalog_entry_can_ask_for_full_text_a_selector_and_name_its_site(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        "sources:\n"
+        "  - name: Teaser Wire\n"
+        "    url: https://feeds.teaser-cdn.example/wire.xml\n"
+        "    site: https://teaser-wire.example/\n"
+        "    full_text: true\n"
+        "    content_selector: div.story-body\n"
+        "  - {name: Plain, url: 'https://plain.example/rss'}\n",
+        encoding="utf-8",
+    )
+    teaser, plain = load_sources(str(catalog))
+    assert (teaser.full_text, teaser.content_selector, teaser.site) == (
+        True,
+        "div.story-body",
+        "https://teaser-wire.example/",
+    )
+    assert (plain.full_text, plain.content_selector, plain.site) == (False, None, None)
+
+
+def test_full_text_must_be_true_or_false(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text("sources:\n  - {url: 'https://a.example/rss', full_text: 'yes please'}\n")
+    with pytest.raises(IngestError, match="`full_text` must be true or false"):
+        load_sources(str(catalog))
