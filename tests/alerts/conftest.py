@@ -1,4 +1,5 @@
-"""Fixtures for the alert tests: a warehouse with watch-list stories, a fake Slack.
+"""Fixtures for the alert tests: a warehouse with watch-list stories, a fake Slack, and a
+written edition for the e-mail tests.
 
 Items, classifications, labels and trends are written with plain SQL here (their
 warehouse writers belong to other parts); the alert ledger rows are made by the real
