@@ -88,3 +88,20 @@ def test_send_without_a_server_says_what_to_set(cli_home):
     result = _send()
     assert result.exit_code == 1
     assert "Error: SPACEBRIEF_SMTP_URL is not set" in result.output
+
+
+def test_an_unreachable_server_is_one_line_and_exit_1(cli_home, monkeypatch):
+    from tests.alerts.smtp_server import free_port
+
+    port = free_port()  # nothing listens there
+    monkeypatch.setenv(
+        "SPACEBRIEF_SMTP_URL", f"smtp://{USER}:{quote(PASSWORD, safe='')}@127.0.0.1:{port}"
+    )
+    result = _send()
+
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert errors[0].startswith(f"Error: Could not reach the SMTP server 127.0.0.1:{port} (")
+    assert errors[0].endswith("the edition stays pending for the next run.")
+    assert PASSWORD not in result.output and quote(PASSWORD, safe="") not in result.output

@@ -267,3 +267,30 @@ def test_the_password_is_redacted_from_anything_a_server_echoes():
     assert "s3cret" not in repr(server)
     echoed = "535 bad AUTH AGFuYWx5c3QAczNjcmV0 for s3cret"  # base64 of \0analyst\0s3cret
     assert server.redact(echoed) == "535 bad AUTH *** for ***"
+
+
+def test_a_warehouse_too_busy_to_record_the_success_is_settled_from_the_journal(
+    edition_home, monkeypatch
+):
+    from flows.steps.email_step import WarehouseEmailLedger
+    from warehouse.exceptions import WarehouseLocked
+
+    real_mark_sent = WarehouseEmailLedger.mark_sent
+
+    def busy(self, delivery):
+        raise WarehouseLocked("The warehouse is in use by another process.")
+
+    with SmtpServer() as server:
+        settings = edition_home.settings(server.url())
+        monkeypatch.setattr(WarehouseEmailLedger, "mark_sent", busy)
+        with pytest.raises(WarehouseLocked):
+            send_edition(edition_home.warehouse, settings, edition_home.edition)
+        states = {r["recipient"]: r["status"] for r in edition_home.ledger()}
+        assert states == {"ana@example.org": "sending", "Ben@Example.org": "pending"}
+
+        monkeypatch.setattr(WarehouseEmailLedger, "mark_sent", real_mark_sent)
+        rerun = send_edition(edition_home.warehouse, settings, edition_home.edition)
+
+    assert rerun.reconciled == 1 and rerun.sent == ("Ben@Example.org",)
+    assert [r.rcpt_tos[0] for r in server.received] == ["ana@example.org", "Ben@Example.org"]
+    assert {r["status"] for r in edition_home.ledger()} == {"sent"}
