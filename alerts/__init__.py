@@ -6,6 +6,8 @@
 - `alerts.transports`: Slack bot (Web API), incoming webhook, JSONL outbox.
 - `alerts.delivery.deliver`: reconcile interrupted attempts, plan without flooding, post.
 - `alerts.edition`: the post announcing an edition.
+- `alerts.email`: the edition by e-mail (message, addresses, exactly-once delivery);
+  `alerts.smtp`: the SMTP session (smtplib), its URL and its errors.
 
 This folder never reads settings or speaks SQL: `flows/steps/alerts_step.py` passes plain
 values and backs the ledger with `warehouse.alerts`. See docs/alerts.md.

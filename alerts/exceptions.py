@@ -33,3 +33,23 @@ class MessageRejected(AlertsError):
 
 class ReconcileFailed(AlertsError):
     """We could not check whether an earlier attempt was delivered, so we must not re-post."""
+
+
+class EmailError(AlertsError):
+    """The edition could not be e-mailed as asked; the message says why and what to do."""
+
+
+class EmailConfigurationError(EmailError):
+    """A setting is wrong or the server refuses us (login, sender, TLS): a person must fix it."""
+
+
+class EmailUnreachable(EmailError):
+    """The SMTP server could not be reached or dropped us: the deliveries stay pending."""
+
+
+class RecipientRefused(EmailError):
+    """The server refused this one message or recipient; the others still go out."""
+
+    def __init__(self, message: str, *, permanent: bool) -> None:
+        super().__init__(message)
+        self.permanent = permanent  # a 5xx reply: retrying the same message will not help

@@ -88,3 +88,19 @@ class Delivered:
     ts: str | None = None
     channel: str | None = None
     thread_ts: str | None = None
+
+
+@dataclass(frozen=True)
+class EmailDelivery:
+    """A ledger row: one edition owed to one recipient, under a Message-ID fixed at creation.
+
+    `status == "sending"` means an earlier run recorded an attempt and may have died
+    between the server's acceptance and the ledger update.
+    """
+
+    edition_id: str
+    recipient: str
+    message_id: str
+    status: str  # pending | sending | sent | failed
+    attempts: int = 0
+    last_error: str | None = None

@@ -278,6 +278,40 @@ def post_edition_to_slack(edition: Any) -> bool:
     return posted
 
 
+def _smtp_unreachable(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    from alerts.exceptions import EmailUnreachable
+
+    try:
+        state.result()
+    except (EmailUnreachable, WarehouseLocked):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@task(
+    name="email-edition",
+    retries=3,
+    retry_delay_seconds=exponential_backoff(backoff_factor=60),
+    retry_jitter_factor=0.5,
+    retry_condition_fn=_smtp_unreachable,
+    cache_policy=NO_CACHE,
+    persist_result=False,
+)
+def email_edition(edition: Any) -> Any:
+    """E-mail the edition when SMTP is configured; the ledger makes a retry send nothing twice."""
+    from flows.steps.email_step import email_configured, send_edition
+
+    settings, warehouse = _context()
+    if not email_configured(settings):
+        return None
+    with warehouse_write_lock(settings.home, "spacebrief email edition"):
+        summary = send_edition(warehouse, settings, edition)
+    _log().info(summary.describe())
+    return summary
+
+
 @task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
 def newest_item_date() -> date | None:
     """The day of the newest item in the warehouse: the demo's edition date."""
@@ -328,9 +362,11 @@ def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
 
 @flow(name="digest", flow_run_name=_run_name("digest"), persist_result=False)
 def digest_flow(edition_date: date | None = None, days: int | None = None) -> Any:
-    """Write the edition (Markdown, HTML, JSON) and post it to Slack when that is enabled."""
+    """Write the edition (Markdown, HTML, JSON), post it to Slack when that is enabled, and
+    e-mail it when SPACEBRIEF_SMTP_URL is set."""
     edition = write_edition(edition_date, days)
     post_edition_to_slack(edition)
+    email_edition(edition)
     return edition
 
 

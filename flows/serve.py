@@ -5,7 +5,8 @@ What runs when:
 - `spacebrief-classify`: whenever ingest announces new items (`spacebrief.items.ingested`);
 - `spacebrief-alerts`: whenever classify announces a watch-list story
   (`spacebrief.watchlist.detected`);
-- `spacebrief-digest-daily`: on `digest_cron` in `digest_timezone` (07:00 UTC by default);
+- `spacebrief-digest-daily`: on `digest_cron` in `digest_timezone` (07:00 UTC by default),
+  e-mailing each edition when `SPACEBRIEF_SMTP_URL` is set;
 - `spacebrief-digest-weekly`: Mondays at 07:00 with a 7-day window, when `digest_weekly`.
 
 Restarts do not duplicate scheduled runs: deployment names and schedule slugs are stable,
@@ -200,7 +201,7 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
             schedules=[
                 Cron(settings.digest_cron, timezone=settings.digest_timezone, slug="digest-daily"),
             ],
-            description="Write the daily edition.",
+            description="Write the daily edition (and e-mail it when SMTP is configured).",
             tags=tags,
             paused=False,
         ),

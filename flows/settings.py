@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     slack_timeout_seconds: float = 10.0
     post_editions: bool = False
 
+    # The edition by e-mail (SMTP); the URL may hold the password, hence SecretStr.
+    smtp_url: SecretStr | None = None
+    smtp_timeout_seconds: float = 30.0
+    email_to: str | None = None  # comma-separated addresses
+    email_from: str | None = None
+
     # Slack: conventional names, no prefix.
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SPACEBRIEF_SLACK_BOT_TOKEN")
@@ -119,6 +125,11 @@ class Settings(BaseSettings):
     @property
     def outbox_path(self) -> Path:
         return self.home / "outbox" / "slack.jsonl"
+
+    @property
+    def email_journal_path(self) -> Path:
+        """Message-IDs the SMTP server accepted: how a run after a crash avoids resending."""
+        return self.home / "email" / "accepted.jsonl"
 
     @property
     def taxonomy_path(self) -> Path:

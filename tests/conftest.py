@@ -19,7 +19,15 @@ os.environ["TOKENIZERS_PARALLELISM"] = "false"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"
-for _name in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "SLACK_WEBHOOK_URL", "SLACK_API_URL"):
+for _name in (
+    "SLACK_BOT_TOKEN",
+    "SLACK_CHANNEL",
+    "SLACK_WEBHOOK_URL",
+    "SLACK_API_URL",
+    "SPACEBRIEF_SMTP_URL",
+    "SPACEBRIEF_EMAIL_TO",
+    "SPACEBRIEF_EMAIL_FROM",
+):
     os.environ.pop(_name, None)
 
 REPO = Path(__file__).resolve().parent.parent

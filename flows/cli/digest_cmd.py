@@ -1,4 +1,5 @@
-"""`spacebrief digest`: write (or rebuild) the edition for a date and window length."""
+"""`spacebrief digest`: write (or rebuild) the edition for a date and window length,
+and with `--send` e-mail it to SPACEBRIEF_EMAIL_TO (once per recipient)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import typer
 from digest.exceptions import DigestError
 from flows.cli.app import app, console, settings, warehouse
 from flows.steps.digest_step import write_digest
+from flows.steps.email_step import send_edition
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -32,6 +34,11 @@ def digest(
     out: Path | None = typer.Option(
         None, "--out", help="Folder for the .md/.html/.json; default $SPACEBRIEF_HOME/editions."
     ),
+    send: bool = typer.Option(
+        False,
+        "--send",
+        help="Also e-mail it (SPACEBRIEF_SMTP_URL, _EMAIL_TO, _EMAIL_FROM); once per recipient.",
+    ),
 ) -> None:
     """Write the newsletter edition (Markdown, HTML, JSON) from what the warehouse holds."""
     with console.status("Building the edition…"):
@@ -41,3 +48,9 @@ def digest(
     console.print(summary.describe(), highlight=False)
     for path in (summary.markdown_path, summary.html_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
+    if send:
+        with console.status("E-mailing the edition…"):
+            emailed = send_edition(warehouse(), settings(), summary)
+        console.print(emailed.describe(), highlight=False)
+        if emailed.failed:
+            raise typer.Exit(1)

@@ -1,4 +1,5 @@
-"""Fixtures for the alert tests: a warehouse with watch-list stories, a fake Slack.
+"""Fixtures for the alert tests: a warehouse with watch-list stories, a fake Slack, and a
+written edition for the e-mail tests.
 
 Items, classifications, labels and trends are written with plain SQL here (their
 warehouse writers belong to other parts); the alert ledger rows are made by the real
@@ -19,6 +20,7 @@ from alerts.rules import select_candidates
 from alerts.types import AlertCandidate
 from classifiers.types import Classification, TrendScore
 from flows.settings import Settings
+from flows.steps.digest_step import EditionSummary
 from tests.alerts.slack_server import CHANNEL, TOKEN, FakeSlack
 from warehouse import Warehouse, transaction
 from warehouse.alerts import insert_pending_alerts
@@ -151,3 +153,45 @@ def _no_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SPACEBRIEF_CONFIG", str(tmp_path / "absent.toml"))
     for name in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "SLACK_WEBHOOK_URL", "SLACK_API_URL"):
         monkeypatch.delenv(name, raising=False)
+
+
+@dataclass(frozen=True)
+class EditionHome:
+    """A warehouse holding the digest tests' week, and its edition of 2025-03-24 written."""
+
+    home: Path
+    warehouse: Warehouse
+    edition: EditionSummary
+
+    def settings(self, server_url: str | None, **overrides: object) -> Settings:
+        values: dict[str, object] = {
+            "home": self.home,
+            "smtp_url": server_url,
+            "email_to": "ana@example.org, Ben@Example.org",
+            "email_from": "brief@spacebrief.example.org",
+            "smtp_timeout_seconds": 10.0,
+        }
+        values.update(overrides)
+        return Settings(**values)
+
+    def ledger(self) -> list[dict]:
+        with self.warehouse.read() as con:
+            cursor = con.execute(
+                "SELECT edition_id, recipient, message_id, status, attempts, last_error "
+                "FROM email_deliveries ORDER BY recipient"
+            )
+            names = [d[0] for d in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+@pytest.fixture
+def edition_home(tmp_path: Path) -> EditionHome:
+    from flows.steps.digest_step import write_digest
+    from tests.digest.conftest import EDITION_DATE, fill, week_rows
+
+    home = tmp_path / "home"
+    settings = Settings(home=home)
+    warehouse = settings.warehouse()
+    fill(warehouse, week_rows())
+    edition = write_digest(warehouse, settings, edition_date=EDITION_DATE)
+    return EditionHome(home, warehouse, edition)
