@@ -4,7 +4,10 @@ The id must survive re-fetches, tracking parameters and re-indented XML, or re-r
 would duplicate stories: it comes from the canonical URL, else from the guid (scoped to
 the source, since feeds reuse guids such as "1"), else from a hash of the cleaned text.
 Text is cleaned with the stdlib HTML parser, which never executes or fetches anything:
-script and style bodies are dropped, entities decoded, whitespace folded.
+script and style bodies are dropped, entities decoded, whitespace folded, and control
+characters (C0, C1, DEL) and bidirectional overrides dropped: feed text goes on to a
+terminal, Markdown, HTML and Slack, and an ESC or a right-to-left override can rewrite
+what each of them shows. Zero-width joiners stay (several scripts need them).
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _WHITESPACE = re.compile(r"\s+")
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _UNCLOSED_TAG = re.compile(r"<[a-zA-Z!/][^<>]*$")
 _LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
@@ -56,7 +62,7 @@ def canonical_url(url: str | None) -> str | None:
     """
     if not url:
         return None
-    url = _WHITESPACE.sub("", url)
+    url = _CONTROLS.sub("", _WHITESPACE.sub("", url))
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -110,6 +116,7 @@ def clean_text(markup: str | None) -> str:
     """Plain text of an HTML fragment: tags stripped, entities decoded, whitespace folded."""
     if not markup:
         return ""
+    markup = _CONTROLS.sub("", markup)
     if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     extractor = _TextExtractor()
@@ -118,7 +125,7 @@ def clean_text(markup: str | None) -> str:
         extractor.close()
     except Exception:  # HTMLParser is lenient, but feed text is hostile
         return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
-    text = _UNCLOSED_TAG.sub("", "".join(extractor.parts))
+    text = _CONTROLS.sub("", _UNCLOSED_TAG.sub("", "".join(extractor.parts)))
     return " ".join(text.split())
 
 
@@ -184,7 +191,8 @@ def normalise_entry(
     prefer_guid: bool = False,
 ) -> Item:
     url = canonical_url(entry.link)
-    guid = entry.guid.strip() if entry.guid and entry.guid.strip() else None
+    raw_guid = _CONTROLS.sub("", entry.guid or "").strip()
+    guid = raw_guid or None
     if url is None and guid:
         url = canonical_url(guid)
     summary = clean_text(entry.summary) or clean_text(entry.content)
