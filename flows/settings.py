@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     fetch_per_host: int = 4
     fetch_timeout_seconds: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_allow_private: bool = False  # every source may fetch private/loopback addresses
     ingest_interval_minutes: int = 30
 
     # Digest

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ingest._fetch import is_remote, local_path
+from ingest._fetch import is_remote, local_path, unsupported_scheme
 from ingest.exceptions import IngestError
 from ingest.types import Source
 
@@ -73,7 +73,7 @@ def _load_catalog(path: Path) -> list[Source]:
         if not isinstance(entry, dict) or not entry.get("url"):
             raise IngestError(f"Source {position} in {path} needs at least a `url`.")
         url = str(entry["url"]).strip()
-        if not is_remote(url):
+        if not is_remote(url) and not unsupported_scheme(url):  # fetch refuses ftp:// etc.
             candidate = local_path(url)
             url = str(candidate if candidate.is_absolute() else (path.parent / candidate).resolve())
         name = str(entry.get("name") or entry.get("outlet") or _source_from_url(url).name)
@@ -91,6 +91,7 @@ def _load_catalog(path: Path) -> list[Source]:
                 url=url,
                 language=str(language) if language else None,
                 tags=_tags(entry.get("tags")),
+                allow_private=entry.get("allow_private") is True,
             )
         )
     return sources

@@ -21,6 +21,8 @@ class Source:
     tags: tuple[str, ...] = field(default_factory=tuple)
     # Named after its file or URL, not by a catalog: the feed's own title names the outlet.
     named_from_location: bool = False
+    # An intranet or lab feed: private and loopback addresses may be fetched.
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)

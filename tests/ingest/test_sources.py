@@ -83,3 +83,17 @@ def test_a_location_that_does_not_exist_is_a_clear_error(tmp_path):
 def test_slugs_are_stable_and_readable():
     assert slugify("Roscosmos News (RU)") == "roscosmos-news-ru"
     assert slugify("新华网") != ""
+
+
+def test_a_catalog_source_opts_in_to_private_addresses_and_keeps_odd_schemes_as_urls(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        "sources:\n"
+        "  - {name: Lab, url: 'http://10.0.0.5/feed.xml', allow_private: true}\n"
+        "  - {name: Wire, url: 'https://wire.example.org/rss'}\n"
+        "  - {name: Old, url: 'ftp://ftp.example.org/feed.xml'}\n",
+        "utf-8",
+    )
+    lab, wire, old = load_sources(str(catalog))
+    assert lab.allow_private and not wire.allow_private
+    assert old.url == "ftp://ftp.example.org/feed.xml"  # the fetch refuses it in one sentence
