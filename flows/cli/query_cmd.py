@@ -1,4 +1,4 @@
-"""`spacebrief query`: read-only SQL against the warehouse, as a table, CSV or JSON."""
+"""`spacebrief query`: SQL that reads the warehouse, as a table, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -39,9 +39,13 @@ def _plain(value: Any) -> Any:
 def query(
     sql: str = typer.Argument(..., help='The SQL to run, e.g. "SELECT * FROM v_watchlist".'),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
-    limit: int | None = typer.Option(None, "--limit", help="At most this many rows."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many rows (0 or more)."),
 ) -> None:
-    """Run read-only SQL against the warehouse (tables and v_* views: see docs/warehouse.md)."""
+    """Run SQL that reads the warehouse (tables and v_* views: see docs/warehouse.md).
+
+    Only SELECT (with WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE), EXPLAIN and PRAGMA
+    run, on a read-only connection with no access to other files, extensions or the network.
+    """
     with warehouse().read() as con:
         result = run_query(con, sql, limit)
     if format is Format.json:
