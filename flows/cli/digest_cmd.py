@@ -9,6 +9,7 @@ import typer
 
 from digest.exceptions import DigestError
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 from flows.steps.digest_step import write_digest
 
 
@@ -38,6 +39,6 @@ def digest(
         summary = write_digest(
             warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
         )
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
     for path in (summary.markdown_path, summary.html_path, summary.json_path):
         console.print(f"  {path}", highlight=False)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 
 
 @app.command()
@@ -38,7 +38,7 @@ def ingest(
             progress.update(task, completed=done, total=total)
 
         summary = run_ingest(warehouse(), settings(), sources, on_progress=on_progress, force=force)
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")
 
@@ -86,12 +86,12 @@ def sources() -> None:
         style = _STATUS_STYLE.get(status, "dim")
         next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
         table.add_row(
-            escape(row.name),
-            f"[{style}]{escape(status)}[/{style}]",
+            untrusted(row.name),
+            untrusted(status, style),
             _when(row.last_success_at, now),
             str(row.consecutive_failures),
             str(row.items),
             next_fetch,
-            escape((row.last_error or "")[:120]),
+            untrusted((row.last_error or "")[:120]),
         )
     console.print(table)

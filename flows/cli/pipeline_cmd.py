@@ -14,8 +14,10 @@ from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from flows.cli.app import app, console, err_console, settings
+from flows.cli.app import app, console, err_console, print_error, settings
+from flows.cli.terminal import untrusted
 from flows.prefect_env import configure_prefect
 
 STEP_TITLES = {
@@ -54,7 +56,9 @@ class ProgressDisplay:
         total = self.view.tasks[bar].total or 1
         self.view.update(bar, completed=total, total=total)
         self.view.console.print(
-            f"[green]✓[/green] {summary.describe()}", highlight=False, soft_wrap=True
+            Text.assemble(("✓ ", "green"), untrusted(summary.describe())),
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -108,8 +112,11 @@ def _run_cycle(
             set_step_listener(None)
     if report.alerts_error:
         err_console.print(
-            f"[yellow]Alerts not delivered:[/yellow] {report.alerts_error} "
-            "They stay pending; `spacebrief alerts --retry-failed` tries again.",
+            Text.assemble(
+                ("Alerts not delivered: ", "yellow"),
+                untrusted(report.alerts_error),
+                " They stay pending; `spacebrief alerts --retry-failed` tries again.",
+            ),
             highlight=False,
         )
     edition = report.edition
@@ -166,9 +173,7 @@ def serve(
         try:
             server = start_local_server(config.home, port)
         except ServeError as error:
-            err_console.print(
-                f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True
-            )
+            print_error(error)
             raise typer.Exit(1) from None
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url
