@@ -62,6 +62,8 @@ def _load_catalog(path: Path) -> list[Source]:
         document = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise IngestError(f"{path} is not valid YAML ({exc}); fix the file and retry.") from exc
+    except UnicodeDecodeError:
+        raise IngestError(f"{path} is not UTF-8 text; save it as UTF-8 and retry.") from None
     entries = document
     if isinstance(document, dict):
         entries = document.get("sources", document.get("feeds"))

@@ -20,11 +20,12 @@ from alerts.exceptions import AlertsError
 from classifiers.exceptions import ClassifierError
 from digest.exceptions import DigestError
 from flows.cli.terminal import untrusted
-from flows.settings import Settings
+from flows.settings import ConfigurationError, Settings, load_settings
 from ingest.exceptions import IngestError
 from warehouse import Warehouse, WarehouseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
+    ConfigurationError,
     AlertsError,
     ClassifierError,
     DigestError,
@@ -73,7 +74,7 @@ def configure_offline_environment() -> None:
 
 def settings() -> Settings:
     """Read afresh on each call: cheap, and tests change the environment between commands."""
-    return Settings()
+    return load_settings()
 
 
 def warehouse() -> Warehouse:

@@ -19,6 +19,7 @@ from rich.text import Text
 from flows.cli.app import app, console, err_console, print_error, settings
 from flows.cli.terminal import untrusted
 from flows.prefect_env import configure_prefect
+from flows.write_lock import warehouse_write_lock
 
 STEP_TITLES = {
     "ingest": "Fetching feeds",
@@ -86,6 +87,8 @@ def _run_cycle(
     edition_from_newest_item: bool = False,
 ) -> None:
     config = settings()
+    with warehouse_write_lock(config.home, "spacebrief run"):
+        config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
     configure_prefect(config.home)
     _quiet_prefect_console()
     with Progress(
