@@ -42,7 +42,11 @@ def alerts(
         False, "--retry-failed", help="Give failed alerts a fresh set of attempts and re-send."
     ),
 ) -> None:
-    """Deliver owed watch-list alerts to Slack (or the outbox when Slack is not configured)."""
+    """Deliver owed watch-list alerts to Slack (or the outbox when Slack is not configured).
+
+    Exits 1 when some alerts could not be delivered (Slack unreachable, rate-limited,
+    or a message refused); they stay in the ledger for the next run.
+    """
     if dry_run:
         summary = deliver_alerts(warehouse(), settings(), dry_run=True, retry_failed=retry_failed)
         _show_plan(summary)
@@ -64,3 +68,5 @@ def alerts(
             warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
         )
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.stopped_by or summary.failed:
+        raise typer.Exit(1)  # cron and CI must notice alerts left undelivered
