@@ -101,7 +101,10 @@ def _run_cycle(
     ) as progress:
         # Importing Prefect and starting its local engine takes 5-20 s before any step.
         warm_up = progress.add_task(STARTING_PREFECT, total=None)
+        from flows.ephemeral_server import start_ephemeral_server_tied_to_us
         from flows.pipeline import cycle_flow, set_step_listener
+
+        start_ephemeral_server_tied_to_us()
 
         set_step_listener(ProgressDisplay(progress, warm_up))
         try:

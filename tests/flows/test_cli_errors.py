@@ -114,6 +114,12 @@ CASES: list[tuple[str, Setup, list[str], str]] = [
         "SLACK_WEBHOOK_URL",
     ),
     (
+        "webhook-no-scheme-run",
+        environment("SLACK_WEBHOOK_URL", f"hooks.slack.com/services/T000/B000/{SECRET}"),
+        ["run"],
+        "SLACK_WEBHOOK_URL",
+    ),
+    (
         "sources-not-utf8",
         sources_file(b"sources:\n  - name: \xff\xfeWire\n    url: x.xml\n"),
         ["ingest"],
