@@ -28,7 +28,7 @@ import random
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -130,13 +130,23 @@ def address_refusal(
     )
 
 
-async def _check_target(request: httpx.Request) -> None:
+def target_checker(policy: FetchPolicy) -> Callable[[httpx.Request], Awaitable[None]]:
+    """The request hook of `make_client`; a request may carry its source's opt-in in
+    `extensions` (see `_Fetcher._attempt`), else the policy decides."""
+
+    async def check(request: httpx.Request) -> None:
+        allowed = request.extensions.get(_ALLOW_PRIVATE, policy.allow_private)
+        await _check_target(request, allow_private=bool(allowed))
+
+    return check
+
+
+async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
     """Refuse a request (first or redirected) to a scheme or address we do not fetch."""
     url = request.url
     if url.scheme not in ("http", "https"):
         raise TargetRefused(f"refused to fetch a {url.scheme}:// URL; only http(s) is fetched")
     host = url.host
-    allow_private = bool(request.extensions.get(_ALLOW_PRIVATE, False))
     try:
         addresses = {ipaddress.ip_address(host)}
     except ValueError:
@@ -452,7 +462,7 @@ def make_client(policy: FetchPolicy, origins: Iterable[str] = ()) -> httpx.Async
         for origin in sorted(set(origins))
     }
     return httpx.AsyncClient(
-        event_hooks={"request": [_check_target]},
+        event_hooks={"request": [target_checker(policy)]},
         follow_redirects=True,
         max_redirects=policy.max_redirects,
         verify=tls,

@@ -307,3 +307,21 @@ def test_non_http_schemes_are_refused_up_front_in_one_sentence(url):
     assert result.error == (
         f"refused to fetch a {scheme}:// URL; only http(s) URLs and local files are read"
     )
+
+
+def test_any_client_from_make_client_applies_the_target_rules(server):
+    import asyncio
+
+    from ingest._fetch import TargetRefused, make_client
+
+    server.serve("/page.html", b"<p>article</p>")
+
+    async def get(policy: FetchPolicy, url: str) -> int:
+        async with make_client(policy) as client:
+            return (await client.get(url)).status_code
+
+    with pytest.raises(TargetRefused, match="loopback"):
+        asyncio.run(get(STRICT, server.url("/page.html")))
+    with pytest.raises(TargetRefused, match="link-local"):
+        asyncio.run(get(replace(STRICT, allow_private=True), "http://169.254.169.254/"))
+    assert asyncio.run(get(replace(STRICT, allow_private=True), server.url("/page.html"))) == 200
