@@ -37,6 +37,7 @@ from alerts.blocks import (
     story_message,
 )
 from alerts.exceptions import (
+    AlertsError,
     DeliveryUncertain,
     MessageRejected,
     RateLimited,
@@ -298,6 +299,13 @@ def _post_one(
                 raise
             log.info("Retrying a Slack post after: %s", error)
             sleep(jittered(limits.backoff_seconds * 2 ** (attempt - 1)))
+        except AlertsError:
+            raise
+        except Exception as error:  # a bug: leave no row `sending`, and no message text
+            ledger.mark_unsent(
+                ids, f"the post failed unexpectedly ({type(error).__name__})", count_attempt=True
+            )
+            raise
     return None
 
 

@@ -15,6 +15,11 @@ wait here). A 5xx, timeout or dropped connection on a *post* is not retried blin
 SDK, because the post may have landed: delivery checks first, then retries with backoff.
 Reads (history, replies) are idempotent and use slack-sdk's server-error and
 connection-error retry handlers with backoff.
+
+No secret leaves a transport: every error message it raises passes through `redact`,
+which blanks the token or webhook URL (and the webhook's path and its parts, which a
+proxy's error page may echo), and a webhook URL urllib cannot use is a configuration
+error, not a ValueError quoting it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.error import URLError
+from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -81,6 +87,23 @@ _CONFIG_ERRORS = {
     "action_prohibited": "An admin has restricted this webhook (action_prohibited): ask a "
     "workspace admin.",
 }
+
+
+REDACTED = "[redacted]"
+
+
+def redact(text: str, secret: str | None) -> str:
+    """The text with the secret, and for a URL its path and path segments, blanked."""
+    if not secret:
+        return text
+    pieces = {secret}
+    path = urlsplit(secret).path if "/" in secret else ""
+    if path:
+        pieces.add(path)
+        pieces.update(part for part in path.split("/") if len(part) >= 4)
+    for piece in sorted(pieces, key=len, reverse=True):
+        text = text.replace(piece, REDACTED)
+    return text
 
 
 class Transport(Protocol):
@@ -162,6 +185,7 @@ class SlackBotTransport:
         read_retries: int = 2,
     ) -> None:
         self.channel = channel
+        self._token = token
         url = (base_url or WebClient.BASE_URL).rstrip("/") + "/"
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
         backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
@@ -192,6 +216,7 @@ class SlackBotTransport:
                 f"Slack is rate-limiting this app (asked to wait {wait:.0f} s, more than this "
                 f"run allows); the alerts stay pending for the next run."
             )
+        code = redact(code, self._token)
         if status >= 500:
             return DeliveryUncertain(f"Slack answered HTTP {status} ({code}).")
         if code in _CONFIG_ERRORS:
@@ -226,7 +251,8 @@ class SlackBotTransport:
             raise self._api_error(error) from None
         except (URLError, OSError) as error:  # timeouts are OSError too
             raise DeliveryUncertain(
-                f"Could not reach Slack ({error}).", maybe_delivered=not _is_refused(error)
+                f"Could not reach Slack ({redact(str(error), self._token)}).",
+                maybe_delivered=not _is_refused(error),
             ) from None
         ts = str(response["ts"])
         return Delivered(
@@ -257,7 +283,8 @@ class SlackBotTransport:
             ) from None
         except (URLError, OSError) as error:
             raise ReconcileFailed(
-                f"Could not check Slack for earlier attempts ({error}); nothing re-posted."
+                f"Could not check Slack for earlier attempts ({redact(str(error), self._token)}); "
+                "nothing re-posted."
             ) from None
         return {a.alert_id: by_key[a.message_key] for a in attempts if a.message_key in by_key}
 
@@ -301,6 +328,7 @@ class WebhookTransport:
 
     def __init__(self, url: str, *, timeout: float = 10.0, max_rate_limit_wait: float = 30.0):
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
+        self._url = url
         self._client = WebhookClient(url, timeout=timeout, retry_handlers=[self.rate_limits])
 
     def find_delivered(self, alerts: Sequence[PendingAlert]) -> dict[str, Delivered]:
@@ -321,10 +349,16 @@ class WebhookTransport:
             )
         except (URLError, OSError) as error:
             raise DeliveryUncertain(
-                f"Could not reach the Slack webhook ({error}).",
+                f"Could not reach the Slack webhook ({redact(str(error), self._url)}).",
                 maybe_delivered=not _is_refused(error),
             ) from None
-        status, code = response.status_code, (response.body or "").strip()
+        except ValueError:  # urllib's "unknown url type: '<the whole URL>'"
+            raise SlackConfigurationError(
+                "SLACK_WEBHOOK_URL is not a URL we can post to: set the whole URL Slack gave "
+                "you, starting with https://hooks.slack.com/."
+            ) from None
+        status = response.status_code
+        code = redact((response.body or "").strip()[:200], self._url)
         if status == 200:
             return Delivered(key)
         if status == 429:

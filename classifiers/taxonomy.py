@@ -35,6 +35,10 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         ) from error
     except yaml.YAMLError as error:
         raise ClassifierError(f"The taxonomy {path} is not valid YAML: {error}") from error
+    except UnicodeDecodeError:
+        raise ClassifierError(
+            f"The taxonomy {path} is not UTF-8 text; save it as UTF-8 and retry."
+        ) from None
     return parse_taxonomy(raw, source=str(path))
 
 
@@ -61,6 +65,11 @@ def parse_taxonomy(raw: Any, *, source: str = "taxonomy") -> Taxonomy:
             )
         seen.add(trends[-1].trend_id)
     relevance = raw.get("relevance") or {}
+    if not isinstance(relevance, dict):
+        raise ClassifierError(
+            f"The taxonomy {source}: `relevance` must be a mapping with `on_theme` and "
+            "`hard_negatives`."
+        )
     return Taxonomy(
         version=str(version).strip(),
         trends=tuple(trends),

@@ -40,7 +40,7 @@ from alerts.exceptions import AlertsError
 from classifiers.exceptions import ClassifierError
 from digest.exceptions import DigestError
 from flows.events import emit_items_ingested, emit_watchlist_detected
-from flows.settings import Settings
+from flows.settings import ConfigurationError, Settings, load_settings
 from flows.write_lock import warehouse_write_lock
 from ingest.exceptions import IngestError
 from warehouse import Warehouse
@@ -49,6 +49,7 @@ from warehouse.exceptions import WarehouseError, WarehouseLocked
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     # The folders' own errors are user mistakes (a bad sources file, a broken taxonomy,
     # a Slack misconfiguration): say so at once rather than after minutes of retries.
+    ConfigurationError,
     IngestError,
     ClassifierError,
     DigestError,
@@ -116,7 +117,7 @@ def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
 
 
 def _context() -> tuple[Settings, Warehouse]:
-    settings = Settings()
+    settings = load_settings()
     return settings, settings.warehouse()
 
 

@@ -3,7 +3,11 @@
 `SPACEBRIEF_HOME` decides where the warehouse, the editions and the Slack outbox live.
 Slack is configured by its own conventional variables (`SLACK_BOT_TOKEN` +
 `SLACK_CHANNEL`, or `SLACK_WEBHOOK_URL`; `SLACK_API_URL` for a proxy or a test server).
-Secrets are `SecretStr`, so printing the settings never shows them.
+Secrets are `SecretStr`, so printing the settings never shows them, and they are checked
+here, at start-up (a webhook URL without its scheme, a token with a line break), with
+messages that never quote them: pydantic's errors hide their input, and `load_settings()`
+turns every mistake (bad TOML, a value of the wrong type, broken JSON, a home that is a
+file) into one `ConfigurationError` sentence naming the setting and, for TOML, the line.
 
 The library folders never read settings: the CLI and the flows read them here and pass
 plain values down.
@@ -12,17 +16,21 @@ plain values down.
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+from pydantic_settings import SettingsError as SourceError
 
 from warehouse import Warehouse
 
@@ -40,8 +48,14 @@ def _toml_file() -> Path:
     return Path(os.environ.get("SPACEBRIEF_CONFIG", "spacebrief.toml"))
 
 
+class ConfigurationError(Exception):
+    """A setting is wrong: the message names it and the fix, never its value."""
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="SPACEBRIEF_", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="SPACEBRIEF_", extra="ignore", hide_input_in_errors=True
+    )
 
     home: Path = Field(default_factory=default_home)
     sources: str | None = None  # FILE, URL or DIR; default: seeds/sources.yaml
@@ -53,6 +67,7 @@ class Settings(BaseSettings):
     fetch_per_host: int = 4
     fetch_timeout_seconds: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_allow_private: bool = False  # every source may fetch private/loopback addresses
     ingest_interval_minutes: int = 30
 
     # Digest
@@ -97,6 +112,31 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "SPACEBRIEF_SLACK_API_URL")
     )
+
+    @field_validator("slack_webhook_url")
+    @classmethod
+    def _whole_webhook_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.get_secret_value().strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "it must be the whole URL Slack gave you, starting with "
+                "https://hooks.slack.com/ (the value is not shown)"
+            )
+        return SecretStr(value.get_secret_value().strip())
+
+    @field_validator("slack_bot_token", "llm_api_key")
+    @classmethod
+    def _one_word_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if not secret or any(c.isspace() or not c.isprintable() for c in secret):
+            raise ValueError(
+                "it must be one word without spaces or line breaks (the value is not shown)"
+            )
+        return SecretStr(secret)
 
     @classmethod
     def settings_customise_sources(
@@ -146,3 +186,50 @@ class Settings(BaseSettings):
     def public_dict(self) -> dict[str, Any]:
         """The settings with secrets masked, for `spacebrief config` and logs."""
         return self.model_dump(mode="json")
+
+
+def _setting_name(field: str) -> str:
+    if field.isupper():  # an alias such as SLACK_WEBHOOK_URL
+        return field
+    return f"SPACEBRIEF_{field.upper()}"
+
+
+def _describe_invalid(error: ValidationError, toml_file: Path) -> str:
+    first = error.errors()[0]
+    field, *inside = [str(part) for part in first["loc"]] or ["settings"]
+    where = f" (environment, or `{field}` in {toml_file})" if toml_file.is_file() else ""
+    key = f" at {'.'.join(inside)}" if inside else ""
+    message = re.sub(r"^Value error, ", "", first["msg"])
+    message = message[:1].lower() + message[1:]
+    more = len(error.errors()) - 1
+    also = f"; {more} other setting(s) are wrong too" if more else ""
+    return f"The setting {_setting_name(field)}{where} is wrong{key}: {message}{also}."
+
+
+def load_settings(**values: Any) -> Settings:
+    """The settings, or one `ConfigurationError` sentence saying which one is wrong."""
+    toml_file = _toml_file()
+    try:
+        settings = Settings(**values)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigurationError(
+            f"{toml_file} is not valid TOML ({error}); fix that line and retry."
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigurationError(
+            f"{toml_file} is not UTF-8 text; save it as UTF-8 and retry."
+        ) from None
+    except ValidationError as error:
+        raise ConfigurationError(_describe_invalid(error, toml_file)) from None
+    except SourceError as error:
+        field = re.search(r'field "(\w+)"', str(error))
+        name = _setting_name(field[1]) if field else "a setting"
+        raise ConfigurationError(
+            f'The setting {name} cannot be read: it must be JSON, e.g. {{"W4": 0.75}}.'
+        ) from None
+    if settings.home.exists() and not settings.home.is_dir():
+        raise ConfigurationError(
+            f"SPACEBRIEF_HOME {settings.home} is a file, not a folder: point it at a folder "
+            "(it is created when missing)."
+        )
+    return settings

@@ -12,16 +12,23 @@ exponential backoff and jitter (or the server's Retry-After) while the source's 
 plus the wait stays within a budget (30 s), so one dead host cannot hold up a run. What
 still fails is reported, and the source's next fetch is pushed back further after each
 consecutive failure (15 min doubling, capped at a day) so a dead feed is not hammered.
+
+Where we fetch is checked before every request, redirects included (an httpx request
+hook, so every caller of `make_client` gets it): only http(s), never a link-local or
+cloud-metadata address, and no private, loopback or reserved address unless the source
+says `allow_private: true` or the policy allows it (tests, a lab intranet). The host's
+resolved addresses are checked, not its name. A refusal is final: no retries.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import random
 import re
 import socket
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -38,6 +45,11 @@ _DRAIN_LIMIT = 64 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
 _NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ALLOW_PRIVATE = "spacebrief_allow_private"
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +71,7 @@ class FetchPolicy:
     failure_backoff_max: timedelta = timedelta(hours=24)
     max_age_cap: timedelta = timedelta(hours=6)
     user_agent: str = USER_AGENT
+    allow_private: bool = False  # fetch private/loopback addresses (never link-local)
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,72 @@ class Fetched:
 
 class _TooLarge(Exception):
     pass
+
+
+class TargetRefused(Exception):
+    """We will not fetch from there (scheme or address); the message says why."""
+
+
+def unsupported_scheme(location: str) -> str | None:
+    """The scheme of a location we cannot fetch (ftp, gopher...), else None.
+
+    http(s) URLs are fetched, file:// URLs and plain paths are read from disk.
+    """
+    match = _SCHEME.match(location.strip())
+    if match is None or len(match[1]) == 1:  # no scheme, or a Windows drive letter
+        return None
+    scheme = match[1].lower()
+    return None if scheme in ("http", "https", "file") else scheme
+
+
+def address_refusal(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool
+) -> str | None:
+    """Why we never fetch from this address, or None when we may."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_link_local or address in _METADATA_ADDRESSES:
+        return "a link-local address (where cloud metadata lives), never fetched"
+    if address.is_global or allow_private:
+        return None
+    return (
+        "a private, loopback or reserved address, fetched only when the source says "
+        "`allow_private: true` (or SPACEBRIEF_FETCH_ALLOW_PRIVATE is set)"
+    )
+
+
+def target_checker(policy: FetchPolicy) -> Callable[[httpx.Request], Awaitable[None]]:
+    """The request hook of `make_client`; a request may carry its source's opt-in in
+    `extensions` (see `_Fetcher._attempt`), else the policy decides."""
+
+    async def check(request: httpx.Request) -> None:
+        allowed = request.extensions.get(_ALLOW_PRIVATE, policy.allow_private)
+        await _check_target(request, allow_private=bool(allowed))
+
+    return check
+
+
+async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
+    """Refuse a request (first or redirected) to a scheme or address we do not fetch."""
+    url = request.url
+    if url.scheme not in ("http", "https"):
+        raise TargetRefused(f"refused to fetch a {url.scheme}:// URL; only http(s) is fetched")
+    host = url.host
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, url.port or (443 if url.scheme == "https" else 80), type=socket.SOCK_STREAM
+            )
+        except OSError:
+            return  # httpx resolves it again and reports the failure in its own words
+        addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+    for address in sorted(addresses, key=str):
+        why = address_refusal(address, allow_private=allow_private)
+        if why:
+            shown = host if str(address) == host else f"{host} ({address})"
+            raise TargetRefused(f"refused to fetch {shown}: it is {why}")
 
 
 def _is_name_resolution_failure(exc: BaseException) -> bool:
@@ -202,9 +281,12 @@ class _Fetcher:
         return self.host_slots[origin]
 
     async def _attempt(
-        self, url: str, headers: Mapping[str, str]
+        self, url: str, headers: Mapping[str, str], allow_private: bool
     ) -> tuple[httpx.Response, bytes | None]:
-        async with self.client.stream("GET", url, headers=headers) as response:
+        extensions = {_ALLOW_PRIVATE: allow_private or self.policy.allow_private}
+        async with self.client.stream(
+            "GET", url, headers=headers, extensions=extensions
+        ) as response:
             if response.status_code != 200:
                 # Drain a short answer so its connection goes back to the pool (a 304 run
                 # otherwise opens a new connection per feed); abandon a long error page.
@@ -243,13 +325,21 @@ class _Fetcher:
             http_status: int | None = None
             try:
                 async with host_slot, self.global_slots, asyncio.timeout(policy.total_timeout):
-                    response, body = await self._attempt(source.url, request_headers)
+                    response, body = await self._attempt(
+                        source.url, request_headers, source.allow_private
+                    )
             except TimeoutError:
                 error = f"gave up after {policy.total_timeout:g} s without a complete answer"
                 retryable = True
             except httpx.TimeoutException as exc:
                 error = f"timed out ({type(exc).__name__})"
                 retryable = True
+            except TargetRefused as exc:
+                error = str(exc)
+                retryable = False
+            except httpx.UnsupportedProtocol as exc:
+                error = f"refused to fetch it: {exc}"
+                retryable = False
             except httpx.TooManyRedirects:
                 error = f"more than {policy.max_redirects} redirects (a redirect loop?)"
                 retryable = False
@@ -372,6 +462,7 @@ def make_client(policy: FetchPolicy, origins: Iterable[str] = ()) -> httpx.Async
         for origin in sorted(set(origins))
     }
     return httpx.AsyncClient(
+        event_hooks={"request": [target_checker(policy)]},
         follow_redirects=True,
         max_redirects=policy.max_redirects,
         verify=tls,
@@ -420,11 +511,26 @@ async def fetch_all(
             if not force and state.next_fetch_at is not None and state.next_fetch_at > now:
                 on_result(_skipped(source, state, now))
                 return
+            scheme = unsupported_scheme(source.url)
             try:
+                if scheme:
+                    raise TargetRefused(
+                        f"refused to fetch a {scheme}:// URL; only http(s) URLs and local "
+                        "files are read"
+                    )
                 if is_remote(source.url):
                     result = await fetcher.fetch(source, state)
                 else:
                     result = read_local(source, state, policy)
+            except TargetRefused as exc:
+                result = Fetched(
+                    source=source,
+                    status="failed",
+                    started_at=datetime.now(UTC),
+                    duration_ms=0.0,
+                    state=_failed_state(state, datetime.now(UTC), policy, None),
+                    error=str(exc),
+                )
             except Exception as exc:  # one source's surprise must not cancel the others
                 result = Fetched(
                     source=source,

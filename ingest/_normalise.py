@@ -8,7 +8,10 @@ another outlet's page must never take that outlet's row. Rows stored before iden
 per source keep the ids they have (labels and alerts point at them); a re-read finds them
 by (source, canonical URL), not by id.
 Text is cleaned with the stdlib HTML parser, which never executes or fetches anything:
-script and style bodies are dropped, entities decoded, whitespace folded.
+script and style bodies are dropped, entities decoded, whitespace folded, and control
+characters (C0, C1, DEL) and bidirectional overrides dropped: feed text goes on to a
+terminal, Markdown, HTML and Slack, and an ESC or a right-to-left override can rewrite
+what each of them shows. Zero-width joiners stay (several scripts need them).
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ _BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 _WHITESPACE = re.compile(r"\s+")
+_CONTROLS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _UNCLOSED_TAG = re.compile(r"<[a-zA-Z!/][^<>]*$")
 _LANGUAGE_TAG = re.compile(r"^([a-zA-Z]{2,3})(?:[-_].*)?$")
 
@@ -74,6 +80,7 @@ def clean_text(markup: str | None) -> str:
     """Plain text of an HTML fragment: tags stripped, entities decoded, whitespace folded."""
     if not markup:
         return ""
+    markup = _CONTROLS.sub("", markup)
     if "<" not in markup and "&" not in markup:
         return " ".join(markup.split())
     extractor = _TextExtractor()
@@ -82,7 +89,7 @@ def clean_text(markup: str | None) -> str:
         extractor.close()
     except Exception:  # HTMLParser is lenient, but feed text is hostile
         return " ".join(re.sub(r"<[^>]*>", " ", markup).split())
-    text = _UNCLOSED_TAG.sub("", "".join(extractor.parts))
+    text = _CONTROLS.sub("", _UNCLOSED_TAG.sub("", "".join(extractor.parts)))
     return " ".join(text.split())
 
 
@@ -149,7 +156,8 @@ def normalise_entry(
     sites: frozenset[str] = frozenset(),
 ) -> Item:
     url = canonical_url(entry.link)
-    guid = entry.guid.strip() if entry.guid and entry.guid.strip() else None
+    raw_guid = _CONTROLS.sub("", entry.guid or "").strip()
+    guid = raw_guid or None
     if url is None and guid:
         url = canonical_url(guid)
     summary = clean_text(entry.summary) or clean_text(entry.content)

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ingest._fetch import is_remote, local_path
+from ingest._fetch import is_remote, local_path, unsupported_scheme
 from ingest.exceptions import IngestError
 from ingest.types import Source
 
@@ -62,6 +62,8 @@ def _load_catalog(path: Path) -> list[Source]:
         document = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         raise IngestError(f"{path} is not valid YAML ({exc}); fix the file and retry.") from exc
+    except UnicodeDecodeError:
+        raise IngestError(f"{path} is not UTF-8 text; save it as UTF-8 and retry.") from None
     entries = document
     if isinstance(document, dict):
         entries = document.get("sources", document.get("feeds"))
@@ -73,7 +75,7 @@ def _load_catalog(path: Path) -> list[Source]:
         if not isinstance(entry, dict) or not entry.get("url"):
             raise IngestError(f"Source {position} in {path} needs at least a `url`.")
         url = str(entry["url"]).strip()
-        if not is_remote(url):
+        if not is_remote(url) and not unsupported_scheme(url):  # fetch refuses ftp:// etc.
             candidate = local_path(url)
             url = str(candidate if candidate.is_absolute() else (path.parent / candidate).resolve())
         name = str(entry.get("name") or entry.get("outlet") or _source_from_url(url).name)
@@ -102,6 +104,7 @@ def _load_catalog(path: Path) -> list[Source]:
                 site=str(site).strip() if site else None,
                 full_text=full_text,
                 content_selector=str(selector).strip() if selector else None,
+                allow_private=entry.get("allow_private") is True,
             )
         )
     return sources

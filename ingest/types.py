@@ -27,6 +27,8 @@ class Source:
     full_text: bool = False
     # CSS selector of the element holding the article, for sites the generic extractor misses.
     content_selector: str | None = None
+    # An intranet or lab feed: private and loopback addresses may be fetched.
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)

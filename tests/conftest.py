@@ -45,9 +45,13 @@ def shared_dir() -> Path:
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh SPACEBRIEF_HOME, with no Slack configured and no spacebrief.toml."""
+    """A fresh SPACEBRIEF_HOME, with no Slack configured and no spacebrief.toml.
+
+    The tests' feed servers listen on 127.0.0.1, which ingest fetches only when allowed.
+    """
     home = tmp_path / "home"
     monkeypatch.setenv("SPACEBRIEF_HOME", str(home))
+    monkeypatch.setenv("SPACEBRIEF_FETCH_ALLOW_PRIVATE", "true")
     monkeypatch.setenv("SPACEBRIEF_CONFIG", str(tmp_path / "absent.toml"))
     return home
 

@@ -5,7 +5,8 @@ other process can open it, not even read-only. So every unit of work opens its o
 connection and closes it as soon as it is done (`Warehouse.write()` / `Warehouse.read()`),
 which lets an analyst's `duckdb` session or `spacebrief query` get in between runs. When
 the file is held by someone else we retry briefly, then raise `WarehouseLocked` naming
-the holder, instead of DuckDB's raw IO error.
+the holder, instead of DuckDB's raw IO error. A damaged file (truncated, torn, not
+DuckDB at all) is one sentence too, whether it fails at open or on a later read.
 
 A new file is written in the storage format of DuckDB 1.0 (`STORAGE_COMPATIBILITY`): the
 Python package here is DuckDB 2, whose own format no 1.x release can open, and the
@@ -35,6 +36,9 @@ from warehouse.exceptions import WarehouseError, WarehouseLocked
 STORAGE_COMPATIBILITY = "v1.0.0"
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
 _HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")
+_DAMAGE_PATTERN = re.compile(
+    r"corrupt|checksum|not a valid DuckDB database|Could not read enough bytes", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,25 @@ def _describe_lock(error: Exception, path: Path) -> str:
     )
 
 
+def _damaged(error: duckdb.Error, path: Path) -> WarehouseError:
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return WarehouseError(
+        f"The warehouse {path} is damaged or not a DuckDB file ({detail}); restore it from a "
+        "backup, or move it aside and run `spacebrief run` to start a new one."
+    )
+
+
+@contextmanager
+def _damage_is_one_sentence(path: Path) -> Iterator[None]:
+    """A torn or truncated file can fail on any read, not only at open."""
+    try:
+        yield
+    except duckdb.Error as error:
+        if _DAMAGE_PATTERN.search(str(error)):
+            raise _damaged(error, path) from error
+        raise
+
+
 def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
@@ -109,12 +132,18 @@ def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
+            if _DAMAGE_PATTERN.search(str(error)):
+                raise _damaged(error, path) from error
             if not _LOCK_PATTERN.search(str(error)):
                 raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
             if time.monotonic() >= deadline:
                 raise WarehouseLocked(_describe_lock(error, path)) from error
             time.sleep(delay)
             delay = min(delay * 2, 0.5)
+        except duckdb.Error as error:
+            if _DAMAGE_PATTERN.search(str(error)):
+                raise _damaged(error, path) from error
+            raise
 
 
 @dataclass(frozen=True)
@@ -130,8 +159,9 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
         try:
-            migrate(con)
-            yield con
+            with _damage_is_one_sentence(self.path):
+                migrate(con)
+                yield con
         finally:
             con.close()
 
@@ -145,7 +175,8 @@ class Warehouse:
             )
         con = _open(self.path, read_only=True, wait_seconds=self.lock_wait_seconds)
         try:
-            yield con
+            with _damage_is_one_sentence(self.path):
+                yield con
         finally:
             con.close()
 
@@ -154,7 +185,8 @@ class Warehouse:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
         try:
-            return migrate(con)
+            with _damage_is_one_sentence(self.path):
+                return migrate(con)
         finally:
             con.close()
 

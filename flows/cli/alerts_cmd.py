@@ -5,10 +5,10 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
-from rich.text import Text
 
 from alerts.blocks import render_text
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 from flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
 
@@ -28,7 +28,7 @@ def _show_plan(summary: AlertsSummary) -> None:
             trends,
             f"{lead.score:.2f}",
             str(len({a.cluster_id for a in message.alerts})),
-            Text(render_text(message.body.blocks)),
+            untrusted(render_text(message.body.blocks)),
         )
     console.print(table)
 
@@ -42,11 +42,15 @@ def alerts(
         False, "--retry-failed", help="Give failed alerts a fresh set of attempts and re-send."
     ),
 ) -> None:
-    """Deliver owed watch-list alerts to Slack (or the outbox when Slack is not configured)."""
+    """Deliver owed watch-list alerts to Slack (or the outbox when Slack is not configured).
+
+    Exits 1 when some alerts could not be delivered (Slack unreachable, rate-limited,
+    or a message refused); they stay in the ledger for the next run.
+    """
     if dry_run:
         summary = deliver_alerts(warehouse(), settings(), dry_run=True, retry_failed=retry_failed)
         _show_plan(summary)
-        console.print(summary.describe(), highlight=False)
+        console.print(untrusted(summary.describe()), highlight=False)
         return
     with Progress(
         TextColumn("Delivering alerts"),
@@ -63,4 +67,6 @@ def alerts(
         summary = deliver_alerts(
             warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
         )
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
+    if summary.stopped_by or summary.failed:
+        raise typer.Exit(1)  # cron and CI must notice alerts left undelivered

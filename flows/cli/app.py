@@ -13,16 +13,19 @@ import os
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from typer.core import TyperGroup
 
 from alerts.exceptions import AlertsError
 from classifiers.exceptions import ClassifierError
 from digest.exceptions import DigestError
-from flows.settings import Settings
+from flows.cli.terminal import untrusted
+from flows.settings import ConfigurationError, Settings, load_settings
 from ingest.exceptions import IngestError
 from warehouse import Warehouse, WarehouseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
+    ConfigurationError,
     AlertsError,
     ClassifierError,
     DigestError,
@@ -36,14 +39,19 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
+def print_error(error: object) -> None:
+    """`Error: <one sentence>` on stderr; the sentence may quote feed text or SQL."""
+    err_console.print(
+        Text.assemble(("Error: ", "bold red"), untrusted(error)), highlight=False, soft_wrap=True
+    )
+
+
 class SpacebriefGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
         except USER_ERRORS as error:
-            err_console.print(
-                f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True
-            )
+            print_error(error)
             raise typer.Exit(1) from None
 
 
@@ -66,7 +74,7 @@ def configure_offline_environment() -> None:
 
 def settings() -> Settings:
     """Read afresh on each call: cheap, and tests change the environment between commands."""
-    return Settings()
+    return load_settings()
 
 
 def warehouse() -> Warehouse:

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 
 
 def _progress(label: str) -> Progress:
@@ -68,7 +69,7 @@ def classify(
             progress.update(task, completed=done, total=total)
 
         summary = run_classify(warehouse(), settings(), relabel=relabel, on_progress=on_progress)
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
 
 
 def _classify_file(input: Path, output: Path | None) -> None:

@@ -10,6 +10,7 @@ import typer
 
 from digest.exceptions import DigestError
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 from flows.steps.digest_step import write_digest
 from flows.steps.email_step import send_edition
 
@@ -45,7 +46,7 @@ def digest(
         summary = write_digest(
             warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
         )
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
     for path in (summary.markdown_path, summary.html_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
     if send:

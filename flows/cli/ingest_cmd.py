@@ -6,6 +6,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from flows.cli.app import app, console, settings, warehouse
+from flows.cli.terminal import untrusted
 
 
 @app.command()
@@ -47,6 +48,6 @@ def ingest(
             force=force,
             refetch_content=refetch_content,
         )
-    console.print(summary.describe(), highlight=False)
+    console.print(untrusted(summary.describe()), highlight=False)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")

@@ -14,9 +14,12 @@ from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
-from flows.cli.app import app, console, err_console, settings
+from flows.cli.app import app, console, err_console, print_error, settings
+from flows.cli.terminal import untrusted
 from flows.prefect_env import configure_prefect
+from flows.write_lock import warehouse_write_lock
 
 STEP_TITLES = {
     "ingest": "Fetching feeds",
@@ -54,7 +57,9 @@ class ProgressDisplay:
         total = self.view.tasks[bar].total or 1
         self.view.update(bar, completed=total, total=total)
         self.view.console.print(
-            f"[green]✓[/green] {summary.describe()}", highlight=False, soft_wrap=True
+            Text.assemble(("✓ ", "green"), untrusted(summary.describe())),
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -82,6 +87,8 @@ def _run_cycle(
     edition_from_newest_item: bool = False,
 ) -> None:
     config = settings()
+    with warehouse_write_lock(config.home, "spacebrief run"):
+        config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
     configure_prefect(config.home)
     _quiet_prefect_console()
     with Progress(
@@ -94,7 +101,10 @@ def _run_cycle(
     ) as progress:
         # Importing Prefect and starting its local engine takes 5-20 s before any step.
         warm_up = progress.add_task(STARTING_PREFECT, total=None)
+        from flows.ephemeral_server import start_ephemeral_server_tied_to_us
         from flows.pipeline import cycle_flow, set_step_listener
+
+        start_ephemeral_server_tied_to_us()
 
         set_step_listener(ProgressDisplay(progress, warm_up))
         try:
@@ -108,8 +118,11 @@ def _run_cycle(
             set_step_listener(None)
     if report.alerts_error:
         err_console.print(
-            f"[yellow]Alerts not delivered:[/yellow] {report.alerts_error} "
-            "They stay pending; `spacebrief alerts --retry-failed` tries again.",
+            Text.assemble(
+                ("Alerts not delivered: ", "yellow"),
+                untrusted(report.alerts_error),
+                " They stay pending; `spacebrief alerts --retry-failed` tries again.",
+            ),
             highlight=False,
         )
     edition = report.edition
@@ -166,9 +179,7 @@ def serve(
         try:
             server = start_local_server(config.home, port)
         except ServeError as error:
-            err_console.print(
-                f"[bold red]Error:[/bold red] {error}", highlight=False, soft_wrap=True
-            )
+            print_error(error)
             raise typer.Exit(1) from None
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url

@@ -1,4 +1,4 @@
-"""`spacebrief query`: read-only SQL against the warehouse, as a table, CSV or JSON."""
+"""`spacebrief query`: SQL that reads the warehouse, as a table, CSV or JSON."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from flows.cli.app import app, console, warehouse
+from flows.cli.terminal import untrusted, visible
 from warehouse.query import run_query
 
 
@@ -39,9 +40,13 @@ def _plain(value: Any) -> Any:
 def query(
     sql: str = typer.Argument(..., help='The SQL to run, e.g. "SELECT * FROM v_watchlist".'),
     format: Format = typer.Option(Format.table, "--format", "-f", help="table, csv or json."),
-    limit: int | None = typer.Option(None, "--limit", help="At most this many rows."),
+    limit: int | None = typer.Option(None, "--limit", help="At most this many rows (0 or more)."),
 ) -> None:
-    """Run read-only SQL against the warehouse (tables and v_* views: see docs/warehouse.md)."""
+    """Run SQL that reads the warehouse (tables and v_* views: see docs/warehouse.md).
+
+    Only SELECT (with WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE), EXPLAIN and PRAGMA
+    run, on a read-only connection with no access to other files, extensions or the network.
+    """
     with warehouse().read() as con:
         result = run_query(con, sql, limit)
     if format is Format.json:
@@ -49,14 +54,21 @@ def query(
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif format is Format.csv:
         writer = csv.writer(sys.stdout)
-        writer.writerow(result.columns)
+        writer.writerow([visible(column) for column in result.columns])
         for row in result.rows:
             writer.writerow(
-                [json.dumps(v) if isinstance(v, list | dict) else v for v in map(_plain, row)]
+                [
+                    visible(json.dumps(v) if isinstance(v, list | dict) else v)
+                    if v is not None
+                    else None
+                    for v in map(_plain, row)
+                ]
             )
     else:
-        table = Table(*result.columns, show_lines=False)
+        table = Table(show_lines=False)
+        for column in result.columns:
+            table.add_column(untrusted(column))
         for row in result.rows:
-            table.add_row(*("" if v is None else str(v) for v in map(_plain, row)))
+            table.add_row(*(untrusted("" if v is None else v) for v in map(_plain, row)))
         console.print(table)
         console.print(f"{len(result.rows)} row(s)", style="dim")

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
+from flows.cli.terminal import untrusted, visible
 from ingest.exceptions import IngestError
 
 sources_app = typer.Typer(cls=SpacebriefGroup, no_args_is_help=False)
@@ -167,7 +168,7 @@ def _full_text(row) -> str:  # type: ignore[no-untyped-def]
     if row.contents_failed:
         text += f", [red]{row.contents_failed} failed[/red]"
         if row.content_error:
-            text += f": {escape(row.content_error[:100])}"
+            text += f": {escape(visible(row.content_error[:100]))}"
     return text
 
 
@@ -196,13 +197,13 @@ def sources(ctx: typer.Context) -> None:
         style = _STATUS_STYLE.get(status, "dim")
         next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
         cells = [
-            escape(row.name),
-            f"[{style}]{escape(status)}[/{style}]",
+            untrusted(row.name),
+            untrusted(status, style),
             _when(row.last_success_at, now),
             str(row.consecutive_failures),
             str(row.items),
             next_fetch,
-            escape((row.last_error or "")[:120]),
+            untrusted((row.last_error or "")[:120]),
         ]
         if with_text:
             cells.insert(5, _full_text(row))

@@ -13,7 +13,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from digest.build import build_edition
@@ -91,6 +91,14 @@ def write_digest(
         )
     if settings.digest_top_stories < 1:
         raise DigestError("SPACEBRIEF_DIGEST_TOP_STORIES must be at least 1.")
+    try:  # the window and its history windows must be real days
+        edition_date - timedelta(days=days * (HISTORY_WINDOWS + 1) + 1)
+        edition_date + timedelta(days=1)
+    except OverflowError:
+        raise DigestError(
+            f"--date {edition_date.isoformat()} with a {days}-day window (and the windows "
+            "before it that momentum compares) reaches past the calendar's first or last day."
+        ) from None
     with warehouse.read() as con:
         window = load_window(con, edition_date, days, history_windows=HISTORY_WINDOWS)
     if not window.trends:

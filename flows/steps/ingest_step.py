@@ -123,6 +123,7 @@ def policy_from(settings: Settings) -> FetchPolicy:
         read_timeout=timeout,
         total_timeout=timeout * 3,
         max_bytes=settings.fetch_max_bytes,
+        allow_private=settings.fetch_allow_private,
     )
 
 

@@ -62,3 +62,30 @@ def test_a_wrong_token_is_one_line_and_exit_1(cli_home, fake_slack, monkeypatch)
     assert "Traceback" not in result.output
     assert "xoxb-wrong" not in result.output
     assert stories.ledger()[0]["status"] == "pending"
+
+
+@pytest.mark.parametrize("kind", ["bot", "webhook"])
+def test_an_unreachable_slack_exits_1_and_the_alerts_stay_pending(cli_home, monkeypatch, kind):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    if kind == "bot":
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+        monkeypatch.setenv("SLACK_CHANNEL", CHANNEL)
+        monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+        destination = f"slack:{CHANNEL}"
+    else:
+        monkeypatch.setenv("SLACK_WEBHOOK_URL", f"http://127.0.0.1:{port}/services/T/B/x")
+        destination = "webhook"
+    monkeypatch.setenv("SPACEBRIEF_ALERT_BACKOFF_SECONDS", "0.01")
+    stories = Stories(Warehouse(Settings().warehouse_path), destination)
+    stories.add("Egypt joins ILRS", {"W1": 0.8})
+
+    result = CliRunner().invoke(app, ["alerts"])
+
+    assert result.exit_code == 1, result.output
+    assert "1 pending" in result.output and "Stopped early" in result.output
+    assert "Traceback" not in result.output
+    assert [row["status"] for row in stories.ledger()] == ["pending"]

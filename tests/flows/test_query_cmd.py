@@ -68,3 +68,38 @@ def test_a_missing_warehouse_says_what_to_run(home: Path) -> None:
     result = runner.invoke(app, ["query", "SELECT 1"])
     assert result.exit_code == 1
     assert "spacebrief demo" in result.output
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "COPY sources TO '{out}/stolen.csv'",
+        "ATTACH '{out}/other.duckdb' AS other (READ_WRITE)",
+        "SELECT * FROM read_text('/etc/shadow')",
+        "SELECT * FROM read_csv('/etc/hostname')",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "SELECT 1; COPY sources TO '{out}/stolen.csv'",
+    ],
+    ids=["copy-to", "attach-rw", "read-text", "read-csv", "install", "load", "set", "second"],
+)
+def test_query_cannot_reach_beyond_the_warehouse(filled_home: Path, tmp_path: Path, sql) -> None:
+    result = runner.invoke(app, ["query", sql.format(out=tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "stolen.csv").exists() and not (tmp_path / "other.duckdb").exists()
+
+
+def test_query_still_answers_select_show_describe_explain_and_pragma(filled_home: Path) -> None:
+    for sql in (
+        "WITH s AS (SELECT * FROM sources) SELECT count(*) FROM s",
+        "SHOW TABLES",
+        "DESCRIBE sources",
+        "EXPLAIN SELECT * FROM v_items",
+        "PRAGMA table_info('sources')",
+        "FROM sources",
+    ):
+        result = runner.invoke(app, ["query", sql, "-f", "json"])
+        assert result.exit_code == 0, (sql, result.output)

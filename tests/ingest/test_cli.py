@@ -8,18 +8,16 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from flows.cli.app import console
 from tests.ingest.feed_server import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture
-def cli(home):
-    width = console.width
-    console.width = 200
-    yield CliRunner()
-    console.width = width
+def cli(home, monkeypatch):
+    # COLUMNS, not console.width: setting the width pins it for every later test.
+    monkeypatch.setenv("COLUMNS", "200")
+    return CliRunner()
 
 
 def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,9 @@ from ingest import USER_AGENT, FetchPolicy, Source, SourceState, fetch_many, par
 from ingest._fetch import failure_delay, max_age_seconds
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
+# The test servers listen on 127.0.0.1, so these policies opt in to private addresses.
 FAST = FetchPolicy(
+    allow_private=True,
     connect_timeout=2,
     read_timeout=2,
     total_timeout=5,
@@ -93,7 +96,7 @@ def test_a_redirect_loop_fails_with_a_clear_reason_and_without_retrying(server):
 
 def test_a_server_that_never_answers_times_out(server):
     server.serve("/feed.xml", FEED, delay=3)
-    policy = FetchPolicy(read_timeout=0.3, total_timeout=1, max_attempts=1)
+    policy = FetchPolicy(allow_private=True, read_timeout=0.3, total_timeout=1, max_attempts=1)
     result = fetch_one(source(server), policy=policy)
     assert result.status == "failed"
     assert "timed out" in result.error or "gave up" in result.error
@@ -101,7 +104,7 @@ def test_a_server_that_never_answers_times_out(server):
 
 def test_a_body_trickling_in_hits_the_total_deadline(server):
     server.serve("/feed.xml", FEED, chunk_size=16, chunk_delay=0.2)
-    policy = FetchPolicy(read_timeout=1, total_timeout=0.8, max_attempts=1)
+    policy = FetchPolicy(allow_private=True, read_timeout=1, total_timeout=0.8, max_attempts=1)
     result = fetch_one(source(server), policy=policy)
     assert result.status == "failed"
     assert "gave up after 0.8 s" in result.error
@@ -116,7 +119,7 @@ def test_a_slow_body_within_the_deadline_arrives_whole(server):
 
 def test_an_oversized_body_is_abandoned_mid_stream(server):
     server.serve("/feed.xml", b"<rss>" + b"x" * 200_000, chunk_size=8192)
-    result = fetch_one(source(server), policy=FetchPolicy(max_bytes=50_000))
+    result = fetch_one(source(server), policy=FetchPolicy(allow_private=True, max_bytes=50_000))
     assert result.status == "failed"
     assert "too large" in result.error
     assert result.body is None
@@ -124,16 +127,18 @@ def test_an_oversized_body_is_abandoned_mid_stream(server):
 
 def test_an_oversized_declared_length_is_refused_before_reading(server):
     server.serve("/feed.xml", b"<rss/>" * 10, declared_length=60, headers={})
-    ok = fetch_one(source(server), policy=FetchPolicy(max_bytes=100))
+    ok = fetch_one(source(server), policy=FetchPolicy(allow_private=True, max_bytes=100))
     assert ok.status == "ok"
     server.serve("/big.xml", b"<rss/>" * 10)
-    refused = fetch_one(source(server, "/big.xml"), policy=FetchPolicy(max_bytes=30))
+    refused = fetch_one(
+        source(server, "/big.xml"), policy=FetchPolicy(allow_private=True, max_bytes=30)
+    )
     assert "declares 60 bytes" in refused.error
 
 
 def test_a_gzip_bomb_is_caught_after_decompression(server):
     server.serve("/feed.xml", b"<rss>" + b" " * 5_000_000 + b"</rss>", encoding="gzip")
-    result = fetch_one(source(server), policy=FetchPolicy(max_bytes=1_000_000))
+    result = fetch_one(source(server), policy=FetchPolicy(allow_private=True, max_bytes=1_000_000))
     assert result.status == "failed"
     assert "too large" in result.error
 
@@ -211,7 +216,7 @@ def test_per_host_concurrency_is_bounded(server):
     for n in range(8):
         server.serve(f"/f{n}.xml", FEED, delay=0.3)
     sources = [Source(f"s{n}", f"S{n}", server.url(f"/f{n}.xml")) for n in range(8)]
-    results = fetch_many(sources, {}, FetchPolicy(per_host=2))
+    results = fetch_many(sources, {}, FetchPolicy(allow_private=True, per_host=2))
     assert {r.status for r in results} == {"ok"}
     starts = sorted(r.at for r in server.requests)
     assert starts[2] - starts[0] >= 0.25, "a third request started before two finished"
@@ -227,7 +232,9 @@ def test_retry_after_reads_seconds_and_http_dates():
 
 def test_failing_sources_back_off_longer_each_time_up_to_a_cap():
     policy = FetchPolicy(
-        failure_backoff=timedelta(minutes=15), failure_backoff_max=timedelta(hours=6)
+        allow_private=True,
+        failure_backoff=timedelta(minutes=15),
+        failure_backoff_max=timedelta(hours=6),
     )
     delays = [failure_delay(n, policy) for n in range(1, 8)]
     assert delays[:3] == [timedelta(minutes=15), timedelta(minutes=30), timedelta(hours=1)]
@@ -239,3 +246,82 @@ def test_max_age_is_ignored_when_caching_is_forbidden():
     assert max_age_seconds("max-age=300") == 300
     assert max_age_seconds("no-cache, max-age=300") is None
     assert max_age_seconds(None) is None
+
+
+STRICT = FetchPolicy(connect_timeout=2, read_timeout=2, total_timeout=5, retry_budget=2)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fe80::1]/feed.xml",
+        "http://[::ffff:169.254.169.254]/",
+    ],
+)
+def test_link_local_and_cloud_metadata_addresses_are_refused_even_when_private_is_allowed(url):
+    policy = replace(STRICT, allow_private=True)
+    result = fetch_one(Source("meta", "Meta", url, allow_private=True), policy=policy)
+    assert result.status == "failed" and result.attempts == 1
+    assert "link-local" in result.error and result.error.startswith("refused to fetch")
+
+
+def test_loopback_is_refused_unless_the_source_or_the_policy_opts_in(server):
+    server.serve("/feed.xml", FEED)
+    by_name = source(server).url.replace("127.0.0.1", "localhost")
+    for url in (source(server).url, by_name):
+        refused = fetch_one(Source("lab", "Lab", url), policy=STRICT)
+        assert refused.status == "failed" and refused.attempts == 1
+        assert "private, loopback or reserved" in refused.error
+    assert server.hits("/feed.xml") == 0
+    assert fetch_one(Source("lab", "Lab", by_name, allow_private=True), policy=STRICT).body == FEED
+    assert (
+        fetch_one(Source("lab", "Lab", by_name), policy=replace(STRICT, allow_private=True)).status
+        == "ok"
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("http://169.254.169.254/latest/meta-data/iam/", "link-local"),
+        ("file:///etc/passwd", "file://"),
+        ("gopher://127.0.0.1:70/", "gopher://"),
+    ],
+)
+def test_a_redirect_to_a_forbidden_target_is_refused_at_that_hop_without_retries(
+    server, target, reason
+):
+    server.serve("/feed.xml", redirect_to=target)
+    result = fetch_one(source(server))
+    assert result.status == "failed" and result.attempts == 1
+    assert reason in result.error and "refused" in result.error
+    assert server.hits("/feed.xml") == 1
+
+
+@pytest.mark.parametrize("url", ["ftp://ftp.example.org/feed.xml", "gopher://example.org/1"])
+def test_non_http_schemes_are_refused_up_front_in_one_sentence(url):
+    result = fetch_one(Source("odd", "Odd", url))
+    assert result.status == "failed" and result.attempts == 0
+    scheme = url.split(":", 1)[0]
+    assert result.error == (
+        f"refused to fetch a {scheme}:// URL; only http(s) URLs and local files are read"
+    )
+
+
+def test_any_client_from_make_client_applies_the_target_rules(server):
+    import asyncio
+
+    from ingest._fetch import TargetRefused, make_client
+
+    server.serve("/page.html", b"<p>article</p>")
+
+    async def get(policy: FetchPolicy, url: str) -> int:
+        async with make_client(policy) as client:
+            return (await client.get(url)).status_code
+
+    with pytest.raises(TargetRefused, match="loopback"):
+        asyncio.run(get(STRICT, server.url("/page.html")))
+    with pytest.raises(TargetRefused, match="link-local"):
+        asyncio.run(get(replace(STRICT, allow_private=True), "http://169.254.169.254/"))
+    assert asyncio.run(get(replace(STRICT, allow_private=True), server.url("/page.html"))) == 200

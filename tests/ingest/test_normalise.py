@@ -199,3 +199,32 @@ def test_language_tags_are_reduced_to_their_primary_subtag():
     assert language_tag("en-US") == "en"
     assert language_tag("ZH_cn") == "zh"
     assert language_tag("english please") is None
+
+
+HOSTILE_CONTROLS = ("\x00", "\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u200f")
+
+
+def test_control_and_bidi_characters_never_leave_normalisation():
+    from ingest import read_feed
+
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Desk&#0;\u202e</title>'
+        "<item><title>Launch&#0; \u202eTXE.exe \x1b[2J\x1b]8;;http://evil.example\x07here"
+        "</title><description>&lt;b&gt;Long&lt;/b&gt; March&#27;[31m \u2066red\u2069 "
+        "&#x9b;&#0;</description><link>https://news.example.org/a\x1b[0m</link>"
+        "<guid isPermaLink='false'>id\x1b-1</guid></item></channel></rss>"
+    ).encode()
+    source = Source("desk", "desk", "https://news.example.org/feed", named_from_location=True)
+    reading = read_feed(body, {}, None, source, FETCHED)
+    (item,) = reading.items
+    for text in (item.title, item.summary, item.url or "", item.guid or "", item.source_name):
+        assert not any(c in text for c in HOSTILE_CONTROLS), repr(text)
+    assert item.title.startswith("Launch TXE.exe") and "here" in item.title
+    assert item.summary.startswith("Long March") and "red" in item.summary
+    assert item.source_name == "Desk"
+
+
+@pytest.mark.parametrize("control", HOSTILE_CONTROLS)
+def test_clean_text_drops_each_control_character(control):
+    assert clean_text(f"Tian{control}gong") == "Tiangong"
+    assert clean_text(f"<p>Tian{control}gong</p>") == "Tiangong"

@@ -222,3 +222,57 @@ def test_relative_json_feed_urls_resolve_against_the_feed_address():
     )
     parsed = parse_feed(body, {}, "https://agency.example/feed.json")
     assert parsed.entries[0].link == "https://agency.example/p/1"
+
+
+def flat_entity_bomb(references: int = 100_000) -> bytes:
+    """One 9,000-character entity referenced many times: expat refuses it, then
+    feedparser's loose parser would expand every reference (309 KB in, ~1 GB out)."""
+    value = "A" * 9_000
+    return (
+        f'<?xml version="1.0"?>\n<!DOCTYPE rss [\n<!ENTITY e "{value}">\n]>\n'
+        f'<rss version="2.0"><channel><title>x</title><item><title>{"&e;" * references}'
+        "</title></item></channel></rss>"
+    ).encode()
+
+
+_BOMB_UNDER_A_MEMORY_LIMIT = """
+import resource, sys
+from ingest import parse_feed
+from tests.ingest.test_parse import flat_entity_bomb
+document = flat_entity_bomb()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), hard))
+parsed = parse_feed(document)
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(len(document), grown, parsed.problem)
+"""
+
+
+@pytest.mark.timeout(60)
+def test_a_flat_entity_referenced_100000_times_is_refused_within_a_memory_limit():
+    import subprocess
+    import sys
+
+    # The child's address space may grow 300 MB past what importing feedparser takes;
+    # expanding the bomb needs about 1.9 GB and dies of MemoryError.
+    probe = subprocess.run(
+        [sys.executable, "-c", "import ingest, resource; print(open('/proc/self/statm').read())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[2],
+    )
+    baseline = int(probe.stdout.split()[0]) * resource.getpagesize()
+    done = subprocess.run(
+        [sys.executable, "-c", _BOMB_UNDER_A_MEMORY_LIMIT, str(baseline + 300 * 2**20)],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        cwd=Path(__file__).parents[2],
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    size, grown_kib, problem = done.stdout.split(" ", 2)
+    assert int(size) > 300_000
+    assert problem.startswith("refused to parse") and "entity" in problem
+    assert int(grown_kib) < 20_000, "peak memory grew by more than 20 MB"

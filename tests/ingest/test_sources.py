@@ -111,3 +111,17 @@ def test_full_text_must_be_true_or_false(tmp_path):
     catalog.write_text("sources:\n  - {url: 'https://a.example/rss', full_text: 'yes please'}\n")
     with pytest.raises(IngestError, match="`full_text` must be true or false"):
         load_sources(str(catalog))
+
+
+def test_a_catalog_source_opts_in_to_private_addresses_and_keeps_odd_schemes_as_urls(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        "sources:\n"
+        "  - {name: Lab, url: 'http://10.0.0.5/feed.xml', allow_private: true}\n"
+        "  - {name: Wire, url: 'https://wire.example.org/rss'}\n"
+        "  - {name: Old, url: 'ftp://ftp.example.org/feed.xml'}\n",
+        "utf-8",
+    )
+    lab, wire, old = load_sources(str(catalog))
+    assert lab.allow_private and not wire.allow_private
+    assert old.url == "ftp://ftp.example.org/feed.xml"  # the fetch refuses it in one sentence
