@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -53,7 +53,10 @@ class Settings(BaseSettings):
     fetch_per_host: int = 4
     fetch_timeout_seconds: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
-    ingest_interval_minutes: int = 30
+    ingest_interval_minutes: int = 30  # serve's backstop run; feeds are polled when due
+    poll_min_seconds: float = Field(default=300.0, gt=0)  # no feed polled more often
+    poll_max_seconds: float = Field(default=7200.0, gt=0)  # no healthy feed waits longer
+    poll_wake_seconds: float = Field(default=60.0, gt=0)  # how often serve looks for due feeds
 
     # Digest
     digest_days: int = 7
@@ -91,6 +94,15 @@ class Settings(BaseSettings):
     slack_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "SPACEBRIEF_SLACK_API_URL")
     )
+
+    @model_validator(mode="after")
+    def _poll_bounds_in_order(self) -> Settings:
+        if self.poll_min_seconds > self.poll_max_seconds:
+            raise ValueError(
+                f"SPACEBRIEF_POLL_MIN_SECONDS ({self.poll_min_seconds:g}) must not exceed "
+                f"SPACEBRIEF_POLL_MAX_SECONDS ({self.poll_max_seconds:g})."
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -36,6 +36,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from ingest.schedule import ttl_seconds, update_period_seconds
+
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(r"\]\s*>")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?(\S+)\s+(SYSTEM\b|PUBLIC\b|\"[^\"]*\"|'[^']*')")
@@ -67,6 +69,8 @@ class ParsedFeed:
     encoding: str | None = None
     bozo: bool = False
     problem: str | None = None
+    ttl_seconds: float | None = None  # RSS <ttl>
+    update_seconds: float | None = None  # sy:updatePeriod / sy:updateFrequency
 
 
 def xml_hazard(body: bytes) -> str | None:
@@ -265,4 +269,9 @@ def parse_feed(
         encoding=result.get("encoding") or None,
         bozo=bozo,
         problem=problem,
+        ttl_seconds=ttl_seconds(_text(feed.get("ttl")) or None),
+        update_seconds=update_period_seconds(
+            _text(feed.get("sy_updateperiod")) or None,
+            _text(feed.get("sy_updatefrequency")) or None,
+        ),
     )

@@ -22,6 +22,8 @@ class FeedReading:
     entries: int
     problem: str | None
     size: int
+    ttl_seconds: float | None = None
+    update_seconds: float | None = None
 
 
 def read_feed(
@@ -35,4 +37,11 @@ def read_feed(
     if source.named_from_location and parsed.title and clean_text(parsed.title):
         source = replace(source, name=clean_text(parsed.title))
     items = normalise_entries(parsed.entries, source, fetched_at, feed_language=parsed.language)
-    return FeedReading(tuple(items), len(parsed.entries), parsed.problem, len(body))
+    return FeedReading(
+        tuple(items),
+        len(parsed.entries),
+        parsed.problem,
+        len(body),
+        parsed.ttl_seconds,
+        parsed.update_seconds,
+    )

@@ -67,9 +67,17 @@ _STATUS_STYLE = {
 }
 
 
+def _every(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+    return f"{seconds / 3600:.1f} h"
+
+
 @app.command()
 def sources() -> None:
-    """Show each source's health: last status, last success, failures, items, next fetch."""
+    """Show each source's health and schedule: status, failures, items, interval, next fetch."""
     from warehouse.sources import source_health
 
     with warehouse().read() as con:
@@ -79,7 +87,8 @@ def sources() -> None:
         return
     now = datetime.now(UTC)
     table = Table(title=f"{len(rows)} sources")
-    for column in ("Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"):
+    columns = ("Source", "Status", "Last success", "Failures", "Items", "Every", "Next fetch")
+    for column in (*columns, "Why", "Error"):
         table.add_column(column, overflow="fold")
     for row in rows:
         status = (row.last_status or "never fetched").replace("not_modified", "unchanged")
@@ -91,7 +100,9 @@ def sources() -> None:
             _when(row.last_success_at, now),
             str(row.consecutive_failures),
             str(row.items),
+            _every(row.poll_interval_seconds),
             next_fetch,
+            escape(row.schedule_reason or ""),
             escape((row.last_error or "")[:120]),
         )
     console.print(table)
