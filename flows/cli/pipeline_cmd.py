@@ -176,7 +176,10 @@ def serve(
     def ready(names: list[str]) -> None:
         console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
         console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False, soft_wrap=True)
-        console.print("Ingest runs now and then on its schedule; Ctrl-C stops everything.")
+        console.print(
+            "Ingest runs now, then whenever a feed is due; classify and alerts run on the "
+            "task worker. Ctrl-C stops everything."
+        )
 
     try:
         serve_deployments(config, sources, on_ready=ready)
