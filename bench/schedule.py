@@ -50,6 +50,7 @@ class Feed:
     ttl: float | None = None
     dead: bool = False
     fetches: list[datetime] = field(default_factory=list)
+    first_shown: int = 0
 
 
 def make_feeds(n: int, rng: random.Random, end: datetime) -> list[Feed]:
@@ -72,22 +73,23 @@ def make_feeds(n: int, rng: random.Random, end: datetime) -> list[Feed]:
 def simulate_adaptive(feed: Feed, end: datetime, rules: PollRules, rng: random.Random) -> None:
     now = START + timedelta(seconds=rng.uniform(0, 60))
     failures = 0
-    seen_from: datetime | None = None  # the oldest entry ever shown (the feed keeps 20)
+    following_since = now
     while now < end:
         feed.fetches.append(now)
         if feed.dead:
             failures += 1
             plan = next_fetch_at(now, entries_per_day=None, failures=failures, rules=rules)
         else:
+            # What the warehouse holds: what the feed showed (its 20 newest) at each fetch.
             shown = bisect.bisect_right(feed.published, now)
-            if seen_from is None:
-                seen_from = feed.published[max(0, shown - 20)] if shown else None
-            recent = 0
-            if seen_from is not None:
-                recent = shown - bisect.bisect_left(
-                    feed.published, max(seen_from, now - rules.rate_window)
-                )
-            rate = entries_per_day(recent, seen_from, now, rules)
+            first_shown = shown - 20 if len(feed.fetches) == 1 else None
+            if first_shown is not None:
+                feed.first_shown = max(0, first_shown)
+            window = bisect.bisect_left(feed.published, now - rules.rate_window)
+            start = max(window, feed.first_shown)
+            recent = shown - start
+            oldest = feed.published[start] if recent > 0 else None
+            rate = entries_per_day(recent, oldest, following_since, now, rules)
             plan = next_fetch_at(
                 now, entries_per_day=rate, hints=FreshnessHints(ttl=feed.ttl), rules=rules
             )

@@ -28,7 +28,6 @@ before Prefect's first import, and it is only known once the server is up.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import signal
 import subprocess
@@ -339,8 +338,9 @@ def wake_for_due_feeds(
 ) -> None:
     """Every `poll_wake_seconds`, start an ingest run when a feed is due and none is running."""
     from prefect import get_client
+    from prefect.logging import get_logger
 
-    logger = logging.getLogger("spacebrief.serve")
+    logger = get_logger("spacebrief.serve")
     running: Any = None
     while not stop.wait(settings.poll_wake_seconds):
         try:

@@ -15,7 +15,8 @@ The rules, in order of precedence:
    cost little, so busy ones can be polled often within the requests of a fixed
    15-minute schedule. The rate is entries per day over the last week of the feed's dated
    items; until there is one, the feed's own `sy:updatePeriod` / `sy:updateFrequency` (a
-   statement of how often it updates) stands in, else `unknown_interval`.
+   statement of how often it updates) stands in, else `unknown_interval`. Undated items
+   (the feed gave no date, so we stored the fetch time) say nothing about a rate.
 3. What the server says about how long a copy stays fresh (`Cache-Control: max-age`,
    `Expires`, RSS `<ttl>`) is a floor: we do not come back sooner, up to the max bound
    (the analyst's freshness promise wins over a cache lifetime of a day).
@@ -140,17 +141,23 @@ def hints_from_headers(
 
 
 def entries_per_day(
-    recent: int, oldest: datetime | None, now: datetime, rules: PollRules = PollRules()
-) -> float | None:
-    """The publishing rate from the dated items of the last `rate_window`.
+    recent: int,
+    oldest_recent: datetime | None,
+    following_since: datetime | None,
+    now: datetime,
+    rules: PollRules = PollRules(),
+) -> float:
+    """The publishing rate over the last `rate_window` of what the feed has shown.
 
-    `recent` counts items published within the window, `oldest` is the oldest item ever
-    stored for the feed: a feed followed for a day is measured over that day, not a week.
-    None when the feed has never shown a dated item.
+    `recent` counts its dated items published within the window, `oldest_recent` is the
+    oldest of them, `following_since` our first fetch. The span runs from the earlier of
+    the two (so a feed followed for a day, whose first fetch showed five hours of stories,
+    is measured over those five hours and not a week, and one stale item from last year
+    does not dilute an hour of news) to now, at least `min_rate_span`.
     """
-    if oldest is None:
-        return None
-    span = min(rules.rate_window, max(now - oldest, rules.min_rate_span))
+    starts = [t for t in (oldest_recent, following_since) if t is not None]
+    start = max(min(starts, default=now), now - rules.rate_window)
+    span = max(now - start, rules.min_rate_span)
     return recent / (span / DAY)
 
 

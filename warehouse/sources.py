@@ -92,10 +92,20 @@ def source_states(
     }
 
 
-def publishing_counts(
+@dataclass(frozen=True)
+class PublishingHistory:
+    """What the warehouse knows of a source's publishing, for its poll schedule."""
+
+    recent: int  # dated items published since the window start
+    oldest_recent: datetime | None  # the oldest of those
+    following_since: datetime | None  # its first fetch
+    dated: int  # dated items ever stored
+
+
+def publishing_history(
     con: duckdb.DuckDBPyConnection, source_ids: Iterable[str], since: datetime
-) -> dict[str, tuple[int, datetime | None]]:
-    """Per source: dated items published since `since`, and its oldest dated item.
+) -> dict[str, PublishingHistory]:
+    """Per source: dated items since `since`, the oldest of them, first fetch, dated items.
 
     Items whose date was inferred (the feed gave none) say nothing about a rate.
     """
@@ -104,14 +114,28 @@ def publishing_counts(
         return {}
     rows = con.execute(
         """
-        SELECT source_id, count(*) FILTER (WHERE published_at >= $since), min(published_at)
-        FROM items
-        WHERE source_id IN (SELECT unnest($ids::VARCHAR[])) AND NOT published_inferred
-        GROUP BY source_id
+        WITH wanted AS (SELECT unnest($ids::VARCHAR[]) AS source_id),
+        dated AS (
+            SELECT source_id, count(*) FILTER (WHERE published_at >= $since) AS recent,
+                   min(published_at) FILTER (WHERE published_at >= $since) AS oldest_recent,
+                   count(*) AS dated
+            FROM items WHERE source_id IN (SELECT source_id FROM wanted)
+              AND NOT published_inferred
+            GROUP BY source_id
+        ), followed AS (
+            SELECT source_id, min(started_at) AS since FROM fetches
+            WHERE source_id IN (SELECT source_id FROM wanted) GROUP BY source_id
+        )
+        SELECT w.source_id, coalesce(d.recent, 0), d.oldest_recent, f.since,
+               coalesce(d.dated, 0)
+        FROM wanted w LEFT JOIN dated d USING (source_id) LEFT JOIN followed f USING (source_id)
         """,
         {"since": _utc(since), "ids": ids},
     ).fetchall()
-    return {row[0]: (int(row[1]), _utc(row[2])) for row in rows}
+    return {
+        row[0]: PublishingHistory(int(row[1]), _utc(row[2]), _utc(row[3]), int(row[4]))
+        for row in rows
+    }
 
 
 def save_source_states(

@@ -50,7 +50,8 @@ from ingest.schedule import PollRules, entries_per_day, hints_from_headers, next
 from warehouse import Warehouse, transaction
 from warehouse.items import insert_items, known_identity_keys, recent_items_for_clustering
 from warehouse.sources import (
-    publishing_counts,
+    PublishingHistory,
+    publishing_history,
     record_fetches,
     save_source_states,
     source_states,
@@ -338,7 +339,7 @@ class _BatchWriter:
             # A source that was not due leaves no row: serve looks every minute.
             attempted = [o for o in outcomes if o.status != "skipped"]
             record_fetches(con, [_record(o, new_per_source) for o in attempted], self.run_id)
-            rates = publishing_counts(
+            rates = publishing_history(
                 con, [o.fetched.source.source_id for o in attempted], now - self.rules.rate_window
             )
             save_source_states(
@@ -359,7 +360,7 @@ class _BatchWriter:
 
 def _scheduled_state(
     outcome: _Outcome,
-    rates: dict[str, tuple[int, datetime | None]],
+    rates: dict[str, PublishingHistory],
     now: datetime,
     rules: PollRules,
 ) -> SourceState:
@@ -373,8 +374,12 @@ def _scheduled_state(
         ttl, update = outcome.ttl_seconds, outcome.update_seconds
     rate = state.entries_per_day
     if outcome.status != "failed":
-        recent, oldest = rates.get(fetched.source.source_id, (0, None))
-        rate = entries_per_day(recent, oldest, now, rules)
+        history = rates.get(fetched.source.source_id)
+        rate = None
+        if history is not None and history.dated:
+            rate = entries_per_day(
+                history.recent, history.oldest_recent, history.following_since, now, rules
+            )
     hints = hints_from_headers(fetched.headers, now, ttl=ttl, update_period=update)
     if outcome.status == "failed":
         hints = replace(hints, retry_after=fetched.retry_after)

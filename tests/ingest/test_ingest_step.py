@@ -321,6 +321,7 @@ def test_each_feed_is_scheduled_by_its_rate_and_the_next_run_fetches_only_the_du
     now = datetime.now(UTC)
     # 400 stories in the last hour: 9,600 a day, polled every 86400 / (9600 * 7.5) = 1.2 s
     busy = [entry(n, published=now - timedelta(seconds=9 * n)) for n in range(1, 401)]
+    busy.append(entry(5000, published=now - timedelta(days=400)))  # a stale sticky item
     quiet = [entry(1000 + n, published=now - timedelta(days=9 * n)) for n in range(1, 4)]
     server.serve("/busy.xml", rss_feed("Busy", busy), etag='"b1"')
     server.serve(

@@ -105,18 +105,25 @@ def test_the_bounds_come_from_the_rules():
     ).interval == timedelta(minutes=10)
 
 
+WEEKS_AGO = NOW - timedelta(days=30)
+
+
 @pytest.mark.parametrize(
-    ("recent", "oldest", "rate"),
+    ("recent", "oldest_recent", "following_since", "rate"),
     [
-        (70, NOW - timedelta(days=30), 10.0),  # a week's worth over the week
-        (20, NOW - timedelta(hours=5), 96.0),  # followed for 5 hours: measured over 5 hours
-        (5, NOW - timedelta(minutes=2), 120.0),  # a first-fetch burst counts over an hour
-        (0, NOW - timedelta(days=90), 0.0),
-        (0, None, None),  # never a dated item
+        (70, NOW - timedelta(days=6), WEEKS_AGO, 10.0),  # followed for long: over the week
+        (20, NOW - timedelta(hours=5), NOW, 96.0),  # first fetch showed 5 hours of stories
+        (20, NOW - timedelta(hours=5), WEEKS_AGO, 20 / 7),  # followed for weeks: the week
+        (5, NOW - timedelta(minutes=2), NOW, 120.0),  # a burst counts over at least an hour
+        (0, None, WEEKS_AGO, 0.0),  # silent for a week
+        (0, None, NOW, 0.0),  # first fetch, nothing this week
+        (24, NOW - timedelta(days=1), NOW - timedelta(days=1), 24.0),
     ],
 )
-def test_the_rate_is_entries_per_day_over_the_recent_window(recent, oldest, rate):
-    assert entries_per_day(recent, oldest, NOW) == rate
+def test_the_rate_is_entries_per_day_over_the_recent_window(
+    recent, oldest_recent, following_since, rate
+):
+    assert entries_per_day(recent, oldest_recent, following_since, NOW) == pytest.approx(rate)
 
 
 def test_headers_give_max_age_expires_and_retry_after_and_no_cache_voids_them():
