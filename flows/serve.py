@@ -259,6 +259,7 @@ def serve_deployments(
     # Until the runner's loop is up, SIGTERM interrupts like Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, interrupt)
     stop_background = threading.Event()
+    background: list[threading.Thread] = []
     try:
         runner = SpacebriefRunner(name="spacebrief", pause_on_shutdown=True)
         ids: dict[str, Any] = {}
@@ -266,7 +267,7 @@ def serve_deployments(
             ids[deployment.name] = runner.add_deployment(deployment)
         with get_client(sync_client=True) as client:
             client.create_flow_run_from_deployment(ids[INGEST])
-        start_background(settings, sources, ids[INGEST], stop_background)
+        background = start_background(settings, sources, ids[INGEST], stop_background)
 
         async def run_until_stopped() -> None:
             nonlocal stop_runner
@@ -291,7 +292,24 @@ def serve_deployments(
         pass
     finally:
         stop_background.set()
+        for thread in background:
+            thread.join(timeout=15)
+        drain_prefect_workers()
         signal.signal(signal.SIGTERM, previous)
+
+
+def drain_prefect_workers(timeout: float = 10.0) -> None:
+    """Send the logs and events this process still holds while the server is up.
+
+    The task worker runs here, so this process emits events and task-run logs; left in
+    Prefect's queues, they would be retried against a stopped server at exit.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):
+            worker.drain_all(timeout=timeout)
 
 
 def start_background(
@@ -312,6 +330,8 @@ def start_background(
 
 def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
     """Whether a feed of the catalog is due (new in the catalog counts); False when busy."""
+    import duckdb
+
     from ingest import IngestError, load_sources
     from ingest.schedule import is_due
     from warehouse import Warehouse
@@ -327,8 +347,9 @@ def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
     try:
         with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
             return is_due(next_due_at(con, ids), now)
-    except WarehouseLocked:
-        return False  # a run is writing; look again at the next wake-up
+    except (WarehouseLocked, duckdb.ConnectionException):
+        # A run is writing (the task worker in this process, or another process).
+        return False
     except WarehouseError:
         return True
 

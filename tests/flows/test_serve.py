@@ -124,7 +124,7 @@ def serve_env(tmp_path: Path) -> dict[str, str]:
 
 def busy_and_quiet(feed_server, tmp_path: Path, *extra: dict) -> str:
     now = datetime.now(UTC)
-    busy = [entry(n, published=now - timedelta(seconds=14 * n)) for n in range(1, 241)]
+    busy = [entry(n, published=now - timedelta(seconds=14 * n)) for n in range(10, 250)]
     quiet = [entry(1000 + n, published=now - timedelta(days=10 * n)) for n in range(1, 3)]
     feed_server.serve("/feed.xml", feed(*extra, *busy), etag=f'"v{len(extra)}"')
     feed_server.serve("/quiet.xml", feed(*quiet), etag='"q"')
