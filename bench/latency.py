@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import signal
 import socket
 import statistics
@@ -116,6 +117,7 @@ def main() -> None:
     parser.add_argument("--keep-log", type=Path, help="Copy serve's output here at the end.")
     args = parser.parse_args()
     stories = (STORIES * (args.items // len(STORIES) + 1))[: args.items]
+    phase = random.Random(1)
 
     with tempfile.TemporaryDirectory() as tmp, FeedServer() as feeds:
         home = Path(tmp) / "home"
@@ -170,6 +172,9 @@ def main() -> None:
                         published=datetime.now(UTC),
                     )
                 )
+                # A story appears at a random moment of the poll cycle, not right after
+                # the fetch that carried the previous one (the worst case).
+                time.sleep(phase.uniform(0, args.min_interval))
                 t0 = time.monotonic()
                 feeds.serve("/feed.xml", rss_feed("Bench desk", entries), etag=f'"{n}"')
                 seen = wait(

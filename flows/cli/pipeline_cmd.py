@@ -148,7 +148,7 @@ def serve(
     sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server."),
 ) -> None:
-    """Run everything unattended: schedules, event triggers and the Prefect UI."""
+    """Run everything unattended: each feed when due, a warm task worker, the Prefect UI."""
     config = settings()
     configure_prefect(config.home)
     from flows.serve import (
