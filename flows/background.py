@@ -94,8 +94,13 @@ def warm_up(settings: Settings) -> None:
     load_classifier(settings)
 
 
-async def serve_tasks(stop: threading.Event, limit: int = 4) -> None:
-    """Serve the background tasks until `stop` is set (the caller's thread, its own loop)."""
+async def serve_tasks(stop: threading.Event, limit: int = 1) -> None:
+    """Serve the background tasks until `stop` is set (the caller's thread, its own loop).
+
+    One task run at a time per worker: every step takes the warehouse write lock anyway,
+    and DuckDB lets one process open a file only one way (read-only or read-write) at once.
+    More throughput is more workers (docs/scaling.md).
+    """
     from prefect.task_worker import TaskWorker
 
     worker = TaskWorker(*BACKGROUND_TASKS, limit=limit)

@@ -330,8 +330,6 @@ def start_background(
 
 def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
     """Whether a feed of the catalog is due (new in the catalog counts); False when busy."""
-    import duckdb
-
     from ingest import IngestError, load_sources
     from ingest.schedule import is_due
     from warehouse import Warehouse
@@ -347,9 +345,8 @@ def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
     try:
         with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
             return is_due(next_due_at(con, ids), now)
-    except (WarehouseLocked, duckdb.ConnectionException):
-        # A run is writing (the task worker in this process, or another process).
-        return False
+    except WarehouseLocked:
+        return False  # a run is writing (here or in another process); look again soon
     except WarehouseError:
         return True
 
