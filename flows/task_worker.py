@@ -7,7 +7,6 @@ background task run to one worker (docs/scaling.md). Ctrl-C or SIGTERM stops it.
 
 from __future__ import annotations
 
-import asyncio
 import signal
 import threading
 
@@ -18,15 +17,21 @@ from flows.settings import Settings
 def main() -> None:
     settings = Settings()
     configure_prefect(settings.home)
-    from flows.background import serve_tasks, warm_up
+    from flows.background import start_task_worker
+    from flows.serve import drain_prefect_workers
 
     stop = threading.Event()
+    # The worker runs in a thread, so Prefect's own SIGTERM handler (a sys.exit from
+    # its loop thread, a traceback and exit code 1) stays out of the way.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    warm_up(settings)
+    worker = start_task_worker(settings, stop)
     try:
-        asyncio.run(serve_tasks(stop))
+        while not stop.wait(0.5):
+            pass
     except KeyboardInterrupt:
         stop.set()
+    worker.join(timeout=30)
+    drain_prefect_workers()
 
 
 if __name__ == "__main__":

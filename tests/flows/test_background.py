@@ -80,3 +80,37 @@ def test_the_task_worker_classifies_and_alerts_what_ingest_hands_over(home, feed
     assert (classified, sent) == (2, 1)
     lines = Path(outbox).read_text("utf-8").splitlines()
     assert sum(WATCHLIST_TITLE in line for line in lines) == 1
+
+
+def test_a_task_worker_of_its_own_process_takes_the_work_too(home, feed_server, tmp_path):
+    """`python -m flows.task_worker`, the scaling path: another process, same server."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from prefect.settings import PREFECT_API_URL
+
+    feed_server.serve("/feed.xml", feed(WATCHLIST_STORY), etag='"v1"')
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_API_URL=PREFECT_API_URL.value(), PYTHONUNBUFFERED="1")
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flows.task_worker"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    outbox = Settings().outbox_path
+    try:
+        assert wait_for(lambda: "Subscribing to runs" in log.read_text(errors="replace"), 90)
+        ingest_flow(sources=feed_server.url("/feed.xml"), classify_in_background=True)
+        assert wait_for(
+            lambda: outbox.exists() and WATCHLIST_TITLE in outbox.read_text("utf-8"), 120
+        ), log.read_text(errors="replace")[-3000:]
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        code = worker.wait(timeout=60)
+    assert code == 0, log.read_text(errors="replace")[-3000:]
+    assert "Received task run" in log.read_text(errors="replace")
