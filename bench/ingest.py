@@ -89,7 +89,7 @@ def child(catalog: str, home: str) -> None:
     warehouse = Warehouse(settings.warehouse_path)
     warehouse.initialise()
     started = time.perf_counter()
-    summary = ingest(warehouse, settings, catalog)
+    summary = ingest(warehouse, settings, catalog, force=True)  # every run fetches every feed
     seconds = time.perf_counter() - started
     print(
         json.dumps(

@@ -1,9 +1,10 @@
-"""The Prefect events spacebrief emits, and the deployment triggers that listen for them.
+"""The Prefect events spacebrief emits, and deployment triggers that could listen for them.
 
-Events are what make the pipeline fast without polling: ingest says "new items arrived"
-and the classify deployment starts; classify says "a watch-list story was detected" and
-the alerts deployment starts, seconds after the feed was fetched rather than at the next
-schedule. The warehouse stays the record of what happened; an event only says "go".
+Ingest says "new items arrived"; classify says "a watch-list story was detected". They
+once started the classify and alerts deployments; `serve` now hands the work to a warm
+task worker instead (`flows/background.py`, docs/scaling.md says why), and the events
+stay as a record in the UI's event feed and a hook for anyone's own automations (the
+triggers below). The warehouse stays the record of what happened; an event only says "go".
 
 Resource ids are stable names (`spacebrief.ingest`, `spacebrief.story.<cluster>`) so the
 Prefect UI's event feed groups them and the triggers can match on them.

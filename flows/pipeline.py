@@ -338,10 +338,19 @@ def _is_locked(state: State[Any]) -> bool:
 
 
 @flow(name="ingest", flow_run_name=_run_name("ingest"), persist_result=False)
-def ingest_flow(sources: str | None = None) -> Any:
-    """Fetch every feed, store new items, and announce them (which starts classify)."""
+def ingest_flow(sources: str | None = None, classify_in_background: bool = False) -> Any:
+    """Fetch the feeds that are due, store new items, and announce them.
+
+    With `classify_in_background` (as `serve` runs it) new items go straight to the task
+    worker's warm classifier (`flows.background`) instead of a flow run of their own.
+    """
     summary = ingest_feeds(sources)
     _announce_ingested(summary)
+    if classify_in_background and summary.new_items:
+        from flows.background import classify_in_background as classify_task
+
+        classify_task.delay()
+        _log().info("Handed %d new item(s) to the task worker.", summary.new_items)
     return summary
 
 

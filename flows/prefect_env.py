@@ -27,6 +27,8 @@ PREFECT_DEFAULTS: dict[str, str] = {
     "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "90",
     "PREFECT_RUNNER_POLL_FREQUENCY": "1",
+    # Background task runs delivering alerts belong to no flow run; their logs stay local.
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
     "PREFECT_UI_ENABLED": "true",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",

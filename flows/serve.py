@@ -1,10 +1,15 @@
 """`spacebrief serve`: a local Prefect server, the deployments, and one runner serving them.
 
 What runs when:
-- `spacebrief-ingest`: once at start-up, then every `ingest_interval_minutes`;
-- `spacebrief-classify`: whenever ingest announces new items (`spacebrief.items.ingested`);
-- `spacebrief-alerts`: whenever classify announces a watch-list story
-  (`spacebrief.watchlist.detected`);
+- `spacebrief-ingest`: once at start-up, then whenever a feed is due: serve wakes every
+  `poll_wake_seconds` (60 s), asks the warehouse for the earliest next fetch
+  (`ingest/schedule.py` sets one per feed) and starts a run when it has passed; the run
+  fetches only the due feeds. A backstop run every `ingest_interval_minutes` does the
+  same, should the wake-up loop ever stop;
+- classification and alert delivery: background tasks the ingest run submits, served by a
+  task worker in this process (`flows/background.py`) with the model loaded once;
+- `spacebrief-classify`, `spacebrief-alerts`: on demand only ("Run" in the UI, e.g.
+  alerts with `retry_failed`); the task worker replaced their event triggers;
 - `spacebrief-digest-daily`: on `digest_cron` in `digest_timezone` (07:00 UTC by default),
   e-mailing each edition when `SPACEBRIEF_SMTP_URL` is set;
 - `spacebrief-digest-weekly`: Mondays at 07:00 with a 7-day window, when `digest_weekly`.
@@ -28,6 +33,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -166,7 +172,6 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
     """Every spacebrief deployment, named and scheduled the same way on every start."""
     from prefect.schedules import Cron, Interval
 
-    from flows.events import items_ingested_trigger, watchlist_detected_trigger
     from flows.pipeline import alerts_flow, classify_flow, digest_flow, ingest_flow
 
     every = timedelta(minutes=settings.ingest_interval_minutes)
@@ -177,22 +182,22 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
             schedules=[
                 Interval(every, anchor_date=SCHEDULE_ANCHOR, slug="ingest-interval"),
             ],
-            parameters={"sources": sources},
-            description="Fetch every feed and store new items; announces them to classify.",
+            parameters={"sources": sources, "classify_in_background": True},
+            description="Fetch the feeds that are due, store new items, hand them to the "
+            "task worker's classifier.",
             tags=tags,
             paused=False,
         ),
         classify_flow.to_deployment(
             name=CLASSIFY,
-            triggers=[items_ingested_trigger()],
-            description="Classify new items when ingest announces them.",
+            description="Classify what is waiting, on demand (serve classifies on its "
+            "task worker).",
             tags=tags,
             paused=False,
         ),
         alerts_flow.to_deployment(
             name=ALERTS,
-            triggers=[watchlist_detected_trigger()],
-            description="Deliver watch-list alerts when classify detects a story.",
+            description="Deliver the alerts owed, on demand (serve delivers on its task worker).",
             tags=tags,
             paused=False,
         ),
@@ -254,6 +259,8 @@ def serve_deployments(
 
     # Until the runner's loop is up, SIGTERM interrupts like Ctrl-C does.
     previous = signal.signal(signal.SIGTERM, interrupt)
+    stop_background = threading.Event()
+    background: list[threading.Thread] = []
     try:
         runner = SpacebriefRunner(name="spacebrief", pause_on_shutdown=True)
         ids: dict[str, Any] = {}
@@ -261,6 +268,7 @@ def serve_deployments(
             ids[deployment.name] = runner.add_deployment(deployment)
         with get_client(sync_client=True) as client:
             client.create_flow_run_from_deployment(ids[INGEST])
+        background = start_background(settings, sources, ids[INGEST], stop_background)
 
         async def run_until_stopped() -> None:
             nonlocal stop_runner
@@ -284,7 +292,86 @@ def serve_deployments(
     except KeyboardInterrupt:
         pass
     finally:
+        stop_background.set()
+        for thread in background:
+            thread.join(timeout=15)
+        drain_prefect_workers()
         signal.signal(signal.SIGTERM, previous)
+
+
+def drain_prefect_workers(timeout: float = 10.0) -> None:
+    """Send the logs and events this process still holds while the server is up.
+
+    The task worker runs here, so this process emits events and task-run logs; left in
+    Prefect's queues, they would be retried against a stopped server at exit.
+    """
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        with contextlib.suppress(Exception):
+            worker.drain_all(timeout=timeout)
+
+
+def start_background(
+    settings: Settings, sources: str | None, ingest_id: Any, stop: threading.Event
+) -> list[threading.Thread]:
+    """The task worker and the wake-up loop, as daemon threads that end with `stop`."""
+    from flows.background import start_task_worker
+
+    waker = threading.Thread(
+        target=wake_for_due_feeds,
+        args=(settings, sources, ingest_id, stop),
+        name="spacebrief-poll",
+        daemon=True,
+    )
+    waker.start()
+    return [start_task_worker(settings, stop), waker]
+
+
+def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
+    """Whether a feed of the catalog is due (new in the catalog counts); False when busy."""
+    from ingest import IngestError, load_sources
+    from ingest.schedule import is_due
+    from warehouse import Warehouse
+    from warehouse.exceptions import WarehouseError, WarehouseLocked
+    from warehouse.sources import next_due_at
+
+    try:
+        ids = [source.source_id for source in load_sources(sources or settings.sources_location)]
+    except IngestError:
+        return False  # the next backstop run says what is wrong with the catalog
+    if not settings.warehouse_path.exists():
+        return True
+    try:
+        with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
+            return is_due(next_due_at(con, ids), now)
+    except WarehouseLocked:
+        return False  # a run is writing (here or in another process); look again soon
+    except WarehouseError:
+        return True
+
+
+def wake_for_due_feeds(
+    settings: Settings, sources: str | None, ingest_id: Any, stop: threading.Event
+) -> None:
+    """Every `poll_wake_seconds`, start an ingest run when a feed is due and none is running."""
+    from prefect import get_client
+    from prefect.logging import get_logger
+
+    logger = get_logger("spacebrief.serve")
+    running: Any = None
+    while not stop.wait(settings.poll_wake_seconds):
+        try:
+            with get_client(sync_client=True) as client:
+                if running is not None:
+                    state = client.read_flow_run(running).state
+                    if state is not None and not state.is_final():
+                        continue
+                if feeds_due(settings, sources, datetime.now(UTC)):
+                    running = client.create_flow_run_from_deployment(ingest_id).id
+        except Exception:  # the loop must outlive a busy or restarting server
+            logger.exception("Could not check for due feeds; trying again shortly")
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.5) -> bool:

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -68,7 +75,10 @@ class Settings(BaseSettings):
     fetch_timeout_seconds: float = 20.0
     fetch_max_bytes: int = 10 * 1024 * 1024
     fetch_allow_private: bool = False  # every source may fetch private/loopback addresses
-    ingest_interval_minutes: int = 30
+    ingest_interval_minutes: int = 30  # serve's backstop run; feeds are polled when due
+    poll_min_seconds: float = Field(default=300.0, gt=0)  # no feed polled more often
+    poll_max_seconds: float = Field(default=7200.0, gt=0)  # no healthy feed waits longer
+    poll_wake_seconds: float = Field(default=60.0, gt=0)  # how often serve looks for due feeds
 
     # Digest
     digest_days: int = 7
@@ -137,6 +147,15 @@ class Settings(BaseSettings):
                 "it must be one word without spaces or line breaks (the value is not shown)"
             )
         return SecretStr(secret)
+
+    @model_validator(mode="after")
+    def _poll_bounds_in_order(self) -> Settings:
+        if self.poll_min_seconds > self.poll_max_seconds:
+            raise ValueError(
+                f"SPACEBRIEF_POLL_MIN_SECONDS ({self.poll_min_seconds:g}) must not exceed "
+                f"SPACEBRIEF_POLL_MAX_SECONDS ({self.poll_max_seconds:g})."
+            )
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -31,20 +31,19 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
+from ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
+from ingest.schedule import failure_delay as schedule_failure_delay
 from ingest.types import Source, SourceState
 
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
-_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
-_NO_CACHE = re.compile(r"(?:^|,)\s*(?:no-cache|no-store)\b", re.IGNORECASE)
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALLOW_PRIVATE = "spacebrief_allow_private"
 _METADATA_ADDRESSES = frozenset(
@@ -92,6 +91,7 @@ class Fetched:
     final_url: str | None = None
     error: str | None = None
     attempts: int = 0
+    retry_after: float | None = None  # seconds the server asked us to wait (failures)
 
 
 class _TooLarge(Exception):
@@ -184,33 +184,12 @@ def local_path(location: str) -> Path:
     return Path(location[len("file://") :] if location.startswith("file://") else location)
 
 
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
-
-
-def max_age_seconds(cache_control: str | None) -> int | None:
-    if not cache_control or _NO_CACHE.search(cache_control):
-        return None
-    match = _MAX_AGE.search(cache_control)
-    return int(match[1]) if match else None
-
-
 def failure_delay(failures: int, policy: FetchPolicy) -> timedelta:
-    """Backoff after `failures` consecutive failures: doubling from the base, capped."""
-    exponent = min(max(failures - 1, 0), 20)
-    return min(policy.failure_backoff * (2**exponent), policy.failure_backoff_max)
+    """Backoff after `failures` consecutive failures (the schedule's rule, this policy's caps)."""
+    rules = PollRules(
+        failure_backoff=policy.failure_backoff, failure_backoff_max=policy.failure_backoff_max
+    )
+    return schedule_failure_delay(failures, rules)
 
 
 def _ok_state(
@@ -397,6 +376,7 @@ class _Fetcher:
                 attempts=attempt,
                 http_status=http_status,
                 error=error,
+                retry_after=retry_after,
             )
 
 
@@ -508,7 +488,7 @@ async def fetch_all(
 
         async def one(source: Source) -> None:
             state = states.get(source.source_id) or SourceState(source.source_id)
-            if not force and state.next_fetch_at is not None and state.next_fetch_at > now:
+            if not force and not is_due(state.next_fetch_at, now):
                 on_result(_skipped(source, state, now))
                 return
             scheme = unsupported_scheme(source.url)

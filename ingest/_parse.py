@@ -39,6 +39,8 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from ingest.schedule import ttl_seconds, update_period_seconds
+
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(r"\]\s*>")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?(\S+)\s+(SYSTEM\b|PUBLIC\b|\"[^\"]*\"|'[^']*')")
@@ -72,6 +74,8 @@ class ParsedFeed:
     bozo: bool = False
     problem: str | None = None
     link: str | None = None  # the site the feed says it belongs to (self-declared)
+    ttl_seconds: float | None = None  # RSS <ttl>
+    update_seconds: float | None = None  # sy:updatePeriod / sy:updateFrequency
 
 
 def xml_hazard(body: bytes) -> str | None:
@@ -276,4 +280,9 @@ def parse_feed(
         bozo=bozo,
         problem=problem,
         link=_text(feed.get("link")) or None,
+        ttl_seconds=ttl_seconds(_text(feed.get("ttl")) or None),
+        update_seconds=update_period_seconds(
+            _text(feed.get("sy_updateperiod")) or None,
+            _text(feed.get("sy_updatefrequency")) or None,
+        ),
     )

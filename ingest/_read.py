@@ -23,6 +23,8 @@ class FeedReading:
     entries: int
     problem: str | None
     size: int
+    ttl_seconds: float | None = None
+    update_seconds: float | None = None
 
 
 def read_feed(
@@ -39,4 +41,11 @@ def read_feed(
     items = normalise_entries(
         parsed.entries, source, fetched_at, feed_language=parsed.language, sites=sites
     )
-    return FeedReading(tuple(items), len(parsed.entries), parsed.problem, len(body))
+    return FeedReading(
+        tuple(items),
+        len(parsed.entries),
+        parsed.problem,
+        len(body),
+        parsed.ttl_seconds,
+        parsed.update_seconds,
+    )

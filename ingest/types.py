@@ -59,7 +59,7 @@ class Item:
 
 @dataclass(frozen=True)
 class SourceState:
-    """What we remember about a source between runs: validators and backoff."""
+    """What we remember about a source between runs: validators, schedule and backoff."""
 
     source_id: str
     etag: str | None = None
@@ -67,6 +67,11 @@ class SourceState:
     consecutive_failures: int = 0
     next_fetch_at: datetime | None = None
     last_status: str | None = None
+    poll_interval_seconds: float | None = None
+    entries_per_day: float | None = None
+    schedule_reason: str | None = None
+    feed_ttl_seconds: float | None = None
+    feed_update_seconds: float | None = None
 
 
 @dataclass(frozen=True)

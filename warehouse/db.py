@@ -138,12 +138,21 @@ def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBP
                 raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
             if time.monotonic() >= deadline:
                 raise WarehouseLocked(_describe_lock(error, path)) from error
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
+        except duckdb.ConnectionException as error:
+            # Another thread of this process (serve's task worker) has the file open the
+            # other way (read-only vs read-write); its connection is short, so wait.
+            if "different configuration" not in str(error):
+                raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
+            if time.monotonic() >= deadline:
+                raise WarehouseLocked(
+                    f"Another connection of this process is using {path}; try again."
+                ) from error
         except duckdb.Error as error:
             if _DAMAGE_PATTERN.search(str(error)):
                 raise _damaged(error, path) from error
             raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.5)
 
 
 @dataclass(frozen=True)

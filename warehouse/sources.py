@@ -37,6 +37,9 @@ class SourceHealth:
     contents_ok: int = 0
     contents_failed: int = 0
     content_error: str | None = None
+    poll_interval_seconds: float | None = None
+    entries_per_day: float | None = None
+    schedule_reason: str | None = None
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -82,13 +85,60 @@ def source_states(
     """Remembered validators and backoff per source (all sources when ids is None)."""
     rows = con.execute(
         "SELECT source_id, etag, last_modified, consecutive_failures, next_fetch_at, "
-        "last_status FROM sources"
+        "last_status, poll_interval_seconds, entries_per_day, schedule_reason, "
+        "feed_ttl_seconds, feed_update_seconds FROM sources"
     ).fetchall()
     wanted = set(source_ids) if source_ids is not None else None
     return {
-        row[0]: SourceState(row[0], row[1], row[2], int(row[3] or 0), _utc(row[4]), row[5])
+        row[0]: SourceState(row[0], row[1], row[2], int(row[3] or 0), _utc(row[4]), *row[5:])
         for row in rows
         if wanted is None or row[0] in wanted
+    }
+
+
+@dataclass(frozen=True)
+class PublishingHistory:
+    """What the warehouse knows of a source's publishing, for its poll schedule."""
+
+    recent: int  # dated items published since the window start
+    oldest_recent: datetime | None  # the oldest of those
+    following_since: datetime | None  # its first fetch
+    dated: int  # dated items ever stored
+
+
+def publishing_history(
+    con: duckdb.DuckDBPyConnection, source_ids: Iterable[str], since: datetime
+) -> dict[str, PublishingHistory]:
+    """Per source: dated items since `since`, the oldest of them, first fetch, dated items.
+
+    Items whose date was inferred (the feed gave none) say nothing about a rate.
+    """
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        return {}
+    rows = con.execute(
+        """
+        WITH wanted AS (SELECT unnest($ids::VARCHAR[]) AS source_id),
+        dated AS (
+            SELECT source_id, count(*) FILTER (WHERE published_at >= $since) AS recent,
+                   min(published_at) FILTER (WHERE published_at >= $since) AS oldest_recent,
+                   count(*) AS dated
+            FROM items WHERE source_id IN (SELECT source_id FROM wanted)
+              AND NOT published_inferred
+            GROUP BY source_id
+        ), followed AS (
+            SELECT source_id, min(started_at) AS since FROM fetches
+            WHERE source_id IN (SELECT source_id FROM wanted) GROUP BY source_id
+        )
+        SELECT w.source_id, coalesce(d.recent, 0), d.oldest_recent, f.since,
+               coalesce(d.dated, 0)
+        FROM wanted w LEFT JOIN dated d USING (source_id) LEFT JOIN followed f USING (source_id)
+        """,
+        {"since": _utc(since), "ids": ids},
+    ).fetchall()
+    return {
+        row[0]: PublishingHistory(int(row[1]), _utc(row[2]), _utc(row[3]), int(row[4]))
+        for row in rows
     }
 
 
@@ -109,6 +159,13 @@ def save_source_states(
             "consecutive_failures": pa.array([s.consecutive_failures for s in states], pa.int32()),
             "next_fetch_at": pa.array([_utc(s.next_fetch_at) for s in states], _TS),
             "last_status": pa.array([s.last_status for s in states], pa.string()),
+            "poll_interval_seconds": pa.array(
+                [s.poll_interval_seconds for s in states], pa.float64()
+            ),
+            "entries_per_day": pa.array([s.entries_per_day for s in states], pa.float64()),
+            "schedule_reason": pa.array([s.schedule_reason for s in states], pa.string()),
+            "feed_ttl_seconds": pa.array([s.feed_ttl_seconds for s in states], pa.float64()),
+            "feed_update_seconds": pa.array([s.feed_update_seconds for s in states], pa.float64()),
             "last_error": pa.array([last_errors.get(s.source_id) for s in states], pa.string()),
         }
     )
@@ -120,6 +177,10 @@ def save_source_states(
                 etag = s.etag, last_modified = s.last_modified,
                 consecutive_failures = s.consecutive_failures, next_fetch_at = s.next_fetch_at,
                 last_status = s.last_status, last_error = s.last_error,
+                poll_interval_seconds = s.poll_interval_seconds,
+                entries_per_day = s.entries_per_day, schedule_reason = s.schedule_reason,
+                feed_ttl_seconds = s.feed_ttl_seconds,
+                feed_update_seconds = s.feed_update_seconds,
                 last_fetched_at = $at, updated_at = $at
             FROM _states_in s WHERE sources.source_id = s.source_id
             """,
@@ -177,7 +238,9 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
         SELECT s.source_id, s.name, s.url, s.last_status, s.last_fetched_at,
                success.last_success_at, s.consecutive_failures, coalesce(counts.items, 0),
                s.next_fetch_at, s.last_error, coalesce(counts.contents_ok, 0),
-               coalesce(counts.contents_failed, 0), counts.content_error
+               coalesce(counts.contents_failed, 0), counts.content_error,
+               s.poll_interval_seconds, s.entries_per_day,
+               s.schedule_reason
         FROM sources s
         LEFT JOIN success USING (source_id)
         LEFT JOIN counts USING (source_id)
@@ -199,6 +262,29 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
             contents_ok=int(row[10]),
             contents_failed=int(row[11]),
             content_error=row[12],
+            poll_interval_seconds=row[13],
+            entries_per_day=row[14],
+            schedule_reason=row[15],
         )
         for row in rows
     ]
+
+
+def next_due_at(con: duckdb.DuckDBPyConnection, source_ids: Iterable[str]) -> datetime | None:
+    """The earliest next fetch among these sources; None when one was never scheduled.
+
+    A source missing from the table (new in the catalog) counts as never scheduled.
+    """
+    ids = list(dict.fromkeys(source_ids))
+    if not ids:
+        return None
+    known, never, earliest = con.execute(
+        """
+        SELECT count(*), count(*) FILTER (WHERE next_fetch_at IS NULL), min(next_fetch_at)
+        FROM sources WHERE source_id IN (SELECT unnest($ids::VARCHAR[]))
+        """,
+        {"ids": ids},
+    ).fetchone()
+    if known < len(ids) or never:
+        return None
+    return _utc(earliest)

@@ -161,7 +161,7 @@ def serve(
     sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server."),
 ) -> None:
-    """Run everything unattended: schedules, event triggers and the Prefect UI."""
+    """Run everything unattended: each feed when due, a warm task worker, the Prefect UI."""
     config = settings()
     configure_prefect(config.home)
     from flows.serve import (
@@ -187,7 +187,10 @@ def serve(
     def ready(names: list[str]) -> None:
         console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
         console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False, soft_wrap=True)
-        console.print("Ingest runs now and then on its schedule; Ctrl-C stops everything.")
+        console.print(
+            "Ingest runs now, then whenever a feed is due; classify and alerts run on the "
+            "task worker. Ctrl-C stops everything."
+        )
 
     try:
         serve_deployments(config, sources, on_ready=ready)

@@ -160,6 +160,14 @@ _STATUS_STYLE = {
 }
 
 
+def _every(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min" if seconds >= 90 else f"{seconds:.0f} s"
+    return f"{seconds / 3600:.1f} h"
+
+
 def _full_text(row) -> str:  # type: ignore[no-untyped-def]
     """'12 extracted, 2 failed: <why the latest failed>' for a full-text source."""
     if not row.contents_ok and not row.contents_failed:
@@ -186,7 +194,17 @@ def sources(ctx: typer.Context) -> None:
         return
     now = datetime.now(UTC)
     table = Table(title=f"{len(rows)} sources")
-    columns = ["Source", "Status", "Last success", "Failures", "Items", "Next fetch", "Error"]
+    columns = [
+        "Source",
+        "Status",
+        "Last success",
+        "Failures",
+        "Items",
+        "Every",
+        "Next fetch",
+        "Why",
+        "Error",
+    ]
     with_text = any(row.contents_ok or row.contents_failed for row in rows)
     if with_text:
         columns.insert(5, "Full text")
@@ -202,7 +220,9 @@ def sources(ctx: typer.Context) -> None:
             _when(row.last_success_at, now),
             str(row.consecutive_failures),
             str(row.items),
+            _every(row.poll_interval_seconds),
             next_fetch,
+            untrusted(row.schedule_reason or ""),
             untrusted((row.last_error or "")[:120]),
         ]
         if with_text:

@@ -53,6 +53,8 @@ from ingest import (
     load_sources,
     read_feed,
 )
+from ingest._fetch import is_remote
+from ingest.schedule import PollRules, entries_per_day, hints_from_headers, next_fetch_at
 from warehouse import Warehouse, transaction
 from warehouse.items import (
     insert_items,
@@ -61,7 +63,14 @@ from warehouse.items import (
     recent_items_for_clustering,
     store_contents,
 )
-from warehouse.sources import record_fetches, save_source_states, source_states, upsert_sources
+from warehouse.sources import (
+    PublishingHistory,
+    publishing_history,
+    record_fetches,
+    save_source_states,
+    source_states,
+    upsert_sources,
+)
 
 log = logging.getLogger(__name__)
 CLUSTER_WINDOW = timedelta(days=14)
@@ -96,7 +105,7 @@ class IngestSummary:
         return (
             f"Read {self.feeds} feeds in {self.duration_seconds:.1f} s: "
             f"{self.fetched} fetched, {self.unchanged} unchanged, {self.failed} failed, "
-            f"{self.skipped} skipped (backing off); "
+            f"{self.skipped} not due yet; "
             f"{self.new_items} new items"
             + (f", {self.clustered} joining a story told by another item" if self.clustered else "")
             + "."
@@ -112,6 +121,8 @@ class _Outcome:
     error: str | None
     items: list[Item]
     size: int | None = None
+    ttl_seconds: float | None = None
+    update_seconds: float | None = None
 
 
 def policy_from(settings: Settings) -> FetchPolicy:
@@ -130,7 +141,21 @@ def policy_from(settings: Settings) -> FetchPolicy:
 def _outcome(result: Fetched, reading: FeedReading) -> _Outcome:
     status = "ok" if reading.items else "empty"
     return _Outcome(
-        result, status, reading.entries, reading.problem, list(reading.items), reading.size
+        result,
+        status,
+        reading.entries,
+        reading.problem,
+        list(reading.items),
+        reading.size,
+        reading.ttl_seconds,
+        reading.update_seconds,
+    )
+
+
+def poll_rules_from(settings: Settings) -> PollRules:
+    return PollRules(
+        min_interval=timedelta(seconds=settings.poll_min_seconds),
+        max_interval=timedelta(seconds=settings.poll_max_seconds),
     )
 
 
@@ -166,7 +191,7 @@ def ingest(
         upsert_sources(con, catalog)
         states = source_states(con, [s.source_id for s in catalog])
 
-    store = _BatchWriter(warehouse, batch_items)
+    store = _BatchWriter(warehouse, batch_items, poll_rules_from(settings))
     pending: list[tuple[Fetched, Future[FeedReading]]] = []
     done = 0
     total = len(catalog)
@@ -294,8 +319,9 @@ class _BatchWriter:
     batch waits for it, so a slow disk slows the run rather than filling memory.
     """
 
-    def __init__(self, warehouse: Warehouse, batch_items: int) -> None:
+    def __init__(self, warehouse: Warehouse, batch_items: int, rules: PollRules) -> None:
         self.warehouse = warehouse
+        self.rules = rules
         self.batch_items = max(1, batch_items)
         self.run_id = uuid.uuid4().hex[:12]
         self.buffer: list[_Outcome] = []
@@ -362,11 +388,15 @@ class _BatchWriter:
             new_per_source: dict[str, int] = {}
             for item in clustered:
                 new_per_source[item.source_id] = new_per_source.get(item.source_id, 0) + 1
-            record_fetches(con, [_record(o, new_per_source) for o in outcomes], self.run_id)
+            # A source that was not due leaves no row: serve looks every minute.
             attempted = [o for o in outcomes if o.status != "skipped"]
+            record_fetches(con, [_record(o, new_per_source) for o in attempted], self.run_id)
+            rates = publishing_history(
+                con, [o.fetched.source.source_id for o in attempted], now - self.rules.rate_window
+            )
             save_source_states(
                 con,
-                [_final_state(o) for o in attempted],
+                [_scheduled_state(o, rates, now, self.rules) for o in attempted],
                 {o.fetched.source.source_id: o.error for o in attempted},
                 now,
             )
@@ -380,9 +410,47 @@ class _BatchWriter:
                 log.warning("Feed %s failed: %s", outcome.fetched.source.url, outcome.error)
 
 
-def _final_state(outcome: _Outcome) -> SourceState:
-    state: SourceState = outcome.fetched.state
-    return replace(state, last_status=outcome.status)
+def _scheduled_state(
+    outcome: _Outcome,
+    rates: dict[str, PublishingHistory],
+    now: datetime,
+    rules: PollRules,
+) -> SourceState:
+    """The state to remember, with the next fetch the schedule chose (local files: none)."""
+    fetched = outcome.fetched
+    state: SourceState = replace(fetched.state, last_status=outcome.status)
+    if not is_remote(fetched.source.url):
+        return state
+    ttl, update = state.feed_ttl_seconds, state.feed_update_seconds
+    if outcome.status in ("ok", "empty"):
+        ttl, update = outcome.ttl_seconds, outcome.update_seconds
+    rate = state.entries_per_day
+    if outcome.status != "failed":
+        history = rates.get(fetched.source.source_id)
+        rate = None
+        if history is not None and history.dated:
+            rate = entries_per_day(
+                history.recent, history.oldest_recent, history.following_since, now, rules
+            )
+    hints = hints_from_headers(fetched.headers, now, ttl=ttl, update_period=update)
+    if outcome.status == "failed":
+        hints = replace(hints, retry_after=fetched.retry_after)
+    plan = next_fetch_at(
+        now,
+        entries_per_day=rate,
+        hints=hints,
+        failures=state.consecutive_failures,
+        rules=rules,
+    )
+    return replace(
+        state,
+        next_fetch_at=plan.next_fetch_at,
+        poll_interval_seconds=plan.interval.total_seconds(),
+        entries_per_day=rate,
+        schedule_reason=plan.reason,
+        feed_ttl_seconds=ttl,
+        feed_update_seconds=update,
+    )
 
 
 def _record(outcome: _Outcome, new_per_source: dict[str, int]) -> FetchRecord:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flows.events import INGEST_RESOURCE, ITEMS_INGESTED, WATCHLIST_DETECTED
 from flows.serve import (
     ALERTS,
     CLASSIFY,
@@ -48,19 +47,15 @@ def test_ingest_runs_on_its_interval_with_a_fixed_anchor_and_the_given_sources(h
     (schedule,) = ingest.schedules
     assert schedule.schedule.interval == timedelta(minutes=10)
     assert schedule.schedule.anchor_date.year == 2020
-    assert ingest.parameters == {"sources": "feeds/"}
+    assert ingest.parameters == {"sources": "feeds/", "classify_in_background": True}
     assert ingest.triggers == []
 
 
-def test_classify_and_alerts_start_on_events_not_schedules(home):
+def test_classify_and_alerts_run_on_demand_since_the_task_worker_replaced_their_triggers(home):
     found = by_name(Settings())
 
-    (on_ingested,) = found[CLASSIFY].triggers
-    (on_detected,) = found[ALERTS].triggers
-    assert on_ingested.expect == {ITEMS_INGESTED}
-    assert on_ingested.match.root["prefect.resource.id"] == INGEST_RESOURCE
-    assert on_detected.expect == {WATCHLIST_DETECTED}
-    assert found[CLASSIFY].schedules == [] and found[ALERTS].schedules == []
+    for name in (CLASSIFY, ALERTS):
+        assert found[name].triggers == [] and found[name].schedules == []
 
 
 def test_deployment_names_do_not_depend_on_settings_so_restarts_update_them(home):

@@ -1,8 +1,10 @@
 """`spacebrief serve` end to end: a real local Prefect server, the deployments, events.
 
-A feed on a local server gains a watch-list story; one ingest run is started by hand (as
-"Run now" in the UI would), and the alert reaches the outbox through the event chain
-ingest -> classify -> alerts without waiting for any schedule. Then SIGTERM must stop
+Two feeds on a local server: a busy one (hundreds of stories in the last hour, so polled at
+the minimum interval, 2 s here) and a quiet one (nothing for weeks: the maximum, 2 h).
+The busy feed gains a watch-list story and, with no manual trigger, serve's wake-up loop
+fetches it when due and the task worker classifies it and delivers the alert; the quiet
+feed is fetched once, at start-up. Then SIGTERM must stop
 everything cleanly, and a restart must update the same deployments in place without
 duplicating scheduled runs. Every wait is bounded.
 """
@@ -15,12 +17,14 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.flows.conftest import OFF_THEME_STORY, WATCHLIST_STORY, WATCHLIST_TITLE, feed, free_port
+from tests.ingest.feed_server import entry
 
 pytestmark = pytest.mark.slow
 
@@ -111,18 +115,34 @@ def serve_env(tmp_path: Path) -> dict[str, str]:
         SPACEBRIEF_CONFIG=str(tmp_path / "absent.toml"),
         SPACEBRIEF_DIGEST_CRON="30 6 * * *",
         SPACEBRIEF_DIGEST_TIMEZONE="Asia/Shanghai",
+        SPACEBRIEF_POLL_MIN_SECONDS="2",
+        SPACEBRIEF_POLL_WAKE_SECONDS="1",
         PYTHONUNBUFFERED="1",
     )
     return env
 
 
-def test_serve_alerts_on_a_new_watchlist_story_by_events_and_stops_cleanly(
+def busy_and_quiet(feed_server, tmp_path: Path, *extra: dict) -> str:
+    now = datetime.now(UTC)
+    busy = [entry(n, published=now - timedelta(seconds=14 * n)) for n in range(10, 250)]
+    quiet = [entry(1000 + n, published=now - timedelta(days=10 * n)) for n in range(1, 3)]
+    feed_server.serve("/feed.xml", feed(*extra, *busy), etag=f'"v{len(extra)}"')
+    feed_server.serve("/quiet.xml", feed(*quiet), etag='"q"')
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        f"sources:\n  - {{name: Busy, url: '{feed_server.url('/feed.xml')}'}}\n"
+        f"  - {{name: Quiet, url: '{feed_server.url('/quiet.xml')}'}}\n"
+    )
+    return str(catalog)
+
+
+def test_serve_polls_the_due_feed_and_alerts_on_its_new_story_then_stops_cleanly(
     tmp_path, serve_env, feed_server
 ):
-    feed_server.serve("/feed.xml", feed(OFF_THEME_STORY), etag='"v1"')
+    catalog = busy_and_quiet(feed_server, tmp_path, OFF_THEME_STORY)
     port = free_port()
     outbox = Path(serve_env["SPACEBRIEF_HOME"]) / "outbox" / "slack.jsonl"
-    serve = Serve(serve_env, port, feed_server.url("/feed.xml"), tmp_path / "serve.log")
+    serve = Serve(serve_env, port, catalog, tmp_path / "serve.log")
     try:
         serve.wait_ready()
         wait_until("the start-up ingest", lambda: feed_server.hits("/feed.xml") >= 1, 90)
@@ -134,8 +154,7 @@ def test_serve_alerts_on_a_new_watchlist_story_by_events_and_stops_cleanly(
         ingest = serve.deployment("ingest", "spacebrief-ingest")
         assert ingest["schedules"][0]["schedule"]["interval"] == 30 * 60
 
-        feed_server.serve("/feed.xml", feed(WATCHLIST_STORY, OFF_THEME_STORY), etag='"v2"')
-        serve.run_now("ingest", "spacebrief-ingest")
+        busy_and_quiet(feed_server, tmp_path, WATCHLIST_STORY, OFF_THEME_STORY)
         wait_until(
             "the watch-list alert in the outbox",
             lambda: outbox.exists() and WATCHLIST_TITLE in outbox.read_text("utf-8"),
@@ -143,6 +162,8 @@ def test_serve_alerts_on_a_new_watchlist_story_by_events_and_stops_cleanly(
         )
         wait_until("scheduled ingest runs", lambda: serve.scheduled_starts(ingest["id"]), 90)
         starts_before = serve.scheduled_starts(ingest["id"])
+        assert feed_server.hits("/feed.xml") >= 2
+        assert feed_server.hits("/quiet.xml") == 1, "the quiet feed is not due for 2 hours"
     finally:
         code = serve.terminate()
     output = serve.output()
@@ -150,9 +171,10 @@ def test_serve_alerts_on_a_new_watchlist_story_by_events_and_stops_cleanly(
     assert "Prefect server stopped." in output
     assert "Traceback" not in output
     assert output.index("stopping the runner.") < output.index("Prefect server stopped.")
+    assert "Received task run" in output  # classify and alerts ran on the task worker
     assert not _answers(serve.api)
 
-    again = Serve(serve_env, port, feed_server.url("/feed.xml"), tmp_path / "serve-again.log")
+    again = Serve(serve_env, port, catalog, tmp_path / "serve-again.log")
     try:
         again.wait_ready()
         assert again.deployment("ingest", "spacebrief-ingest")["id"] == ingest["id"]

@@ -33,6 +33,7 @@ def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):
     assert table.exit_code == 0
     assert "lunar-agency" in table.output and "HTTP 404" in table.output
     assert "4 sources" in table.output
+    assert "15 min" in table.output and "backing off" in table.output  # the schedule
 
 
 def test_a_bad_sources_location_is_one_line_and_exit_1(cli, tmp_path):

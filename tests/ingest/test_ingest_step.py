@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,7 @@ def test_a_feed_is_stored_and_a_second_run_answered_304_adds_nothing(warehouse, 
     server.serve("/feed.xml", rss_feed("Agency", [entry(n) for n in range(1, 6)]), etag='"v1"')
     first = ingest(warehouse, settings, server.url("/feed.xml"))
     assert (first.fetched, first.new_items, first.entries) == (1, 5, 5)
-    second = ingest(warehouse, settings, server.url("/feed.xml"))
+    second = ingest(warehouse, settings, server.url("/feed.xml"), force=True)
     assert (second.unchanged, second.new_items) == (1, 0)
     assert len(stored_ids(warehouse)) == 5
     rows = fetch_rows(warehouse)
@@ -65,7 +66,7 @@ def test_a_feed_is_stored_and_a_second_run_answered_304_adds_nothing(warehouse, 
 def test_re_ingesting_a_feed_without_validators_never_duplicates(warehouse, settings, server):
     server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2)]))
     ingest(warehouse, settings, server.url("/feed.xml"))
-    again = ingest(warehouse, settings, server.url("/feed.xml"))
+    again = ingest(warehouse, settings, server.url("/feed.xml"), force=True)
     assert (again.fetched, again.new_items) == (1, 0)
     with warehouse.read() as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM items").fetchone() == (2, 2)
@@ -75,7 +76,7 @@ def test_a_feed_that_gains_items_adds_only_the_new_ones(warehouse, settings, ser
     server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2)]), etag='"v1"')
     ingest(warehouse, settings, server.url("/feed.xml"))
     server.serve("/feed.xml", rss_feed("Agency", [entry(1), entry(2), entry(3)]), etag='"v2"')
-    summary = ingest(warehouse, settings, server.url("/feed.xml"))
+    summary = ingest(warehouse, settings, server.url("/feed.xml"), force=True)
     assert summary.new_items == 1
     with warehouse.read() as con:
         (url,) = con.execute(
@@ -125,7 +126,7 @@ def test_a_failing_feed_is_reported_then_left_alone_until_its_backoff_ends(
         (health,) = source_health(con)
     assert health.consecutive_failures == 1 and health.last_status == "failed"
     assert "HTTP 500" in health.last_error and health.next_fetch_at is not None
-    assert [row[1] for row in fetch_rows(warehouse)] == ["failed", "skipped"]
+    assert [row[1] for row in fetch_rows(warehouse)] == ["failed"]  # no row for "not due"
     server.serve("/feed.xml", rss_feed("Agency", [entry(1)]))
     forced = ingest(warehouse, settings, server.url("/feed.xml"), force=True)
     assert forced.new_items == 1
@@ -324,8 +325,49 @@ def test_a_run_killed_mid_way_keeps_its_written_batches_and_the_rerun_adds_the_r
 
     assert [row[:2] for row in stored_rows(warehouse)[1]] == [("feed-fast-xml", "ok")]
     server.serve("/slow.xml", rss_feed("Slow", [entry(3), entry(4)]), etag='"slow"')
-    rerun = ingest(warehouse, settings, catalog)
+    rerun = ingest(warehouse, settings, catalog, force=True)
 
     assert (rerun.unchanged, rerun.fetched, rerun.new_items) == (1, 1, 2)
     with warehouse.read() as con:
         assert con.execute("SELECT count(*), count(DISTINCT url) FROM items").fetchone() == (4, 4)
+
+
+def test_each_feed_is_scheduled_by_its_rate_and_the_next_run_fetches_only_the_due_ones(
+    warehouse, home, server, tmp_path
+):
+    now = datetime.now(UTC)
+    # 400 stories in the last hour: 9,600 a day, polled every 86400 / (9600 * 7.5) = 1.2 s
+    busy = [entry(n, published=now - timedelta(seconds=9 * n)) for n in range(1, 401)]
+    busy.append(entry(5000, published=now - timedelta(days=400)))  # a stale sticky item
+    quiet = [entry(1000 + n, published=now - timedelta(days=9 * n)) for n in range(1, 4)]
+    server.serve("/busy.xml", rss_feed("Busy", busy), etag='"b1"')
+    server.serve(
+        "/quiet.xml",
+        rss_feed("Quiet", quiet).replace(b"<language>", b"<ttl>90</ttl><language>"),
+        etag='"q1"',
+    )
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        f"sources:\n  - {{name: Busy, url: '{server.url('/busy.xml')}'}}\n"
+        f"  - {{name: Quiet, url: '{server.url('/quiet.xml')}'}}\n"
+    )
+    settings = Settings(poll_min_seconds=1, poll_max_seconds=7200)
+
+    first = ingest(warehouse, settings, str(catalog))
+
+    assert first.fetched == 2
+    with warehouse.read() as con:
+        health = {row.name: row for row in source_health(con)}
+    assert health["Busy"].entries_per_day == pytest.approx(9600, rel=0.01)
+    assert health["Busy"].poll_interval_seconds == pytest.approx(1.2, rel=0.01)
+    assert health["Quiet"].entries_per_day == 0.0
+    assert health["Quiet"].poll_interval_seconds == 7200.0
+    assert health["Quiet"].schedule_reason == "publishes 0.0/day"
+    assert health["Quiet"].next_fetch_at > now + timedelta(hours=1)
+
+    time.sleep(1.5)
+    second = ingest(warehouse, settings, str(catalog))
+
+    assert (second.unchanged, second.skipped) == (1, 1)
+    assert [r.path for r in server.requests].count("/quiet.xml") == 1
+    assert [r.path for r in server.requests].count("/busy.xml") == 2

@@ -147,3 +147,28 @@ def test_a_new_warehouse_opens_in_the_duckdb_1x_cli(warehouse: Warehouse) -> Non
     count, version = done.stdout.split()
     assert int(count) == len(applied)
     assert version.startswith("v1."), f"expected a 1.x CLI, got {version}"
+
+
+def test_a_reader_waits_for_a_writer_in_another_thread_of_the_same_process(tmp_path):
+    # serve's task worker writes from a thread while serve checks which feeds are due.
+    import threading
+
+    warehouse = Warehouse(tmp_path / "threads.duckdb", lock_wait_seconds=10)
+    warehouse.initialise()
+    holding, release = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with warehouse.write() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS probe (n INTEGER)")
+            con.execute("INSERT INTO probe VALUES (1)")
+            holding.set()
+            release.wait(5)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    assert holding.wait(10)
+    threading.Timer(0.5, release.set).start()
+    with warehouse.read() as con:
+        assert release.is_set()
+        assert con.execute("SELECT count(*) FROM probe").fetchone() == (1,)
+    writer.join(5)
