@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from ingest._fetch import fetch_many
+from ingest._fetch import FetchPolicy, fetch_many
 from ingest._parse import parse_feed
 from ingest._urls import site_of
 from ingest.exceptions import IngestError
@@ -56,17 +56,19 @@ def feed_links(page: bytes, base: str) -> list[str]:
     return found
 
 
-def _fetch(source: Source) -> tuple[bytes, dict, str]:
-    (result,) = fetch_many([source], force=True)
+def _fetch(source: Source, policy: FetchPolicy | None) -> tuple[bytes, dict, str]:
+    (result,) = fetch_many([source], policy=policy, force=True)
     if result.status != "ok" or result.body is None:
         raise IngestError(f"Could not fetch {source.url}: {result.error or result.status}.")
     return result.body, dict(result.headers), result.final_url or source.url
 
 
-def discover_feed(url: str, template: Source | None = None) -> DiscoveredFeed:
+def discover_feed(
+    url: str, template: Source | None = None, policy: FetchPolicy | None = None
+) -> DiscoveredFeed:
     """The feed at or advertised by `url`, validated by fetching and parsing it."""
     base = template or Source("discover", "discover", url)
-    body, headers, final_url = _fetch(replace(base, url=url))
+    body, headers, final_url = _fetch(replace(base, url=url), policy)
     parsed = parse_feed(body, headers, final_url)
     if parsed.entries:
         # The feed's own <link> is its claim, not the operator's word: no `site` from it.
@@ -80,7 +82,7 @@ def discover_feed(url: str, template: Source | None = None) -> DiscoveredFeed:
     problems = []
     for candidate in candidates:
         try:
-            feed_body, feed_headers, feed_final = _fetch(replace(base, url=candidate))
+            feed_body, feed_headers, feed_final = _fetch(replace(base, url=candidate), policy)
         except IngestError as exc:
             problems.append(str(exc))
             continue

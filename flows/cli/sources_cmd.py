@@ -98,7 +98,9 @@ def add_source(
 
     path = _catalog_path(catalog)
     edited = CatalogFile(path)
-    found = discover_feed(url.strip())
+    from flows.steps.ingest_step import policy_from
+
+    found = discover_feed(url.strip(), policy=policy_from(settings()))
     entry: dict[str, object] = {"name": name or found.title or found.url, "url": found.url}
     if found.site:
         entry["site"] = found.site
