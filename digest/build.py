@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from digest.citations import CitationBook, safe_url, utc_day
 from digest.llm import LlmEndpoint, cited_paragraph
-from digest.momentum import contradiction, describe_change, measure
+from digest.momentum import contradiction, describe_change, measure, reading
 from digest.outlook import outlook_sentences
 from digest.summaries import SourcedSentence, expert_sentences, story_summary
 from digest.types import (
@@ -175,6 +175,7 @@ def _trend_sections(
                     stories=current[trend.trend_id].stories,
                     citations=book.cite(support.get(trend.trend_id, ())),
                     momentum=momentum,
+                    reading=reading(family, momentum),
                     contradiction=contradiction(
                         family, momentum, window.history_windows, window.days
                     ),

@@ -2,8 +2,9 @@
 
 The taxonomy says which trends the analysts expect to rise or decline; the counts say
 what the news actually did. We measure distinct stories (not items), so one event
-syndicated by ten outlets does not look like a surge, and we state plainly when the
-measurement goes against the taxonomy's family instead of hiding it.
+syndicated by ten outlets does not look like a surge. Each trend is a statement (a
+declining trend states the decline), so rising coverage always means more evidence for
+the statement; `reading` says what that is for each family.
 """
 
 from __future__ import annotations
@@ -67,20 +68,45 @@ def windows_phrase(windows_before: int, days: int) -> str:
 
 
 def contradiction(family: str, momentum: Momentum, windows_before: int, days: int) -> str | None:
-    """A plain sentence when coverage moved against what the taxonomy's family expects."""
+    """A plain sentence when coverage moved against what the taxonomy's family expects.
+
+    Only a rising trend can be contradicted by its coverage alone: a declining trend is
+    stated as a decline ("The Western monopoly ... is ending"), so an item labelled with
+    it is evidence that the decline goes on, and more of them mean it gathers pace.
+    """
+    if family != "rising" or momentum.direction != "down":
+        return None
     before = format_mean(momentum.previous_mean)
     span = windows_phrase(windows_before, days)
     now = f"{momentum.current} {_stories(momentum.current)}"
-    if family == "rising" and momentum.direction == "down":
-        return (
-            f"Listed as rising, but coverage fell to {now} from an average of {before} over {span}."
-        )
-    if family == "declining" and momentum.direction in ("up", "new"):
-        return (
-            f"Listed as declining, but coverage rose to {now} from an average of {before} "
-            f"over {span}."
-        )
-    return None
+    return f"Listed as rising, but coverage fell to {now} from an average of {before} over {span}."
+
+
+_READINGS = {
+    "rising": {"up": "gaining", "new": "gaining", "down": "losing pace", "flat": "holding"},
+    "declining": {
+        "up": "more signs of the decline",
+        "new": "more signs of the decline",
+        "down": "fewer signs of the decline",
+        "flat": "the decline goes on at the same pace",
+    },
+    "watch": {
+        "up": "more activity to watch",
+        "new": "more activity to watch",
+        "down": "quieter",
+        "flat": "steady activity",
+    },
+}
+
+
+def reading(family: str, momentum: Momentum) -> str:
+    """What the coverage's movement means for a trend of this family, in a few words.
+
+    Every trend is worded as a statement the news can support, so more coverage always
+    means more evidence for the statement: for a declining trend that is more evidence
+    of the decline, never a contradiction of it.
+    """
+    return _READINGS.get(family, _READINGS["watch"])[momentum.direction]
 
 
 def describe_change(momentum: Momentum, windows_before: int, days: int) -> str:

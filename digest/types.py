@@ -147,6 +147,7 @@ class TrendEntry:
     stories: int
     citations: tuple[int, ...]
     momentum: Momentum
+    reading: str = ""  # what the movement means for this family ("more signs of the decline")
     contradiction: str | None = None
 
 

@@ -79,15 +79,21 @@ def test_trend_evidence_counts_items_and_distinct_stories(filled_warehouse: Ware
     assert entries["R2"].momentum.stories == (4, 4, 4, 4, 1)
 
 
-def test_contradictions_between_family_and_coverage_are_stated(filled_warehouse: Warehouse) -> None:
-    entries = {e.trend_id: e for s in edition_for(filled_warehouse).families for e in s.entries}
+def test_a_declining_trend_with_more_coverage_reads_as_more_signs_of_the_decline(
+    filled_warehouse: Warehouse,
+) -> None:
+    edition = edition_for(filled_warehouse)
+    entries = {e.trend_id: e for s in edition.families for e in s.entries}
+    assert entries["D4"].momentum.direction == "new"
+    assert entries["D4"].contradiction is None
+    assert entries["D4"].reading == "more signs of the decline"
     assert entries["R2"].contradiction and "Listed as rising, but coverage fell" in (
         entries["R2"].contradiction
     )
-    assert entries["D4"].contradiction and "Listed as declining, but coverage rose" in (
-        entries["D4"].contradiction
-    )
     assert entries["R1"].contradiction is None
+    markdown = render_markdown(edition)
+    assert "Listed as declining" not in markdown
+    assert "more signs of the decline (D4;" in markdown
 
 
 def test_quiet_trends_are_listed_compactly_not_padded(filled_warehouse: Warehouse) -> None:

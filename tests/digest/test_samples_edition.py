@@ -80,3 +80,16 @@ def test_every_citation_resolves_to_a_window_item_in_the_warehouse(
         }
     for title in listed.values():
         assert title.replace("\\", "") in titles, title
+
+
+def test_no_declining_trend_is_called_contradicted_by_its_own_evidence(
+    sample_edition: tuple[Warehouse, Path],
+) -> None:
+    markdown = sample_edition[1].read_text(encoding="utf-8")
+    assert "Listed as declining" not in markdown
+    declining = markdown.split("### 🔻 Declining:", 1)[1].split("### ⚠️ Watch List:", 1)[0]
+    entries = [line for line in declining.splitlines() if line.startswith("- ") and "(D" in line]
+    assert entries
+    for line in entries:
+        if "` ↑ " in line:
+            assert "more signs of the decline" in line, line
