@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from digest.text import split_sentences
+from segmenter.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
