@@ -28,6 +28,7 @@ from digest.types import (
     StoryEntry,
     TrendEntry,
     TrendInfo,
+    TrendSupport,
     WindowData,
     WindowItem,
 )
@@ -135,12 +136,13 @@ def _coverage_note(window: WindowData) -> str:
     return f"This edition covers {span}: {items} collected, {on_theme}."
 
 
-def _stories_per_window(window: WindowData) -> dict[str, list[int]]:
+def _stories_per_window(window: WindowData, count: str = "stories") -> dict[str, list[int]]:
+    """Per trend, oldest window first: all its stories, or its "supporting" / "against" ones."""
     size = window.history_windows + 1
     series: dict[str, list[int]] = {t.trend_id: [0] * size for t in window.trends}
-    for count in window.trend_counts:
-        if count.trend_id in series and 0 <= count.window < size:
-            series[count.trend_id][size - 1 - count.window] = count.stories
+    for tally in window.trend_counts:
+        if tally.trend_id in series and 0 <= tally.window < size:
+            series[tally.trend_id][size - 1 - tally.window] = getattr(tally, count)
     return series
 
 
@@ -148,8 +150,10 @@ def _trend_sections(
     window: WindowData, trends: Sequence[TrendInfo], book: CitationBook
 ) -> tuple[FamilySection, ...]:
     stories = _stories_per_window(window)
+    supporting = _stories_per_window(window, "supporting")
+    against = _stories_per_window(window, "against")
     current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
-    support = {s.trend_id: s.item_ids for s in window.trend_support}
+    support = {s.trend_id: s for s in window.trend_support}
     sections = []
     for family in FAMILIES:
         members = [t for t in trends if t.family == family]
@@ -165,6 +169,7 @@ def _trend_sections(
         entries = []
         for trend in covered:
             momentum = measure(stories[trend.trend_id])
+            evidence = support.get(trend.trend_id, TrendSupport(trend.trend_id, ()))
             entries.append(
                 TrendEntry(
                     trend_id=trend.trend_id,
@@ -173,16 +178,42 @@ def _trend_sections(
                     statement=trend.statement.rstrip("."),
                     items=current[trend.trend_id].items,
                     stories=current[trend.trend_id].stories,
-                    citations=book.cite(support.get(trend.trend_id, ())),
+                    citations=book.cite(evidence.item_ids),
                     momentum=momentum,
-                    reading=reading(family, momentum),
+                    reading=reading(
+                        family,
+                        momentum,
+                        contested=against[trend.trend_id][-1] > supporting[trend.trend_id][-1],
+                    ),
                     contradiction=contradiction(
-                        family, momentum, window.history_windows, window.days
+                        family,
+                        supporting[trend.trend_id],
+                        against[trend.trend_id][-1],
+                        window.history_windows,
+                        window.days,
+                    ),
+                    supporting=supporting[trend.trend_id][-1],
+                    against_stories=against[trend.trend_id][-1],
+                    against=book.cite(evidence.against_ids),
+                    counter_evidence=tuple(
+                        CitedSentence(text, book.cite([item_id]))
+                        for item_id, text in zip(
+                            evidence.against_ids, evidence.against_evidence, strict=False
+                        )
+                        if text
                     ),
                 )
             )
         quiet = tuple(
-            QuietTrend(t.trend_id, t.name, t.statement.rstrip("."), measure(stories[t.trend_id]))
+            QuietTrend(
+                t.trend_id,
+                t.name,
+                t.statement.rstrip("."),
+                measure(stories[t.trend_id]),
+                contradiction(
+                    family, supporting[t.trend_id], 0, window.history_windows, window.days
+                ),
+            )
             for t in members
             if t not in covered
         )
