@@ -87,7 +87,11 @@ class StanceHead:
         digest = hashlib.sha256()
         for array in (self.statement_vectors, self.coef):
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
-        digest.update(repr((self.trend_ids, float(np.float32(self.intercept)))).encode())
+        digest.update(
+            repr(
+                (self.trend_ids, *(float(np.float32(v)) for v in (self.intercept, self.threshold)))
+            ).encode()
+        )
         return f"stance-{digest.hexdigest()[:10]}"
 
     def features(self, pairs: Sequence[StancePair]) -> np.ndarray:

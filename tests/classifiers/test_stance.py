@@ -43,9 +43,9 @@ def test_a_cosmonaut_on_a_crew_dragon_runs_against_d4_and_a_lunar_pact_supports_
         ]
     )
     d4 = {label.trend_id: label for label in against.labels}["D4"]
-    assert d4.stance == AGAINST and d4.stance_score >= 0.5
+    assert d4.stance == AGAINST and d4.stance_score >= load_stance().threshold
     pact = {label.trend_id: label for label in supports.labels}["D4"]
-    assert pact.stance == SUPPORTS and 0.0 <= pact.stance_score < 0.5
+    assert pact.stance == SUPPORTS and 0.0 <= pact.stance_score < load_stance().threshold
 
 
 def test_against_is_found_with_high_precision_on_the_held_out_set(
@@ -55,9 +55,10 @@ def test_against_is_found_with_high_precision_on_the_held_out_set(
     report = evaluate_stance(classifier, examples)
     assert report.against >= 60 and report.trends_against >= 15
     assert len(report.by_language) >= 6
-    # Measured 2 December 2026: precision 0.927, recall 0.594 (docs/classifier.md).
+    # Measured 2 December 2026 at P(against) >= 0.7: precision 0.935, recall 0.453
+    # (docs/classifier.md); precision first, since a false "against" silences an alert.
     assert report.precision >= 0.8
-    assert report.recall >= 0.45
+    assert report.recall >= 0.35
 
 
 def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:
