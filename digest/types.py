@@ -232,7 +232,7 @@ class Edition:
     families: tuple[FamilySection, ...]
     new_signals: tuple[SignalEntry, ...]
     expert_view: tuple[CitedSentence, ...]
-    expert_method: str  # extractive | llm
+    expert_method: str  # measured | llm
     outlook: tuple[CitedSentence, ...]
     outlook_method: str
     stories: tuple[StoryEntry, ...]

@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from digest.build import build_edition
 from flows.settings import Settings
+from tests.digest.rubric import expert_view_faults
 from warehouse import Warehouse
+from warehouse.editions import load_window
 
 pytestmark = pytest.mark.slow
 
@@ -93,3 +96,13 @@ def test_no_declining_trend_is_called_contradicted_by_its_own_evidence(
     for line in entries:
         if "` ↑ " in line:
             assert "more signs of the decline" in line, line
+
+
+@pytest.mark.parametrize("days", [7, 28])  # the digest's default week and the demo's window
+def test_the_sample_expert_view_passes_its_rubric(
+    sample_edition: tuple[Warehouse, Path], days: int
+) -> None:
+    with sample_edition[0].read() as con:
+        edition = build_edition(load_window(con, EDITION_DATE, days))
+    assert edition.expert_method == "measured"
+    assert expert_view_faults(edition) == []
