@@ -32,8 +32,9 @@ STANCE_FILE = "stance.jsonl"
 REGULARISATION_C = 4.0
 # P(against) needed to call a label "against". A false "against" hides support from the
 # edition and silences a watch alert, so precision comes first: on dev's 81 gold labels
-# (taken as supporting) 0.5 called 21 "against", 0.7 calls 8 (a dev-tuned choice).
-AGAINST_THRESHOLD = 0.7
+# (taken as supporting) 0.5 calls 15 "against", 0.6 calls 7, 0.7 calls 3; 0.7 also misses
+# the cosmonaut-on-a-Crew-Dragon case the issue names (0.61). A dev-tuned choice.
+AGAINST_THRESHOLD = 0.6
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,10 @@ def test_against_is_found_with_high_precision_on_the_held_out_set(
     report = evaluate_stance(classifier, examples)
     assert report.against >= 60 and report.trends_against >= 15
     assert len(report.by_language) >= 6
-    # Measured 2 December 2026 at P(against) >= 0.7: precision 0.935, recall 0.453
+    # Measured 2 December 2026 at P(against) >= 0.6: precision 1.000, recall 0.547
     # (docs/classifier.md); precision first, since a false "against" silences an alert.
     assert report.precision >= 0.8
-    assert report.recall >= 0.35
+    assert report.recall >= 0.4
 
 
 def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:
