@@ -142,14 +142,14 @@ def _declining_sentence(
     lead = next((e for e in gathering if e.trend_id not in already_named), gathering[0])
     total, rising = len(declining.entries), len(gathering)
     if rising == total:
-        share = "Both declining trends" if total == 2 else f"All {total} declining trends"
+        share = "Both declining trends" if total == 2 else f"All {_number(total)} declining trends"
         if total == 1:
             share = "The one declining trend"
         opening = f"{share} in the news show{'s' if total == 1 else ''} more signs of the decline"
     else:
         opening = (
-            f"{rising} of the {total} declining trends in the news show"
-            f"{'s' if rising == 1 else ''} more signs of the decline"
+            f"{_number(rising).capitalize()} of the {_number(total)} declining trends in the "
+            f"news show{'s' if rising == 1 else ''} more signs of the decline"
         )
     stories = "story" if lead.supporting == 1 else "stories"
     return CitedSentence(
@@ -193,7 +193,7 @@ def _new_sentence(
         count = len(signals)
         closest = f", closest to {best.closest_trend.split()[0]}" if best.closest_trend else ""
         return CitedSentence(
-            f"What is new lies outside the taxonomy: {count} on-theme "
+            f"What is new lies outside the taxonomy: {_number(count)} on-theme "
             f"{'story fits' if count == 1 else 'stories fit'} no trend, led by "
             f"“{best.headline}” ({best.outlet}){closest}, a watch-list candidate.",
             (best.citation,),
@@ -209,6 +209,14 @@ def _new_sentence(
         f"{'story' if stories == 1 else 'stories'}.",
         tuple(dict.fromkeys(n for e in fresh for n in (e.citations or e.against)[:1])),
     )
+
+
+_NUMBERS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _number(n: int) -> str:
+    """Small counts in words, so a sentence never opens on a numeral."""
+    return _NUMBERS[n] if 0 <= n < len(_NUMBERS) else str(n)
 
 
 def _first_stories(actors: Sequence[ActorCount]) -> list[str]:

@@ -51,7 +51,7 @@ def test_recurring_actors_and_the_strongest_counter_evidence_are_named_and_cited
 def test_what_is_new_names_the_story_no_trend_fits(filled_warehouse: Warehouse) -> None:
     edition = edition_for(filled_warehouse)
     new = edition.expert_view[-1]
-    assert new.text.startswith("What is new lies outside the taxonomy: 1 on-theme story")
+    assert new.text.startswith("What is new lies outside the taxonomy: one on-theme story")
     assert new.citations == (edition.new_signals[0].citation,)
 
 
