@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from alerts.types import AlertCandidate
-from classifiers.types import Classification
+from classifiers.stance import AGAINST
+from classifiers.types import Classification, TrendScore
 
 WATCH_PREFIX = "W"
 
 
 def is_watch_trend(trend_id: str) -> bool:
     return trend_id.startswith(WATCH_PREFIX)
+
+
+def raises_watch(label: TrendScore) -> bool:
+    """A watch-list label whose item supports the trend: an item running against it (a
+    country signing the Artemis Accords, under W1) is not a sign to watch for."""
+    return is_watch_trend(label.trend_id) and label.stance != AGAINST
 
 
 def select_candidates(
@@ -27,11 +34,11 @@ def select_candidates(
 ) -> list[AlertCandidate]:
     """One candidate per (story cluster, watch-list trend), from the best-scoring item.
 
-    A label qualifies when its item is relevant and its score reaches
-    `thresholds[trend]`, else `default_threshold`, else the classifier's own acceptance
-    (being a label at all). `clusters` maps item_id -> cluster_id; an item missing from it
-    is its own cluster. Several reports of one story in a batch yield one alert, so the
-    story is announced once and the strongest report carries it.
+    A label qualifies when its item is relevant, supports the trend (`raises_watch`), and
+    its score reaches `thresholds[trend]`, else `default_threshold`, else the classifier's
+    own acceptance (being a label at all). `clusters` maps item_id -> cluster_id; an item
+    missing from it is its own cluster. Several reports of one story in a batch yield one
+    alert, so the story is announced once and the strongest report carries it.
     """
     best: dict[tuple[str, str], AlertCandidate] = {}
     for classification in classifications:
@@ -39,7 +46,7 @@ def select_candidates(
             continue
         cluster_id = clusters.get(classification.item_id, classification.item_id)
         for label in classification.labels:
-            if not is_watch_trend(label.trend_id):
+            if not raises_watch(label):
                 continue
             threshold = thresholds.get(label.trend_id, default_threshold)
             if threshold is not None and label.score < threshold:

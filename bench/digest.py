@@ -104,7 +104,8 @@ def generate(warehouse: Warehouse, items: int) -> float:
         )
         con.execute(
             """
-            INSERT INTO labels
+            INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version,
+                                taxonomy_version, labelled_at)
             SELECT item_id, ? [1 + CAST(floor(r_label * 19) AS INTEGER)], 0.5 + r_label / 2,
                    'evidence', 'bench-clf', 'bench', published_at + INTERVAL 2 HOUR
             FROM gen WHERE r_rel < 0.36

@@ -47,6 +47,10 @@ def output_record(classification: Classification) -> dict:
         "labels": [label.trend_id for label in classification.labels],
         "scores": classification.scores,
         "evidence": {label.trend_id: label.evidence for label in classification.labels},
+        "stance": {
+            label.trend_id: {"stance": label.stance, "score": label.stance_score}
+            for label in classification.labels
+        },
         "classifier_version": classification.classifier_version,
         "taxonomy_version": classification.taxonomy_version,
     }

@@ -23,6 +23,7 @@ from classifiers.exceptions import ClassifierError
 from classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
 from classifiers.gazetteer import FEATURE_NAMES
 from classifiers.head import Head, load_head
+from classifiers.stance import StanceHead, StancePair, load_stance
 from classifiers.taxonomy import load_taxonomy
 from classifiers.types import Classification, Taxonomy, TextItem, TrendScore
 
@@ -42,7 +43,13 @@ class Scores:
 
 
 class Classifier:
-    def __init__(self, taxonomy: Taxonomy, head: Head, encoder: MultilingualEncoder | None = None):
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        head: Head,
+        encoder: MultilingualEncoder | None = None,
+        stance: StanceHead | None = None,
+    ):
         if head.trend_ids != taxonomy.trend_ids:
             raise ClassifierError(
                 "The taxonomy's trends differ from those the classifier head was fitted on: "
@@ -62,6 +69,7 @@ class Classifier:
             )
         self.taxonomy = taxonomy
         self.head = head
+        self.stance = stance or load_stance()
         self.encoder = encoder or MultilingualEncoder()
         self.thresholds = np.array(
             [
@@ -80,7 +88,7 @@ class Classifier:
 
     @property
     def version(self) -> str:
-        return self.head.version
+        return f"{self.head.version}+{self.stance.version}"
 
     def score(self, texts: Sequence[str]) -> Scores:
         featurized = featurize(texts, self.encoder)
@@ -110,6 +118,7 @@ class Classifier:
         scores = self.score(texts)
         relevant, labels = self.decide(scores)
         evidence = self._evidence(scores, labels)
+        stances = self.judge_stance(texts, scores, evidence)
         trend_ids = self.taxonomy.trend_ids
         out = []
         for row, item in enumerate(items):
@@ -125,7 +134,10 @@ class Classifier:
                     },
                     labels=tuple(
                         TrendScore(
-                            trend_ids[j], round(float(probabilities[j]), 4), evidence[(row, j)]
+                            trend_ids[j],
+                            round(float(probabilities[j]), 4),
+                            evidence[(row, j)],
+                            *stances[(row, j)],
                         )
                         for j in chosen
                     ),
@@ -137,6 +149,23 @@ class Classifier:
                 )
             )
         return out
+
+    def judge_stance(
+        self, texts: Sequence[str], scores: Scores, evidence: dict[tuple[int, int], str]
+    ) -> dict[tuple[int, int], tuple[str, float]]:
+        """For each (item, label): (supports | against, P(against)), from classifiers/stance.py."""
+        keys = sorted(evidence)
+        trend_ids = self.taxonomy.trend_ids
+        pairs = [
+            StancePair(
+                texts[row],
+                trend_ids[j],
+                scores.vectors[row],
+                scores.sentence_vectors[row][scores.sentences[row].index(evidence[(row, j)])],
+            )
+            for row, j in keys
+        ]
+        return dict(zip(keys, self.stance.judge(pairs), strict=True)) if pairs else {}
 
     def _evidence(self, scores: Scores, labels: np.ndarray) -> dict[tuple[int, int], str]:
         """For each (item, label): the item's sentence the head scores highest for that trend."""

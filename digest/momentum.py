@@ -2,8 +2,9 @@
 
 The taxonomy says which trends the analysts expect to rise or decline; the counts say
 what the news actually did. We measure distinct stories (not items), so one event
-syndicated by ten outlets does not look like a surge, and we state plainly when the
-measurement goes against the taxonomy's family instead of hiding it.
+syndicated by ten outlets does not look like a surge. Each trend is a statement (a
+declining trend states the decline), so rising coverage always means more evidence for
+the statement; `reading` says what that is for each family.
 """
 
 from __future__ import annotations
@@ -66,21 +67,79 @@ def windows_phrase(windows_before: int, days: int) -> str:
     return f"the previous {windows_before} {plural}"
 
 
-def contradiction(family: str, momentum: Momentum, windows_before: int, days: int) -> str | None:
-    """A plain sentence when coverage moved against what the taxonomy's family expects."""
-    before = format_mean(momentum.previous_mean)
-    span = windows_phrase(windows_before, days)
-    now = f"{momentum.current} {_stories(momentum.current)}"
-    if family == "rising" and momentum.direction == "down":
+def contradiction(
+    family: str,
+    supporting_oldest_first: Sequence[int],
+    against_now: int,
+    windows_before: int,
+    days: int,
+) -> str | None:
+    """A plain sentence when the news runs against a trend, else None.
+
+    Two cases are real contradictions: counter-evidence outweighing support in the
+    edition's window (more stories against the statement than for it), and a rising
+    trend whose support has dried up for two windows or more after it had some. Falling
+    or rising coverage alone is not one: every trend is a statement the news can support
+    (a declining trend states the decline), and `reading` says what the movement means.
+    """
+    supporting = [int(v) for v in supporting_oldest_first]
+    now = supporting[-1] if supporting else 0
+    if against_now > now:
         return (
-            f"Listed as rising, but coverage fell to {now} from an average of {before} over {span}."
+            f"Counter-evidence outweighs support this window: {against_now} "
+            f"{_stories(against_now)} against the statement, {now} for it."
         )
-    if family == "declining" and momentum.direction in ("up", "new"):
+    dry = len(supporting) - len(list(_rstrip_zeros(supporting)))
+    before = sum(supporting[: len(supporting) - dry])
+    if family == "rising" and dry >= 2 and before > 0:
+        last = windows_phrase(dry, days).replace("the previous", "the last")
+        earlier = windows_phrase(len(supporting) - dry, days).replace("the previous", "the")
         return (
-            f"Listed as declining, but coverage rose to {now} from an average of {before} "
-            f"over {span}."
+            f"Listed as rising, but no story has supported it in {last}; "
+            f"{before} {_stories(before)} did in {earlier} before."
         )
     return None
+
+
+def _rstrip_zeros(values: Sequence[int]) -> Sequence[int]:
+    end = len(values)
+    while end and values[end - 1] == 0:
+        end -= 1
+    return values[:end]
+
+
+_READINGS = {
+    "rising": {"up": "gaining", "new": "gaining", "down": "losing pace", "flat": "holding"},
+    "declining": {
+        "up": "more signs of the decline",
+        "new": "more signs of the decline",
+        "down": "fewer signs of the decline",
+        "flat": "the decline goes on at the same pace",
+    },
+    "watch": {
+        "up": "more activity to watch",
+        "new": "more activity to watch",
+        "down": "quieter",
+        "flat": "steady activity",
+    },
+}
+
+
+def reading(family: str, momentum: Momentum, *, contested: bool = False) -> str:
+    """What the coverage's movement means for a trend of this family, in a few words.
+
+    Every trend is worded as a statement the news can support, so more supporting
+    coverage means more evidence for the statement: for a declining trend that is more
+    evidence of the decline, never a contradiction of it. When most of the window's
+    stories run against the statement (`contested`), the movement says that instead.
+    """
+    if contested:
+        return (
+            "more coverage, most of it against"
+            if momentum.direction in ("up", "new")
+            else ("most coverage against")
+        )
+    return _READINGS.get(family, _READINGS["watch"])[momentum.direction]
 
 
 def describe_change(momentum: Momentum, windows_before: int, days: int) -> str:

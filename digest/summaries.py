@@ -21,11 +21,11 @@ from digest.text import (
     mmr,
     near_duplicate,
     normalise_rows,
-    split_sentences,
     stands_alone,
     tfidf_matrix,
 )
 from digest.types import WindowItem
+from segmenter.sentences import split_sentences
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Sentences out of feed text, TF-IDF vectors and MMR selection.
 
 Everything the edition says in prose is either a sentence lifted verbatim from an item
-or a sentence generated from measured counts, so the splitter must not cut inside
-"U.S." or "Dr." and must drop markup that feeds leave in their summaries. TF-IDF is
+or a sentence generated from measured counts, so sentences come from the project's one
+segmenter (segmenter/, every script of the feeds) and text is quoted as ingest stored
+it. Tokens are words, or character bigrams for Chinese and Japanese. TF-IDF is
 computed over just the sentences at hand (a few hundred at most): pure numpy, no model
 load, deterministic, and in tests as good as the item embeddings at spotting
 near-duplicate sentences (the embeddings still weigh which items are central).
@@ -10,7 +11,6 @@ near-duplicate sentences (the embeddings still weigh which items are central).
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
@@ -18,65 +18,41 @@ from collections.abc import Sequence
 
 import numpy as np
 
-_TAG = re.compile(r"<[^>]{0,2000}>")
+from segmenter.tokens import tokens
+
 _SPACE = re.compile(r"\s+")
+_WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_OPENERS = "\"'“‘«„(¿¡「『"
 _READ_MORE = re.compile(
     r"(\[\s*(…|\.\.\.)\s*\]|\bThe post .{0,300} appeared first on .{0,200}$|"
     r"\b(continue|read) (reading|more)\b.*$)",
     re.IGNORECASE,
 )
-_ABBREVIATIONS = (
-    "U.S.", "U.K.", "U.N.", "E.U.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof.", "Gen.", "Lt.",
-    "Col.", "Sr.", "Jr.", "St.", "No.", "vs.", "etc.", "e.g.", "i.e.", "Inc.", "Ltd.",
-    "Corp.", "Co.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.", "Sep.",
-    "Sept.", "Oct.", "Nov.", "Dec.",
-)  # fmt: skip
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9À-Ý])")
-_WORD = re.compile(r"[a-z0-9À-ɏ]+(?:['’-][a-z0-9À-ɏ]+)*")
-_STOPWORDS = frozenset(
-    re.findall(
-        r"\S+",
-        "a an and are as at be been being but by for from has have he her his in into is it "
-        "its of on or our said says she than that the their them they this to was were which "
-        "who will with would also after over more new not one two first",
-    )
-)
-_PLACEHOLDER = "\u2063"
 
 
-def clean_text(raw: str | None) -> str:
-    """Plain text from a feed summary: tags and entities gone, whitespace collapsed."""
-    if not raw:
+def clean_text(text: str | None) -> str:
+    """Stored text as the edition quotes it: whitespace collapsed, "read more" tails gone.
+
+    Ingest has already turned the feed's HTML into plain text and decoded its entities,
+    so nothing here looks for tags or entities again: "Thrust < 5 kN and mass > 2 t" and
+    a literal "&lt;" are quoted as stored.
+    """
+    if not text:
         return ""
-    text = html.unescape(_TAG.sub(" ", raw))
     text = _SPACE.sub(" ", text).strip()
     return _READ_MORE.sub("", text).strip()
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of plain text, keeping abbreviations such as "U.S." inside."""
-    if not text:
-        return []
-    protected = text
-    for abbreviation in _ABBREVIATIONS:
-        protected = protected.replace(abbreviation, abbreviation.replace(".", _PLACEHOLDER))
-    pieces = _SENTENCE_END.split(protected)
-    sentences = []
-    for piece in pieces:
-        sentence = piece.replace(_PLACEHOLDER, ".").strip()
-        if sentence:
-            sentences.append(sentence)
-    return sentences
-
-
 def is_usable_sentence(sentence: str, *, min_words: int = 6, max_words: int = 60) -> bool:
-    """Long enough to say something, short enough not to be a run-on scrape."""
-    words = sentence.split()
-    if not min_words <= len(words) <= max_words:
+    """Long enough to say something, short enough not to be a run-on scrape (Chinese and
+    Japanese, written without spaces, count about two characters a word)."""
+    words = len(sentence.split()) + len(_WIDE.findall(sentence)) // 2
+    if not min_words <= words <= max_words:
         return False
     if sentence.endswith(("…", "...")) or sentence.rstrip().endswith(":"):
         return False
-    return sentence[0].isupper() or sentence[0].isdigit() or sentence[0] in "\"'“‘("
+    first = sentence[0]
+    return (first.isalpha() and not first.islower()) or first.isdigit() or first in _OPENERS
 
 
 _POINTS_BACK = re.compile(
@@ -90,10 +66,6 @@ def stands_alone(sentence: str) -> bool:
     """False for a sentence whose subject is in the sentence before it ("It is now planned
     for 2028..."): quoted on its own, it would not say what it is about."""
     return not _POINTS_BACK.match(sentence.lstrip("\"'“‘("))
-
-
-def tokens(text: str) -> list[str]:
-    return [t for t in _WORD.findall(text.lower()) if t not in _STOPWORDS and len(t) > 1]
 
 
 def tfidf_matrix(texts: Sequence[str]) -> np.ndarray:

@@ -27,6 +27,7 @@ class TrendInfo:
 class TrendLabel:
     trend_id: str
     score: float
+    stance: str = "supports"  # supports | against the trend's statement
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class TrendCount:
     window: int
     items: int
     stories: int
+    supporting: int = 0  # stories with an item supporting the trend's statement
+    against: int = 0  # stories with an item running against it
 
 
 @dataclass(frozen=True)
@@ -75,11 +78,15 @@ class FamilyCount:
 
 @dataclass(frozen=True)
 class TrendSupport:
-    """The best items (one per story) supporting a trend in the edition's window."""
+    """The best items (one per story) supporting a trend in the edition's window, and the
+    strongest ones running against it (with their evidence and P(against))."""
 
     trend_id: str
     item_ids: tuple[str, ...]
     evidence: tuple[str, ...] = ()
+    against_ids: tuple[str, ...] = ()
+    against_evidence: tuple[str, ...] = ()
+    against_scores: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,14 @@ class TrendEntry:
     statement: str
     items: int
     stories: int
-    citations: tuple[int, ...]
+    citations: tuple[int, ...]  # the items supporting the statement
+    against: tuple[int, ...]  # the items running against it
     momentum: Momentum
+    reading: str = ""  # what the movement means for this family ("more signs of the decline")
     contradiction: str | None = None
+    supporting: int = 0  # stories supporting the statement this window
+    against_stories: int = 0  # stories running against it
+    counter_evidence: tuple[CitedSentence, ...] = ()  # their sentences, quoted
 
 
 @dataclass(frozen=True)
@@ -157,6 +169,7 @@ class QuietTrend:
     name: str
     statement: str
     momentum: Momentum
+    contradiction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -220,7 +233,7 @@ class Edition:
     families: tuple[FamilySection, ...]
     new_signals: tuple[SignalEntry, ...]
     expert_view: tuple[CitedSentence, ...]
-    expert_method: str  # extractive | llm
+    expert_method: str  # measured | llm
     outlook: tuple[CitedSentence, ...]
     outlook_method: str
     stories: tuple[StoryEntry, ...]

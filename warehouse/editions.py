@@ -77,7 +77,9 @@ def load_window(
     trend_counts = [
         TrendCount(*row)
         for row in con.execute(
-            "SELECT trend_id, w, count(DISTINCT item_id), count(DISTINCT cluster_id) "
+            "SELECT trend_id, w, count(DISTINCT item_id), count(DISTINCT cluster_id), "
+            " count(DISTINCT cluster_id) FILTER (stance <> 'against'), "
+            " count(DISTINCT cluster_id) FILTER (stance = 'against') "
             "FROM digest_labels GROUP BY ALL ORDER BY trend_id, w"
         ).fetchall()
     ]
@@ -121,7 +123,7 @@ def load_window(
         WITH best_per_story AS (
             SELECT trend_id, item_id, score, evidence, cluster_id
             FROM digest_labels
-            WHERE w = 0
+            WHERE w = 0 AND stance <> 'against'
             QUALIFY row_number() OVER (
                 PARTITION BY trend_id, cluster_id ORDER BY score DESC, item_id) = 1
         )
@@ -130,6 +132,27 @@ def load_window(
         FROM (
             SELECT * FROM best_per_story
             QUALIFY row_number() OVER (PARTITION BY trend_id ORDER BY score DESC, item_id) <= ?
+        )
+        GROUP BY trend_id ORDER BY trend_id
+        """,
+        [per_trend],
+    ).fetchall()
+    against_rows = con.execute(
+        """
+        WITH strongest_per_story AS (
+            SELECT trend_id, item_id, stance_score, evidence, cluster_id
+            FROM digest_labels
+            WHERE w = 0 AND stance = 'against'
+            QUALIFY row_number() OVER (
+                PARTITION BY trend_id, cluster_id ORDER BY stance_score DESC, item_id) = 1
+        )
+        SELECT trend_id, list(item_id ORDER BY stance_score DESC, item_id),
+               list(coalesce(evidence, '') ORDER BY stance_score DESC, item_id),
+               list(stance_score ORDER BY stance_score DESC, item_id)
+        FROM (
+            SELECT * FROM strongest_per_story
+            QUALIFY row_number() OVER (
+                PARTITION BY trend_id ORDER BY stance_score DESC, item_id) <= ?
         )
         GROUP BY trend_id ORDER BY trend_id
         """,
@@ -151,7 +174,11 @@ def load_window(
 
     rank_of = {row[0]: (float(row[1]), int(row[2])) for row in ranked}
     size_of = {row[0]: int(row[1]) for row in signal_rows}
-    wanted = list(rank_of) + [i for row in support_rows for i in row[1]] + list(size_of)
+    wanted = (
+        list(rank_of)
+        + [i for row in (*support_rows, *against_rows) for i in row[1]]
+        + list(size_of)
+    )
     details = _item_details(con, sorted(set(wanted)))
     items = []
     for item_id in sorted(details):
@@ -174,9 +201,7 @@ def load_window(
         family_counts=tuple(family_counts),
         items=tuple(items),
         ranked_story_ids=tuple(row[0] for row in ranked),
-        trend_support=tuple(
-            TrendSupport(row[0], tuple(row[1]), tuple(row[2])) for row in support_rows
-        ),
+        trend_support=_trend_support(support_rows, against_rows),
         signals=tuple(signal_candidates),
     )
 
@@ -210,7 +235,9 @@ def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: fl
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE digest_labels AS
-        SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id
+        SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id,
+               coalesce(l.stance, 'supports') AS stance,
+               coalesce(l.stance_score, 0.0) AS stance_score
         FROM labels AS l
         JOIN digest_window AS d
           ON d.item_id = l.item_id
@@ -218,6 +245,24 @@ def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: fl
          AND d.taxonomy_version = l.taxonomy_version
         WHERE d.relevant
         """
+    )
+
+
+def _trend_support(
+    support_rows: Sequence[tuple[Any, ...]], against_rows: Sequence[tuple[Any, ...]]
+) -> tuple[TrendSupport, ...]:
+    supports = {row[0]: row for row in support_rows}
+    against = {row[0]: row for row in against_rows}
+    return tuple(
+        TrendSupport(
+            trend_id,
+            tuple(supports[trend_id][1]) if trend_id in supports else (),
+            tuple(supports[trend_id][2]) if trend_id in supports else (),
+            tuple(against[trend_id][1]) if trend_id in against else (),
+            tuple(against[trend_id][2]) if trend_id in against else (),
+            tuple(float(v) for v in against[trend_id][3]) if trend_id in against else (),
+        )
+        for trend_id in sorted(set(supports) | set(against))
     )
 
 
@@ -287,7 +332,8 @@ def _item_details(
     )
     labels = dict(
         con.execute(
-            "SELECT item_id, list(struct_pack(trend_id := trend_id, score := score) "
+            "SELECT item_id, list(struct_pack(trend_id := trend_id, score := score, "
+            "stance := stance) "
             "ORDER BY score DESC, trend_id) FROM digest_labels "
             "WHERE item_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY item_id",
             [list(item_ids)],
@@ -307,7 +353,8 @@ def _item_details(
             "cluster_id": row[6],
             "relevance": float(relevance),
             "labels": tuple(
-                TrendLabel(e["trend_id"], float(e["score"])) for e in labels.get(item_id) or []
+                TrendLabel(e["trend_id"], float(e["score"]), e["stance"])
+                for e in labels.get(item_id) or []
             ),
             "embedding": tuple(float(v) for v in embedding) if embedding else None,
             "content": row[7],

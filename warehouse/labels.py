@@ -51,6 +51,8 @@ _LABEL_SCHEMA = pa.schema(
         ("classifier_version", pa.string()),
         ("taxonomy_version", pa.string()),
         ("labelled_at", pa.timestamp("us", tz="UTC")),
+        ("stance", pa.string()),
+        ("stance_score", pa.float64()),
     ]
 )
 
@@ -165,6 +167,8 @@ def store_classifications(
                 "classifier_version": c.classifier_version,
                 "taxonomy_version": c.taxonomy_version,
                 "labelled_at": now,
+                "stance": label.stance,
+                "stance_score": float(label.stance_score),
             }
             for c in rows
             for label in {lb.trend_id: lb for lb in c.labels}.values()

@@ -96,7 +96,8 @@ class Stories:
             )
             for label in classification.labels:
                 con.execute(
-                    "INSERT INTO labels VALUES (?, ?, ?, ?, 'test-1', 'tax-1', ?)",
+                    "INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, "
+                    "taxonomy_version, labelled_at) VALUES (?, ?, ?, ?, 'test-1', 'tax-1', ?)",
                     [item_id, label.trend_id, label.score, label.evidence, published],
                 )
             candidates = select_candidates(

@@ -37,6 +37,35 @@ def test_only_watch_list_labels_on_relevant_items_qualify():
     assert [(c.item_id, c.trend_id) for c in found] == [("a", "W1")]
 
 
+def test_an_item_against_a_watch_list_trend_never_raises_a_watch_alert_for_it():
+    against = Classification(
+        item_id="signs-artemis",
+        relevant=True,
+        relevance=0.9,
+        scores={"W1": 0.9, "W3": 0.7},
+        labels=(
+            TrendScore("W1", 0.9, "Bangladesh signs the Artemis Accords.", "against", 0.83),
+            TrendScore("W3", 0.7, "Bangladesh signs the Artemis Accords.", "supports", 0.1),
+        ),
+        classifier_version="c1",
+        taxonomy_version="t1",
+    )
+    supporting = classification("joins-ilrs", ("W1", 0.6))
+    found = select_candidates(
+        [against, supporting],
+        clusters={"signs-artemis": "lunar-story", "joins-ilrs": "lunar-story"},
+        thresholds={},
+        default_threshold=None,
+        destination="outbox",
+    )
+    assert [(c.item_id, c.trend_id) for c in found] == [
+        ("joins-ilrs", "W1"),  # the story's supporting report carries it, not the stronger one
+        ("signs-artemis", "W3"),
+    ]
+    alone = select_candidates([against], {}, {}, None, "outbox")
+    assert [c.trend_id for c in alone] == ["W3"]
+
+
 def test_per_trend_threshold_beats_default_which_beats_the_label_itself():
     items = [classification("a", ("W1", 0.6), ("W2", 0.6), ("W3", 0.4))]
     found = select_candidates(

@@ -45,6 +45,8 @@ def test_classify_reads_items_and_writes_one_result_line_each(tmp_path: Path, ho
         assert {"id", "relevant", "relevance", "labels", "scores"} <= set(line)
         assert len(line["scores"]) == 19
     assert lines[0]["relevant"] and "W1" in lines[0]["labels"]
+    assert set(lines[0]["stance"]) == set(lines[0]["labels"])
+    assert lines[0]["stance"]["W1"]["stance"] in ("supports", "against")
     assert not lines[1]["relevant"] and lines[1]["labels"] == []
     assert not (home / "spacebrief.duckdb").exists()
 

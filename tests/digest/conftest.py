@@ -61,6 +61,7 @@ class Row:
     labels: dict[str, float] = field(default_factory=dict)
     url: str | None = None
     hour: int = 9
+    against: dict[str, float] = field(default_factory=dict)  # trend -> P(against), >= 0.5
 
 
 def week_rows() -> list[Row]:
@@ -250,10 +251,95 @@ def fill(warehouse: Warehouse, rows: list[Row], *, with_trends: bool = True) -> 
                 ],
             )
             for trend_id, score in row.labels.items():
+                stance_score = row.against.get(trend_id, 0.1)
                 con.execute(
-                    "INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [row.item_id, trend_id, score, row.summary[:60], CLASSIFIER, TAXONOMY, fetched],
+                    "INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, "
+                    "taxonomy_version, labelled_at, stance, stance_score) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        row.item_id,
+                        trend_id,
+                        score,
+                        row.summary.split(". ")[0].rstrip(".") + ".",
+                        CLASSIFIER,
+                        TAXONOMY,
+                        fetched,
+                        "against" if stance_score >= 0.5 else "supports",
+                        stance_score,
+                    ],
                 )
+
+
+def counter_rows() -> list[Row]:
+    """Counter-evidence this week: three stories against D4 (more than its two supporting
+    ones), one against R2; and R6, supported three and four weeks ago, silent since."""
+    d = EDITION_DATE
+    return [
+        Row(
+            "c1",
+            "Russian cosmonaut to ride a Crew Dragon to the station",
+            "A Roscosmos cosmonaut will fly on the next NASA crew rotation under the seat "
+            "exchange. He trained in Houston with his American crewmates.",
+            d - timedelta(days=1),
+            source="Orbital Ledger",
+            relevance=0.88,
+            labels={"D4": 0.7},
+            against={"D4": 0.86},
+        ),
+        Row(
+            "c2",
+            "Roscosmos and NASA extend their crew exchange",
+            "The two agencies agreed to keep flying each other's crews to the station. "
+            "Officials said the deal would run for two more years.",
+            d - timedelta(days=2),
+            source="Steppe Space Review",
+            relevance=0.84,
+            labels={"D4": 0.64, "W2": 0.55},
+            against={"D4": 0.78, "W2": 0.7},
+        ),
+        Row(
+            "c3",
+            "China lends lunar samples to American university teams",
+            "China's space agency approved loans of Chang'e-5 samples to researchers at two "
+            "US universities. Scientists called it a rare exchange between the two powers.",
+            d - timedelta(days=3),
+            source="Lunar Politics",
+            relevance=0.86,
+            labels={"R2": 0.68},
+            against={"R2": 0.81},
+        ),
+        Row(
+            "c4",
+            "NASA astronaut launches on a Soyuz from Baikonur",
+            "An American astronaut lifted off with two cosmonauts on a Soyuz rocket. The "
+            "flight is part of the integrated crew agreement.",
+            d - timedelta(days=4),
+            source="Launch Pad Daily",
+            relevance=0.8,
+            labels={"D4": 0.6},
+            against={"D4": 0.74},
+        ),
+        *(
+            Row(
+                f"g{back}",
+                f"Developing states press for a say in UN space rules (week -{back})",
+                "Delegates of the Group of 77 asked the UN committee for a voice in rules on "
+                "space traffic.",
+                d - timedelta(days=7 * back + 2),
+                source="Orbital Ledger",
+                relevance=0.7,
+                labels={"R6": 0.7},
+            )
+            for back in (3, 4)
+        ),
+    ]
+
+
+@pytest.fixture
+def counter_warehouse(tmp_path: Path) -> Warehouse:
+    warehouse = Warehouse(tmp_path / "counter.duckdb")
+    fill(warehouse, week_rows() + counter_rows())
+    return warehouse
 
 
 @pytest.fixture

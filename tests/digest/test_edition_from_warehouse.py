@@ -79,15 +79,19 @@ def test_trend_evidence_counts_items_and_distinct_stories(filled_warehouse: Ware
     assert entries["R2"].momentum.stories == (4, 4, 4, 4, 1)
 
 
-def test_contradictions_between_family_and_coverage_are_stated(filled_warehouse: Warehouse) -> None:
-    entries = {e.trend_id: e for s in edition_for(filled_warehouse).families for e in s.entries}
-    assert entries["R2"].contradiction and "Listed as rising, but coverage fell" in (
-        entries["R2"].contradiction
-    )
-    assert entries["D4"].contradiction and "Listed as declining, but coverage rose" in (
-        entries["D4"].contradiction
-    )
-    assert entries["R1"].contradiction is None
+def test_a_declining_trend_with_more_coverage_reads_as_more_signs_of_the_decline(
+    filled_warehouse: Warehouse,
+) -> None:
+    edition = edition_for(filled_warehouse)
+    entries = {e.trend_id: e for s in edition.families for e in s.entries}
+    assert entries["D4"].momentum.direction == "new"
+    assert entries["D4"].contradiction is None
+    assert entries["D4"].reading == "more signs of the decline"
+    assert entries["R2"].reading == "losing pace"  # fell, but its one story supports it
+    assert entries["R2"].contradiction is None and entries["R1"].contradiction is None
+    markdown = render_markdown(edition)
+    assert "Listed as declining" not in markdown
+    assert "more signs of the decline (D4;" in markdown
 
 
 def test_quiet_trends_are_listed_compactly_not_padded(filled_warehouse: Warehouse) -> None:
@@ -122,11 +126,13 @@ def test_stories_are_one_per_cluster_ranked_and_never_off_theme(
 
 def test_expert_view_and_outlook_cite_every_sentence(filled_warehouse: Warehouse) -> None:
     edition = edition_for(filled_warehouse)
-    assert edition.expert_method == edition.outlook_method == "extractive"
+    assert (edition.expert_method, edition.outlook_method) == ("measured", "extractive")
     assert edition.expert_view and edition.outlook
     for sentence in (*edition.expert_view, *edition.outlook):
         assert sentence.citations, sentence
-    assert any(s.text.startswith("Coverage of “Rival lunar blocs") for s in edition.expert_view)
+    assert edition.expert_view[0].text.startswith(
+        "The largest movement this window was in “Rival lunar blocs"
+    )
     assert any("2033 and 2035" in s.text for s in edition.outlook)
 
 
@@ -264,3 +270,60 @@ def test_ranking_weighs_watch_list_labels_and_recency(tmp_path: Path) -> None:
     with warehouse.read() as con:
         window = load_window(con, EDITION_DATE, 7)
     assert window.ranked_story_ids == ("watch-new", "rising-new", "rising-old", "unlabelled")
+
+
+def test_counter_evidence_is_counted_and_cited_under_its_own_trend(
+    counter_warehouse: Warehouse,
+) -> None:
+    edition = edition_for(counter_warehouse)
+    entries = {e.trend_id: e for s in edition.families for e in s.entries}
+    item_of = {c.number: c.item_id for c in edition.citations}
+    d4, r2 = entries["D4"], entries["R2"]
+    assert (d4.supporting, d4.against_stories) == (2, 3)
+    assert {item_of[n] for n in d4.against} == {"c1", "c2", "c4"}
+    assert {item_of[n] for n in d4.citations} == {"a3", "a4"}  # support cites no counter-item
+    assert [item_of[n] for n in r2.against] == ["c3"]
+    assert r2.counter_evidence[0].text == (
+        "China's space agency approved loans of Chang'e-5 samples to researchers at two "
+        "US universities."
+    )
+    assert d4.contradiction == (
+        "Counter-evidence outweighs support this window: 3 stories against the statement, 2 for it."
+    )
+    assert r2.contradiction is None  # one against, one for: not outweighed
+    assert entries["R1"].against == () and entries["R1"].contradiction is None
+
+
+def test_the_json_edition_carries_against_next_to_citations(counter_warehouse: Warehouse) -> None:
+    edition = json.loads(render_json(edition_for(counter_warehouse)))
+    entries = {e["trend_id"]: e for s in edition["families"] for e in s["entries"]}
+    assert list(entries["D4"])[6:8] == ["citations", "against"]
+    assert len(entries["D4"]["against"]) == 3 and entries["R1"]["against"] == []
+    numbers = {c["number"] for c in edition["citations"]}
+    assert set(entries["D4"]["against"]) <= numbers
+
+
+def test_the_markdown_shows_support_and_counter_evidence_under_the_trend(
+    counter_warehouse: Warehouse,
+) -> None:
+    markdown = render_markdown(edition_for(counter_warehouse))
+    d4_line = next(line for line in markdown.splitlines() if "(D4;" in line)
+    assert "5 items in 5 stories: 2 supporting, 3 against" in d4_line
+    assert "↑ more coverage, most of it against (D4;" in d4_line
+    after = markdown.split(d4_line + "\n", 1)[1].splitlines()
+    assert after[0].startswith("  - ↩️ Against it: “A Roscosmos cosmonaut will fly")
+    assert after[1].startswith("  - ⚖️ Counter-evidence outweighs support")
+    assert "Listed as declining" not in markdown
+
+
+def test_a_rising_trend_whose_support_dried_up_for_two_windows_is_flagged(
+    counter_warehouse: Warehouse,
+) -> None:
+    edition = edition_for(counter_warehouse)
+    quiet = {q.trend_id: q for s in edition.families for q in s.quiet}
+    assert quiet["R6"].contradiction == (
+        "Listed as rising, but no story has supported it in the last 3 weeks; "
+        "2 stories did in the 2 weeks before."
+    )
+    assert all(q.contradiction is None for t, q in quiet.items() if t != "R6")
+    assert "  - ⚖️ R6: Listed as rising, but no story" in render_markdown(edition)

@@ -128,7 +128,7 @@ def test_a_good_answer_is_used_with_its_citations_mapped_to_items(
         "Beijing is training a Pakistani astronaut.",
         "Moscow is turning east for lunar work.",
     ]
-    assert edition.expert_view[2].text.startswith("Coverage of “")  # measured, not generated
+    assert edition.expert_view[2].text.startswith("The largest movement this window was in “")
     cited = {c.number: c.item_id for c in edition.citations}
     first, second = edition.expert_view[:2]
     assert cited[first.citations[0]] == window.ranked_story_ids[0]
@@ -140,19 +140,19 @@ def test_a_good_answer_is_used_with_its_citations_mapped_to_items(
 
 
 @pytest.mark.parametrize("mode", ["unknown", "uncited", "error", "hang"])
-def test_any_failure_falls_back_to_the_extractive_paragraph(
+def test_any_failure_falls_back_to_the_measured_paragraph(
     chat: tuple[FakeChat, str], filled_warehouse: Warehouse, mode: str
 ) -> None:
     state, url = chat
     state.mode = mode
     with filled_warehouse.read() as con:
         window = load_window(con, EDITION_DATE, 7)
-    extractive = build_edition(window)
+    fallback = build_edition(window)
     edition = build_edition(window, llm=LlmEndpoint(url, timeout_seconds=1))
     assert state.requests, "the server was asked"
-    assert edition.expert_method == edition.outlook_method == "extractive"
-    assert edition.expert_view == extractive.expert_view
-    assert edition.citations == extractive.citations
+    assert (edition.expert_method, edition.outlook_method) == ("measured", "extractive")
+    assert edition.expert_view == fallback.expert_view
+    assert edition.citations == fallback.citations
 
 
 def test_an_unreachable_endpoint_returns_none() -> None:

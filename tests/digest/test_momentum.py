@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.momentum import contradiction, describe_change, measure, sparkline
+from digest.momentum import contradiction, describe_change, measure, reading, sparkline
 
 
 def test_sparkline_scales_to_the_busiest_window_and_keeps_zero_lowest() -> None:
@@ -28,19 +28,35 @@ def test_coverage_after_silence_is_new_and_silence_stays_flat() -> None:
     assert measure([0, 0, 0, 0, 0]).direction == "flat"
 
 
-def test_the_data_contradicting_the_family_is_said_plainly() -> None:
-    falling = measure([4, 4, 4, 4, 1])
-    rising = measure([0, 0, 1, 0, 3])
-    assert contradiction("rising", falling, 4, 7) == (
-        "Listed as rising, but coverage fell to 1 story from an average of 4 "
-        "over the previous 4 weeks."
+def test_only_real_contradictions_are_stated() -> None:
+    assert contradiction("declining", [0, 0, 1, 0, 3], 0, 4, 7) is None  # more evidence
+    assert contradiction("rising", [4, 4, 4, 4, 1], 0, 4, 7) is None  # fewer, yet supported
+    assert contradiction("watch", [0, 0, 0, 0, 1], 3, 4, 7) == (
+        "Counter-evidence outweighs support this window: 3 stories against the statement, 1 for it."
     )
-    assert "Listed as declining, but coverage rose to 3 stories" in (
-        contradiction("declining", rising, 4, 7) or ""
+    assert contradiction("declining", [1, 1, 1, 1, 2], 2, 4, 7) is None  # a tie is no verdict
+    assert contradiction("rising", [2, 3, 1, 0, 0], 0, 4, 7) == (
+        "Listed as rising, but no story has supported it in the last 2 weeks; "
+        "6 stories did in the 3 weeks before."
     )
-    assert contradiction("rising", rising, 4, 7) is None
-    assert contradiction("declining", falling, 4, 7) is None
-    assert contradiction("watch", rising, 4, 7) is None
+    assert contradiction("rising", [2, 3, 1, 1, 0], 0, 4, 7) is None  # one quiet window
+    assert contradiction("rising", [0, 0, 0, 0, 0], 0, 4, 7) is None  # never supported
+    assert contradiction("declining", [2, 3, 1, 0, 0], 0, 4, 7) is None
+
+
+def test_rising_coverage_is_read_in_the_words_of_each_family() -> None:
+    up, new, down, flat = (
+        measure([1, 1, 1, 1, 4]),
+        measure([0, 0, 0, 0, 2]),
+        measure([4, 4, 4, 4, 1]),
+        measure([3, 3]),
+    )
+    assert reading("declining", up) == reading("declining", new) == "more signs of the decline"
+    assert reading("declining", down) == "fewer signs of the decline"
+    assert reading("rising", up) == "gaining" and reading("rising", down) == "losing pace"
+    assert reading("watch", up) == "more activity to watch"
+    assert all(reading(f, m) for f in ("rising", "declining", "watch") for m in (flat, down))
+    assert reading("declining", up, contested=True) == "more coverage, most of it against"
 
 
 def test_movement_wording_names_the_window_unit() -> None:

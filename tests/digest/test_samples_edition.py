@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from digest.build import build_edition
 from flows.settings import Settings
+from tests.digest.rubric import expert_view_faults
 from warehouse import Warehouse
+from warehouse.editions import load_window
 
 pytestmark = pytest.mark.slow
 
@@ -80,3 +83,26 @@ def test_every_citation_resolves_to_a_window_item_in_the_warehouse(
         }
     for title in listed.values():
         assert title.replace("\\", "") in titles, title
+
+
+def test_no_declining_trend_is_called_contradicted_by_its_own_evidence(
+    sample_edition: tuple[Warehouse, Path],
+) -> None:
+    markdown = sample_edition[1].read_text(encoding="utf-8")
+    assert "Listed as declining" not in markdown
+    declining = markdown.split("### 🔻 Declining:", 1)[1].split("### ⚠️ Watch List:", 1)[0]
+    entries = [line for line in declining.splitlines() if line.startswith("- ") and "(D" in line]
+    assert entries
+    for line in entries:
+        if "` ↑ " in line:
+            assert "more signs of the decline" in line, line
+
+
+@pytest.mark.parametrize("days", [7, 28])  # the digest's default week and the demo's window
+def test_the_sample_expert_view_passes_its_rubric(
+    sample_edition: tuple[Warehouse, Path], days: int
+) -> None:
+    with sample_edition[0].read() as con:
+        edition = build_edition(load_window(con, EDITION_DATE, days))
+    assert edition.expert_method == "measured"
+    assert expert_view_faults(edition) == []

@@ -34,7 +34,7 @@ def item(
 
 
 LONG = (
-    "<p>Egypt opened a satellite assembly centre near Cairo.</p> The centre was financed by a "
+    "Egypt opened a satellite assembly centre near Cairo. The centre was financed by a "
     "Chinese grant and built over three years. Engineers from five African states will train "
     "there. The weather was mild during the opening ceremony in the city. Officials expect the "
     "first satellite assembled there to launch in 2026."

@@ -3,29 +3,84 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from digest.text import (
-    clean_text,
-    mmr,
-    near_duplicate,
-    split_sentences,
-    stands_alone,
-    tfidf_matrix,
+from digest.summaries import item_sentences
+from digest.text import clean_text, mmr, near_duplicate, stands_alone, tfidf_matrix
+from tests.digest.test_summaries import item as window_item
+
+
+def test_stored_text_is_quoted_verbatim_and_only_read_more_tails_go() -> None:
+    assert clean_text("Thrust < 5 kN and mass > 2 t, engineers said.") == (
+        "Thrust < 5 kN and mass > 2 t, engineers said."
+    )
+    assert clean_text("Thrust &lt; 5 kN and mass &gt; 2 t, engineers said.") == (
+        "Thrust &lt; 5 kN and mass &gt; 2 t, engineers said."
+    )
+    assert clean_text("Kenya’s agency opened a centre.  Continue reading about it...") == (
+        "Kenya’s agency opened a centre."
+    )
+
+
+@pytest.mark.parametrize(
+    "summary, first",
+    [
+        (
+            "Роскосмос и CNSA подписали соглашение о лунной станции. "
+            "Запуск намечен на 2030 год и позже.",
+            "Роскосмос и CNSA подписали соглашение о лунной станции.",
+        ),
+        (
+            "中国与巴基斯坦签署了航天员合作协议。巴基斯坦航天员将飞往中国空间站。",
+            "中国与巴基斯坦签署了航天员合作协议。",
+        ),
+        (
+            "भारत ने अफ्रीकी देशों के लिए नया उपग्रह प्रक्षेपित किया। इसरो ने इसे सफल बताया है।",
+            "भारत ने अफ्रीकी देशों के लिए नया उपग्रह प्रक्षेपित किया।",
+        ),
+        (
+            "وقعت مصر والصين اتفاقية جديدة للتعاون في مجال الأقمار الصناعية. "
+            "وستبدأ المرحلة الأولى العام المقبل.",
+            "وقعت مصر والصين اتفاقية جديدة للتعاون في مجال الأقمار الصناعية.",
+        ),
+    ],
 )
+def test_an_item_in_any_script_yields_its_own_sentences_verbatim(summary: str, first: str) -> None:
+    item = window_item("x", "Headline", summary)
+    sentences = item_sentences(item, min_words=1)
+    assert sentences[0] == first and len(sentences) == 2
 
 
-def test_sentences_do_not_break_inside_abbreviations() -> None:
-    text = "The U.S. Space Force said Gen. Whiting spoke. China replied on Monday! Why now?"
-    assert split_sentences(text) == [
-        "The U.S. Space Force said Gen. Whiting spoke.",
-        "China replied on Monday!",
-        "Why now?",
-    ]
-
-
-def test_feed_markup_and_read_more_tails_are_removed() -> None:
-    raw = "<p>Kenya&#8217;s agency <b>opened</b> a centre.</p> Continue reading about it..."
-    assert clean_text(raw) == "Kenya’s agency opened a centre."
+@pytest.mark.parametrize(
+    "same, edited, other",
+    [
+        (
+            "Роскосмос и Китай построят лунную станцию к 2035 году",
+            "Роскосмос и Китай построят лунную станцию к 2035 году, заявили в агентстве",
+            "Кения запустила спутник для наблюдения за урожаем",
+        ),
+        (
+            "中国和俄罗斯将在2035年前建成月球科研站",
+            "中国和俄罗斯将在2035年前建成国际月球科研站",
+            "肯尼亚发射了一颗观测农作物的卫星",
+        ),
+        (
+            "भारत और जापान चंद्रमा पर संयुक्त मिशन भेजेंगे",
+            "भारत और जापान चंद्रमा पर संयुक्त मिशन जल्द भेजेंगे",
+            "केन्या ने फसलों की निगरानी के लिए उपग्रह छोड़ा",
+        ),
+        (
+            "مصر والصين توقعان اتفاقية للتعاون في الأقمار الصناعية",
+            "مصر والصين توقعان اتفاقية جديدة للتعاون في الأقمار الصناعية",
+            "كينيا تطلق قمرا لمراقبة المحاصيل الزراعية",
+        ),
+    ],
+)
+def test_redundancy_and_similarity_work_in_every_script(same: str, edited: str, other: str) -> None:
+    assert near_duplicate(same, edited)
+    assert not near_duplicate(same, other)
+    sims = tfidf_matrix([same, edited, other]) @ tfidf_matrix([same, edited, other]).T
+    assert sims[0, 1] > 0.5 > sims[0, 2]
 
 
 def test_tfidf_rows_are_unit_length_and_similar_texts_are_close() -> None:

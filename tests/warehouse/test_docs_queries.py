@@ -38,7 +38,8 @@ INSERT INTO classifications VALUES
  ('a1', 'c1', 't1', true, 0.95, MAP {'W1': 0.9, 'R2': 0.6}, NULL, now()),
  ('a2', 'c1', 't1', true, 0.93, MAP {'W1': 0.8, 'R2': 0.2}, NULL, now()),
  ('a3', 'c1', 't1', true, 0.70, MAP {'W1': 0.1, 'R2': 0.1}, NULL, now());
-INSERT INTO labels VALUES
+INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, taxonomy_version,
+                    labelled_at) VALUES
  ('a1', 'W1', 0.9, 'Senegal signed up to the ILRS.', 'c1', 't1', now()),
  ('a1', 'R2', 0.6, 'Senegal signed up to the ILRS.', 'c1', 't1', now()),
  ('a2', 'W1', 0.8, 'Senegal joined the ILRS.', 'c1', 't1', now());

@@ -167,3 +167,24 @@ def test_feedback_is_stored_overwritten_and_read_back_with_the_item_text(
         ("Bolivia ", "W2", False),
         ("Perseid ", "W1", False),
     ]
+
+
+def test_each_label_is_stored_with_its_stance_and_score(warehouse: Warehouse) -> None:
+    c = Classification(
+        item_id="x",
+        relevant=True,
+        relevance=0.9,
+        scores={"D4": 0.8, "W2": 0.6},
+        labels=(
+            TrendScore("D4", 0.8, "A cosmonaut flies on a Crew Dragon.", "against", 0.81),
+            TrendScore("W2", 0.6, "A cosmonaut flies on a Crew Dragon.", "supports", 0.2),
+        ),
+        classifier_version="v1",
+        taxonomy_version="t1",
+    )
+    with warehouse.write() as con:
+        labels.store_classifications(con, [c])
+        rows = con.execute(
+            "SELECT trend_id, stance, stance_score FROM labels ORDER BY trend_id"
+        ).fetchall()
+    assert rows == [("D4", "against", pytest.approx(0.81)), ("W2", "supports", pytest.approx(0.2))]

@@ -1,0 +1,85 @@
+"""Stance: each label says whether its item supports the trend's statement or runs against it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from classifiers.classifier import Classifier
+from classifiers.exceptions import ClassifierError
+from classifiers.stance import AGAINST, SUPPORTS, load_stance
+from classifiers.stance_training import evaluate_stance, read_stance_examples
+from classifiers.training import training_dir, written_examples
+from classifiers.types import TextItem
+
+FIXTURE = Path(__file__).parent / "fixtures" / "stance.jsonl"
+
+
+def test_the_shipped_stance_head_loads_offline_for_every_trend(classifier: Classifier) -> None:
+    stance = load_stance()
+    assert stance.trend_ids == classifier.taxonomy.trend_ids
+    assert stance.statement_vectors.shape == (len(stance.trend_ids), 512)
+    assert classifier.version.endswith("+" + stance.version)
+
+
+def test_a_cosmonaut_on_a_crew_dragon_runs_against_d4_and_a_lunar_pact_supports_it(
+    classifier: Classifier,
+) -> None:
+    against, supports = classifier.classify(
+        [
+            TextItem(
+                "crew",
+                "Russian cosmonaut to launch to the ISS on a SpaceX Crew Dragon",
+                "Roscosmos cosmonaut Kirill Peskov will fly on NASA's next crew rotation under "
+                "the integrated crew agreement with the United States.",
+            ),
+            TextItem(
+                "pact",
+                "Russia and China sign a deal on a lunar nuclear power plant",
+                "Roscosmos and CNSA will build a reactor for their joint lunar base by 2035.",
+            ),
+        ]
+    )
+    d4 = {label.trend_id: label for label in against.labels}["D4"]
+    assert d4.stance == AGAINST and d4.stance_score >= load_stance().threshold
+    pact = {label.trend_id: label for label in supports.labels}["D4"]
+    assert pact.stance == SUPPORTS and 0.0 <= pact.stance_score < load_stance().threshold
+
+
+def test_against_is_found_with_high_precision_on_the_held_out_set(
+    classifier: Classifier,
+) -> None:
+    examples = read_stance_examples(FIXTURE)
+    report = evaluate_stance(classifier, examples)
+    assert report.against >= 60 and report.trends_against >= 15
+    assert len(report.by_language) >= 6
+    # Measured 2 December 2026 at P(against) >= 0.6: precision 1.000, recall 0.547
+    # (docs/classifier.md); precision first, since a false "against" silences an alert.
+    assert report.precision >= 0.8
+    assert report.recall >= 0.4
+
+
+def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:
+    def titles(path: Path) -> set[str]:
+        return {json.loads(line)["title"] for line in path.read_text("utf-8").splitlines()}
+
+    assert not titles(FIXTURE) & titles(training_dir() / "stance.jsonl")
+
+
+def test_stance_examples_are_not_read_as_trend_examples() -> None:
+    texts = {example.text for example in written_examples()}
+    stance_titles = {
+        e.text.split(". ")[0] for e in read_stance_examples(training_dir() / "stance.jsonl")
+    }
+    assert not any(text.startswith(title) for text in texts for title in stance_titles)
+
+
+def test_a_stance_example_with_an_unknown_stance_is_refused_in_one_sentence(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"title": "x", "trend": "D4", "stance": "neutral"}\n', "utf-8")
+    with pytest.raises(ClassifierError, match=r"bad.jsonl:1 is not a stance example"):
+        read_stance_examples(path)

@@ -1,0 +1,94 @@
+"""From a recorded feed holding counter-evidence, through the real classifier, to the edition.
+
+The feed (written for this test) carries a Russian cosmonaut flying on a Crew Dragon,
+which runs against D4 (Russia turning away from the West), beside a Russia-China lunar
+deal that supports it; and Bangladesh signing the Artemis Accords, which runs against W1
+(the ILRS expanding), beside Pakistan joining the ILRS. The edition must cite each
+counter-item under its own trend, never as support, and owe no watch alert for W1 on it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from flows.settings import Settings
+from warehouse import Warehouse
+
+pytestmark = pytest.mark.slow
+
+FEED = Path(__file__).parent / "fixtures" / "counter-evidence.xml"
+
+
+@pytest.fixture(scope="module")
+def counter_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, dict, str]:
+    from flows.steps import classify_step, ingest_step
+    from flows.steps.digest_step import write_digest
+
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SPACEBRIEF_HOME", str(home))
+        patch.setenv("SPACEBRIEF_CONFIG", str(home / "absent.toml"))
+        settings = Settings()
+        warehouse = Warehouse(settings.warehouse_path)
+        ingest_step.ingest(warehouse, settings, str(FEED))
+        classify_step.classify(warehouse, settings)
+        summary = write_digest(warehouse, settings, edition_date=date(2025, 6, 9), days=7)
+    edition = json.loads(summary.json_path.read_text("utf-8"))
+    return warehouse, edition, summary.markdown_path.read_text("utf-8")
+
+
+def _entries(edition: dict) -> dict[str, dict]:
+    return {e["trend_id"]: e for s in edition["families"] for e in s["entries"]}
+
+
+def _cited(edition: dict, numbers: list[int]) -> set[str]:
+    titles = {c["number"]: c["title"] for c in edition["citations"]}
+    return {titles[n] for n in numbers}
+
+
+def test_the_cosmonaut_on_a_crew_dragon_is_cited_against_d4(
+    counter_edition: tuple[Warehouse, dict, str],
+) -> None:
+    _, edition, markdown = counter_edition
+    d4 = _entries(edition)["D4"]
+    cosmonaut = "Russian cosmonaut to launch to the ISS on a SpaceX Crew Dragon"
+    assert cosmonaut in _cited(edition, d4["against"])
+    assert cosmonaut not in _cited(edition, d4["citations"])
+    assert "Russia and China sign a deal on a lunar nuclear power plant" in _cited(
+        edition, d4["citations"]
+    )
+    assert d4["against_stories"] >= 1 and d4["supporting"] >= 1
+    line = next(line for line in markdown.splitlines() if "(D4;" in line)
+    against_line = markdown.split(line + "\n", 1)[1].splitlines()[0]
+    assert against_line.startswith("  - ↩️ Against it: “Roscosmos cosmonaut Kirill Peskov")
+
+
+def test_an_artemis_signing_is_counter_evidence_for_w1_and_owes_no_watch_alert(
+    counter_edition: tuple[Warehouse, dict, str],
+) -> None:
+    warehouse, edition, _ = counter_edition
+    w1 = _entries(edition)["W1"]
+    assert "Bangladesh signs the Artemis Accords" in _cited(edition, w1["against"])
+    assert "Pakistan joins the International Lunar Research Station" in _cited(
+        edition, w1["citations"]
+    )
+    with warehouse.read() as con:
+        alerted = {
+            row[0]
+            for row in con.execute(
+                "SELECT i.title FROM alerts AS a JOIN items AS i USING (item_id) "
+                "WHERE a.trend_id = 'W1'"
+            ).fetchall()
+        }
+        stances = dict(
+            con.execute(
+                "SELECT i.title, l.stance FROM v_labels AS l JOIN items AS i USING (item_id) "
+                "WHERE l.trend_id = 'W1'"
+            ).fetchall()
+        )
+    assert stances["Bangladesh signs the Artemis Accords"] == "against"
+    assert alerted == {"Pakistan joins the International Lunar Research Station"}
