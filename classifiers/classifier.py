@@ -96,7 +96,9 @@ class Classifier:
             featurized.vectors,
             featurized.features,
             self.head.trend_probabilities(featurized.features),
-            self.head.relevance_probability(featurized.features),
+            np.where(
+                featurized.gate, self.head.relevance_probability(featurized.features), 0.0
+            ).astype(np.float32),
             featurized.sentences,
             featurized.sentence_vectors,
         )

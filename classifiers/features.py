@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from classifiers.encoder import MultilingualEncoder
-from classifiers.gazetteer import entity_features
+from classifiers.gazetteer import entity_features, theme_gate
 from segmenter.sentences import sentence_spans
 
 ENCODER_NAME = "usem3-512-sentmean"
@@ -67,6 +67,7 @@ class Featurized:
     vectors: np.ndarray  # (n, 512) unit vectors of the texts
     sentences: list[list[str]]
     sentence_vectors: list[np.ndarray]  # each (k_i, 512)
+    gate: np.ndarray  # (n,) bool: about space activity and naming an actor of the theme
 
 
 def split_sentences(text: str) -> list[str]:
@@ -82,13 +83,15 @@ def featurize(texts: Sequence[str], encoder: MultilingualEncoder) -> Featurized:
     vectors = np.zeros((len(texts), flat_vectors.shape[1]), dtype=np.float32)
     np.add.at(vectors, owners, flat_vectors)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    features = np.hstack([vectors, ENTITY_SCALE * entity_features(texts)]).astype(np.float32)
+    entities = entity_features(texts)
+    features = np.hstack([vectors, ENTITY_SCALE * entities]).astype(np.float32)
     bounds = np.cumsum([0] + [len(parts) for parts in sentences])
     return Featurized(
         features=features,
         vectors=vectors,
         sentences=sentences,
         sentence_vectors=[flat_vectors[bounds[i] : bounds[i + 1]] for i in range(len(texts))],
+        gate=theme_gate(entities),
     )
 
 

@@ -116,6 +116,7 @@ def fit_head(
     relevant = np.array([bool(examples[i].relevant) for i in known])
     relevance_coef, relevance_intercept = _fit(LogisticRegression, features[known], relevant)
     return Head(
+        calibration=_calibration(taxonomy, examples, features),
         trend_ids=trend_ids,
         coef=coef,
         intercept=intercept,
@@ -128,6 +129,34 @@ def fit_head(
         feature_names=FEATURE_NAMES,
         examples=len(examples),
     )
+
+
+def _calibration(
+    taxonomy: Taxonomy, examples: Sequence[TrainingExample], features: np.ndarray
+) -> np.ndarray:
+    """Per-trend Platt scaling fitted on out-of-fold logits (5 folds, fixed seed).
+
+    In-sample logits of a regularised fit are over-confident; out-of-fold logits show how
+    sure the head should be on text it has not seen.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    out = np.zeros((len(taxonomy.trend_ids), 2), dtype=np.float32)
+    for row, trend_id in enumerate(taxonomy.trend_ids):
+        known = np.array(
+            [i for i, e in enumerate(examples) if trend_id in e.verdicts or e.complete]
+        )
+        target = np.array([examples[i].verdicts.get(trend_id, False) for i in known])
+        x = features[known]
+        logits = np.zeros(len(known))
+        folds = StratifiedKFold(n_splits=min(5, int(target.sum())), shuffle=True, random_state=0)
+        for train, test in folds.split(x, target):
+            coef, intercept = _fit(LogisticRegression, x[train], target[train])
+            logits[test] = x[test] @ coef + intercept
+        platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits[:, None], target)
+        out[row] = (platt.coef_[0, 0], platt.intercept_[0])
+    return out
 
 
 def _fit(model_class: type, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
