@@ -1,4 +1,10 @@
-"""Which classifications owe an alert: watch-list labels on relevant items, above threshold.
+"""Which classifications owe an alert: watch-list labels on relevant items, over the bar.
+
+The Slack bar is higher than the label threshold: an item between the two reaches the
+warehouse and the edition, but does not ping anyone. Scores are calibrated
+(classifiers/head.py), so the default bar of 0.8 means "about 4 in 5 such labels are
+right, or better"; `SPACEBRIEF_ALERT_THRESHOLDS` sets it per trend. `decide_alert` is
+the one rule, and it says why, for `spacebrief alerts --dry-run`.
 
 Pure and deterministic, so the classify step can call it inside the transaction that
 stores the labels (the ledger row and its cause commit together).
@@ -7,6 +13,7 @@ stores the labels (the ledger row and its cause commit together).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from alerts.types import AlertCandidate
 from classifiers.stance import AGAINST
@@ -23,6 +30,35 @@ def raises_watch(label: TrendScore) -> bool:
     """A watch-list label whose item supports the trend: an item running against it (a
     country signing the Artemis Accords, under W1) is not a sign to watch for."""
     return is_watch_trend(label.trend_id) and label.stance != AGAINST
+
+
+@dataclass(frozen=True)
+class AlertDecision:
+    send: bool
+    reason: str  # one clause a user understands: why this label pings Slack, or not
+
+
+def decide_alert(
+    label: TrendScore,
+    relevant: bool,
+    thresholds: Mapping[str, float],
+    default_threshold: float | None,
+) -> AlertDecision:
+    trend = label.trend_id
+    if not is_watch_trend(trend):
+        return AlertDecision(False, f"{trend} is not a watch-list trend")
+    if not relevant:
+        return AlertDecision(False, "the item was judged off-theme")
+    if label.stance == AGAINST:
+        return AlertDecision(False, f"the item runs against {trend}")
+    bar = thresholds.get(trend, default_threshold)
+    if bar is None:
+        return AlertDecision(True, f"a {trend} label (no Slack bar set)")
+    if label.score < bar:
+        return AlertDecision(
+            False, f"score {label.score:.2f} is below the Slack bar {bar:.2f} for {trend}"
+        )
+    return AlertDecision(True, f"score {label.score:.2f} clears the Slack bar {bar:.2f}")
 
 
 def select_candidates(
@@ -46,10 +82,7 @@ def select_candidates(
             continue
         cluster_id = clusters.get(classification.item_id, classification.item_id)
         for label in classification.labels:
-            if not raises_watch(label):
-                continue
-            threshold = thresholds.get(label.trend_id, default_threshold)
-            if threshold is not None and label.score < threshold:
+            if not decide_alert(label, True, thresholds, default_threshold).send:
                 continue
             key = (cluster_id, label.trend_id)
             candidate = AlertCandidate(

@@ -7,13 +7,19 @@ and let the CLI draw a progress bar.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import numpy as np
 
 from classifiers.classifier import Classifier
-from classifiers.evaluation import EvalReport, evaluate, read_labelled
+from classifiers.evaluation import (
+    EvalReport,
+    LabelledItem,
+    evaluate,
+    read_labelled,
+    stream_measures,
+)
 from classifiers.exceptions import ClassifierError
 from classifiers.features import item_text
 from classifiers.jsonlines import read_records
@@ -79,10 +85,25 @@ def classify_file(
     return len(items), relevant
 
 
-def evaluate_file(classifier: Classifier, path: Path) -> EvalReport:
+def evaluate_file(
+    classifier: Classifier, path: Path, alert_bars: Mapping[str, float] | None = None
+) -> EvalReport:
     items = read_labelled(path)
     if not items:
         raise ClassifierError(f"The labelled file {path} holds no items.")
+    return evaluate_items(classifier, items, alert_bars, source=str(path))
+
+
+def evaluate_items(
+    classifier: Classifier,
+    items: list[LabelledItem],
+    alert_bars: Mapping[str, float] | None = None,
+    *,
+    source: str = "the labelled items",
+) -> EvalReport:
+    """The curated figures plus the stream measures, with `alert_bars` as the Slack bar
+    per trend (a trend missing from it alerts on any label)."""
+    path = source
     trend_ids = classifier.taxonomy.trend_ids
     unknown = sorted({t for i in items for t in i.labels} - set(trend_ids))
     if unknown:
@@ -91,17 +112,23 @@ def evaluate_file(classifier: Classifier, path: Path) -> EvalReport:
         )
     scores = classifier.score([item_text(i.title, i.summary) for i in items])
     relevant, labels = classifier.decide(scores)
-    report = evaluate(
-        trend_ids,
-        np.array([i.relevant for i in items]),
-        np.array([[t in i.labels for t in trend_ids] for i in items]),
-        relevant,
-        labels,
-    )
+    gold_relevant = np.array([i.relevant for i in items])
+    gold_labels = np.array([[t in i.labels for t in trend_ids] for i in items])
+    report = evaluate(trend_ids, gold_relevant, gold_labels, relevant, labels)
+    bars = alert_bars or {}
     return EvalReport(
         **{
             **report.__dict__,
             "classifier_version": classifier.version,
             "taxonomy_version": classifier.taxonomy.version,
+            "stream": stream_measures(
+                trend_ids,
+                gold_relevant,
+                gold_labels,
+                relevant,
+                labels,
+                scores.trend_probabilities,
+                np.array([bars.get(t, 0.0) for t in trend_ids]),
+            ),
         }
     )

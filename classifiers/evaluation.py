@@ -3,11 +3,17 @@
 Conventions: a trend with no gold positive and no prediction scores F1 = 1 (nothing to
 find, nothing wrongly found) so that macro-F1 over a small file is not dragged down by
 absent trends; micro-F1 pools every (item, trend) decision.
+
+Curated sets are half on-theme; a real feed is mostly not. `StreamMeasures` holds what a
+user of a real stream feels: how many off-theme items get through (false-positive
+rate), how many Slack pings per 1,000 items are wrong (watch labels that clear the
+alert bar but are not gold), and whether a score of 0.9 means about 9 in 10 (the
+calibration table over every relevant item's trend scores).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +44,26 @@ class TrendMetrics:
 
 
 @dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    count: int
+    mean_score: float
+    accuracy: float  # share of (item, trend) pairs in the bin that are gold labels
+
+
+@dataclass(frozen=True)
+class StreamMeasures:
+    relevance_precision: float
+    relevance_recall: float
+    false_positive_rate: float  # off-theme items judged on-theme / off-theme items
+    false_watch_alerts_per_1000: float  # watch labels over the alert bar that are not gold
+    watch_alerts: int
+    watch_alert_precision: float
+    calibration: tuple[CalibrationBin, ...]
+
+
+@dataclass(frozen=True)
 class EvalReport:
     items: int
     trends: tuple[TrendMetrics, ...]
@@ -50,6 +76,7 @@ class EvalReport:
     confusion: dict[str, int]  # true_positive, false_positive, true_negative, false_negative
     classifier_version: str = ""
     taxonomy_version: str = ""
+    stream: StreamMeasures | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -76,6 +103,7 @@ class EvalReport:
                 }
                 for t in self.trends
             },
+            **({"stream": asdict(self.stream)} if self.stream else {}),
             **self.extra,
         }
 
@@ -160,4 +188,85 @@ def evaluate(
         min_f1=float(min(m.f1 for m in metrics)) if metrics else 0.0,
         relevance_accuracy=float((predicted_relevant == gold_relevant).mean()) if n else 0.0,
         confusion=confusion,
+    )
+
+
+def stream_measures(
+    trend_ids: tuple[str, ...],
+    gold_relevant: np.ndarray,
+    gold_labels: np.ndarray,
+    predicted_relevant: np.ndarray,
+    predicted_labels: np.ndarray,
+    trend_scores: np.ndarray,
+    alert_bars: np.ndarray,
+) -> StreamMeasures:
+    """What a real stream's user feels; `alert_bars` is the Slack bar of each trend."""
+    gold_relevant = gold_relevant.astype(bool)
+    predicted_relevant = predicted_relevant.astype(bool)
+    gold_labels = gold_labels.astype(bool)
+    watch = np.array([t.startswith("W") for t in trend_ids])
+    alerts = predicted_labels.astype(bool) & watch[None, :] & (trend_scores >= alert_bars[None, :])
+    true_alerts = int((alerts & gold_labels).sum())
+    tp = int((predicted_relevant & gold_relevant).sum())
+    fp = int((predicted_relevant & ~gold_relevant).sum())
+    negatives = int((~gold_relevant).sum())
+    n = len(gold_relevant)
+    return StreamMeasures(
+        relevance_precision=tp / (tp + fp) if tp + fp else 1.0,
+        relevance_recall=tp / int(gold_relevant.sum()) if gold_relevant.any() else 1.0,
+        false_positive_rate=fp / negatives if negatives else 0.0,
+        false_watch_alerts_per_1000=1000 * int((alerts & ~gold_labels).sum()) / n if n else 0.0,
+        watch_alerts=int(alerts.sum()),
+        watch_alert_precision=true_alerts / int(alerts.sum()) if alerts.any() else 1.0,
+        calibration=calibration_table(
+            trend_scores[predicted_relevant], gold_labels[predicted_relevant]
+        ),
+    )
+
+
+def calibration_table(
+    scores: np.ndarray, gold: np.ndarray, edges: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8, 0.9)
+) -> tuple[CalibrationBin, ...]:
+    """Reliability bins over (item, trend) scores from 0.5 up: does 0.9 mean 9 in 10?"""
+    scores, gold = scores.ravel(), gold.astype(bool).ravel()
+    bins = []
+    for low, high in zip(edges, (*edges[1:], 1.0001), strict=True):
+        inside = (scores >= low) & (scores < high)
+        count = int(inside.sum())
+        bins.append(
+            CalibrationBin(
+                low=low,
+                high=min(high, 1.0),
+                count=count,
+                mean_score=float(scores[inside].mean()) if count else 0.0,
+                accuracy=float(gold[inside].mean()) if count else 0.0,
+            )
+        )
+    return tuple(bins)
+
+
+@dataclass(frozen=True)
+class FeedLabel:
+    """One entry of a recorded feed, labelled by id only (the text stays in the feed)."""
+
+    feed: str
+    entry: int
+    link: str | None
+    relevant: bool
+    labels: tuple[str, ...]
+
+
+def read_feed_labels(path: Path) -> list[FeedLabel]:
+    """Lines {"feed", "entry", "link", "relevant", "labels"} (real_feeds.jsonl)."""
+    return read_records(
+        path,
+        lambda r: FeedLabel(
+            feed=str(r["feed"]),
+            entry=int(r["entry"]),
+            link=r.get("link"),
+            relevant=bool(r["relevant"]),
+            labels=tuple(r.get("labels") or ()),
+        ),
+        what="feed label",
+        shape="a feed label with feed, entry, link, relevant and labels",
     )

@@ -5,7 +5,7 @@ imports scikit-learn nor refits anything. Its version is a hash of its weights a
 thresholds: refitting on new examples or feedback changes the version, which makes
 `spacebrief classify` re-label what the old head labelled.
 
-Trend scores are calibrated: each trend's logit goes through its own Platt scaling
+Scores are calibrated: each trend's logit, and relevance's, goes through its own Platt scaling
 (`calibration`, fitted on out-of-fold logits of the training examples), so a score of 0.9
 means about 9 in 10 such labels are right, as far as our written examples can tell. The
 balanced class weights of the regressions push raw scores up for rare trends; the Slack
@@ -45,7 +45,7 @@ class Head:
     encoder: str
     feature_names: tuple[str, ...]
     examples: int = 0
-    calibration: np.ndarray | None = None  # (trends, 2): slope, offset on the logit
+    calibration: np.ndarray | None = None  # (trends + 1, 2): slope, offset; last: relevance
 
     @cached_property
     def version(self) -> str:
@@ -77,11 +77,14 @@ class Head:
     def trend_probabilities(self, features: np.ndarray) -> np.ndarray:
         logits = features @ self.coef.T + self.intercept
         if self.calibration is not None:
-            logits = logits * self.calibration[:, 0] + self.calibration[:, 1]
+            logits = logits * self.calibration[:-1, 0] + self.calibration[:-1, 1]
         return _sigmoid(logits)
 
     def relevance_probability(self, features: np.ndarray) -> np.ndarray:
-        return _sigmoid(features @ self.relevance_coef + self.relevance_intercept)
+        logits = features @ self.relevance_coef + self.relevance_intercept
+        if self.calibration is not None:
+            logits = logits * self.calibration[-1, 0] + self.calibration[-1, 1]
+        return _sigmoid(logits)
 
     def with_thresholds(self, label: float, relevance: float) -> Head:
         return replace(self, label_threshold=float(label), relevance_threshold=float(relevance))

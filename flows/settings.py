@@ -92,7 +92,8 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = 30.0
 
     # Alerts
-    alert_default_threshold: float | None = None  # None: the classifier's own thresholds
+    # The Slack bar on calibrated watch-label scores (alerts/rules.py); None: any label.
+    alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
     alert_thresholds: dict[str, float] = Field(default_factory=dict)
     alert_max_per_run: int = 10
     alert_max_per_hour: int = 30

@@ -316,3 +316,33 @@ def status_counts(
         {"destination": destination, "since": changed_since, "edition": EDITION_TREND},
     ).fetchall()
     return {status: int(n) for status, n in rows}
+
+
+def unalerted_watch_labels(
+    con: duckdb.DuckDBPyConnection, destination: str, since: datetime, limit: int = 50
+) -> list[tuple[str, str, str, float, str, bool]]:
+    """Watch-list labels of recent items that owe no alert at `destination`.
+
+    (item_id, title, trend_id, score, stance, relevant), newest first: what the dry run
+    explains as "held back" (under the Slack bar, or running against the trend).
+    """
+    return [
+        (r[0], r[1], r[2], float(r[3]), r[4] or "supports", bool(r[5]))
+        for r in con.execute(
+            """
+            SELECT l.item_id, i.title, l.trend_id, l.score, l.stance, c.relevant
+            FROM labels l
+            JOIN items i USING (item_id)
+            JOIN classifications c USING (item_id, classifier_version, taxonomy_version)
+            WHERE l.trend_id LIKE 'W%' AND l.labelled_at >= ?
+              AND NOT EXISTS (
+                  SELECT 1 FROM alerts a
+                  WHERE a.cluster_id = coalesce(i.cluster_id, i.item_id)
+                    AND a.trend_id = l.trend_id AND a.destination = ?
+              )
+            ORDER BY l.labelled_at DESC, l.score DESC
+            LIMIT ?
+            """,
+            [since, destination, limit],
+        ).fetchall()
+    ]

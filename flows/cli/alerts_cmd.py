@@ -31,6 +31,13 @@ def _show_plan(summary: AlertsSummary) -> None:
             untrusted(render_text(message.body.blocks)),
         )
     console.print(table)
+    if summary.held:
+        held = Table(title="Held back: watch-list labels of the last 7 days that ping nobody")
+        for column in ("trend", "score", "story", "why not"):
+            held.add_column(column, overflow="fold")
+        for label in summary.held:
+            held.add_row(label.trend_id, f"{label.score:.2f}", untrusted(label.title), label.reason)
+        console.print(held)
 
 
 @app.command()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
@@ -16,6 +17,9 @@ from rich.table import Table
 
 from flows.cli.app import app, console, settings, warehouse
 from flows.cli.terminal import untrusted
+
+if TYPE_CHECKING:
+    from classifiers.evaluation import StreamMeasures
 
 
 def _progress(label: str) -> Progress:
@@ -98,15 +102,30 @@ def _classify_file(input: Path, output: Path | None) -> None:
 @app.command(name="eval")
 def eval_command(
     input: Path = typer.Option(..., "--input", help="Labelled JSON lines, shaped like dev.jsonl."),
+    feeds: Path | None = typer.Option(
+        None,
+        "--feeds",
+        help="A folder of feed files: --input then holds feed labels "
+        '{"feed","entry","relevant","labels"} (tests/classifiers/fixtures/real_feeds.jsonl).',
+    ),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
     head: Path | None = typer.Option(
         None, "--head", help="Evaluate this fitted head instead of the current one."
     ),
 ) -> None:
-    """Precision, recall and F1 per trend, micro and macro F1, and relevance accuracy."""
-    from classifiers.batch import evaluate_file
+    """Per-trend F1, relevance accuracy, and what a real stream feels: false-positive rate,
+    false Slack alerts per 1,000 items (at the configured alert bar), calibration."""
+    from classifiers.batch import evaluate_file, evaluate_items
+    from flows.steps.classify_step import alert_bars, labelled_feed_items
 
-    report = evaluate_file(_classifier(head), input)
+    classifier = _classifier(head)
+    bars = alert_bars(settings(), classifier.taxonomy.trend_ids)
+    if feeds is not None:
+        report = evaluate_items(
+            classifier, labelled_feed_items(input, feeds), bars, source=str(input)
+        )
+    else:
+        report = evaluate_file(classifier, input, bars)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -145,9 +164,33 @@ def eval_command(
     confusion.add_row("gold on-theme", str(c["true_positive"]), str(c["false_negative"]))
     confusion.add_row("gold off-theme", str(c["false_positive"]), str(c["true_negative"]))
     console.print(confusion)
+    if report.stream is not None:
+        _print_stream(report.stream)
     console.print(
         f"Relevance accuracy {report.relevance_accuracy:.3f} · micro-F1 {report.micro_f1:.3f} · "
         f"macro-F1 {report.macro_f1:.3f} · lowest trend F1 {report.min_f1:.3f}",
+        highlight=False,
+    )
+
+
+def _print_stream(stream: StreamMeasures) -> None:
+    bins = Table(title="Calibration (trend scores of items judged on-theme)")
+    for column in ("score", "labels", "mean score", "share right"):
+        bins.add_column(column, justify="right")
+    for b in stream.calibration:
+        bins.add_row(
+            f"{b.low:.1f}-{b.high:.1f}",
+            str(b.count),
+            f"{b.mean_score:.2f}" if b.count else "-",
+            f"{b.accuracy:.2f}" if b.count else "-",
+        )
+    console.print(bins)
+    console.print(
+        f"Relevance precision {stream.relevance_precision:.3f} · recall "
+        f"{stream.relevance_recall:.3f} · false-positive rate {stream.false_positive_rate:.3f}"
+        f"\nSlack: {stream.watch_alerts} watch alert(s) over the bar, precision "
+        f"{stream.watch_alert_precision:.2f}, false alerts per 1,000 items "
+        f"{stream.false_watch_alerts_per_1000:.1f}",
         highlight=False,
     )
 

@@ -15,7 +15,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import warehouse.alerts as ledger_sql
 from alerts.blocks import MessageBody
@@ -23,8 +23,10 @@ from alerts.config import destination_for, slack_channel_of
 from alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
 from alerts.edition import edition_message, read_highlights
 from alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
+from alerts.rules import decide_alert
 from alerts.transports import OutboxTransport, SlackBotTransport, Transport, WebhookTransport
 from alerts.types import EDITION_TREND, AlertCandidate, Delivered
+from classifiers.types import TrendScore
 from flows.settings import Settings
 from flows.steps import ProgressCallback
 from warehouse import Warehouse, transaction
@@ -37,6 +39,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # across runs, before an alert is `failed` (then --retry-failed)
+
+
+@dataclass(frozen=True)
+class HeldLabel:
+    item_id: str
+    title: str
+    trend_id: str
+    score: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,8 @@ class AlertsSummary:
     dry_run: bool = False
     stopped_by: str | None = None
     planned: tuple[PlannedMessage, ...] = field(default=(), repr=False)
+    # Dry run: recent watch labels that owe no alert, each with why (alerts.rules).
+    held: tuple[HeldLabel, ...] = field(default=(), repr=False)
 
     def describe(self) -> str:
         if self.dry_run:
@@ -206,6 +219,7 @@ def deliver_alerts(
         if retry_failed and not dry_run:
             retried = ledger_sql.retry_failed(con, destination)
         owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
+        held = _held_labels(con, settings, destination) if dry_run else ()
         roots = ledger_sql.story_roots(con, destination)
         recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
     ledger = WarehouseLedger(warehouse)
@@ -244,9 +258,26 @@ def deliver_alerts(
         dry_run=dry_run,
         stopped_by=report.stopped_by,
         planned=tuple(report.planned),
+        held=held,
     )
     log.info("%s", summary.describe())
     return summary
+
+
+def _held_labels(con: Any, settings: Settings, destination: str) -> tuple[HeldLabel, ...]:
+    """Why the last week's other watch labels ping nobody, by the rule that decided it."""
+    since = datetime.now(UTC) - timedelta(days=7)
+    held = []
+    for item_id, title, trend_id, score, stance, relevant in ledger_sql.unalerted_watch_labels(
+        con, destination, since
+    ):
+        label = TrendScore(trend_id, score, "", stance=stance)
+        decision = decide_alert(
+            label, relevant, settings.alert_thresholds, settings.alert_default_threshold
+        )
+        if not decision.send:
+            held.append(HeldLabel(item_id, title, trend_id, score, decision.reason))
+    return tuple(held)
 
 
 def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSummary) -> bool:

@@ -12,6 +12,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import warehouse.alerts as alert_ledger
 import warehouse.labels as label_store
@@ -21,6 +22,9 @@ from alerts.types import AlertCandidate
 from classifiers.classifier import Classifier
 from flows.settings import Settings
 from flows.steps import ProgressCallback
+
+if TYPE_CHECKING:
+    from classifiers.evaluation import LabelledItem
 from warehouse import Warehouse, transaction
 
 log = logging.getLogger(__name__)
@@ -52,6 +56,49 @@ class ClassifySummary:
             f"{self.relevant} on-theme, {self.labels} trend label(s), "
             f"{len(self.new_alerts)} new watch-list alert(s) owed."
         )
+
+
+def alert_bars(settings: Settings, trend_ids: tuple[str, ...]) -> dict[str, float]:
+    """The Slack bar of each watch-list trend (`SPACEBRIEF_ALERT_THRESHOLDS` first)."""
+    bars = {}
+    for trend_id in trend_ids:
+        bar = settings.alert_thresholds.get(trend_id, settings.alert_default_threshold)
+        if bar is not None:
+            bars[trend_id] = bar
+    return bars
+
+
+def labelled_feed_items(labels: Path, feeds: Path) -> list[LabelledItem]:
+    """Feed labels joined with the text of the recorded feeds they point at, read the way
+    ingest reads them (so eval sees what the classifier would see in a run)."""
+    from classifiers.evaluation import LabelledItem, read_feed_labels
+    from classifiers.exceptions import ClassifierError
+    from ingest import clean_text, parse_feed
+
+    parsed: dict[str, list] = {}
+    items = []
+    for label in read_feed_labels(labels):
+        if label.feed not in parsed:
+            path = feeds / label.feed
+            if not path.is_file():
+                raise ClassifierError(f"{path} (named in {labels}) does not exist.")
+            feed = parse_feed(path.read_bytes(), {}, path.resolve().as_uri())
+            parsed[label.feed] = list(feed.entries)
+        entries = parsed[label.feed]
+        if not 0 <= label.entry < len(entries):
+            raise ClassifierError(f"{label.feed} has no entry {label.entry} (labels: {labels}).")
+        entry = entries[label.entry]
+        items.append(
+            LabelledItem(
+                id=f"{label.feed}#{label.entry}",
+                title=clean_text(entry.title),
+                summary=clean_text(entry.summary) or clean_text(entry.content),
+                language=entry.language,
+                relevant=label.relevant,
+                labels=label.labels,
+            )
+        )
+    return items
 
 
 def head_path(settings: Settings) -> Path:
