@@ -6,16 +6,47 @@ stores the labels (the ledger row and its cause commit together).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from alerts.types import AlertCandidate
-from classifiers.types import Classification
+from alerts.types import (
+    MUTE_PREFIX,
+    RULE_TREND_PREFIX,
+    WATCH_PREFIX_DECIDED,
+    AlertCandidate,
+    RuleHit,
+)
+from classifiers.types import Classification, TrendScore
 
 WATCH_PREFIX = "W"
 
 
 def is_watch_trend(trend_id: str) -> bool:
     return trend_id.startswith(WATCH_PREFIX)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a label alerts, who decided, and why (shown by `alerts --dry-run`)."""
+
+    alert: bool
+    decided_by: str  # classifier | watch:<rule> | mute:<rule>
+    reason: str
+
+
+def classifier_decision(
+    label: TrendScore, thresholds: Mapping[str, float], default_threshold: float | None
+) -> Decision:
+    threshold = thresholds.get(label.trend_id, default_threshold)
+    if threshold is None:
+        return Decision(True, "classifier", f"{label.trend_id} {label.score:.2f}, a label")
+    if label.score < threshold:
+        return Decision(
+            False, "classifier", f"{label.trend_id} {label.score:.2f} < bar {threshold:.2f}"
+        )
+    return Decision(
+        True, "classifier", f"{label.trend_id} {label.score:.2f} >= bar {threshold:.2f}"
+    )
 
 
 def select_candidates(
@@ -41,8 +72,8 @@ def select_candidates(
         for label in classification.labels:
             if not is_watch_trend(label.trend_id):
                 continue
-            threshold = thresholds.get(label.trend_id, default_threshold)
-            if threshold is not None and label.score < threshold:
+            decision = classifier_decision(label, thresholds, default_threshold)
+            if not decision.alert:
                 continue
             key = (cluster_id, label.trend_id)
             candidate = AlertCandidate(
@@ -51,6 +82,8 @@ def select_candidates(
                 item_id=classification.item_id,
                 score=float(label.score),
                 destination=destination,
+                decided_by=decision.decided_by,
+                reason=decision.reason,
             )
             current = best.get(key)
             if current is None or (candidate.score, current.item_id) > (
@@ -59,3 +92,55 @@ def select_candidates(
             ):
                 best[key] = candidate
     return sorted(best.values(), key=lambda c: (c.cluster_id, c.trend_id))
+
+
+def apply_rules(
+    candidates: Sequence[AlertCandidate],
+    classifications: Iterable[Classification],
+    clusters: Mapping[str, str],
+    hits: Mapping[str, Sequence[RuleHit]],
+    destination: str,
+) -> list[AlertCandidate]:
+    """The classifier's candidates with the analysts' rules applied.
+
+    `hits` maps item_id -> the rules its item matched. A watch rule owes one alert per
+    (story, rule, destination) whatever the classifier said, trend `rule:<name>`. A mute
+    rule turns the classifier's candidates on its items into `mute:<rule>` decisions,
+    which the ledger keeps as `muted` and never sends. A watch rule is the most explicit
+    instruction, so a mute rule does not silence it.
+    """
+    ruled: list[AlertCandidate] = []
+    for candidate in candidates:
+        mutes = sorted(h.name for h in hits.get(candidate.item_id, ()) if h.mute)
+        if mutes:
+            candidate = replace(
+                candidate,
+                decided_by=f"{MUTE_PREFIX}{mutes[0]}",
+                reason=f"{candidate.reason}; muted by rule {mutes[0]!r}",
+            )
+        ruled.append(candidate)
+    best: dict[tuple[str, str, str], AlertCandidate] = {}
+    for classification in classifications:
+        for hit in hits.get(classification.item_id, ()):
+            if hit.mute:
+                continue
+            cluster_id = clusters.get(classification.item_id, classification.item_id)
+            for target in hit.destinations or (destination,):
+                candidate = AlertCandidate(
+                    cluster_id=cluster_id,
+                    trend_id=f"{RULE_TREND_PREFIX}{hit.name}",
+                    item_id=classification.item_id,
+                    score=float(classification.relevance),
+                    destination=target,
+                    decided_by=f"{WATCH_PREFIX_DECIDED}{hit.name}",
+                    reason=f"matched watch rule {hit.name!r}",
+                )
+                key = (cluster_id, candidate.trend_id, target)
+                current = best.get(key)
+                if current is None or (candidate.score, current.item_id) > (
+                    current.score,
+                    candidate.item_id,
+                ):
+                    best[key] = candidate
+    ruled.extend(sorted(best.values(), key=lambda c: (c.cluster_id, c.trend_id, c.destination)))
+    return ruled

@@ -13,6 +13,7 @@ from flows.cli import (  # noqa: F401  (each module registers its commands)
     ingest_cmd,
     pipeline_cmd,
     query_cmd,
+    watch_cmd,
 )
 from flows.cli.app import app
 

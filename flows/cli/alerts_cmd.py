@@ -8,6 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from alerts.blocks import render_text
+from alerts.delivery import PlannedMessage
 from flows.cli.app import app, console, settings, warehouse
 from flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
@@ -18,6 +19,7 @@ def _show_plan(summary: AlertsSummary) -> None:
     table.add_column("trends")
     table.add_column("score", justify="right")
     table.add_column("stories", justify="right")
+    table.add_column("decided by", overflow="fold")
     table.add_column("message (as Slack shows it)", overflow="fold")
     for message in summary.planned:
         lead = max(message.alerts, key=lambda a: a.score)
@@ -28,9 +30,25 @@ def _show_plan(summary: AlertsSummary) -> None:
             trends,
             f"{lead.score:.2f}",
             str(len({a.cluster_id for a in message.alerts})),
+            Text(_decided_by(message)),
             Text(render_text(message.body.blocks)),
         )
     console.print(table)
+    if summary.muted:
+        muted = Table(title="Muted by a rule (last 7 days; not sent)")
+        for column in ("trend", "title", "source", "decided by", "reason"):
+            muted.add_column(column, overflow="fold")
+        for row in summary.muted:
+            muted.add_row(*(Text(value or "") for value in row))
+        console.print(muted)
+
+
+def _decided_by(message: PlannedMessage) -> str:
+    """Per alert: the classifier, or the watch rule, that owes it, and why."""
+    return "\n".join(
+        f"{a.trend_id}: {a.decided_by or 'classifier'}" + (f" ({a.reason})" if a.reason else "")
+        for a in message.alerts
+    )
 
 
 @app.command()

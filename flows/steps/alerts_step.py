@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,13 +55,15 @@ class AlertsSummary:
     dry_run: bool = False
     stopped_by: str | None = None
     planned: tuple[PlannedMessage, ...] = field(default=(), repr=False)
+    muted: tuple[tuple[str, str, str, str, str], ...] = field(default=(), repr=False)
 
     def describe(self) -> str:
         if self.dry_run:
             return (
                 f"Dry run: {len(self.planned)} message(s) would go to {self.destination} "
                 f"carrying {sum(len(m.alerts) for m in self.planned)} alert(s); "
-                f"{self.pending} alert(s) owed in all."
+                f"{self.pending} alert(s) owed in all; {len(self.muted)} muted by a rule "
+                "in the last 7 days."
             )
         parts = [f"Sent {self.sent} alert(s) to {self.destination} in {self.messages} message(s)"]
         if self.grouped:
@@ -193,11 +195,17 @@ def deliver_alerts(
     dry_run: bool = False,
     retry_failed: bool = False,
     on_progress: ProgressCallback | None = None,
+    destination: str | None = None,
 ) -> AlertsSummary:
-    """Deliver every alert owed to the configured destination, at most once each."""
+    """Deliver every alert owed to the configured destination, at most once each.
+
+    With a bot token, the channels that watch rules name are served too (after the
+    default channel); the summary counts them all.
+    """
     started = time.perf_counter()
     run_started = datetime.now(UTC)
-    destination = current_destination(settings)
+    extra_channels = destination is None and settings.slack_bot_token is not None
+    destination = destination or current_destination(settings)
     transport = make_transport(settings, destination)
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
     retried = 0
@@ -208,6 +216,11 @@ def deliver_alerts(
         owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
         roots = ledger_sql.story_roots(con, destination)
         recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+        muted = (
+            ledger_sql.muted_alerts(con, destination, datetime.now(UTC) - timedelta(days=7))
+            if dry_run
+            else []
+        )
     ledger = WarehouseLedger(warehouse)
     with ExitStack() as stack:
         if isinstance(transport, OutboxTransport) and not dry_run:
@@ -244,7 +257,20 @@ def deliver_alerts(
         dry_run=dry_run,
         stopped_by=report.stopped_by,
         planned=tuple(report.planned),
+        muted=tuple(muted),
     )
+    if extra_channels and not dry_run:
+        with warehouse.read() as con:
+            others = [d for d in ledger_sql.slack_destinations(con) if d != destination]
+        for other in others:
+            more = deliver_alerts(warehouse, settings, retry_failed=retry_failed, destination=other)
+            summary = replace(
+                summary,
+                sent=summary.sent + more.sent,
+                messages=summary.messages + more.messages,
+                failed=summary.failed + more.failed,
+                pending=summary.pending + more.pending,
+            )
     log.info("%s", summary.describe())
     return summary
 
