@@ -82,3 +82,28 @@ def alerts(
             warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
         )
     console.print(summary.describe(), highlight=False)
+
+
+@app.command()
+def listen() -> None:
+    """Hold the Slack Socket Mode connection alone: feedback buttons -> the warehouse."""
+    import signal
+    import threading
+
+    from flows.steps.feedback_step import make_listener
+
+    config = settings()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    listener = make_listener(config).start()
+    console.print(
+        "Listening for Slack feedback buttons over Socket Mode; Ctrl-C stops.", highlight=False
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.stop()
+    console.print("Stopped listening.")

@@ -102,6 +102,7 @@ def make_transport(settings: Settings, destination: str) -> Transport:
             base_url=settings.slack_api_url,
             timeout=timeout,
             max_rate_limit_wait=max_wait,
+            buttons=settings.feedback_buttons,
         )
     if destination == "webhook" and settings.slack_webhook_url is not None:
         return WebhookTransport(
