@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 30.0
 
+    # Learning from feedback: when `serve` tries a refit (promoted only if no worse)
+    train_cron: str = "30 2 * * *"
+
     # Alerts
     alert_default_threshold: float | None = None  # None: the classifier's own thresholds
     alert_thresholds: dict[str, float] = Field(default_factory=dict)
