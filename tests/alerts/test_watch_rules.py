@@ -169,3 +169,22 @@ def test_watch_cli_adds_lists_tests_and_removes_with_history(tmp_path, monkeypat
     history = runner.invoke(app, ["watch", "list", "--history"])
     assert "add" in history.output and "remove" in history.output and "bo" in history.output
     assert runner.invoke(app, ["watch", "remove", "bd"]).exit_code == 1
+
+
+@pytest.mark.slow
+def test_a_rule_with_channels_alerts_there_once_each(tmp_path):
+    from tests.alerts.slack_server import FakeSlack
+
+    fake = FakeSlack(channels=(CHANNEL, "C0ILRS", "C0DESK")).start()
+    try:
+        settings = slack_settings(tmp_path / "home", fake)
+        warehouse = Warehouse(settings.warehouse_path)
+        with warehouse.write() as con, transaction(con):
+            add_rule(con, "beidou-desks", "北斗", channels=["C0ILRS", "C0DESK"])
+        _ingest(warehouse, BEIDOU)
+        classify(warehouse, settings)
+        assert deliver_alerts(warehouse, settings).sent == 2
+        assert deliver_alerts(warehouse, settings).sent == 0
+        assert sorted(m["channel"] for m in fake.messages) == ["C0DESK", "C0ILRS"]
+    finally:
+        fake.stop()
