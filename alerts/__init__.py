@@ -6,6 +6,9 @@
 - `alerts.transports`: Slack bot (Web API), incoming webhook, JSONL outbox.
 - `alerts.delivery.deliver`: reconcile interrupted attempts, plan without flooding, post.
 - `alerts.edition`: the post announcing an edition.
+- `alerts.rules.apply_rules`: watch rules owe alerts, mute rules turn them into `muted`.
+- `alerts.feedback`: the four feedback buttons and what a click means.
+- `alerts.socket_listener`: Socket Mode: clicks in, acks and message updates out.
 
 This folder never reads settings or speaks SQL: `flows/steps/alerts_step.py` passes plain
 values and backs the ledger with `warehouse.alerts`. See docs/alerts.md.
