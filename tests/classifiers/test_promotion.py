@@ -132,3 +132,18 @@ def test_a_refit_that_is_no_worse_is_promoted_and_classify_loads_it(home):
     from classifiers.head import load_head
 
     assert load_head(head_path(settings)).version == result.row.new_version
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_train_flow_records_its_attempt_under_prefect(home):
+    from flows.pipeline import train_flow
+
+    warehouse = Warehouse(Settings().warehouse_path)
+    warehouse.initialise()
+
+    summary = train_flow()
+
+    assert summary.row.decision == "skipped"
+    with warehouse.read() as con:
+        assert [a.decision for a in list_attempts(con)] == ["skipped"]
