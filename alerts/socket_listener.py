@@ -30,6 +30,7 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
+from alerts.exceptions import AlertsError
 from alerts.feedback import Click, ClickOutcome, marked_blocks, parse_click
 
 log = logging.getLogger(__name__)
@@ -71,6 +72,20 @@ class FeedbackListener:
         self._thread: threading.Thread | None = None
 
     # ------------------------------------------------------------ connection
+    def check_token(self) -> None:
+        """Fail in one sentence on a token Slack rejects, instead of retrying forever."""
+        try:
+            self.client.web_client.apps_connections_open(app_token=self.client.app_token)
+        except SlackApiError as error:
+            code = _short(error)
+            if code in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type"):
+                raise AlertsError(
+                    f"Slack rejected SLACK_APP_TOKEN ({code}): create an app-level token with "
+                    "connections:write and turn Socket Mode on."
+                ) from None
+        except OSError:
+            pass  # Slack unreachable for now: the supervisor keeps trying with backoff
+
     def start(self) -> FeedbackListener:
         self._thread = threading.Thread(target=self._supervise, name="slack-socket", daemon=True)
         self._thread.start()

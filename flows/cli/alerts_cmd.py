@@ -95,7 +95,9 @@ def listen() -> None:
     config = settings()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    listener = make_listener(config).start()
+    listener = make_listener(config)
+    listener.check_token()
+    listener.start()
     console.print(
         "Listening for Slack feedback buttons over Socket Mode; Ctrl-C stops.", highlight=False
     )

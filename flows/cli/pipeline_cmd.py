@@ -174,10 +174,6 @@ def serve(
         os.environ["PREFECT_API_URL"] = api_url
 
     listener = None
-    if config.slack_app_token is not None:
-        from flows.steps.feedback_step import make_listener
-
-        listener = make_listener(config).start()
 
     def ready(names: list[str]) -> None:
         console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
@@ -191,6 +187,12 @@ def serve(
         console.print("Ingest runs now and then on its schedule; Ctrl-C stops everything.")
 
     try:
+        if config.slack_app_token is not None:
+            from flows.steps.feedback_step import make_listener
+
+            listener = make_listener(config)
+            listener.check_token()
+            listener.start()
         serve_deployments(config, sources, on_ready=ready)
     finally:
         if listener is not None:

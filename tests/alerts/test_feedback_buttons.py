@@ -250,3 +250,20 @@ def test_spacebrief_listen_holds_the_connection_alone(posted, fake_slack, tmp_pa
         out, _ = child.communicate(timeout=20)
     assert "Listening for Slack feedback buttons over Socket Mode" in out
     assert child.returncode == 0
+
+
+def test_listen_refuses_a_rejected_app_token_in_one_sentence(posted, fake_slack, monkeypatch):
+    settings, _, _ = posted
+    monkeypatch.setenv("SPACEBRIEF_HOME", str(settings.home))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("SLACK_CHANNEL", CHANNEL)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.api_url)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-revoked")
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["listen"])
+    assert result.exit_code == 1
+    assert "Slack rejected SLACK_APP_TOKEN (invalid_auth)" in result.output
+    assert "xapp-1-revoked" not in result.output
