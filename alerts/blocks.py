@@ -100,7 +100,16 @@ def _headline(alert: PendingAlert, limit: int = 300) -> str:
 
 
 def _trend_label(alert: PendingAlert) -> str:
+    if alert.rule_name is not None:
+        return f"rule {alert.rule_name}"
     return f"{alert.trend_id} {alert.trend_name}".strip()
+
+
+def _header(alert: PendingAlert) -> str:
+    """A watch rule's name heads its alert, so the team sees which rule fired."""
+    if alert.rule_name is not None:
+        return f"Watch rule {alert.rule_name}"
+    return f"Watch-list {_trend_label(alert)}"
 
 
 def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
@@ -109,12 +118,12 @@ def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
     watch = sorted(alerts, key=lambda a: -a.score)
     watch_ids = {a.trend_id for a in watch}
     blocks: list[Block] = [
-        {"type": "header", "text": plain_text(f"Watch-list {_trend_label(lead)}", HEADER_LIMIT)},
+        {"type": "header", "text": plain_text(_header(lead), HEADER_LIMIT)},
         section(f"*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}"),
     ]
     if lead.evidence:
         blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
-    facts = [f"*Score* {lead.score:.2f}"]
+    facts = [f"*Score* {lead.score:.2f}"] if lead.rule_name is None else ["*Matched* a watch rule"]
     if len(watch) > 1:
         facts.append(
             "*Watch-list* "
@@ -127,7 +136,7 @@ def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
             + ", ".join(escape_text(f"{t.trend_id} {t.name}".strip()) for t in others)
         )
     blocks.append(context(" · ".join(facts)))
-    text = f"Watch-list {_trend_label(lead)}: {lead.title} ({lead.source_name or 'unknown'})"
+    text = f"{_header(lead)}: {lead.title} ({lead.source_name or 'unknown'})"
     return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)
 
 

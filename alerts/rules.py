@@ -3,7 +3,7 @@
 The Slack bar is higher than the label threshold: an item between the two reaches the
 warehouse and the edition, but does not ping anyone. Scores are calibrated
 (classifiers/head.py), so the default bar of 0.8 means "about 4 in 5 such labels are
-right, or better"; `SPACEBRIEF_ALERT_THRESHOLDS` sets it per trend. `decide_alert` is
+right, or better"; `SPACEBRIEF_ALERT_THRESHOLDS` sets it per trend. `classifier_decision` is
 the one rule, and it says why, for `spacebrief alerts --dry-run`.
 
 Pure and deterministic, so the classify step can call it inside the transaction that
@@ -12,10 +12,16 @@ stores the labels (the ledger row and its cause commit together).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from alerts.types import AlertCandidate
+from alerts.types import (
+    MUTE_PREFIX,
+    RULE_TREND_PREFIX,
+    WATCH_PREFIX_DECIDED,
+    AlertCandidate,
+    RuleHit,
+)
 from classifiers.stance import AGAINST
 from classifiers.types import Classification, TrendScore
 
@@ -33,32 +39,36 @@ def raises_watch(label: TrendScore) -> bool:
 
 
 @dataclass(frozen=True)
-class AlertDecision:
-    send: bool
-    reason: str  # one clause a user understands: why this label pings Slack, or not
+class Decision:
+    """Whether a label alerts, who decided, and why (shown by `alerts --dry-run`)."""
+
+    alert: bool
+    decided_by: str  # classifier | watch:<rule> | mute:<rule>
+    reason: str  # one clause a user understands
 
 
-def decide_alert(
+def classifier_decision(
     label: TrendScore,
-    relevant: bool,
     thresholds: Mapping[str, float],
     default_threshold: float | None,
-) -> AlertDecision:
+    *,
+    relevant: bool = True,
+) -> Decision:
     trend = label.trend_id
     if not is_watch_trend(trend):
-        return AlertDecision(False, f"{trend} is not a watch-list trend")
+        return Decision(False, "classifier", f"{trend} is not a watch-list trend")
     if not relevant:
-        return AlertDecision(False, "the item was judged off-theme")
+        return Decision(False, "classifier", "the item was judged off-theme")
     if label.stance == AGAINST:
-        return AlertDecision(False, f"the item runs against {trend}")
+        return Decision(False, "classifier", f"the item runs against {trend}")
     bar = thresholds.get(trend, default_threshold)
     if bar is None:
-        return AlertDecision(True, f"a {trend} label (no Slack bar set)")
+        return Decision(True, "classifier", f"{trend} {label.score:.2f}, a label (no bar set)")
     if label.score < bar:
-        return AlertDecision(
-            False, f"score {label.score:.2f} is below the Slack bar {bar:.2f} for {trend}"
+        return Decision(
+            False, "classifier", f"{trend} {label.score:.2f} is below the Slack bar {bar:.2f}"
         )
-    return AlertDecision(True, f"score {label.score:.2f} clears the Slack bar {bar:.2f}")
+    return Decision(True, "classifier", f"{trend} {label.score:.2f} clears the Slack bar {bar:.2f}")
 
 
 def select_candidates(
@@ -82,7 +92,8 @@ def select_candidates(
             continue
         cluster_id = clusters.get(classification.item_id, classification.item_id)
         for label in classification.labels:
-            if not decide_alert(label, True, thresholds, default_threshold).send:
+            decision = classifier_decision(label, thresholds, default_threshold)
+            if not decision.alert:
                 continue
             key = (cluster_id, label.trend_id)
             candidate = AlertCandidate(
@@ -91,6 +102,8 @@ def select_candidates(
                 item_id=classification.item_id,
                 score=float(label.score),
                 destination=destination,
+                decided_by=decision.decided_by,
+                reason=decision.reason,
             )
             current = best.get(key)
             if current is None or (candidate.score, current.item_id) > (
@@ -99,3 +112,55 @@ def select_candidates(
             ):
                 best[key] = candidate
     return sorted(best.values(), key=lambda c: (c.cluster_id, c.trend_id))
+
+
+def apply_rules(
+    candidates: Sequence[AlertCandidate],
+    classifications: Iterable[Classification],
+    clusters: Mapping[str, str],
+    hits: Mapping[str, Sequence[RuleHit]],
+    destination: str,
+) -> list[AlertCandidate]:
+    """The classifier's candidates with the analysts' rules applied.
+
+    `hits` maps item_id -> the rules its item matched. A watch rule owes one alert per
+    (story, rule, destination) whatever the classifier said, trend `rule:<name>`. A mute
+    rule turns the classifier's candidates on its items into `mute:<rule>` decisions,
+    which the ledger keeps as `muted` and never sends. A watch rule is the most explicit
+    instruction, so a mute rule does not silence it.
+    """
+    ruled: list[AlertCandidate] = []
+    for candidate in candidates:
+        mutes = sorted(h.name for h in hits.get(candidate.item_id, ()) if h.mute)
+        if mutes:
+            candidate = replace(
+                candidate,
+                decided_by=f"{MUTE_PREFIX}{mutes[0]}",
+                reason=f"{candidate.reason}; muted by rule {mutes[0]!r}",
+            )
+        ruled.append(candidate)
+    best: dict[tuple[str, str, str], AlertCandidate] = {}
+    for classification in classifications:
+        for hit in hits.get(classification.item_id, ()):
+            if hit.mute:
+                continue
+            cluster_id = clusters.get(classification.item_id, classification.item_id)
+            for target in hit.destinations or (destination,):
+                candidate = AlertCandidate(
+                    cluster_id=cluster_id,
+                    trend_id=f"{RULE_TREND_PREFIX}{hit.name}",
+                    item_id=classification.item_id,
+                    score=float(classification.relevance),
+                    destination=target,
+                    decided_by=f"{WATCH_PREFIX_DECIDED}{hit.name}",
+                    reason=f"matched watch rule {hit.name!r}",
+                )
+                key = (cluster_id, candidate.trend_id, target)
+                current = best.get(key)
+                if current is None or (candidate.score, current.item_id) > (
+                    current.score,
+                    candidate.item_id,
+                ):
+                    best[key] = candidate
+    ruled.extend(sorted(best.values(), key=lambda c: (c.cluster_id, c.trend_id, c.destination)))
+    return ruled

@@ -54,6 +54,7 @@ from alerts.exceptions import (
     ReconcileFailed,
     SlackConfigurationError,
 )
+from alerts.feedback import with_buttons
 from alerts.types import Delivered, PendingAlert
 
 METADATA_EVENT = "spacebrief_alert"
@@ -183,9 +184,11 @@ class SlackBotTransport:
         timeout: float = 10.0,
         max_rate_limit_wait: float = 30.0,
         read_retries: int = 2,
+        buttons: bool = False,
     ) -> None:
         self.channel = channel
         self._token = token
+        self.buttons = buttons  # feedback buttons: only when someone listens for the clicks
         url = (base_url or WebClient.BASE_URL).rstrip("/") + "/"
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
         backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
@@ -232,10 +235,13 @@ class SlackBotTransport:
         thread_ts: str | None,
         reply_to: str | None,
     ) -> Delivered:
+        blocks = body.blocks
+        if self.buttons and len({a.cluster_id for a in alerts}) == 1:
+            blocks = with_buttons(blocks, max(alerts, key=lambda a: a.score).alert_id)
         arguments: dict[str, Any] = {
             "channel": self.channel,
             "text": body.text,
-            "blocks": body.blocks,
+            "blocks": blocks,
             "unfurl_links": False,
             "unfurl_media": False,
             "metadata": {

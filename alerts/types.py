@@ -29,10 +29,35 @@ class AlertCandidate:
     item_id: str
     score: float
     destination: str  # "slack:<channel>" | "webhook" | "outbox"
+    decided_by: str = "classifier"  # classifier | watch:<rule> | mute:<rule>
+    reason: str = ""
 
     @property
     def alert_id(self) -> str:
         return alert_id_for(self.cluster_id, self.trend_id, self.destination)
+
+    @property
+    def muted(self) -> bool:
+        return self.decided_by.startswith(MUTE_PREFIX)
+
+
+RULE_TREND_PREFIX = "rule:"  # ledger trend of a watch rule's alert: rule:<name>
+WATCH_PREFIX_DECIDED = "watch:"
+MUTE_PREFIX = "mute:"
+
+
+def rule_name_of(trend_id: str) -> str | None:
+    """The watch rule behind a ledger trend id, None for a classifier trend."""
+    return trend_id[len(RULE_TREND_PREFIX) :] if trend_id.startswith(RULE_TREND_PREFIX) else None
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A watch or mute rule that matched an item, and where a watch rule's alert goes."""
+
+    name: str
+    mute: bool
+    destinations: tuple[str, ...] = ()  # empty: the default destination
 
 
 @dataclass(frozen=True)
@@ -69,6 +94,12 @@ class PendingAlert:
     reply_to: str | None = None
     thread_ts: str | None = None
     updated_at: datetime | None = None
+    decided_by: str | None = None
+    reason: str | None = None
+
+    @property
+    def rule_name(self) -> str | None:
+        return rule_name_of(self.trend_id)
 
 
 @dataclass(frozen=True)

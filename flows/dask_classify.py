@@ -21,12 +21,12 @@ from prefect_dask import DaskTaskRunner
 
 import warehouse.alerts as alert_ledger
 import warehouse.labels as label_store
-from alerts.rules import select_candidates
+from alerts.rules import apply_rules, select_candidates
 from classifiers.classifier import Classifier
 from classifiers.types import Classification, TextItem
 from flows.events import emit_watchlist_detected
 from flows.settings import Settings
-from flows.steps.classify_step import alert_destination, head_path
+from flows.steps.classify_step import alert_destination, head_path, rule_hits
 from flows.write_lock import warehouse_write_lock
 from warehouse import transaction
 
@@ -109,7 +109,7 @@ def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
         pending.clusters,
         settings.alert_thresholds,
         settings.alert_default_threshold,
-        alert_destination(settings),
+        destination := alert_destination(settings),
     )
     labels, new_alerts = 0, []
     if classifications:
@@ -119,7 +119,12 @@ def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
             transaction(con),
         ):
             labels = label_store.store_classifications(con, classifications)
-            new_alerts = alert_ledger.insert_pending_alerts(con, candidates)
+            hits = rule_hits(
+                con, [c.item_id for c in classifications], settings.slack_bot_token is not None
+            )
+            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
+            inserted = alert_ledger.insert_pending_alerts(con, ruled)
+            new_alerts = [c for c in inserted if not c.muted]
     emit_watchlist_detected(new_alerts)
     report = DaskClassifyReport(len(classifications), len(parts), labels, len(new_alerts), workers)
     get_run_logger().info(report.describe())

@@ -370,6 +370,21 @@ def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
     return deliver_pending_alerts(dry_run, retry_failed)
 
 
+@task(name="train-and-promote", cache_policy=NO_CACHE, persist_result=False)
+def train_and_promote_head(force: bool = False) -> Any:
+    from flows.steps.train_step import train_and_promote
+
+    return _run_step(
+        "train", lambda settings, warehouse: train_and_promote(warehouse, settings, force=force)
+    )
+
+
+@flow(name="train", flow_run_name=_run_name("train"), persist_result=False)
+def train_flow(force: bool = False) -> Any:
+    """Refit on new feedback; promote the new head only if it is no worse (else keep)."""
+    return train_and_promote_head(force)
+
+
 @flow(name="digest", flow_run_name=_run_name("digest"), persist_result=False)
 def digest_flow(edition_date: date | None = None, days: int | None = None) -> Any:
     """Write the edition (Markdown, HTML, JSON), post it to Slack when that is enabled, and

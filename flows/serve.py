@@ -12,7 +12,9 @@ What runs when:
   alerts with `retry_failed`); the task worker replaced their event triggers;
 - `spacebrief-digest-daily`: on `digest_cron` in `digest_timezone` (07:00 UTC by default),
   e-mailing each edition when `SPACEBRIEF_SMTP_URL` is set;
-- `spacebrief-digest-weekly`: Mondays at 07:00 with a 7-day window, when `digest_weekly`.
+- `spacebrief-digest-weekly`: Mondays at 07:00 with a 7-day window, when `digest_weekly`;
+- `spacebrief-train`: on `train_cron` (02:30 UTC nightly by default), and on demand
+  from the UI: refit on new feedback, promote only when no worse.
 
 Restarts do not duplicate scheduled runs: deployment names and schedule slugs are stable,
 interval schedules have a fixed anchor, so a restart updates the same deployments in
@@ -54,6 +56,7 @@ CLASSIFY = "spacebrief-classify"
 ALERTS = "spacebrief-alerts"
 DIGEST_DAILY = "spacebrief-digest-daily"
 DIGEST_WEEKLY = "spacebrief-digest-weekly"
+TRAIN = "spacebrief-train"
 WEEKLY_CRON = "0 7 * * 1"
 SCHEDULE_ANCHOR = datetime(2020, 1, 1, tzinfo=UTC)
 SERVER_START_TIMEOUT_SECONDS = 120.0
@@ -172,7 +175,7 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
     """Every spacebrief deployment, named and scheduled the same way on every start."""
     from prefect.schedules import Cron, Interval
 
-    from flows.pipeline import alerts_flow, classify_flow, digest_flow, ingest_flow
+    from flows.pipeline import alerts_flow, classify_flow, digest_flow, ingest_flow, train_flow
 
     every = timedelta(minutes=settings.ingest_interval_minutes)
     tags = ["spacebrief"]
@@ -207,6 +210,15 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
                 Cron(settings.digest_cron, timezone=settings.digest_timezone, slug="digest-daily"),
             ],
             description="Write the daily edition (and e-mail it when SMTP is configured).",
+            tags=tags,
+            paused=False,
+        ),
+        train_flow.to_deployment(
+            name=TRAIN,
+            schedules=[
+                Cron(settings.train_cron, timezone=settings.digest_timezone, slug="train-nightly")
+            ],
+            description="Refit the head on new feedback; promote it only when no worse.",
             tags=tags,
             paused=False,
         ),

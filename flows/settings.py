@@ -91,6 +91,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 30.0
 
+    # Learning from feedback: when `serve` tries a refit (promoted only if no worse)
+    train_cron: str = "30 2 * * *"
+
     # Alerts
     # The Slack bar on calibrated watch-label scores (alerts/rules.py); None: any label.
     alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
@@ -120,6 +123,11 @@ class Settings(BaseSettings):
         default=None,
         validation_alias=AliasChoices("SLACK_WEBHOOK_URL", "SPACEBRIEF_SLACK_WEBHOOK_URL"),
     )
+    slack_app_token: SecretStr | None = Field(  # Socket Mode: hear the feedback buttons
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SPACEBRIEF_SLACK_APP_TOKEN")
+    )
+    feedback_users: str = ""  # comma-separated Slack user ids or names allowed to teach
+    feedback_write_wait_seconds: float = 2.0  # keeps a click's ack inside Slack's 3 s
     slack_api_url: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_API_URL", "SPACEBRIEF_SLACK_API_URL")
     )
@@ -169,6 +177,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml = TomlConfigSettingsSource(settings_cls, toml_file=_toml_file())
         return (init_settings, env_settings, toml)
+
+    @property
+    def feedback_buttons(self) -> bool:
+        """Buttons only when something can hear them: a bot token and an app token."""
+        return self.slack_bot_token is not None and self.slack_app_token is not None
+
+    @property
+    def feedback_user_list(self) -> list[str]:
+        return [u.strip() for u in self.feedback_users.split(",") if u.strip()]
 
     @property
     def warehouse_path(self) -> Path:

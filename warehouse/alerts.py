@@ -25,6 +25,9 @@ _CANDIDATE_SCHEMA = pa.schema(
         ("destination", pa.string()),
         ("item_id", pa.string()),
         ("score", pa.float64()),
+        ("status", pa.string()),
+        ("decided_by", pa.string()),
+        ("reason", pa.string()),
     ]
 )
 
@@ -36,6 +39,7 @@ def insert_pending_alerts(
 
     Runs in the caller's transaction (the one that stores the labels), so it opens none.
     Existing rows are left untouched whatever their state: an alert is owed once.
+    A muted candidate becomes a `muted` row: the decision is kept, nothing is sent.
     """
     unique: dict[str, AlertCandidate] = {}
     for candidate in candidates:
@@ -54,6 +58,9 @@ def insert_pending_alerts(
                 "destination": c.destination,
                 "item_id": c.item_id,
                 "score": c.score,
+                "status": "muted" if c.muted else "pending",
+                "decided_by": c.decided_by,
+                "reason": c.reason or None,
             }
             for c in rows
         ],
@@ -65,9 +72,9 @@ def insert_pending_alerts(
         inserted = con.execute(
             """
             INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score,
-                                status, attempts, created_at, updated_at)
+                                status, attempts, created_at, updated_at, decided_by, reason)
             SELECT alert_id, cluster_id, trend_id, destination, item_id, score,
-                   'pending', 0, $now, $now
+                   status, 0, $now, $now, decided_by, reason
             FROM _alert_candidates
             ON CONFLICT DO NOTHING
             RETURNING alert_id
@@ -106,7 +113,8 @@ SELECT a.alert_id, a.cluster_id, a.trend_id, coalesce(tn.name, '') AS trend_name
        i.url, i.source_name, i.published_at,
        il.evidence[a.trend_id] AS evidence,
        coalesce(il.trends, []) AS trends,
-       a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at
+       a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at,
+       a.decided_by, a.reason
 FROM owed AS a
 LEFT JOIN items AS i USING (item_id)
 LEFT JOIN item_labels AS il USING (item_id)
@@ -156,6 +164,8 @@ def owed_alerts(
             reply_to,
             thread_ts,
             updated_at,
+            decided_by,
+            reason,
         ) = row
         others = tuple(
             OtherTrend(t["trend_id"], t["name"]) for t in trends if t["trend_id"] != trend_id
@@ -182,6 +192,8 @@ def owed_alerts(
                 reply_to=reply_to,
                 thread_ts=thread_ts,
                 updated_at=updated_at,
+                decided_by=decided_by,
+                reason=reason,
             )
         )
     return owed
@@ -346,3 +358,27 @@ def unalerted_watch_labels(
             [since, destination, limit],
         ).fetchall()
     ]
+
+
+def muted_alerts(
+    con: duckdb.DuckDBPyConnection, destination: str, since: datetime
+) -> list[tuple[str, str, str, str, str]]:
+    """Alerts a mute rule stopped since `since`: (trend, title, source, decided_by, reason)."""
+    rows = con.execute(
+        "SELECT a.trend_id, coalesce(i.title, ''), coalesce(i.source_name, ''), "
+        "a.decided_by, coalesce(a.reason, '') FROM alerts AS a "
+        "LEFT JOIN items AS i USING (item_id) "
+        "WHERE a.destination = $destination AND a.status = 'muted' AND a.created_at >= $since "
+        "ORDER BY a.created_at DESC, a.alert_id LIMIT 200",
+        {"destination": destination, "since": since},
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def slack_destinations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every Slack channel the ledger owes something to (watch rules may name channels)."""
+    rows = con.execute(
+        "SELECT DISTINCT destination FROM alerts WHERE starts_with(destination, 'slack:') "
+        "AND status IN ('pending', 'sending') ORDER BY destination"
+    ).fetchall()
+    return [r[0] for r in rows]

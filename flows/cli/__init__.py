@@ -14,6 +14,7 @@ from flows.cli import (  # noqa: F401  (each module registers its commands)
     pipeline_cmd,
     query_cmd,
     sources_cmd,
+    watch_cmd,
 )
 from flows.cli.app import app
 

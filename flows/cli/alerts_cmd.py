@@ -7,6 +7,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from alerts.blocks import render_text
+from alerts.delivery import PlannedMessage
 from flows.cli.app import app, console, settings, warehouse
 from flows.cli.terminal import untrusted
 from flows.steps.alerts_step import AlertsSummary, deliver_alerts
@@ -18,6 +19,7 @@ def _show_plan(summary: AlertsSummary) -> None:
     table.add_column("trends")
     table.add_column("score", justify="right")
     table.add_column("stories", justify="right")
+    table.add_column("decided by", overflow="fold")
     table.add_column("message (as Slack shows it)", overflow="fold")
     for message in summary.planned:
         lead = max(message.alerts, key=lambda a: a.score)
@@ -28,9 +30,17 @@ def _show_plan(summary: AlertsSummary) -> None:
             trends,
             f"{lead.score:.2f}",
             str(len({a.cluster_id for a in message.alerts})),
+            untrusted(_decided_by(message)),
             untrusted(render_text(message.body.blocks)),
         )
     console.print(table)
+    if summary.muted:
+        muted = Table(title="Muted by a rule (last 7 days; not sent)")
+        for column in ("trend", "title", "source", "decided by", "reason"):
+            muted.add_column(column, overflow="fold")
+        for row in summary.muted:
+            muted.add_row(*(untrusted(value or "") for value in row))
+        console.print(muted)
     if summary.held:
         held = Table(title="Held back: watch-list labels of the last 7 days that ping nobody")
         for column in ("trend", "score", "story", "why not"):
@@ -38,6 +48,14 @@ def _show_plan(summary: AlertsSummary) -> None:
         for label in summary.held:
             held.add_row(label.trend_id, f"{label.score:.2f}", untrusted(label.title), label.reason)
         console.print(held)
+
+
+def _decided_by(message: PlannedMessage) -> str:
+    """Per alert: the classifier, or the watch rule, that owes it, and why."""
+    return "\n".join(
+        f"{a.trend_id}: {a.decided_by or 'classifier'}" + (f" ({a.reason})" if a.reason else "")
+        for a in message.alerts
+    )
 
 
 @app.command()
@@ -77,3 +95,30 @@ def alerts(
     console.print(untrusted(summary.describe()), highlight=False)
     if summary.stopped_by or summary.failed:
         raise typer.Exit(1)  # cron and CI must notice alerts left undelivered
+
+
+@app.command()
+def listen() -> None:
+    """Hold the Slack Socket Mode connection alone: feedback buttons -> the warehouse."""
+    import signal
+    import threading
+
+    from flows.steps.feedback_step import make_listener
+
+    config = settings()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    listener = make_listener(config)
+    listener.check_token()
+    listener.start()
+    console.print(
+        "Listening for Slack feedback buttons over Socket Mode; Ctrl-C stops.", highlight=False
+    )
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.stop()
+    console.print("Stopped listening.")

@@ -206,9 +206,26 @@ def train(
     feedback: bool = typer.Option(
         True, "--feedback/--no-feedback", help="Include analyst feedback from the warehouse."
     ),
+    status: bool = typer.Option(
+        False, "--status", help="Show the refit attempts (versions, figures, decision)."
+    ),
+    promote: bool = typer.Option(
+        False, "--promote", help="Refit on feedback and promote only if no worse (as serve does)."
+    ),
 ) -> None:
     """Refit the classifier head on the written examples, the taxonomy and analyst feedback."""
     from flows.steps.classify_step import train as run_train
+
+    if status:
+        _train_status()
+        return
+    if promote:
+        from flows.steps.train_step import train_and_promote
+
+        with console.status("Refitting on feedback and comparing heads"):
+            result = train_and_promote(warehouse(), settings(), force=True)
+        console.print(escape(result.describe()), highlight=False)
+        return
 
     with console.status("Fitting the classifier head"):
         summary = run_train(
@@ -246,3 +263,32 @@ def feedback(
         "refit the classifier with it.",
         highlight=False,
     )
+
+
+def _train_status() -> None:
+    from warehouse.train_attempts import list_attempts
+
+    with warehouse().read() as con:
+        rows = list_attempts(con)
+    if not rows:
+        console.print("No refit attempts yet (serve tries nightly; `train --promote` now).")
+        return
+
+    def pair(old: float | None, new: float | None) -> str:
+        return "" if old is None or new is None else f"{old:.3f} -> {new:.3f}"
+
+    table = Table(
+        "when", "decision", "heads", "eval macro F1", "eval relevance", "held-out fb", "reason"
+    )
+    for r in rows:
+        heads = f"{r.old_version} -> {r.new_version}" if r.new_version else ""
+        table.add_row(
+            f"{r.started_at:%Y-%m-%d %H:%M}",
+            r.decision,
+            heads,
+            pair(r.old_eval_macro_f1, r.new_eval_macro_f1),
+            pair(r.old_eval_relevance, r.new_eval_relevance),
+            pair(r.old_feedback_agreement, r.new_feedback_agreement),
+            escape(r.reason),
+        )
+    console.print(table)

@@ -184,8 +184,16 @@ def serve(
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url
 
+    listener = None
+
     def ready(names: list[str]) -> None:
         console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
+        if listener is not None:
+            console.print(
+                "Slack feedback buttons: listening over Socket Mode (SLACK_APP_TOKEN is set)."
+            )
+        else:
+            console.print("Slack feedback buttons: off (set SLACK_APP_TOKEN to hear clicks).")
         console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False, soft_wrap=True)
         console.print(
             "Ingest runs now, then whenever a feed is due; classify and alerts run on the "
@@ -193,8 +201,16 @@ def serve(
         )
 
     try:
+        if config.slack_app_token is not None:
+            from flows.steps.feedback_step import make_listener
+
+            listener = make_listener(config)
+            listener.check_token()
+            listener.start()
         serve_deployments(config, sources, on_ready=ready)
     finally:
+        if listener is not None:
+            listener.stop()
         if server is not None:
             server.stop()
             console.print("Prefect server stopped.")

@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +23,7 @@ from alerts.config import destination_for, slack_channel_of
 from alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
 from alerts.edition import edition_message, read_highlights
 from alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
-from alerts.rules import decide_alert
+from alerts.rules import classifier_decision
 from alerts.transports import OutboxTransport, SlackBotTransport, Transport, WebhookTransport
 from alerts.types import EDITION_TREND, AlertCandidate, Delivered
 from classifiers.types import TrendScore
@@ -68,13 +68,15 @@ class AlertsSummary:
     planned: tuple[PlannedMessage, ...] = field(default=(), repr=False)
     # Dry run: recent watch labels that owe no alert, each with why (alerts.rules).
     held: tuple[HeldLabel, ...] = field(default=(), repr=False)
+    muted: tuple[tuple[str, str, str, str, str], ...] = field(default=(), repr=False)
 
     def describe(self) -> str:
         if self.dry_run:
             return (
                 f"Dry run: {len(self.planned)} message(s) would go to {self.destination} "
                 f"carrying {sum(len(m.alerts) for m in self.planned)} alert(s); "
-                f"{self.pending} alert(s) owed in all."
+                f"{self.pending} alert(s) owed in all; {len(self.muted)} muted by a rule "
+                "in the last 7 days."
             )
         parts = [f"Sent {self.sent} alert(s) to {self.destination} in {self.messages} message(s)"]
         if self.grouped:
@@ -113,6 +115,7 @@ def make_transport(settings: Settings, destination: str) -> Transport:
             base_url=settings.slack_api_url,
             timeout=timeout,
             max_rate_limit_wait=max_wait,
+            buttons=settings.feedback_buttons,
         )
     if destination == "webhook" and settings.slack_webhook_url is not None:
         return WebhookTransport(
@@ -206,11 +209,17 @@ def deliver_alerts(
     dry_run: bool = False,
     retry_failed: bool = False,
     on_progress: ProgressCallback | None = None,
+    destination: str | None = None,
 ) -> AlertsSummary:
-    """Deliver every alert owed to the configured destination, at most once each."""
+    """Deliver every alert owed to the configured destination, at most once each.
+
+    With a bot token, the channels that watch rules name are served too (after the
+    default channel); the summary counts them all.
+    """
     started = time.perf_counter()
     run_started = datetime.now(UTC)
-    destination = current_destination(settings)
+    extra_channels = destination is None and settings.slack_bot_token is not None
+    destination = destination or current_destination(settings)
     transport = make_transport(settings, destination)
     hour_ago = datetime.now(UTC) - timedelta(hours=1)
     retried = 0
@@ -222,6 +231,11 @@ def deliver_alerts(
         held = _held_labels(con, settings, destination) if dry_run else ()
         roots = ledger_sql.story_roots(con, destination)
         recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+        muted = (
+            ledger_sql.muted_alerts(con, destination, datetime.now(UTC) - timedelta(days=7))
+            if dry_run
+            else []
+        )
     ledger = WarehouseLedger(warehouse)
     with ExitStack() as stack:
         if isinstance(transport, OutboxTransport) and not dry_run:
@@ -259,7 +273,20 @@ def deliver_alerts(
         stopped_by=report.stopped_by,
         planned=tuple(report.planned),
         held=held,
+        muted=tuple(muted),
     )
+    if extra_channels and not dry_run:
+        with warehouse.read() as con:
+            others = [d for d in ledger_sql.slack_destinations(con) if d != destination]
+        for other in others:
+            more = deliver_alerts(warehouse, settings, retry_failed=retry_failed, destination=other)
+            summary = replace(
+                summary,
+                sent=summary.sent + more.sent,
+                messages=summary.messages + more.messages,
+                failed=summary.failed + more.failed,
+                pending=summary.pending + more.pending,
+            )
     log.info("%s", summary.describe())
     return summary
 
@@ -272,10 +299,10 @@ def _held_labels(con: Any, settings: Settings, destination: str) -> tuple[HeldLa
         con, destination, since
     ):
         label = TrendScore(trend_id, score, "", stance=stance)
-        decision = decide_alert(
-            label, relevant, settings.alert_thresholds, settings.alert_default_threshold
+        decision = classifier_decision(
+            label, settings.alert_thresholds, settings.alert_default_threshold, relevant=relevant
         )
-        if not decision.send:
+        if not decision.alert:
             held.append(HeldLabel(item_id, title, trend_id, score, decision.reason))
     return tuple(held)
 

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import warehouse.alerts as alert_ledger
 import warehouse.labels as label_store
-from alerts.config import destination_for
-from alerts.rules import select_candidates
-from alerts.types import AlertCandidate
+import warehouse.watch_rules as rule_store
+from alerts.config import SLACK_PREFIX, destination_for
+from alerts.rules import apply_rules, select_candidates
+from alerts.types import AlertCandidate, RuleHit
 from classifiers.classifier import Classifier
 from flows.settings import Settings
 from flows.steps import ProgressCallback
@@ -26,6 +28,9 @@ from flows.steps import ProgressCallback
 if TYPE_CHECKING:
     from classifiers.evaluation import LabelledItem
 from warehouse import Warehouse, transaction
+
+if TYPE_CHECKING:
+    import duckdb
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +129,21 @@ def alert_destination(settings: Settings) -> str:
     )
 
 
+def rule_hits(
+    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], slack_bot: bool
+) -> dict[str, list[RuleHit]]:
+    """item_id -> the watch and mute rules it matches (SQL, in the caller's transaction).
+    A rule's own channels apply only with a bot token (a webhook has one channel)."""
+    rules = rule_store.list_rules(con)
+    matches = rule_store.match_rules(con, rules, item_ids)
+    hits: dict[str, list[RuleHit]] = {}
+    for rule in rules:
+        destinations = tuple(f"{SLACK_PREFIX}{c}" for c in rule.channels) if slack_bot else ()
+        for item_id in matches.get(rule.name, ()):
+            hits.setdefault(item_id, []).append(RuleHit(rule.name, rule.mute, destinations))
+    return hits
+
+
 def classify(
     warehouse: Warehouse,
     settings: Settings,
@@ -155,7 +175,12 @@ def classify(
         )
         with warehouse.write() as con, transaction(con):
             labels += label_store.store_classifications(con, classifications)
-            new_alerts.extend(alert_ledger.insert_pending_alerts(con, candidates))
+            hits = rule_hits(
+                con, [c.item_id for c in classifications], settings.slack_bot_token is not None
+            )
+            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
+            inserted = alert_ledger.insert_pending_alerts(con, ruled)
+            new_alerts.extend(c for c in inserted if not c.muted)
         relevant += sum(c.relevant for c in classifications)
         if on_progress:
             on_progress(min(start + CHUNK, total), total)

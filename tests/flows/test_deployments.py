@@ -10,6 +10,7 @@ from flows.serve import (
     DIGEST_DAILY,
     DIGEST_WEEKLY,
     INGEST,
+    TRAIN,
     deployments,
 )
 from flows.settings import Settings
@@ -59,10 +60,18 @@ def test_classify_and_alerts_run_on_demand_since_the_task_worker_replaced_their_
 
 
 def test_deployment_names_do_not_depend_on_settings_so_restarts_update_them(home):
-    assert set(by_name(Settings())) == {INGEST, CLASSIFY, ALERTS, DIGEST_DAILY}
+    assert set(by_name(Settings())) == {INGEST, CLASSIFY, ALERTS, DIGEST_DAILY, TRAIN}
     assert set(by_name(Settings(ingest_interval_minutes=5, digest_cron="0 8 * * *"))) == {
         INGEST,
         CLASSIFY,
         ALERTS,
         DIGEST_DAILY,
+        TRAIN,
     }
+
+
+def test_train_runs_nightly_by_default_and_on_the_configured_cron(home):
+    (nightly,) = by_name(Settings())[TRAIN].schedules
+    assert nightly.schedule.cron == "30 2 * * *"
+    (custom,) = by_name(Settings(train_cron="0 4 * * 6"))[TRAIN].schedules
+    assert custom.schedule.cron == "0 4 * * 6"

@@ -23,6 +23,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.alerts.slack_server import APP_TOKEN, CHANNEL, TOKEN, FakeSlack
 from tests.flows.conftest import OFF_THEME_STORY, WATCHLIST_STORY, WATCHLIST_TITLE, feed, free_port
 from tests.ingest.feed_server import entry
 
@@ -153,6 +154,8 @@ def test_serve_polls_the_due_feed_and_alerts_on_its_new_story_then_stops_cleanly
         ]
         ingest = serve.deployment("ingest", "spacebrief-ingest")
         assert ingest["schedules"][0]["schedule"]["interval"] == 30 * 60
+        train = serve.deployment("train", "spacebrief-train")
+        assert [s["schedule"]["cron"] for s in train["schedules"]] == ["30 2 * * *"]
 
         busy_and_quiet(feed_server, tmp_path, WATCHLIST_STORY, OFF_THEME_STORY)
         wait_until(
@@ -169,19 +172,31 @@ def test_serve_polls_the_due_feed_and_alerts_on_its_new_story_then_stops_cleanly
     output = serve.output()
     assert code == 0, output[-3000:]
     assert "Prefect server stopped." in output
+    assert "Slack feedback buttons: off" in output
     assert "Traceback" not in output
     assert output.index("stopping the runner.") < output.index("Prefect server stopped.")
     assert "Received task run" in output  # classify and alerts ran on the task worker
     assert not _answers(serve.api)
 
-    again = Serve(serve_env, port, catalog, tmp_path / "serve-again.log")
+    slack = FakeSlack().start()  # the restart holds the Socket Mode connection too
+    slack_env = dict(
+        serve_env,
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_CHANNEL=CHANNEL,
+        SLACK_APP_TOKEN=APP_TOKEN,
+        SLACK_API_URL=slack.api_url,
+    )
+    again = Serve(slack_env, port, catalog, tmp_path / "serve-again.log")
     try:
         again.wait_ready()
+        assert "Slack feedback buttons: listening over Socket Mode" in again.output()
+        wait_until("the Socket Mode connection", slack.connected, 30)
         assert again.deployment("ingest", "spacebrief-ingest")["id"] == ingest["id"]
         wait_until("scheduled ingest runs", lambda: again.scheduled_starts(ingest["id"]), 90)
         starts_after = again.scheduled_starts(ingest["id"])
     finally:
         assert again.terminate() == 0, again.output()[-3000:]
+        slack.stop()
     assert len(starts_after) == len(set(starts_after))
     assert len(starts_after) <= len(starts_before) + 1
     lines = outbox.read_text("utf-8").splitlines()

@@ -46,6 +46,14 @@ INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, taxo
 INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score, status,
                     attempts, last_error, created_at, updated_at)
 VALUES ('al1', 'a1', 'W1', 'outbox', 'a1', 0.9, 'pending', 1, 'invalid_auth', now(), now());
+INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score, status,
+                    attempts, created_at, updated_at, decided_by, reason)
+VALUES ('al2', 'a3', 'rule:stations', 'outbox', 'a3', 0.7, 'sent', 1, now(), now(),
+        'watch:stations', 'matched watch rule stations');
+INSERT INTO feedback_clicks (click_key, alert_id, item_id, trend_id, action, slack_user,
+                             slack_ts, channel, recorded_at)
+VALUES ('C1|1.0|U1|off_theme', 'al2', 'a3', 'rule:stations', 'off_theme', 'ana', '1.0', 'C1',
+        now());
 INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVAL 7 DAY, now(),
  7, 3, '/tmp/e.md', '/tmp/e.html', '/tmp/e.json', now());
 """

@@ -1,0 +1,234 @@
+"""The watch-rule query language, parsed with lark and compiled into parameterised SQL.
+
+The grammar is the one feed readers use (Lucene/FreshRSS-like): words, "phrases",
+`AND` / `OR` / `NOT` / `-word`, parentheses, the fields `title:`, `source:`, `lang:`,
+`trend:`, and `/regex/`. Juxtaposed terms mean AND.
+
+Safety: the analyst's text never becomes SQL. Every word, phrase and regex reaches DuckDB
+as a bound parameter; the compiler only emits fixed fragments. Regexes run in DuckDB's
+RE2 (linear time, so `(a+)+$` cannot blow up), and the query length and nesting depth
+are capped so a hostile query costs nothing.
+
+Matching is case- and accent-insensitive: both sides go through `lower(strip_accents())`.
+A word in a script written without spaces (Chinese, Japanese, Thai…) matches as a
+substring (`title:北斗` matches 中国北斗卫星导航系统); elsewhere a word or phrase matches
+whole words (`sanction*` matches any word that starts with "sanction").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
+
+from warehouse.exceptions import WarehouseError
+
+MAX_QUERY_CHARS = 2000
+MAX_DEPTH = 32
+MAX_TERMS = 200
+
+_GRAMMAR = r"""
+?start: or_expr
+?or_expr: and_expr (_OR and_expr)*
+?and_expr: unary (_AND? unary)*
+?unary: _NOT unary          -> negate
+      | "-" atom            -> negate
+      | atom
+?atom: "(" or_expr ")"
+     | FIELD value          -> field
+     | value                -> anywhere
+?value: PHRASE | REGEX | WORD
+
+_OR.3: /OR(?![^\s()"])/
+_AND.3: /AND(?![^\s()"])/
+_NOT.3: /NOT(?![^\s()"])/
+FIELD.2: /(?i:title|source|lang|trend):/
+PHRASE: /"(?:[^"\\]|\\.)*"/
+REGEX: /\/(?:[^\/\\\n]|\\.)+\//
+WORD: /[^\s()"\/:\-][^\s()":]*/
+
+%import common.WS
+%ignore WS
+"""
+
+# Scripts usually written without spaces between words: their words match as substrings.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uf900-\ufaff\uac00-\ud7af]"
+)
+_NORM = "lower(strip_accents({}))"
+_TEXT = "coalesce(i.title, '') || ' ' || coalesce(i.summary, '')"
+_COLUMNS = {
+    None: _TEXT,
+    "title": "coalesce(i.title, '')",
+    "source": "coalesce(i.source_name, '') || ' ' || coalesce(i.source_id, '')",
+}
+_BOUNDARY_START = r"(?:^|[^\pL\pN])"
+_BOUNDARY_END = r"(?:[^\pL\pN]|$)"
+
+
+class RuleQueryError(WarehouseError):
+    """A watch-rule query that cannot be used; the message is one sentence for a person."""
+
+
+@dataclass(frozen=True)
+class CompiledQuery:
+    """A WHERE fragment over `items AS i`, with `?` placeholders, and their values in order."""
+
+    text: str
+    sql: str
+    params: tuple[str, ...]
+    regexes: tuple[str, ...] = ()  # checked against RE2 before a rule is saved
+
+
+@cache
+def _parser() -> Lark:
+    return Lark(_GRAMMAR, parser="lalr", propagate_positions=True)
+
+
+def _position_error(query: str, error: UnexpectedInput) -> RuleQueryError:
+    token = getattr(error, "token", None)
+    if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
+        return RuleQueryError(
+            f"The query ends too early (at character {len(query) + 1}): "
+            "close the parenthesis or quote, or finish the AND/OR/NOT."
+        )
+    column = getattr(error, "column", None) or getattr(error, "pos_in_stream", 0) + 1
+    position = int(column) if column and column > 0 else 1
+    snippet = query[max(0, position - 1) : position + 9]
+    if isinstance(error, UnexpectedCharacters):
+        what = f"unexpected {snippet!r}"
+        if snippet.startswith(":"):
+            what += " (fields are title:, source:, lang: and trend:)"
+        elif snippet.startswith("/"):
+            what += " (a /regex/ needs its closing slash)"
+        elif snippet.startswith('"'):
+            what += " (a phrase needs its closing quote)"
+    else:
+        shown = str(token) if token is not None and str(token) else snippet
+        what = f"unexpected {shown!r}"
+        if shown == ")":
+            what += " (a closing parenthesis with no opening one)"
+    return RuleQueryError(f"The query is malformed at character {position}: {what}.")
+
+
+def _unquote(phrase: str) -> str:
+    return re.sub(r"\\(.)", r"\1", phrase[1:-1])
+
+
+@v_args(inline=True)
+class _Compiler(Transformer[Token, tuple[str, list[str]]]):
+    """Tree -> (SQL fragment, params). Fragments are fixed strings; values are params."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.terms = 0
+        self.regexes: list[str] = []
+
+    def _count(self) -> None:
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise RuleQueryError(f"The query has more than {MAX_TERMS} terms; split it into rules.")
+
+    def _text_match(self, column: str, token: Token) -> tuple[str, list[str]]:
+        self._count()
+        haystack = _NORM.format(column)
+        if token.type == "REGEX":
+            pattern = token.value[1:-1]
+            self.regexes.append(pattern)
+            return f"regexp_matches({haystack}, ?, 'i')", [pattern]
+        raw = _unquote(token.value) if token.type == "PHRASE" else token.value
+        prefix = token.type == "WORD" and raw.endswith("*") and len(raw) > 1
+        needle = " ".join(raw.rstrip("*").split()) if prefix else " ".join(raw.split())
+        if not needle:
+            raise RuleQueryError(
+                f"The query has an empty phrase at character {token.column}; put words in it."
+            )
+        if _UNSPACED.search(needle):
+            return f"contains({haystack}, {_NORM.format('?')})", [needle]
+        end = "" if prefix else f" || '{_BOUNDARY_END}'"
+        pattern = f"'{_BOUNDARY_START}' || regexp_escape({_NORM.format('?')}){end}"
+        return f"regexp_matches({haystack}, {pattern})", [needle]
+
+    def anywhere(self, token: Token) -> tuple[str, list[str]]:
+        return self._text_match(_COLUMNS[None], token)
+
+    def field(self, name: Token, token: Token) -> tuple[str, list[str]]:
+        field = name.value[:-1].lower()
+        if field in _COLUMNS:
+            return self._text_match(_COLUMNS[field], token)
+        value = _unquote(token.value) if token.type == "PHRASE" else token.value
+        if token.type == "REGEX":
+            raise RuleQueryError(
+                f"{field}: takes a plain value, not a /regex/ (character {token.column})."
+            )
+        self._count()
+        if field == "lang":
+            return (
+                "(lower(coalesce(i.language, '')) = lower(?) "
+                "OR starts_with(lower(coalesce(i.language, '')), lower(?) || '-'))",
+                [value, value],
+            )
+        return (
+            "EXISTS (SELECT 1 FROM v_labels AS l WHERE l.item_id = i.item_id "
+            "AND l.trend_id = upper(?))",
+            [value],
+        )
+
+    def negate(self, inner: tuple[str, list[str]]) -> tuple[str, list[str]]:
+        return f"(NOT {inner[0]})", inner[1]
+
+    def _join(self, op: str, parts: tuple[tuple[str, list[str]], ...]) -> tuple[str, list[str]]:
+        params = [p for _, ps in parts for p in ps]
+        return "(" + f" {op} ".join(sql for sql, _ in parts) + ")", params
+
+    def and_expr(self, *parts: tuple[str, list[str]]) -> tuple[str, list[str]]:
+        return self._join("AND", parts)
+
+    def or_expr(self, *parts: tuple[str, list[str]]) -> tuple[str, list[str]]:
+        return self._join("OR", parts)
+
+
+def _depth(tree: Tree[Token] | Token) -> int:
+    depth, stack = 0, [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        depth = max(depth, level)
+        if isinstance(node, Tree):
+            stack.extend((child, level + 1) for child in node.children)
+    return depth
+
+
+def compile_query(query: str) -> CompiledQuery:
+    """Parse and compile a rule query; raise `RuleQueryError` (one sentence) when unusable."""
+    text = query.strip()
+    if not text:
+        raise RuleQueryError("The query is empty: give at least one word, phrase or field.")
+    if len(text) > MAX_QUERY_CHARS:
+        raise RuleQueryError(
+            f"The query is {len(text):,} characters long; a rule query may have at most "
+            f"{MAX_QUERY_CHARS:,}."
+        )
+    if "\x00" in text:
+        raise RuleQueryError("The query holds a NUL character; remove it.")
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as error:
+        raise _position_error(text, error) from None
+    if _depth(tree) > MAX_DEPTH:
+        raise RuleQueryError(
+            f"The query nests more than {MAX_DEPTH} levels deep; flatten its parentheses."
+        )
+    compiler = _Compiler()
+    try:
+        sql, params = compiler.transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, RuleQueryError):
+            raise error.orig_exc from None
+        raise
+    if isinstance(sql, Token):  # unreachable: every value is wrapped by `anywhere`
+        raise RuleQueryError("The query could not be compiled.")
+    return CompiledQuery(text, sql, tuple(params), tuple(compiler.regexes))
