@@ -48,10 +48,7 @@ from classifiers.types import FeedbackExample  # noqa: E402
 from ingest._normalise import clean_text  # noqa: E402
 
 KS = (0, 10, 25, 50)
-DEFAULT_LABELS = (
-    ROOT / "tests" / "classifiers" / "fixtures" / "real_feeds.jsonl",
-    Path("/work/wt/trust/tests/classifiers/fixtures/real_feeds.jsonl"),
-)
+DEFAULT_LABELS = (ROOT / "tests" / "classifiers" / "fixtures" / "real_feeds.jsonl",)
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ example phrasings, and analyst feedback adds the items an analyst judged. A feed
 verdict only speaks about its own trend (a "no" for W2 says nothing about D4), so each
 per-trend regression sees only the examples whose verdict for it is known.
 
-Thresholds are tuned separately, on a labelled file (dev), by `tune_thresholds`: one
-label threshold for all trends (per-trend thresholds overfit 3-7 positives each) plus
-the relevance threshold. A trend's `threshold:` in the taxonomy still overrides it.
+The relevance threshold is chosen on held-out folds of the training examples, whose
+negatives look like a real stream (`_held_out_relevance_threshold`). The label
+threshold is tuned on a labelled file (dev) by `tune_thresholds`: one for all trends
+(per-trend thresholds overfit 3-7 positives each). A trend's `threshold:` in the taxonomy
+still overrides it. Scores are Platt-calibrated on out-of-fold logits (`_calibration`).
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ import numpy as np
 from classifiers.encoder import MultilingualEncoder
 from classifiers.exceptions import ClassifierError
 from classifiers.features import ENCODER_NAME, featurize, item_text
-from classifiers.gazetteer import FEATURE_NAMES
-from classifiers.head import DEFAULT_LABEL_THRESHOLD, DEFAULT_RELEVANCE_THRESHOLD, Head
+from classifiers.gazetteer import FEATURE_NAMES, theme_gate
+from classifiers.head import DEFAULT_LABEL_THRESHOLD, Head
 from classifiers.types import FeedbackExample, Taxonomy
 
 REGULARISATION_C = 4.0  # inverse strength; 1-16 measured on dev, 4 in the flat middle
@@ -99,9 +101,13 @@ def fit_head(
     encoder: MultilingualEncoder,
     *,
     label_threshold: float = DEFAULT_LABEL_THRESHOLD,
-    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD,
+    relevance_threshold: float | None = None,
 ) -> Head:
-    """One balanced logistic regression per trend and one for relevance; deterministic."""
+    """One balanced logistic regression per trend and one for relevance; deterministic.
+
+    Without `relevance_threshold`, it is chosen on held-out folds of these examples
+    (`_held_out_relevance_threshold`), never on a file we evaluate on.
+    """
     from sklearn.linear_model import LogisticRegression
 
     trend_ids = taxonomy.trend_ids
@@ -120,8 +126,13 @@ def fit_head(
     known = [i for i, e in enumerate(examples) if e.relevant is not None]
     relevant = np.array([bool(examples[i].relevant) for i in known])
     relevance_coef, relevance_intercept = _fit(LogisticRegression, features[known], relevant)
+    calibration, held_out_relevance = _calibration(taxonomy, examples, features)
+    if relevance_threshold is None:
+        relevance_threshold = _held_out_relevance_threshold(
+            held_out_relevance, theme_gate(features[known, -len(FEATURE_NAMES) :]), relevant
+        )
     return Head(
-        calibration=_calibration(taxonomy, examples, features),
+        calibration=calibration,
         trend_ids=trend_ids,
         coef=coef,
         intercept=intercept,
@@ -138,23 +149,48 @@ def fit_head(
 
 def _calibration(
     taxonomy: Taxonomy, examples: Sequence[TrainingExample], features: np.ndarray
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Platt scaling per trend, and for relevance (last row), on out-of-fold logits.
 
     In-sample logits of a regularised fit are over-confident; out-of-fold logits (5 folds,
-    fixed seed) show how sure the head should be on text it has not seen.
+    fixed seed) show how sure the head should be on text it has not seen. Also returns
+    the calibrated held-out relevance of the examples whose relevance is known.
     """
     out = np.zeros((len(taxonomy.trend_ids) + 1, 2), dtype=np.float32)
     for row, trend_id in enumerate(taxonomy.trend_ids):
         known = [i for i, e in enumerate(examples) if trend_id in e.verdicts or e.complete]
         target = np.array([examples[i].verdicts.get(trend_id, False) for i in known])
-        out[row] = _platt(features[known], target)
+        out[row], _ = _platt(features[known], target)
     known = [i for i, e in enumerate(examples) if e.relevant is not None]
-    out[-1] = _platt(features[known], np.array([bool(examples[i].relevant) for i in known]))
-    return out
+    target = np.array([bool(examples[i].relevant) for i in known])
+    out[-1], logits = _platt(features[known], target)
+    held_out = 1.0 / (1.0 + np.exp(-(logits * out[-1, 0] + out[-1, 1])))
+    return out, held_out
 
 
-def _platt(x: np.ndarray, target: np.ndarray) -> tuple[float, float]:
+def _held_out_relevance_threshold(
+    held_out: np.ndarray, gate: np.ndarray, relevant: np.ndarray
+) -> float:
+    """The relevance threshold with the best held-out accuracy, the gate applied.
+
+    The accuracy curve is averaged over ±NEIGHBOURHOOD before its maximum (ties nearest
+    0.5), as for the label threshold. Chosen on our written examples, whose negatives
+    are mostly general and off-theme space news (seeds/training/world*.jsonl), so it
+    reflects a real stream better than dev, where every threshold from 0.1 to 0.7 scores
+    the same.
+    """
+    grid = np.round(np.arange(0.10, 0.91, 0.025), 3)
+    curve = {float(t): float((((held_out >= t) & gate) == relevant).mean()) for t in grid}
+
+    def smoothed(t: float) -> tuple[float, float]:
+        near = [value for u, value in curve.items() if abs(u - t) <= NEIGHBOURHOOD + 1e-9]
+        return round(float(np.mean(near)), 6), -abs(t - 0.5)
+
+    return float(max(grid, key=smoothed))
+
+
+def _platt(x: np.ndarray, target: np.ndarray) -> tuple[tuple[float, float], np.ndarray]:
+    """(slope, offset) of Platt scaling, and the out-of-fold logits it was fitted on."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
 
@@ -164,7 +200,7 @@ def _platt(x: np.ndarray, target: np.ndarray) -> tuple[float, float]:
         coef, intercept = _fit(LogisticRegression, x[train], target[train])
         logits[test] = x[test] @ coef + intercept
     platt = LogisticRegression(C=1e4, max_iter=1000).fit(logits[:, None], target)
-    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+    return (float(platt.coef_[0, 0]), float(platt.intercept_[0])), logits
 
 
 def _fit(model_class: type, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
@@ -180,22 +216,23 @@ def tune_thresholds(
     relevance: np.ndarray,
     gold_labels: np.ndarray,
     gold_relevant: np.ndarray,
+    relevance_threshold: float | None = None,
 ) -> tuple[float, float]:
     """(label threshold, relevance threshold) maximising relevance accuracy, then macro-F1.
 
     The label threshold maximises macro-F1 averaged over its neighbours (±0.05): with
     3-7 positives per trend, one item can make a lone spike of the curve, and a spike
-    does not carry over to other items. Label ties go to the value nearest 0.5, relevance
-    ties to the value nearest `RELEVANCE_PREFERRED`.
+    does not carry over to other items. Ties go to the value nearest 0.5. A given
+    `relevance_threshold` (the held-out one of `fit_head`) is kept.
     """
     from classifiers.decision import decide
     from classifiers.evaluation import macro_f1
 
     grid = np.round(np.arange(0.10, 0.91, 0.025), 3)
-    relevance_threshold = max(
-        grid,
-        key=lambda t: (((relevance >= t) == gold_relevant).mean(), -abs(t - RELEVANCE_PREFERRED)),
-    )
+    if relevance_threshold is None:
+        relevance_threshold = max(
+            grid, key=lambda t: (((relevance >= t) == gold_relevant).mean(), -abs(t - 0.5))
+        )
     trends = trend_probabilities.shape[1]
 
     def macro(t: float) -> float:
@@ -245,6 +282,7 @@ def train_head(
                 scores.relevance,
                 gold,
                 np.array([i.relevant for i in items]),
+                relevance_threshold=head.relevance_threshold,
             )
         )
     return head
