@@ -59,11 +59,12 @@ def taxonomy_file(content: bytes) -> Setup:
 
 
 def truncated_warehouse(tmp: Path, env: pytest.MonkeyPatch) -> None:
-    """The file's second half lost, as a crash leaves a preallocated file (zeros)."""
+    """All but the file's headers lost, as a crash leaves a preallocated file (zeros)."""
     path = tmp / "home" / "spacebrief.duckdb"
     Warehouse(path).initialise()
     data = path.read_bytes()
-    path.write_bytes(data[: len(data) // 2] + bytes(len(data) - len(data) // 2))
+    keep = 3 * 4096  # DuckDB's file and database headers
+    path.write_bytes(data[:keep] + bytes(len(data) - keep))
     env.setenv("SPACEBRIEF_SOURCES", str(SAMPLE_FEED))
 
 
