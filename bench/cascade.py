@@ -135,6 +135,7 @@ def measure(
     scores = classifier.score(texts)
     gate = theme_gate(entity_features(texts))
     candidates = np.flatnonzero(gate)
+    print(f"-- {name}: {len(items)} items, {gate.mean():.1%} pass the gate ({len(candidates)})")
     x = np.zeros((len(texts), 0), np.float32)
     rel_cascade = scores.relevance.copy()
     trends_cascade = scores.trend_probabilities.copy()
@@ -201,6 +202,9 @@ def main() -> None:
     trend_ids = classifier.taxonomy.trend_ids
     bar_map = alert_bars(Settings(), trend_ids)
     bars = np.array([bar_map.get(t, 0.0) for t in trend_ids])
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
     started = time.perf_counter()
     minilm = MiniLMEncoder(threads=os.cpu_count() or 1)
     minilm_load = time.perf_counter() - started
@@ -235,7 +239,8 @@ def main() -> None:
     else:
         sets.append(("real feeds", real))
     print(
-        f"reading ../shared ({SHARED}) for evaluation only: {', '.join(name for name, _ in sets)}"
+        f"evaluating on: {', '.join(name for name, _ in sets)} "
+        f"(../shared = {SHARED}, read for evaluation only when present)"
     )
 
     real_share = None
@@ -247,7 +252,6 @@ def main() -> None:
         rows, share = measure(name, items, classifier, minilm, heads, bars)
         if name == "real feeds":
             real_share = share
-        print(f"-- {name}: {len(items)} items, {share:.1%} pass the gate")
         for variant, r in rows:
             print(
                 f"{name} | {variant} | {r['rel_acc']:.3f} | {r['macro']:.3f} | {r['min']:.3f} | "
