@@ -47,6 +47,7 @@ def feed_like_items(count: int, on_theme_share: float = 0.35) -> list[dict]:
     records = [
         json.loads(line)
         for path in sorted(training_dir().glob("*.jsonl"))
+        if path.name != "stance.jsonl"  # (item, trend, stance) lines, not labelled items
         for line in path.read_text("utf-8").splitlines()
         if line.strip()
     ]
