@@ -80,7 +80,9 @@ def page_path_figures(count: int) -> None:
         server.serve("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
         for n in range(count):
             server.serve(f"/news/{n}", page, content_type="text/html; charset=utf-8")
-        source = Source("bench", "Bench", server.url("/feed.xml"), full_text=True)
+        source = Source(
+            "bench", "Bench", server.url("/feed.xml"), full_text=True, allow_private=True
+        )
         requests = [PageRequest(str(n), server.url(f"/news/{n}"), source) for n in range(count)]
         started = time.perf_counter()
         results = fetch_pages_blocking(requests)

@@ -137,6 +137,7 @@ def main() -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
         env.update(
             SPACEBRIEF_HOME=str(home),
+            SPACEBRIEF_FETCH_ALLOW_PRIVATE="true",  # the feed server is on 127.0.0.1
             SPACEBRIEF_CONFIG=str(Path(tmp) / "none.toml"),
             SPACEBRIEF_POLL_MIN_SECONDS=str(args.min_interval),
             SPACEBRIEF_POLL_WAKE_SECONDS=str(args.wake),

@@ -118,6 +118,7 @@ def serve_env(tmp_path: Path) -> dict[str, str]:
         SPACEBRIEF_DIGEST_TIMEZONE="Asia/Shanghai",
         SPACEBRIEF_POLL_MIN_SECONDS="2",
         SPACEBRIEF_POLL_WAKE_SECONDS="1",
+        SPACEBRIEF_FETCH_ALLOW_PRIVATE="true",
         PYTHONUNBUFFERED="1",
     )
     return env
