@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from alerts.exceptions import (
     EmailUnreachable,
     RecipientRefused,
 )
+from alerts.journal import append_json_line
 from alerts.types import EmailDelivery
 
 log = logging.getLogger(__name__)
@@ -155,16 +155,7 @@ class SentJournal:
             "recipient": delivery.recipient,
             "accepted_at": datetime.now(UTC).isoformat(),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a+b") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() > 0:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    handle.write(b"\n")  # close a line torn by an earlier crash
-            handle.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_json_line(self.path, line)
 
 
 class MailTransport(Protocol):

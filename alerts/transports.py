@@ -25,7 +25,6 @@ error, not a ValueError quoting it.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -55,6 +54,7 @@ from alerts.exceptions import (
     SlackConfigurationError,
 )
 from alerts.feedback import with_buttons
+from alerts.journal import append_json_line
 from alerts.types import Delivered, PendingAlert
 
 METADATA_EVENT = "spacebrief_alert"
@@ -451,16 +451,7 @@ class OutboxTransport:
             "blocks": body.blocks,
             "created": datetime.now(UTC).isoformat(),
         }
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a+b") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell() > 0:
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    handle.write(b"\n")  # close a line torn by an earlier crash
-            handle.write(json.dumps(line, ensure_ascii=False).encode() + b"\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_json_line(self.path, line)
         delivered = Delivered(key)
         index = self._index()
         for alert in alerts:

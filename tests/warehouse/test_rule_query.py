@@ -76,7 +76,8 @@ def con(tmp_path_factory: pytest.TempPathFactory):
                 [NOW],
             )
             connection.execute(
-                "INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, taxonomy_version, labelled_at) VALUES ('ilrs-egypt', 'W1', 0.9, 'e', 'c', 't', ?)",
+                "INSERT INTO labels (item_id, trend_id, score, evidence, classifier_version, "
+                "taxonomy_version, labelled_at) VALUES ('ilrs-egypt', 'W1', 0.9, 'e', 'c', 't', ?)",
                 [NOW],
             )
         yield connection
