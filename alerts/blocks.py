@@ -15,7 +15,7 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from alerts.types import PendingAlert
+from spacebrief.alerts.types import PendingAlert
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000

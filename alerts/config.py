@@ -7,7 +7,7 @@ the other's settings.
 
 from __future__ import annotations
 
-from alerts.exceptions import AlertsError
+from spacebrief.alerts.exceptions import AlertsError
 
 OUTBOX = "outbox"
 WEBHOOK = "webhook"

@@ -29,14 +29,14 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
-from alerts.blocks import (
+from spacebrief.alerts.blocks import (
     GROUP_MAX_STORIES,
     MessageBody,
     follow_up_message,
     grouped_message,
     story_message,
 )
-from alerts.exceptions import (
+from spacebrief.alerts.exceptions import (
     AlertsError,
     DeliveryUncertain,
     MessageRejected,
@@ -44,8 +44,8 @@ from alerts.exceptions import (
     ReconcileFailed,
     SlackConfigurationError,
 )
-from alerts.transports import Transport
-from alerts.types import Delivered, PendingAlert, StoryRoot
+from spacebrief.alerts.transports import Transport
+from spacebrief.alerts.types import Delivered, PendingAlert, StoryRoot
 
 log = logging.getLogger(__name__)
 

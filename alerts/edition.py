@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from alerts.blocks import MessageBody, context, escape_text, link, plain_text, section, truncate
+from spacebrief.alerts.blocks import (
+    MessageBody,
+    context,
+    escape_text,
+    link,
+    plain_text,
+    section,
+    truncate,
+)
 
 TOP_TRENDS = 5
 TOP_STORIES = 5

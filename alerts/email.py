@@ -32,13 +32,13 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Protocol
 
-from alerts.exceptions import (
+from spacebrief.alerts.exceptions import (
     EmailConfigurationError,
     EmailUnreachable,
     RecipientRefused,
 )
-from alerts.journal import append_json_line
-from alerts.types import EmailDelivery
+from spacebrief.alerts.journal import append_json_line
+from spacebrief.alerts.types import EmailDelivery
 
 log = logging.getLogger(__name__)
 

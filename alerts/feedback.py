@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from alerts.blocks import Block, context, escape_text
+from spacebrief.alerts.blocks import Block, context, escape_text
 
 BLOCK_ID = "spacebrief_feedback"
 ACTION_PREFIX = "spacebrief_feedback:"

@@ -15,15 +15,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from alerts.types import (
+from spacebrief.alerts.types import (
     MUTE_PREFIX,
     RULE_TREND_PREFIX,
     WATCH_PREFIX_DECIDED,
     AlertCandidate,
     RuleHit,
 )
-from classifiers.stance import AGAINST
-from classifiers.types import Classification, TrendScore
+from spacebrief.classifiers.stance import AGAINST
+from spacebrief.classifiers.types import Classification, TrendScore
 
 WATCH_PREFIX = "W"
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from urllib.parse import unquote, urlsplit
 
-from alerts.exceptions import EmailConfigurationError, EmailUnreachable, RecipientRefused
+from spacebrief.alerts.exceptions import EmailConfigurationError, EmailUnreachable, RecipientRefused
 
 log = logging.getLogger(__name__)
 

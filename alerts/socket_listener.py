@@ -30,8 +30,8 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
-from alerts.exceptions import AlertsError
-from alerts.feedback import Click, ClickOutcome, marked_blocks, parse_click
+from spacebrief.alerts.exceptions import AlertsError
+from spacebrief.alerts.feedback import Click, ClickOutcome, marked_blocks, parse_click
 
 log = logging.getLogger(__name__)
 

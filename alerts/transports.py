@@ -45,17 +45,17 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
-from alerts.blocks import MessageBody
-from alerts.exceptions import (
+from spacebrief.alerts.blocks import MessageBody
+from spacebrief.alerts.exceptions import (
     DeliveryUncertain,
     MessageRejected,
     RateLimited,
     ReconcileFailed,
     SlackConfigurationError,
 )
-from alerts.feedback import with_buttons
-from alerts.journal import append_json_line
-from alerts.types import Delivered, PendingAlert
+from spacebrief.alerts.feedback import with_buttons
+from spacebrief.alerts.journal import append_json_line
+from spacebrief.alerts.types import Delivered, PendingAlert
 
 METADATA_EVENT = "spacebrief_alert"
 HISTORY_MARGIN = timedelta(minutes=10)

@@ -43,24 +43,24 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.classify import feed_like_items
-from classifiers.classifier import Classifier
-from classifiers.decision import decide
-from classifiers.encoder import MiniLMEncoder
-from classifiers.evaluation import (
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.decision import decide
+from spacebrief.classifiers.encoder import MiniLMEncoder
+from spacebrief.classifiers.evaluation import (
     LabelledItem,
     evaluate,
     read_labelled,
     stream_measures,
 )
-from classifiers.features import featurize, item_text
-from classifiers.gazetteer import entity_features, theme_gate
-from classifiers.training import (
+from spacebrief.classifiers.features import featurize, item_text
+from spacebrief.classifiers.gazetteer import entity_features, theme_gate
+from spacebrief.classifiers.training import (
     _fit,
     _platt,
     taxonomy_examples,
     written_examples,
 )
-from classifiers.types import TextItem
+from spacebrief.classifiers.types import TextItem
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -116,7 +116,7 @@ def real_feed_items() -> list[LabelledItem] | None:
     feeds = SHARED / "feeds" / "real"
     if not feeds.is_dir():
         return None
-    from flows.steps.classify_step import labelled_feed_items
+    from spacebrief.flows.steps.classify_step import labelled_feed_items
 
     return labelled_feed_items(REAL_LABELS, feeds)
 
@@ -195,8 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     started_all = time.perf_counter()
 
-    from flows.settings import Settings
-    from flows.steps.classify_step import alert_bars
+    from spacebrief.flows.settings import Settings
+    from spacebrief.flows.steps.classify_step import alert_bars
 
     classifier = Classifier.load()
     trend_ids = classifier.taxonomy.trend_ids

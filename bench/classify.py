@@ -42,7 +42,7 @@ def feed_like_items(count: int, on_theme_share: float = 0.35) -> list[dict]:
     title and ledes of each item come from our written negatives, or with probability
     `on_theme_share` from our written positives.
     """
-    from classifiers.training import training_dir
+    from spacebrief.classifiers.training import training_dir
 
     records = [
         json.loads(line)
@@ -71,7 +71,7 @@ def raw_minilm_rate(texts: list[str]) -> float:
     from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as transformers_logging
 
-    from classifiers.encoder import model_dir
+    from spacebrief.classifiers.encoder import model_dir
 
     transformers_logging.disable_progress_bar()
     torch.set_num_threads(os.cpu_count() or 1)
@@ -115,9 +115,9 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=3000)
     args = parser.parse_args()
 
-    from classifiers.classifier import Classifier
-    from classifiers.features import item_text
-    from classifiers.types import TextItem
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.classifiers.features import item_text
+    from spacebrief.classifiers.types import TextItem
 
     items = feed_like_items(args.items)
     texts = [item_text(i["title"], i["summary"]) for i in items]
@@ -125,7 +125,8 @@ def main() -> None:
     print(f"{len(items)} feed-like items, {words:.0f} words on average, {os.cpu_count()} CPU(s)")
 
     load = fresh_process_seconds(
-        "from classifiers.classifier import Classifier; from classifiers.types import TextItem; "
+        "from spacebrief.classifiers.classifier import Classifier; "
+        "from spacebrief.classifiers.types import TextItem; "
         "Classifier.load().classify([TextItem('x', 'China launches a satellite for Laos')])"
     )
     print(f"load (fresh process: imports, taxonomy, head, encoder, first item): {load:.2f} s")
@@ -140,7 +141,7 @@ def main() -> None:
                 [
                     sys.executable,
                     "-c",
-                    "from flows.cli import main; main()",
+                    "from spacebrief.flows.cli import main; main()",
                     "classify",
                     "--input",
                     str(source),

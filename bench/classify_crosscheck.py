@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.classifier import Classifier
-from classifiers.decision import decide
-from classifiers.evaluation import evaluate, read_labelled
-from classifiers.features import item_text
-from classifiers.training import tune_thresholds
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.decision import decide
+from spacebrief.classifiers.evaluation import evaluate, read_labelled
+from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.training import tune_thresholds
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev.jsonl"
 

@@ -27,12 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digest.build import build_edition
-from digest.render import render_html, render_json, render_markdown
-from digest.summaries import SourcedSentence, expert_sentences, item_sentences
-from digest.text import tfidf_matrix
-from warehouse import Warehouse
-from warehouse.editions import load_window, window_bounds
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.render import render_html, render_json, render_markdown
+from spacebrief.digest.summaries import SourcedSentence, expert_sentences, item_sentences
+from spacebrief.digest.text import tfidf_matrix
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.editions import load_window, window_bounds
 
 EDITION_DATE = date(2025, 3, 24)
 FAMILIES = ["rising"] * 6 + ["declining"] * 6 + ["watch"] * 7

@@ -22,11 +22,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import warehouse.email as email_sql
-from alerts.email import SentJournal
-from alerts.types import EmailDelivery
-from flows.steps.email_step import WarehouseEmailLedger
-from warehouse import Warehouse, transaction
+from spacebrief.alerts.email import SentJournal
+from spacebrief.alerts.types import EmailDelivery
+from spacebrief.flows.steps.email_step import WarehouseEmailLedger
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import email as email_sql
 
 
 def _figures(seconds: list[float]) -> str:

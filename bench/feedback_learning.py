@@ -38,14 +38,14 @@ sys.path.insert(0, str(ROOT))
 import feedparser  # noqa: E402
 import yaml  # noqa: E402
 
-from classifiers.classifier import Classifier  # noqa: E402
-from classifiers.encoder import MultilingualEncoder  # noqa: E402
-from classifiers.features import item_text  # noqa: E402
-from classifiers.head import load_head, packaged_head_path  # noqa: E402
-from classifiers.taxonomy import load_taxonomy  # noqa: E402
-from classifiers.training import train_head  # noqa: E402
-from classifiers.types import FeedbackExample  # noqa: E402
-from ingest._normalise import clean_text  # noqa: E402
+from spacebrief.classifiers.classifier import Classifier  # noqa: E402
+from spacebrief.classifiers.encoder import MultilingualEncoder  # noqa: E402
+from spacebrief.classifiers.features import item_text  # noqa: E402
+from spacebrief.classifiers.head import load_head, packaged_head_path  # noqa: E402
+from spacebrief.classifiers.taxonomy import load_taxonomy  # noqa: E402
+from spacebrief.classifiers.training import train_head  # noqa: E402
+from spacebrief.classifiers.types import FeedbackExample  # noqa: E402
+from spacebrief.ingest._normalise import clean_text  # noqa: E402
 
 KS = (0, 10, 25, 50)
 DEFAULT_LABELS = (ROOT / "tests" / "classifiers" / "fixtures" / "real_feeds.jsonl",)

@@ -54,7 +54,7 @@ def long_page() -> bytes:
 
 
 def extraction_figures() -> None:
-    from ingest import clean_text, extract_article
+    from spacebrief.ingest import clean_text, extract_article
 
     cases = [(f.stem, f.read_bytes()) for f in sorted(PAGES.glob("*.html"))]
     cases.append(("misrsat2 x30 (long)", long_page()))
@@ -72,7 +72,7 @@ def extraction_figures() -> None:
 
 
 def page_path_figures(count: int) -> None:
-    from ingest import PageRequest, Source, fetch_pages_blocking
+    from spacebrief.ingest import PageRequest, Source, fetch_pages_blocking
     from tests.ingest.feed_server import FeedServer
 
     page = (PAGES / "misrsat2.html").read_bytes()
@@ -96,9 +96,9 @@ def page_path_figures(count: int) -> None:
 
 def classifier_speed(count: int) -> None:
     from bench.classify import feed_like_items
-    from classifiers.classifier import Classifier
-    from classifiers.features import item_text
-    from classifiers.types import TextItem
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.classifiers.features import item_text
+    from spacebrief.classifiers.types import TextItem
 
     items = feed_like_items(count * 2)
     rng = random.Random(11)
@@ -141,8 +141,8 @@ def classifier_speed(count: int) -> None:
 
 
 def dev_figures(path: Path) -> None:
-    from classifiers.classifier import Classifier
-    from classifiers.types import TextItem
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.classifiers.types import TextItem
 
     records = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
     classifier = Classifier.load()

@@ -82,9 +82,9 @@ def child(catalog: str, home: str) -> None:
     """One ingest in this process; print its figures as JSON."""
     os.environ["SPACEBRIEF_HOME"] = home
     os.environ["SPACEBRIEF_FETCH_ALLOW_PRIVATE"] = "true"  # the bench's servers are on 127.0.0.1
-    from flows.settings import Settings
-    from flows.steps.ingest_step import ingest
-    from warehouse import Warehouse
+    from spacebrief.flows.settings import Settings
+    from spacebrief.flows.steps.ingest_step import ingest
+    from spacebrief.warehouse import Warehouse
 
     settings = Settings(home=Path(home))
     warehouse = Warehouse(settings.warehouse_path)

@@ -142,12 +142,12 @@ def main() -> None:
 
     home = Path(tempfile.mkdtemp(prefix="spacebrief-llm-bench-"))
     os.environ["SPACEBRIEF_HOME"] = str(home)
-    from digest.llm import parse_cited
-    from flows.settings import Settings
-    from flows.steps.classify_step import classify
-    from flows.steps.digest_step import write_digest
-    from flows.steps.ingest_step import ingest
-    from warehouse import Warehouse
+    from spacebrief.digest.llm import parse_cited
+    from spacebrief.flows.settings import Settings
+    from spacebrief.flows.steps.classify_step import classify
+    from spacebrief.flows.steps.digest_step import write_digest
+    from spacebrief.flows.steps.ingest_step import ingest
+    from spacebrief.warehouse import Warehouse
 
     settings = Settings(home=home)
     warehouse = Warehouse(settings.warehouse_path)

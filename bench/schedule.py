@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.schedule import FreshnessHints, PollRules, entries_per_day, next_fetch_at
+from spacebrief.ingest.schedule import FreshnessHints, PollRules, entries_per_day, next_fetch_at
 
 START = datetime(2026, 11, 1, tzinfo=UTC)
 WAKE = timedelta(seconds=60)

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.classifier import Classifier
-from classifiers.evaluation import (
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.evaluation import (
     EvalReport,
     LabelledItem,
     evaluate,
     read_labelled,
     stream_measures,
 )
-from classifiers.exceptions import ClassifierError
-from classifiers.features import item_text
-from classifiers.jsonlines import read_records
-from classifiers.types import Classification, TextItem
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.jsonlines import read_records
+from spacebrief.classifiers.types import Classification, TextItem
 
 CHUNK = 512
 Progress = Callable[[int, int], None]

@@ -17,15 +17,15 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.decision import decide
-from classifiers.encoder import MultilingualEncoder
-from classifiers.exceptions import ClassifierError
-from classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
-from classifiers.gazetteer import FEATURE_NAMES
-from classifiers.head import Head, load_head
-from classifiers.stance import StanceHead, StancePair, load_stance
-from classifiers.taxonomy import load_taxonomy
-from classifiers.types import Classification, Taxonomy, TextItem, TrendScore
+from spacebrief.classifiers.decision import decide
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
+from spacebrief.classifiers.gazetteer import FEATURE_NAMES
+from spacebrief.classifiers.head import Head, load_head
+from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
+from spacebrief.classifiers.taxonomy import load_taxonomy
+from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
 
 log = logging.getLogger(__name__)
 

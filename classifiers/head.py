@@ -22,14 +22,14 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.exceptions import ClassifierError
 
 DEFAULT_LABEL_THRESHOLD = 0.5
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 
 def packaged_head_path() -> Path:
-    return Path(str(resources.files("classifiers") / "head" / "head.npz"))
+    return Path(str(resources.files("spacebrief.classifiers") / "head" / "head.npz"))
 
 
 @dataclass(frozen=True)

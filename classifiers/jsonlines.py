@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.exceptions import ClassifierError
 
 Record = TypeVar("Record")
 

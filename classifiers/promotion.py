@@ -23,11 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder
-from classifiers.evaluation import LabelledItem, evaluate, read_labelled
-from classifiers.features import item_text
-from classifiers.head import Head
-from classifiers.types import FeedbackExample, Taxonomy
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.evaluation import LabelledItem, evaluate, read_labelled
+from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.head import Head
+from spacebrief.classifiers.types import FeedbackExample, Taxonomy
 
 TOLERANCE = 0.005
 HELD_OUT_SHARE = 3  # one verdict in three is held out
@@ -80,7 +80,7 @@ def measure(
     items: Sequence[LabelledItem],
     held_out: Sequence[FeedbackExample],
 ) -> HeadFigures:
-    from classifiers.classifier import Classifier
+    from spacebrief.classifiers.classifier import Classifier
 
     classifier = Classifier(taxonomy, head, encoder)
     macro = relevance = 0.0
@@ -143,7 +143,7 @@ def attempt(
     encoder: MultilingualEncoder | None = None,
 ) -> tuple[PromotionAttempt, Head]:
     """Refit on the fitted share of the feedback; measure old and new; decide."""
-    from classifiers.training import train_head
+    from spacebrief.classifiers.training import train_head
 
     encoder = encoder or MultilingualEncoder()
     fitted, held = split_feedback(feedback)

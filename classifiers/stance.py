@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.exceptions import ClassifierError
 
 AGAINST = "against"
 SUPPORTS = "supports"
@@ -38,7 +38,7 @@ PRODUCT_SCALE = 16.0  # unit vectors' elementwise products are ~1/512 each: brin
 
 
 def packaged_stance_path() -> Path:
-    return Path(str(resources.files("classifiers") / "head" / "stance.npz"))
+    return Path(str(resources.files("spacebrief.classifiers") / "head" / "stance.npz"))
 
 
 @dataclass(frozen=True)

@@ -19,13 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.classifier import Classifier
-from classifiers.encoder import MultilingualEncoder
-from classifiers.features import item_text
-from classifiers.jsonlines import read_records
-from classifiers.stance import AGAINST, SUPPORTS, StanceHead, StancePair
-from classifiers.training import training_dir, written_examples
-from classifiers.types import Taxonomy
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.jsonlines import read_records
+from spacebrief.classifiers.stance import AGAINST, SUPPORTS, StanceHead, StancePair
+from spacebrief.classifiers.training import training_dir, written_examples
+from spacebrief.classifiers.types import Taxonomy
 
 STANCE_FILE = "stance.jsonl"
 # 5-fold CV on the training pairs: F1 of "against" 0.652 at C = 4, 0.649 at 1, 0.575 at 0.25.

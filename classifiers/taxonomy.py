@@ -13,15 +13,15 @@ from typing import Any
 
 import yaml
 
-from classifiers.exceptions import ClassifierError
-from classifiers.types import Taxonomy, Trend
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.types import Taxonomy, Trend
 
 FAMILIES = ("rising", "declining", "watch")
 REQUIRED = ("id", "name", "family", "statement", "description")
 
 
 def default_taxonomy_path() -> Path:
-    return Path(str(resources.files("seeds") / "taxonomy.yaml"))
+    return Path(str(resources.files("spacebrief.seeds") / "taxonomy.yaml"))
 
 
 def load_taxonomy(path: Path | None = None) -> Taxonomy:

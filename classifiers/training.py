@@ -24,12 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
-from classifiers.encoder import MultilingualEncoder
-from classifiers.exceptions import ClassifierError
-from classifiers.features import ENCODER_NAME, featurize, item_text
-from classifiers.gazetteer import FEATURE_NAMES, theme_gate
-from classifiers.head import DEFAULT_LABEL_THRESHOLD, Head
-from classifiers.types import FeedbackExample, Taxonomy
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.features import ENCODER_NAME, featurize, item_text
+from spacebrief.classifiers.gazetteer import FEATURE_NAMES, theme_gate
+from spacebrief.classifiers.head import DEFAULT_LABEL_THRESHOLD, Head
+from spacebrief.classifiers.types import FeedbackExample, Taxonomy
 
 REGULARISATION_C = 4.0  # inverse strength; 1-16 measured on dev, 4 in the flat middle
 NEIGHBOURHOOD = 0.05
@@ -49,7 +49,7 @@ class TrainingExample:
 
 
 def training_dir() -> Path:
-    return Path(str(resources.files("seeds") / "training"))
+    return Path(str(resources.files("spacebrief.seeds") / "training"))
 
 
 def written_examples(directory: Path | None = None) -> list[TrainingExample]:
@@ -225,8 +225,8 @@ def tune_thresholds(
     does not carry over to other items. Ties go to the value nearest 0.5. A given
     `relevance_threshold` (the held-out one of `fit_head`) is kept.
     """
-    from classifiers.decision import decide
-    from classifiers.evaluation import macro_f1
+    from spacebrief.classifiers.decision import decide
+    from spacebrief.classifiers.evaluation import macro_f1
 
     grid = np.round(np.arange(0.10, 0.91, 0.025), 3)
     if relevance_threshold is None:
@@ -262,8 +262,8 @@ def train_head(
     Without a labelled file to tune on, the previous head's thresholds carry over, so
     adding feedback does not silently reset thresholds tuned earlier.
     """
-    from classifiers.classifier import Classifier
-    from classifiers.evaluation import read_labelled
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.classifiers.evaluation import read_labelled
 
     encoder = encoder or MultilingualEncoder()
     examples = written_examples() + taxonomy_examples(taxonomy) + feedback_examples(feedback)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from classifiers.gazetteer import matches
+from spacebrief.classifiers.gazetteer import matches
 
 _B = r"(?<![\w])"  # a name starts a word (CJK names are matched anywhere)
 

@@ -11,13 +11,13 @@ import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from digest.citations import CitationBook, safe_url, utc_day
-from digest.expert import measured_view, movement_sentences
-from digest.llm import LlmEndpoint, cited_paragraph
-from digest.momentum import contradiction, measure, reading
-from digest.outlook import outlook_sentences
-from digest.summaries import SourcedSentence, story_summary
-from digest.types import (
+from spacebrief.digest.citations import CitationBook, safe_url, utc_day
+from spacebrief.digest.expert import measured_view, movement_sentences
+from spacebrief.digest.llm import LlmEndpoint, cited_paragraph
+from spacebrief.digest.momentum import contradiction, measure, reading
+from spacebrief.digest.outlook import outlook_sentences
+from spacebrief.digest.summaries import SourcedSentence, story_summary
+from spacebrief.digest.types import (
     FAMILIES,
     Chart,
     ChartSeries,

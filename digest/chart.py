@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from digest.types import Chart
+from spacebrief.digest.types import Chart
 
 COLOURS = {"rising": "#b91c1c", "declining": "#1d4ed8", "watch": "#d97706"}
 _WIDTH, _HEIGHT = 640, 220

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from digest.types import Citation, WindowItem
+from spacebrief.digest.types import Citation, WindowItem
 
 
 def safe_url(url: str | None) -> str | None:

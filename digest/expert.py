@@ -14,10 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from digest.actors import ActorCount, actor_counts
-from digest.citations import CitationBook
-from digest.momentum import describe_change, windows_phrase
-from digest.types import CitedSentence, FamilySection, SignalEntry, TrendEntry, WindowItem
+from spacebrief.digest.actors import ActorCount, actor_counts
+from spacebrief.digest.citations import CitationBook
+from spacebrief.digest.momentum import describe_change, windows_phrase
+from spacebrief.digest.types import (
+    CitedSentence,
+    FamilySection,
+    SignalEntry,
+    TrendEntry,
+    WindowItem,
+)
 
 _CUT = re.compile(r",\s|\s(?:as|through|while|because)\s")
 _READING = {

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from segmenter.sentences import split_sentences
+from spacebrief.segmenter.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from digest.types import Momentum
+from spacebrief.digest.types import Momentum
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
 _ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "↑"}

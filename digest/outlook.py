@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
-from digest.summaries import SourcedSentence, item_sentences
-from digest.text import near_duplicate, stands_alone
-from digest.types import WindowItem
+from spacebrief.digest.summaries import SourcedSentence, item_sentences
+from spacebrief.digest.text import near_duplicate, stands_alone
+from spacebrief.digest.types import WindowItem
 
 _CUES = re.compile(
     r"\b(will|won't|plans?\b|planned|planning|scheduled|expected|expects|intends?|"

@@ -16,9 +16,9 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from digest.chart import COLOURS, chart_svg
-from digest.momentum import format_mean
-from digest.types import CitedSentence, Edition
+from spacebrief.digest.chart import COLOURS, chart_svg
+from spacebrief.digest.momentum import format_mean
+from spacebrief.digest.types import CitedSentence, Edition
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digest.text import (
+from spacebrief.digest.text import (
     centrality,
     clean_text,
     is_usable_sentence,
@@ -24,8 +24,8 @@ from digest.text import (
     stands_alone,
     tfidf_matrix,
 )
-from digest.types import WindowItem
-from segmenter.sentences import split_sentences
+from spacebrief.digest.types import WindowItem
+from spacebrief.segmenter.sentences import split_sentences
 
 
 @dataclass(frozen=True)

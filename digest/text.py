@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from segmenter.tokens import tokens
+from spacebrief.segmenter.tokens import tokens
 
 _SPACE = re.compile(r"\s+")
 _WIDE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")

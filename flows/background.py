@@ -8,7 +8,7 @@ stays open. No process starts between a fetch and its alert, and every task run 
 the Prefect UI (Runs -> Task runs) with its logs, retries and state.
 
 `spacebrief serve` runs one task worker in a thread of its own process. More workers, on
-this machine or others, are `python -m flows.task_worker` with the same settings and
+this machine or others, are `python -m spacebrief.flows.task_worker` with the same settings and
 `PREFECT_API_URL` (docs/scaling.md): the server hands each task run to one of them.
 
 Why a cache policy of our own: a task worker gives tasks declared with `NO_CACHE` Prefect's
@@ -31,15 +31,15 @@ from prefect import task
 from prefect.cache_policies import CachePolicy
 from prefect.tasks import exponential_backoff
 
-from flows.events import emit_watchlist_detected
-from flows.pipeline import (
+from spacebrief.flows.events import emit_watchlist_detected
+from spacebrief.flows.pipeline import (
     _is_locked,
     _log,
     _worth_retrying,
     classify_items,
     deliver_pending_alerts,
 )
-from flows.settings import Settings
+from spacebrief.flows.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ BACKGROUND_TASKS = (classify_in_background, deliver_in_background)
 
 def warm_up(settings: Settings) -> None:
     """Load the classifier now, so the first story after start-up is not the slow one."""
-    from flows.steps.classify_step import load_classifier
+    from spacebrief.flows.steps.classify_step import load_classifier
 
     load_classifier(settings)
 

@@ -19,16 +19,16 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect_dask import DaskTaskRunner
 
-import warehouse.alerts as alert_ledger
-import warehouse.labels as label_store
-from alerts.rules import apply_rules, select_candidates
-from classifiers.classifier import Classifier
-from classifiers.types import Classification, TextItem
-from flows.events import emit_watchlist_detected
-from flows.settings import Settings
-from flows.steps.classify_step import alert_destination, head_path, rule_hits
-from flows.write_lock import warehouse_write_lock
-from warehouse import transaction
+from spacebrief.alerts.rules import apply_rules, select_candidates
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.types import Classification, TextItem
+from spacebrief.flows.events import emit_watchlist_detected
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.classify_step import alert_destination, head_path, rule_hits
+from spacebrief.flows.write_lock import warehouse_write_lock
+from spacebrief.warehouse import alerts as alert_ledger
+from spacebrief.warehouse import labels as label_store
+from spacebrief.warehouse import transaction
 
 LOCAL_CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": False}
 

@@ -36,15 +36,15 @@ from prefect.runtime import task_run as runtime_task_run
 from prefect.states import State
 from prefect.tasks import Task, exponential_backoff
 
-from alerts.exceptions import AlertsError
-from classifiers.exceptions import ClassifierError
-from digest.exceptions import DigestError
-from flows.events import emit_items_ingested, emit_watchlist_detected
-from flows.settings import ConfigurationError, Settings, load_settings
-from flows.write_lock import warehouse_write_lock
-from ingest.exceptions import IngestError
-from warehouse import Warehouse
-from warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.alerts.exceptions import AlertsError
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.digest.exceptions import DigestError
+from spacebrief.flows.events import emit_items_ingested, emit_watchlist_detected
+from spacebrief.flows.settings import ConfigurationError, Settings, load_settings
+from spacebrief.flows.write_lock import warehouse_write_lock
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
 
 PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
     # The folders' own errors are user mistakes (a bad sources file, a broken taxonomy,
@@ -176,7 +176,7 @@ def _run_name(kind: str) -> Callable[[], str]:
     persist_result=False,
 )
 def ingest_feeds(sources: str | None = None) -> Any:
-    from flows.steps.ingest_step import ingest
+    from spacebrief.flows.steps.ingest_step import ingest
 
     return _run_step(
         "ingest",
@@ -195,7 +195,7 @@ def ingest_feeds(sources: str | None = None) -> Any:
     persist_result=False,
 )
 def classify_items(relabel: bool = False) -> Any:
-    from flows.steps.classify_step import classify
+    from spacebrief.flows.steps.classify_step import classify
 
     return _run_step(
         "classify",
@@ -220,7 +220,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     The ledger makes this safe to repeat: sent alerts are never sent again, and a retry
     asks the step to take the failed ones back (`retry_failed=True`).
     """
-    from flows.steps.alerts_step import deliver_alerts
+    from spacebrief.flows.steps.alerts_step import deliver_alerts
 
     # Not `_run_step`: a failed delivery raises before the listener hears it finished.
     settings, warehouse = _context()
@@ -250,7 +250,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     persist_result=False,
 )
 def write_edition(edition_date: date | None = None, days: int | None = None) -> Any:
-    from flows.steps.digest_step import write_digest
+    from spacebrief.flows.steps.digest_step import write_digest
 
     return _run_step(
         "digest",
@@ -269,7 +269,7 @@ def write_edition(edition_date: date | None = None, days: int | None = None) -> 
     persist_result=False,
 )
 def post_edition_to_slack(edition: Any) -> bool:
-    from flows.steps.alerts_step import post_edition
+    from spacebrief.flows.steps.alerts_step import post_edition
 
     settings, warehouse = _context()
     with warehouse_write_lock(settings.home, "spacebrief post edition"):
@@ -280,7 +280,7 @@ def post_edition_to_slack(edition: Any) -> bool:
 
 
 def _smtp_unreachable(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
-    from alerts.exceptions import EmailUnreachable
+    from spacebrief.alerts.exceptions import EmailUnreachable
 
     try:
         state.result()
@@ -302,7 +302,7 @@ def _smtp_unreachable(task: Task[..., Any], task_run: TaskRun, state: State[Any]
 )
 def email_edition(edition: Any) -> Any:
     """E-mail the edition when SMTP is configured; the ledger makes a retry send nothing twice."""
-    from flows.steps.email_step import email_configured, send_edition
+    from spacebrief.flows.steps.email_step import email_configured, send_edition
 
     settings, warehouse = _context()
     if not email_configured(settings):
@@ -316,7 +316,7 @@ def email_edition(edition: Any) -> Any:
 @task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
 def newest_item_date() -> date | None:
     """The day of the newest item in the warehouse: the demo's edition date."""
-    from warehouse.items import latest_published_at
+    from spacebrief.warehouse.items import latest_published_at
 
     _, warehouse = _context()
     with warehouse.read() as con:
@@ -347,7 +347,7 @@ def ingest_flow(sources: str | None = None, classify_in_background: bool = False
     summary = ingest_feeds(sources)
     _announce_ingested(summary)
     if classify_in_background and summary.new_items:
-        from flows.background import classify_in_background as classify_task
+        from spacebrief.flows.background import classify_in_background as classify_task
 
         classify_task.delay()
         _log().info("Handed %d new item(s) to the task worker.", summary.new_items)
@@ -372,7 +372,7 @@ def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
 
 @task(name="train-and-promote", cache_policy=NO_CACHE, persist_result=False)
 def train_and_promote_head(force: bool = False) -> Any:
-    from flows.steps.train_step import train_and_promote
+    from spacebrief.flows.steps.train_step import train_and_promote
 
     return _run_step(
         "train", lambda settings, warehouse: train_and_promote(warehouse, settings, force=force)

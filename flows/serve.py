@@ -45,8 +45,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from flows.prefect_env import PREFECT_DEFAULTS, prefect_home
-from flows.settings import Settings
+from spacebrief.flows.prefect_env import PREFECT_DEFAULTS, prefect_home
+from spacebrief.flows.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -175,7 +175,13 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
     """Every spacebrief deployment, named and scheduled the same way on every start."""
     from prefect.schedules import Cron, Interval
 
-    from flows.pipeline import alerts_flow, classify_flow, digest_flow, ingest_flow, train_flow
+    from spacebrief.flows.pipeline import (
+        alerts_flow,
+        classify_flow,
+        digest_flow,
+        ingest_flow,
+        train_flow,
+    )
 
     every = timedelta(minutes=settings.ingest_interval_minutes)
     tags = ["spacebrief"]
@@ -329,7 +335,7 @@ def start_background(
     settings: Settings, sources: str | None, ingest_id: Any, stop: threading.Event
 ) -> list[threading.Thread]:
     """The task worker and the wake-up loop, as daemon threads that end with `stop`."""
-    from flows.background import start_task_worker
+    from spacebrief.flows.background import start_task_worker
 
     waker = threading.Thread(
         target=wake_for_due_feeds,
@@ -343,11 +349,11 @@ def start_background(
 
 def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
     """Whether a feed of the catalog is due (new in the catalog counts); False when busy."""
-    from ingest import IngestError, load_sources
-    from ingest.schedule import is_due
-    from warehouse import Warehouse
-    from warehouse.exceptions import WarehouseError, WarehouseLocked
-    from warehouse.sources import next_due_at
+    from spacebrief.ingest import IngestError, load_sources
+    from spacebrief.ingest.schedule import is_due
+    from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
+    from spacebrief.warehouse.sources import next_due_at
 
     try:
         ids = [source.source_id for source in load_sources(sources or settings.sources_location)]

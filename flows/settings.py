@@ -39,7 +39,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as SourceError
 
-from warehouse import Warehouse
+from spacebrief.warehouse import Warehouse
 
 
 def default_home() -> Path:
@@ -48,7 +48,7 @@ def default_home() -> Path:
 
 def seeds_dir() -> Path:
     """The packaged seeds folder (taxonomy, catalog, samples)."""
-    return Path(str(resources.files("seeds")))
+    return Path(str(resources.files("spacebrief.seeds")))
 
 
 def _toml_file() -> Path:

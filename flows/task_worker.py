@@ -1,4 +1,4 @@
-"""`python -m flows.task_worker`: one more task worker for classify and alert delivery.
+"""`python -m spacebrief.flows.task_worker`: one more task worker for classify and alert delivery.
 
 Run it on any machine with the code, the same `SPACEBRIEF_*` settings and
 `PREFECT_API_URL` pointing at the server `spacebrief serve` uses: the server hands each
@@ -10,15 +10,15 @@ from __future__ import annotations
 import signal
 import threading
 
-from flows.prefect_env import configure_prefect
-from flows.settings import Settings
+from spacebrief.flows.prefect_env import configure_prefect
+from spacebrief.flows.settings import Settings
 
 
 def main() -> None:
     settings = Settings()
     configure_prefect(settings.home)
-    from flows.background import start_task_worker
-    from flows.serve import drain_prefect_workers
+    from spacebrief.flows.background import start_task_worker
+    from spacebrief.flows.serve import drain_prefect_workers
 
     stop = threading.Event()
     # The worker runs in a thread, so Prefect's own SIGTERM handler (a sys.exit from

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from warehouse.exceptions import WarehouseLocked
+from spacebrief.warehouse.exceptions import WarehouseLocked
 
 logger = logging.getLogger(__name__)
 

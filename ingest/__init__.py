@@ -3,17 +3,17 @@
 The public surface is re-exported here; the `_modules` are private and may change.
 """
 
-from ingest._catalog import CatalogFile
-from ingest._dedupe import (
+from spacebrief.ingest._catalog import CatalogFile
+from spacebrief.ingest._dedupe import (
     StoryIndex,
     assign_clusters,
     drop_exact_duplicates,
     identity_keys,
     shingles,
 )
-from ingest._discover import DiscoveredFeed, discover_feed, feed_links
-from ingest._extract import Extraction, extract_article, extractor_name
-from ingest._fetch import (
+from spacebrief.ingest._discover import DiscoveredFeed, discover_feed, feed_links
+from spacebrief.ingest._extract import Extraction, extract_article, extractor_name
+from spacebrief.ingest._fetch import (
     USER_AGENT,
     Fetched,
     FetchPolicy,
@@ -21,21 +21,21 @@ from ingest._fetch import (
     fetch_many,
     parse_retry_after,
 )
-from ingest._normalise import (
+from spacebrief.ingest._normalise import (
     clean_text,
     content_hash,
     detect_language,
     normalise_entries,
     normalise_entry,
 )
-from ingest._opml import OpmlFeed, read_opml, write_opml
-from ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
-from ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
-from ingest._read import FeedReading, read_feed
-from ingest._urls import canonical_url, is_offsite, site_of, source_sites
-from ingest.exceptions import IngestError
-from ingest.sources import load_sources, slugify
-from ingest.types import FetchRecord, Item, PageResult, Source, SourceState, StoredStory
+from spacebrief.ingest._opml import OpmlFeed, read_opml, write_opml
+from spacebrief.ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
+from spacebrief.ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
+from spacebrief.ingest._read import FeedReading, read_feed
+from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.sources import load_sources, slugify
+from spacebrief.ingest.types import FetchRecord, Item, PageResult, Source, SourceState, StoredStory
 
 __all__ = [
     "USER_AGENT",

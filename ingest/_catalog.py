@@ -16,8 +16,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from ingest.exceptions import IngestError
-from ingest.sources import slugify
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.sources import slugify
 
 
 def _yaml() -> YAML:

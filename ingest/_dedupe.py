@@ -39,7 +39,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from ingest.types import Item, StoredStory
+from spacebrief.ingest.types import Item, StoredStory
 
 SHINGLE_WORDS = 3
 MIN_SHINGLES = 8

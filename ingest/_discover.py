@@ -13,11 +13,11 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from ingest._fetch import FetchPolicy, fetch_many
-from ingest._parse import parse_feed
-from ingest._urls import site_of
-from ingest.exceptions import IngestError
-from ingest.types import Source
+from spacebrief.ingest._fetch import FetchPolicy, fetch_many
+from spacebrief.ingest._parse import parse_feed
+from spacebrief.ingest._urls import site_of
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.types import Source
 
 FEED_TYPES = (
     "application/rss+xml",

@@ -22,7 +22,7 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from ingest._normalise import clean_text, shorten
+from spacebrief.ingest._normalise import clean_text, shorten
 
 CONTENT_MAX_CHARS = 20_000
 # Shorter than this is a teaser, a paywall notice or a cookie wall, not an article.

@@ -37,9 +37,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
-from ingest.schedule import failure_delay as schedule_failure_delay
-from ingest.types import Source, SourceState
+from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
+from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
+from spacebrief.ingest.types import Source, SourceState
 
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024

@@ -24,9 +24,9 @@ from datetime import datetime
 from functools import cache
 from html.parser import HTMLParser
 
-from ingest._parse import ParsedEntry
-from ingest._urls import canonical_url, is_offsite
-from ingest.types import Item, Source
+from spacebrief.ingest._parse import ParsedEntry
+from spacebrief.ingest._urls import canonical_url, is_offsite
+from spacebrief.ingest.types import Item, Source
 
 SUMMARY_MAX_CHARS = 1000
 TITLE_MAX_CHARS = 300

@@ -18,9 +18,9 @@ from email.utils import format_datetime
 
 import listparser
 
-from ingest._parse import xml_hazard
-from ingest.exceptions import IngestError
-from ingest.types import Source
+from spacebrief.ingest._parse import xml_hazard
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.types import Source
 
 EXTRA_FIELDS = ("language", "full_text", "content_selector")
 

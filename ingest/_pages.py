@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from urllib.robotparser import RobotFileParser
 
-from ingest._extract import extract_article, extractor_name
-from ingest._fetch import FetchPolicy, _Fetcher, make_client, origin_of
-from ingest.types import PageResult, Source, SourceState
+from spacebrief.ingest._extract import extract_article, extractor_name
+from spacebrief.ingest._fetch import FetchPolicy, _Fetcher, make_client, origin_of
+from spacebrief.ingest.types import PageResult, Source, SourceState
 
 ROBOTS_AGENT = "spacebrief"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")

@@ -39,7 +39,7 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from ingest.schedule import ttl_seconds, update_period_seconds
+from spacebrief.ingest.schedule import ttl_seconds, update_period_seconds
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(r"\]\s*>")

@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ingest._normalise import clean_text, normalise_entries
-from ingest._parse import parse_feed
-from ingest._urls import source_sites
-from ingest.types import Item, Source
+from spacebrief.ingest._normalise import clean_text, normalise_entries
+from spacebrief.ingest._parse import parse_feed
+from spacebrief.ingest._urls import source_sites
+from spacebrief.ingest.types import Item, Source
 
 
 @dataclass(frozen=True)

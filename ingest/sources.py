@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ingest._fetch import is_remote, local_path, unsupported_scheme
-from ingest.exceptions import IngestError
-from ingest.types import Source
+from spacebrief.ingest._fetch import is_remote, local_path, unsupported_scheme
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.types import Source
 
 FEED_SUFFIXES = frozenset({".xml", ".rss", ".atom", ".rdf", ".json", ".feed"})
 _CATALOG_SUFFIXES = frozenset({".yaml", ".yml"})

@@ -42,7 +42,7 @@ def _param_line(param: object) -> str:
 
 
 def render() -> str:
-    from flows.cli import app
+    from spacebrief.flows.cli import app
 
     group = typer.main.get_command(app)
     parts = [INTRO]

@@ -13,18 +13,18 @@ import argparse
 import time
 from pathlib import Path
 
-from classifiers.classifier import Classifier
-from classifiers.encoder import MultilingualEncoder
-from classifiers.head import load_head
-from classifiers.stance import load_stance, packaged_stance_path
-from classifiers.stance_training import (
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.head import load_head
+from spacebrief.classifiers.stance import load_stance, packaged_stance_path
+from spacebrief.classifiers.stance_training import (
     evaluate_stance,
     fit_stance,
     read_stance_examples,
     training_examples,
     unfitted,
 )
-from classifiers.taxonomy import load_taxonomy
+from spacebrief.classifiers.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "classifiers" / "fixtures" / "stance.jsonl"

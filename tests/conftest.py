@@ -58,7 +58,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture
 def warehouse(tmp_path: Path):
-    from warehouse import Warehouse
+    from spacebrief.warehouse import Warehouse
 
     return Warehouse(tmp_path / "test.duckdb")
 

@@ -5,7 +5,7 @@ exceptions, and the per-table modules (`warehouse.items`, `warehouse.labels`, â€
 functions take an open connection and plain records.
 """
 
-from warehouse.db import Warehouse, migrate, migrations, transaction
-from warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.db import Warehouse, migrate, migrations, transaction
+from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
 
 __all__ = ["Warehouse", "WarehouseError", "WarehouseLocked", "migrate", "migrations", "transaction"]

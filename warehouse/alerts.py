@@ -15,7 +15,13 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from alerts.types import EDITION_TREND, AlertCandidate, OtherTrend, PendingAlert, StoryRoot
+from spacebrief.alerts.types import (
+    EDITION_TREND,
+    AlertCandidate,
+    OtherTrend,
+    PendingAlert,
+    StoryRoot,
+)
 
 _CANDIDATE_SCHEMA = pa.schema(
     [

@@ -14,7 +14,7 @@ import pyarrow as pa
 
 
 def _recanonicalise_urls(con: duckdb.DuckDBPyConnection) -> None:
-    from ingest import canonical_url
+    from spacebrief.ingest import canonical_url
 
     rows = con.execute("SELECT item_id, url FROM items WHERE url IS NOT NULL").fetchall()
     changed = [

@@ -30,8 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.backfills import AFTER_MIGRATION
-from warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.backfills import AFTER_MIGRATION
+from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
 
 STORAGE_COMPATIBILITY = "v1.0.0"
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
@@ -51,7 +51,7 @@ class Migration:
 def migrations() -> list[Migration]:
     """The packaged migrations, in the order they apply."""
     found = []
-    for entry in resources.files("warehouse").joinpath("migrations").iterdir():
+    for entry in resources.files("spacebrief.warehouse").joinpath("migrations").iterdir():
         match = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text("utf-8")))

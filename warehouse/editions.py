@@ -21,7 +21,7 @@ from typing import Any
 
 import duckdb
 
-from digest.types import (
+from spacebrief.digest.types import (
     FamilyCount,
     SignalCandidate,
     TrendCount,

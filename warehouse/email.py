@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from alerts.types import EmailDelivery
+from spacebrief.alerts.types import EmailDelivery
 
 _COLUMNS = "edition_id, recipient, message_id, status, attempts, last_error"
 

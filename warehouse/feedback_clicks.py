@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from alerts.feedback import Click, ClickOutcome, marked_line
-from alerts.types import rule_name_of
-from warehouse.labels import record_feedback
-from warehouse.watch_rules import add_rule
+from spacebrief.alerts.feedback import Click, ClickOutcome, marked_line
+from spacebrief.alerts.types import rule_name_of
+from spacebrief.warehouse.labels import record_feedback
+from spacebrief.warehouse.watch_rules import add_rule
 
 _QUOTE = re.compile(r'["\\]')
 

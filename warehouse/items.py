@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.types import Item, PageResult, StoredStory
+from spacebrief.ingest.types import Item, PageResult, StoredStory
 
 _ITEM_SCHEMA = pa.schema(
     [

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from classifiers.types import Classification, FeedbackExample, Taxonomy, TextItem
-from warehouse.exceptions import WarehouseError
+from spacebrief.classifiers.types import Classification, FeedbackExample, Taxonomy, TextItem
+from spacebrief.warehouse.exceptions import WarehouseError
 
 _TREND_SCHEMA = pa.schema(
     [

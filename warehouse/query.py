@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.exceptions import WarehouseError
+from spacebrief.warehouse.exceptions import WarehouseError
 
 ALLOWED = {
     duckdb.StatementType.SELECT: "SELECT",

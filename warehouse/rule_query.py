@@ -24,7 +24,7 @@ from functools import cache
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
-from warehouse.exceptions import WarehouseError
+from spacebrief.warehouse.exceptions import WarehouseError
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 32

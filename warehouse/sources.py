@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from ingest.types import FetchRecord, Source, SourceState
+from spacebrief.ingest.types import FetchRecord, Source, SourceState
 
 _TS = pa.timestamp("us", tz="UTC")
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from warehouse.exceptions import WarehouseError
-from warehouse.rule_query import CompiledQuery, RuleQueryError, compile_query
+from spacebrief.warehouse.exceptions import WarehouseError
+from spacebrief.warehouse.rule_query import CompiledQuery, RuleQueryError, compile_query
 
 KINDS = ("watch", "mute")
 MAX_MATCHES_SHOWN = 200

@@ -6,7 +6,7 @@ The commands that analysts run many times a day (`query`, `classify --input`, `e
 
 from __future__ import annotations
 
-from flows.cli import (  # noqa: F401  (each module registers its commands)
+from spacebrief.flows.cli import (  # noqa: F401  (each module registers its commands)
     alerts_cmd,
     classify_cmd,
     digest_cmd,
@@ -16,7 +16,7 @@ from flows.cli import (  # noqa: F401  (each module registers its commands)
     sources_cmd,
     watch_cmd,
 )
-from flows.cli.app import app
+from spacebrief.flows.cli.app import app
 
 
 def main() -> None:

@@ -6,11 +6,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from alerts.blocks import render_text
-from alerts.delivery import PlannedMessage
-from flows.cli.app import app, console, settings, warehouse
-from flows.cli.terminal import untrusted
-from flows.steps.alerts_step import AlertsSummary, deliver_alerts
+from spacebrief.alerts.blocks import render_text
+from spacebrief.alerts.delivery import PlannedMessage
+from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
 
 def _show_plan(summary: AlertsSummary) -> None:
@@ -103,7 +103,7 @@ def listen() -> None:
     import signal
     import threading
 
-    from flows.steps.feedback_step import make_listener
+    from spacebrief.flows.steps.feedback_step import make_listener
 
     config = settings()
     stop = threading.Event()

@@ -16,13 +16,13 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from alerts.exceptions import AlertsError
-from classifiers.exceptions import ClassifierError
-from digest.exceptions import DigestError
-from flows.cli.terminal import untrusted
-from flows.settings import ConfigurationError, Settings, load_settings
-from ingest.exceptions import IngestError
-from warehouse import Warehouse, WarehouseError
+from spacebrief.alerts.exceptions import AlertsError
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.digest.exceptions import DigestError
+from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.flows.settings import ConfigurationError, Settings, load_settings
+from spacebrief.ingest.exceptions import IngestError
+from spacebrief.warehouse import Warehouse, WarehouseError
 
 USER_ERRORS: tuple[type[Exception], ...] = (
     ConfigurationError,

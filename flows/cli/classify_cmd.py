@@ -15,11 +15,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from flows.cli.app import app, console, settings, warehouse
-from flows.cli.terminal import untrusted
+from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.terminal import untrusted
 
 if TYPE_CHECKING:
-    from classifiers.evaluation import StreamMeasures
+    from spacebrief.classifiers.evaluation import StreamMeasures
 
 
 def _progress(label: str) -> Progress:
@@ -34,12 +34,12 @@ def _progress(label: str) -> Progress:
 
 
 def _classifier(head: Path | None):
-    from classifiers.classifier import Classifier
-    from flows.steps.classify_step import load_classifier
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.flows.steps.classify_step import load_classifier
 
     if head is not None:
         if not head.exists():
-            from classifiers.exceptions import ClassifierError
+            from spacebrief.classifiers.exceptions import ClassifierError
 
             raise ClassifierError(f"There is no classifier head at {head}.")
         return Classifier.load(settings().taxonomy_path, head)
@@ -64,7 +64,7 @@ def classify(
     if input is not None:
         _classify_file(input, output)
         return
-    from flows.steps.classify_step import classify as run_classify
+    from spacebrief.flows.steps.classify_step import classify as run_classify
 
     with _progress("Classifying items") as progress:
         task = progress.add_task("classify", total=None)
@@ -77,7 +77,12 @@ def classify(
 
 
 def _classify_file(input: Path, output: Path | None) -> None:
-    from classifiers.batch import classify_file, classify_in_chunks, output_record, read_items
+    from spacebrief.classifiers.batch import (
+        classify_file,
+        classify_in_chunks,
+        output_record,
+        read_items,
+    )
 
     classifier = _classifier(None)
     if output is None:
@@ -115,8 +120,8 @@ def eval_command(
 ) -> None:
     """Per-trend F1, relevance accuracy, and what a real stream feels: false-positive rate,
     false Slack alerts per 1,000 items (at the configured alert bar), calibration."""
-    from classifiers.batch import evaluate_file, evaluate_items
-    from flows.steps.classify_step import alert_bars, labelled_feed_items
+    from spacebrief.classifiers.batch import evaluate_file, evaluate_items
+    from spacebrief.flows.steps.classify_step import alert_bars, labelled_feed_items
 
     classifier = _classifier(head)
     bars = alert_bars(settings(), classifier.taxonomy.trend_ids)
@@ -214,13 +219,13 @@ def train(
     ),
 ) -> None:
     """Refit the classifier head on the written examples, the taxonomy and analyst feedback."""
-    from flows.steps.classify_step import train as run_train
+    from spacebrief.flows.steps.classify_step import train as run_train
 
     if status:
         _train_status()
         return
     if promote:
-        from flows.steps.train_step import train_and_promote
+        from spacebrief.flows.steps.train_step import train_and_promote
 
         with console.status("Refitting on feedback and comparing heads"):
             result = train_and_promote(warehouse(), settings(), force=True)
@@ -242,10 +247,10 @@ def feedback(
     analyst: str | None = typer.Option(None, "--analyst", help="Who judged (optional)."),
 ) -> None:
     """Record an analyst's verdict; `spacebrief train` learns from it."""
-    from classifiers.exceptions import ClassifierError
-    from classifiers.taxonomy import load_taxonomy
-    from warehouse import transaction
-    from warehouse.labels import record_feedback
+    from spacebrief.classifiers.exceptions import ClassifierError
+    from spacebrief.classifiers.taxonomy import load_taxonomy
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.labels import record_feedback
 
     if yes is None:
         raise typer.BadParameter("say --yes or --no.")
@@ -266,7 +271,7 @@ def feedback(
 
 
 def _train_status() -> None:
-    from warehouse.train_attempts import list_attempts
+    from spacebrief.warehouse.train_attempts import list_attempts
 
     with warehouse().read() as con:
         rows = list_attempts(con)

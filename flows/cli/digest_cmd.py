@@ -8,11 +8,11 @@ from pathlib import Path
 
 import typer
 
-from digest.exceptions import DigestError
-from flows.cli.app import app, console, settings, warehouse
-from flows.cli.terminal import untrusted
-from flows.steps.digest_step import write_digest
-from flows.steps.email_step import send_edition
+from spacebrief.digest.exceptions import DigestError
+from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.flows.steps.digest_step import write_digest
+from spacebrief.flows.steps.email_step import send_edition
 
 
 def _parse_date(value: str | None) -> date | None:

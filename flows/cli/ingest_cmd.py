@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from flows.cli.app import app, console, settings, warehouse
-from flows.cli.terminal import untrusted
+from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.terminal import untrusted
 
 
 @app.command()
@@ -25,7 +25,7 @@ def ingest(
     ),
 ) -> None:
     """Fetch every feed, store the new items, and say which feeds failed."""
-    from flows.steps.ingest_step import ingest as run_ingest
+    from spacebrief.flows.steps.ingest_step import ingest as run_ingest
 
     with Progress(
         TextColumn("Fetching feeds"),

@@ -16,10 +16,10 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from flows.cli.app import app, console, err_console, print_error, settings
-from flows.cli.terminal import untrusted
-from flows.prefect_env import configure_prefect
-from flows.write_lock import warehouse_write_lock
+from spacebrief.flows.cli.app import app, console, err_console, print_error, settings
+from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.flows.prefect_env import configure_prefect
+from spacebrief.flows.write_lock import warehouse_write_lock
 
 STEP_TITLES = {
     "ingest": "Fetching feeds",
@@ -101,8 +101,8 @@ def _run_cycle(
     ) as progress:
         # Importing Prefect and starting its local engine takes 5-20 s before any step.
         warm_up = progress.add_task(STARTING_PREFECT, total=None)
-        from flows.ephemeral_server import start_ephemeral_server_tied_to_us
-        from flows.pipeline import cycle_flow, set_step_listener
+        from spacebrief.flows.ephemeral_server import start_ephemeral_server_tied_to_us
+        from spacebrief.flows.pipeline import cycle_flow, set_step_listener
 
         start_ephemeral_server_tied_to_us()
 
@@ -164,7 +164,7 @@ def serve(
     """Run everything unattended: each feed when due, a warm task worker, the Prefect UI."""
     config = settings()
     configure_prefect(config.home)
-    from flows.serve import (
+    from spacebrief.flows.serve import (
         ServeError,
         external_api_url,
         serve_deployments,
@@ -202,7 +202,7 @@ def serve(
 
     try:
         if config.slack_app_token is not None:
-            from flows.steps.feedback_step import make_listener
+            from spacebrief.flows.steps.feedback_step import make_listener
 
             listener = make_listener(config)
             listener.check_token()

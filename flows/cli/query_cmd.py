@@ -13,9 +13,9 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from flows.cli.app import app, console, warehouse
-from flows.cli.terminal import untrusted, visible
-from warehouse.query import run_query
+from spacebrief.flows.cli.app import app, console, warehouse
+from spacebrief.flows.cli.terminal import untrusted, visible
+from spacebrief.warehouse.query import run_query
 
 
 class Format(StrEnum):

@@ -14,9 +14,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
-from flows.cli.terminal import untrusted, visible
-from ingest.exceptions import IngestError
+from spacebrief.flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
+from spacebrief.flows.cli.terminal import untrusted, visible
+from spacebrief.ingest.exceptions import IngestError
 
 sources_app = typer.Typer(cls=SpacebriefGroup, no_args_is_help=False)
 app.add_typer(sources_app, name="sources")
@@ -43,7 +43,7 @@ def import_opml(
     ),
 ) -> None:
     """Add an OPML file's feeds (folders become tags); known feeds are left as they are."""
-    from ingest import CatalogFile, read_opml
+    from spacebrief.ingest import CatalogFile, read_opml
 
     path = _catalog_path(catalog)
     feeds = read_opml(opml.read_bytes(), str(opml))
@@ -73,7 +73,7 @@ def export_opml(
     ),
 ) -> None:
     """Write the catalog as OPML 2.0, our fields (full_text, language...) as attributes."""
-    from ingest import load_sources, write_opml
+    from spacebrief.ingest import load_sources, write_opml
 
     document = write_opml(load_sources(sources or settings().sources_location))
     if output is None:
@@ -94,11 +94,11 @@ def add_source(
     tag: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
 ) -> None:
     """Find a site's feed (<link rel="alternate">), check it parses, append it to the catalog."""
-    from ingest import CatalogFile, discover_feed
+    from spacebrief.ingest import CatalogFile, discover_feed
 
     path = _catalog_path(catalog)
     edited = CatalogFile(path)
-    from flows.steps.ingest_step import policy_from
+    from spacebrief.flows.steps.ingest_step import policy_from
 
     found = discover_feed(url.strip(), policy=policy_from(settings()))
     entry: dict[str, object] = {"name": name or found.title or found.url, "url": found.url}
@@ -125,7 +125,7 @@ def remove_source(
     catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
 ) -> None:
     """Take a source out of the catalog (its stored items stay in the warehouse)."""
-    from ingest import CatalogFile
+    from spacebrief.ingest import CatalogFile
 
     path = _catalog_path(catalog)
     edited = CatalogFile(path)
@@ -187,7 +187,7 @@ def sources(ctx: typer.Context) -> None:
     """Each source's health and full-text extraction; import, export, add, remove edit it."""
     if ctx.invoked_subcommand is not None:
         return
-    from warehouse.sources import source_health
+    from spacebrief.warehouse.sources import source_health
 
     with warehouse().read() as con:
         rows = source_health(con)

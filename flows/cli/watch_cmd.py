@@ -13,9 +13,15 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from flows.cli.app import app, console, warehouse
-from warehouse import transaction
-from warehouse.watch_rules import add_rule, list_rules, preview_matches, remove_rule, rule_history
+from spacebrief.flows.cli.app import app, console, warehouse
+from spacebrief.warehouse import transaction
+from spacebrief.warehouse.watch_rules import (
+    add_rule,
+    list_rules,
+    preview_matches,
+    remove_rule,
+    rule_history,
+)
 
 watch_app = typer.Typer(
     help="Watch rules (always alert on matching stories) and mute rules (never alert).",

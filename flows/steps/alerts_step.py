@@ -17,24 +17,29 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import warehouse.alerts as ledger_sql
-from alerts.blocks import MessageBody
-from alerts.config import destination_for, slack_channel_of
-from alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
-from alerts.edition import edition_message, read_highlights
-from alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
-from alerts.rules import classifier_decision
-from alerts.transports import OutboxTransport, SlackBotTransport, Transport, WebhookTransport
-from alerts.types import EDITION_TREND, AlertCandidate, Delivered
-from classifiers.types import TrendScore
-from flows.settings import Settings
-from flows.steps import ProgressCallback
-from warehouse import Warehouse, transaction
+from spacebrief.alerts.blocks import MessageBody
+from spacebrief.alerts.config import destination_for, slack_channel_of
+from spacebrief.alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
+from spacebrief.alerts.edition import edition_message, read_highlights
+from spacebrief.alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
+from spacebrief.alerts.rules import classifier_decision
+from spacebrief.alerts.transports import (
+    OutboxTransport,
+    SlackBotTransport,
+    Transport,
+    WebhookTransport,
+)
+from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered
+from spacebrief.classifiers.types import TrendScore
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps import ProgressCallback
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import alerts as ledger_sql
 
 if TYPE_CHECKING:
     import duckdb
 
-    from flows.steps.digest_step import EditionSummary
+    from spacebrief.flows.steps.digest_step import EditionSummary
 
 log = logging.getLogger(__name__)
 

@@ -15,19 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import warehouse.alerts as alert_ledger
-import warehouse.labels as label_store
-import warehouse.watch_rules as rule_store
-from alerts.config import SLACK_PREFIX, destination_for
-from alerts.rules import apply_rules, select_candidates
-from alerts.types import AlertCandidate, RuleHit
-from classifiers.classifier import Classifier
-from flows.settings import Settings
-from flows.steps import ProgressCallback
+from spacebrief.alerts.config import SLACK_PREFIX, destination_for
+from spacebrief.alerts.rules import apply_rules, select_candidates
+from spacebrief.alerts.types import AlertCandidate, RuleHit
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps import ProgressCallback
+from spacebrief.warehouse import alerts as alert_ledger
+from spacebrief.warehouse import labels as label_store
+from spacebrief.warehouse import watch_rules as rule_store
 
 if TYPE_CHECKING:
-    from classifiers.evaluation import LabelledItem
-from warehouse import Warehouse, transaction
+    from spacebrief.classifiers.evaluation import LabelledItem
+from spacebrief.warehouse import Warehouse, transaction
 
 if TYPE_CHECKING:
     import duckdb
@@ -76,9 +76,9 @@ def alert_bars(settings: Settings, trend_ids: tuple[str, ...]) -> dict[str, floa
 def labelled_feed_items(labels: Path, feeds: Path) -> list[LabelledItem]:
     """Feed labels joined with the text of the recorded feeds they point at, read the way
     ingest reads them (so eval sees what the classifier would see in a run)."""
-    from classifiers.evaluation import LabelledItem, read_feed_labels
-    from classifiers.exceptions import ClassifierError
-    from ingest import clean_text, parse_feed
+    from spacebrief.classifiers.evaluation import LabelledItem, read_feed_labels
+    from spacebrief.classifiers.exceptions import ClassifierError
+    from spacebrief.ingest import clean_text, parse_feed
 
     parsed: dict[str, list] = {}
     items = []
@@ -228,9 +228,9 @@ def train(
     use_feedback: bool = True,
 ) -> TrainSummary:
     """Refit the head on written examples + taxonomy + the warehouse's feedback."""
-    from classifiers.head import load_head, packaged_head_path
-    from classifiers.taxonomy import load_taxonomy
-    from classifiers.training import train_head
+    from spacebrief.classifiers.head import load_head, packaged_head_path
+    from spacebrief.classifiers.taxonomy import load_taxonomy
+    from spacebrief.classifiers.training import train_head
 
     started = time.monotonic()
     taxonomy = load_taxonomy(settings.taxonomy_path)

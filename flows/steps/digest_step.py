@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from digest.build import build_edition
-from digest.exceptions import DigestError
-from digest.llm import LlmEndpoint
-from digest.render import render_html, render_json, render_markdown
-from flows.settings import Settings
-from warehouse import Warehouse, transaction
-from warehouse.editions import EditionRecord, load_window, record_edition
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.exceptions import DigestError
+from spacebrief.digest.llm import LlmEndpoint
+from spacebrief.digest.render import render_html, render_json, render_markdown
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.editions import EditionRecord, load_window, record_edition
 
 log = logging.getLogger(__name__)
 

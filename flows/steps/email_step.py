@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import warehouse.email as email_sql
-from alerts.email import (
+from spacebrief.alerts.email import (
     EditionEmail,
     SentJournal,
     deliver_edition,
@@ -23,14 +22,15 @@ from alerts.email import (
     parse_address,
     parse_recipients,
 )
-from alerts.exceptions import EmailConfigurationError, EmailError
-from alerts.smtp import SmtpTransport, parse_smtp_url
-from alerts.types import EmailDelivery
-from flows.settings import Settings
-from warehouse import Warehouse, transaction
+from spacebrief.alerts.exceptions import EmailConfigurationError, EmailError
+from spacebrief.alerts.smtp import SmtpTransport, parse_smtp_url
+from spacebrief.alerts.types import EmailDelivery
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import email as email_sql
 
 if TYPE_CHECKING:
-    from flows.steps.digest_step import EditionSummary
+    from spacebrief.flows.steps.digest_step import EditionSummary
 
 log = logging.getLogger(__name__)
 

@@ -12,12 +12,12 @@ import time
 
 import duckdb
 
-from alerts.exceptions import AlertsError
-from alerts.feedback import Click, ClickOutcome
-from alerts.socket_listener import FeedbackListener
-from flows.settings import Settings
-from warehouse import Warehouse, transaction
-from warehouse.feedback_clicks import record_click
+from spacebrief.alerts.exceptions import AlertsError
+from spacebrief.alerts.feedback import Click, ClickOutcome
+from spacebrief.alerts.socket_listener import FeedbackListener
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.feedback_clicks import record_click
 
 log = logging.getLogger(__name__)
 

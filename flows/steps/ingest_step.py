@@ -35,9 +35,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from flows.settings import Settings
-from flows.steps import ProgressCallback
-from ingest import (
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps import ProgressCallback
+from spacebrief.ingest import (
     FeedReading,
     Fetched,
     FetchPolicy,
@@ -53,17 +53,17 @@ from ingest import (
     load_sources,
     read_feed,
 )
-from ingest._fetch import is_remote
-from ingest.schedule import PollRules, entries_per_day, hints_from_headers, next_fetch_at
-from warehouse import Warehouse, transaction
-from warehouse.items import (
+from spacebrief.ingest._fetch import is_remote
+from spacebrief.ingest.schedule import PollRules, entries_per_day, hints_from_headers, next_fetch_at
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.items import (
     insert_items,
     items_needing_content,
     known_identity_keys,
     recent_items_for_clustering,
     store_contents,
 )
-from warehouse.sources import (
+from spacebrief.warehouse.sources import (
     PublishingHistory,
     publishing_history,
     record_fetches,

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import warehouse.labels as label_store
-import warehouse.train_attempts as attempts
-from flows.settings import Settings
-from flows.steps.classify_step import _loaded, head_path
-from warehouse import Warehouse, transaction
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.classify_step import _loaded, head_path
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import labels as label_store
+from spacebrief.warehouse import train_attempts as attempts
 
 log = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ def train_and_promote(
     eval_paths: list[Path] | None = None,
     force: bool = False,
 ) -> PromotionSummary:
-    from classifiers.head import load_head, packaged_head_path
-    from classifiers.promotion import attempt
-    from classifiers.taxonomy import load_taxonomy
+    from spacebrief.classifiers.head import load_head, packaged_head_path
+    from spacebrief.classifiers.promotion import attempt
+    from spacebrief.classifiers.taxonomy import load_taxonomy
 
     started_at, started = datetime.now(UTC), time.monotonic()
     with warehouse.write() as con:

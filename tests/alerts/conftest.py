@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from alerts.rules import select_candidates
-from alerts.types import AlertCandidate
-from classifiers.types import Classification, TrendScore
-from flows.settings import Settings
-from flows.steps.digest_step import EditionSummary
+from spacebrief.alerts.rules import select_candidates
+from spacebrief.alerts.types import AlertCandidate
+from spacebrief.classifiers.types import Classification, TrendScore
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.digest_step import EditionSummary
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.alerts import insert_pending_alerts
 from tests.alerts.slack_server import CHANNEL, TOKEN, FakeSlack
-from warehouse import Warehouse, transaction
-from warehouse.alerts import insert_pending_alerts
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -187,7 +187,7 @@ class EditionHome:
 
 @pytest.fixture
 def edition_home(tmp_path: Path) -> EditionHome:
-    from flows.steps.digest_step import write_digest
+    from spacebrief.flows.steps.digest_step import write_digest
     from tests.digest.conftest import EDITION_DATE, fill, week_rows
 
     home = tmp_path / "home"

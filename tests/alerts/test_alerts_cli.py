@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.settings import Settings
+from spacebrief.flows.cli import app
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import Stories
 from tests.alerts.slack_server import CHANNEL
-from warehouse import Warehouse
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 
-from alerts.blocks import (
+from spacebrief.alerts.blocks import (
     HEADER_LIMIT,
     MAX_BLOCKS,
     SECTION_LIMIT,
@@ -15,7 +15,7 @@ from alerts.blocks import (
     safe_url,
     story_message,
 )
-from alerts.types import OtherTrend, PendingAlert
+from spacebrief.alerts.types import OtherTrend, PendingAlert
 
 HOSTILE = "Launch <!channel> <!here> <@U123> <#C999> & <https://evil.example|click>"
 

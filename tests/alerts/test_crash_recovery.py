@@ -16,15 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from flows.steps.alerts_step import deliver_alerts
+from spacebrief.flows.steps.alerts_step import deliver_alerts
+from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import REPO_ROOT, Stories, slack_settings
 from tests.alerts.slack_server import CHANNEL, TOKEN, Fault
-from warehouse import Warehouse
 
 CHILD = (
-    "from flows.settings import Settings\n"
-    "from flows.steps.alerts_step import deliver_alerts\n"
-    "from warehouse import Warehouse\n"
+    "from spacebrief.flows.settings import Settings\n"
+    "from spacebrief.flows.steps.alerts_step import deliver_alerts\n"
+    "from spacebrief.warehouse import Warehouse\n"
     "settings = Settings()\n"
     "deliver_alerts(Warehouse(settings.warehouse_path), settings)\n"
 )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from alerts.blocks import render_text
-from alerts.edition import read_highlights
-from flows.settings import Settings
-from flows.steps.alerts_step import post_edition
-from flows.steps.digest_step import EditionSummary
+from spacebrief.alerts.blocks import render_text
+from spacebrief.alerts.edition import read_highlights
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.alerts_step import post_edition
+from spacebrief.flows.steps.digest_step import EditionSummary
+from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import slack_settings
-from warehouse import Warehouse
 
 EDITION_JSON = {
     "title": "Space cooperation brief, 22 November 2026",

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.settings import Settings
+from spacebrief.flows.cli import app
+from spacebrief.flows.settings import Settings
 from tests.alerts.smtp_server import PASSWORD, QUIET, USER, SmtpServer
 from tests.digest.conftest import fill, week_rows
 

@@ -17,24 +17,25 @@ import sys
 
 import pytest
 
-from flows.steps.email_step import send_edition
+from spacebrief.flows.steps.email_step import send_edition
 from tests.alerts.conftest import REPO_ROOT
 from tests.alerts.smtp_server import SmtpServer
 
 CHILD = """
 import json, os, signal, sys
 from pathlib import Path
-import alerts.email, alerts.smtp, flows.steps.email_step as step
-from flows.settings import Settings
-from flows.steps.digest_step import EditionSummary
+from spacebrief.alerts import email as alert_email, smtp as alert_smtp
+from spacebrief.flows.steps import email_step as step
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.digest_step import EditionSummary
 
 point = os.environ["KILL_AT"]
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)
 if point == "before-accept":      # the row is `sending`, the server has nothing
-    alerts.smtp.SmtpTransport.send = die
+    alert_smtp.SmtpTransport.send = die
 elif point == "after-accept":     # the server said 250; the journal has no line yet
-    alerts.email.SentJournal.record = die
+    alert_email.SentJournal.record = die
 elif point == "after-journal":    # accepted and journalled; the ledger still says `sending`
     step.WarehouseEmailLedger.mark_sent = die
 fields = json.loads(sys.argv[1])

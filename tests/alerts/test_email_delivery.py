@@ -13,11 +13,11 @@ from urllib.parse import quote
 
 import pytest
 
-from alerts.email import EditionEmail, build_message, parse_recipients
-from alerts.exceptions import EmailConfigurationError, EmailUnreachable
-from alerts.smtp import parse_smtp_url
-from alerts.types import EmailDelivery
-from flows.steps.email_step import send_edition
+from spacebrief.alerts.email import EditionEmail, build_message, parse_recipients
+from spacebrief.alerts.exceptions import EmailConfigurationError, EmailUnreachable
+from spacebrief.alerts.smtp import parse_smtp_url
+from spacebrief.alerts.types import EmailDelivery
+from spacebrief.flows.steps.email_step import send_edition
 from tests.alerts.smtp_server import (
     PASSWORD,
     QUIET,
@@ -272,8 +272,8 @@ def test_the_password_is_redacted_from_anything_a_server_echoes():
 def test_a_warehouse_too_busy_to_record_the_success_is_settled_from_the_journal(
     edition_home, monkeypatch
 ):
-    from flows.steps.email_step import WarehouseEmailLedger
-    from warehouse.exceptions import WarehouseLocked
+    from spacebrief.flows.steps.email_step import WarehouseEmailLedger
+    from spacebrief.warehouse.exceptions import WarehouseLocked
 
     real_mark_sent = WarehouseEmailLedger.mark_sent
 

@@ -17,12 +17,12 @@ import time
 import duckdb
 import pytest
 
-from alerts.feedback import BLOCK_ID
-from flows.steps.alerts_step import deliver_alerts
-from flows.steps.feedback_step import make_listener
+from spacebrief.alerts.feedback import BLOCK_ID
+from spacebrief.flows.steps.alerts_step import deliver_alerts
+from spacebrief.flows.steps.feedback_step import make_listener
+from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import REPO_ROOT, Stories, slack_settings
 from tests.alerts.slack_server import APP_TOKEN, CHANNEL, TOKEN
-from warehouse import Warehouse
 
 
 def wait_until(predicate, timeout: float = 15.0) -> bool:
@@ -80,7 +80,7 @@ def test_bot_messages_carry_the_four_buttons_and_webhook_ones_none(posted, fake_
 
 
 def test_webhook_messages_have_no_buttons(tmp_path, fake_slack):
-    from flows.settings import Settings
+    from spacebrief.flows.settings import Settings
 
     settings = Settings(
         home=tmp_path / "h", SLACK_WEBHOOK_URL=fake_slack.webhook_url, SLACK_APP_TOKEN=APP_TOKEN
@@ -196,7 +196,7 @@ def test_clicks_while_the_connection_is_down_arrive_after_the_reconnect(
 def test_a_click_whose_write_fails_is_not_acked_and_lands_on_redelivery(posted, fake_slack):
     settings, warehouse, _ = posted
     failures = iter([RuntimeError("warehouse busy")])
-    from flows.steps.feedback_step import click_recorder
+    from spacebrief.flows.steps.feedback_step import click_recorder
 
     real = click_recorder(settings)
 
@@ -234,7 +234,7 @@ def test_spacebrief_listen_holds_the_connection_alone(posted, fake_slack, tmp_pa
         "SLACK_API_URL": fake_slack.api_url,
     }
     child = subprocess.Popen(
-        [sys.executable, "-c", "from flows.cli import main; main()", "listen"],
+        [sys.executable, "-c", "from spacebrief.flows.cli import main; main()", "listen"],
         cwd=REPO_ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -261,7 +261,7 @@ def test_listen_refuses_a_rejected_app_token_in_one_sentence(posted, fake_slack,
     monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-revoked")
     from typer.testing import CliRunner
 
-    from flows.cli import app
+    from spacebrief.flows.cli import app
 
     result = CliRunner().invoke(app, ["listen"])
     assert result.exit_code == 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from alerts.types import AlertCandidate
-from warehouse import transaction
-from warehouse.alerts import insert_pending_alerts
+from spacebrief.alerts.types import AlertCandidate
+from spacebrief.warehouse import transaction
+from spacebrief.warehouse.alerts import insert_pending_alerts
 
 
 def test_insert_returns_only_new_rows_and_never_duplicates(warehouse):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from alerts.blocks import story_message
-from alerts.transports import OutboxTransport
-from flows.steps.alerts_step import WarehouseLedger, deliver_alerts
-from warehouse.alerts import owed_alerts
+from spacebrief.alerts.blocks import story_message
+from spacebrief.alerts.transports import OutboxTransport
+from spacebrief.flows.steps.alerts_step import WarehouseLedger, deliver_alerts
+from spacebrief.warehouse.alerts import owed_alerts
 
 
 def outbox_lines(settings) -> list[dict]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.config import destination_for
-from alerts.exceptions import AlertsError
-from alerts.rules import select_candidates
-from alerts.types import alert_id_for
-from classifiers.types import Classification, TrendScore
+from spacebrief.alerts.config import destination_for
+from spacebrief.alerts.exceptions import AlertsError
+from spacebrief.alerts.rules import select_candidates
+from spacebrief.alerts.types import alert_id_for
+from spacebrief.classifiers.types import Classification, TrendScore
 
 
 def classification(item_id: str, *labels: tuple[str, float], relevant: bool = True):

@@ -9,10 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from pydantic import SecretStr
 
-from alerts.blocks import MessageBody
-from alerts.exceptions import AlertsError, SlackConfigurationError
-from alerts.transports import WebhookTransport, redact
-from flows.steps.alerts_step import deliver_alerts
+from spacebrief.alerts.blocks import MessageBody
+from spacebrief.alerts.exceptions import AlertsError, SlackConfigurationError
+from spacebrief.alerts.transports import WebhookTransport, redact
+from spacebrief.flows.steps.alerts_step import deliver_alerts
 
 SECRET = "Zq8sECRETwebhookTOKEN42"
 

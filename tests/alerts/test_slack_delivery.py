@@ -7,14 +7,14 @@ from collections import Counter
 
 import pytest
 
-from alerts.delivery import Limits, deliver
-from alerts.exceptions import AlertsError, SlackConfigurationError
-from alerts.transports import SlackBotTransport
-from flows.steps.alerts_step import WarehouseLedger, deliver_alerts
+from spacebrief.alerts.delivery import Limits, deliver
+from spacebrief.alerts.exceptions import AlertsError, SlackConfigurationError
+from spacebrief.alerts.transports import SlackBotTransport
+from spacebrief.flows.steps.alerts_step import WarehouseLedger, deliver_alerts
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.alerts import owed_alerts, story_roots
 from tests.alerts.conftest import Stories, slack_settings
 from tests.alerts.slack_server import CHANNEL, TOKEN, Fault
-from warehouse import Warehouse
-from warehouse.alerts import owed_alerts, story_roots
 
 
 def assert_exactly_once(fake, stories) -> None:
@@ -276,8 +276,8 @@ def test_slack_unreachable_leaves_alerts_pending_with_the_reason(slack_home, fak
 def test_per_trend_cap_groups_that_trends_extra_stories_only():
     from datetime import UTC, datetime
 
-    from alerts.delivery import plan_messages
-    from alerts.types import PendingAlert
+    from spacebrief.alerts.delivery import plan_messages
+    from spacebrief.alerts.types import PendingAlert
 
     def story(n: int, trend: str, score: float) -> PendingAlert:
         return PendingAlert(

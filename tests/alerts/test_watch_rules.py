@@ -12,16 +12,16 @@ from datetime import UTC, datetime
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.steps.alerts_step import deliver_alerts
-from flows.steps.classify_step import classify
-from ingest.types import Item
+from spacebrief.flows.cli import app
+from spacebrief.flows.steps.alerts_step import deliver_alerts
+from spacebrief.flows.steps.classify_step import classify
+from spacebrief.ingest.types import Item
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.items import insert_items
+from spacebrief.warehouse.watch_rules import add_rule
 from tests.alerts.conftest import slack_settings
 from tests.alerts.slack_server import CHANNEL, Fault
 from tests.alerts.test_crash_recovery import _kill_when_held, _start_child
-from warehouse import Warehouse, transaction
-from warehouse.items import insert_items
-from warehouse.watch_rules import add_rule
 
 NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from alerts.blocks import story_message
-from alerts.exceptions import SlackConfigurationError
-from alerts.transports import WebhookTransport
-from flows.settings import Settings
-from flows.steps.alerts_step import WarehouseLedger, deliver_alerts
+from spacebrief.alerts.blocks import story_message
+from spacebrief.alerts.exceptions import SlackConfigurationError
+from spacebrief.alerts.transports import WebhookTransport
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.alerts_step import WarehouseLedger, deliver_alerts
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.alerts import owed_alerts
 from tests.alerts.conftest import Stories
 from tests.alerts.slack_server import Fault
-from warehouse import Warehouse
-from warehouse.alerts import owed_alerts
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.classifier import Classifier
+from spacebrief.classifiers.classifier import Classifier
 
 
 @pytest.fixture(scope="session")

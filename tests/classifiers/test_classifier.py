@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.classifier import Classifier
-from classifiers.types import TextItem
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.types import TextItem
 
 ITEMS = [
     TextItem(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from flows.cli import app
+from spacebrief.flows.cli import app
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.batch import evaluate_file
-from classifiers.classifier import Classifier
+from spacebrief.classifiers.batch import evaluate_file
+from spacebrief.classifiers.classifier import Classifier
 
 
 def test_dev_figures_meet_the_goal(classifier: Classifier, shared_dir: Path) -> None:

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifiers.encoder import MODEL_PACKAGE, MiniLMEncoder, MultilingualEncoder, model_dir
+from spacebrief.classifiers.encoder import (
+    MODEL_PACKAGE,
+    MiniLMEncoder,
+    MultilingualEncoder,
+    model_dir,
+)
 
 
 @pytest.mark.slow

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from classifiers.evaluation import evaluate, read_labelled
-from classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.evaluation import evaluate, read_labelled
+from spacebrief.classifiers.exceptions import ClassifierError
 
 
 def test_precision_recall_f1_micro_macro_and_relevance_confusion() -> None:

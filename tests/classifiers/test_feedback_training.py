@@ -8,16 +8,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from classifiers.classifier import Classifier
-from classifiers.head import load_head, packaged_head_path
-from classifiers.taxonomy import load_taxonomy
-from classifiers.training import fit_head, taxonomy_examples, written_examples
-from classifiers.types import TextItem
-from flows.cli import app
-from flows.settings import Settings
-from ingest.types import Item
-from warehouse import Warehouse
-from warehouse.items import insert_items
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.head import load_head, packaged_head_path
+from spacebrief.classifiers.taxonomy import load_taxonomy
+from spacebrief.classifiers.training import fit_head, taxonomy_examples, written_examples
+from spacebrief.classifiers.types import TextItem
+from spacebrief.flows.cli import app
+from spacebrief.flows.settings import Settings
+from spacebrief.ingest.types import Item
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.items import insert_items
 
 runner = CliRunner()
 NOW = datetime(2025, 5, 1, tzinfo=UTC)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.classifier import Classifier
-from classifiers.gazetteer import entity_features, theme_gate
-from classifiers.types import TextItem
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.gazetteer import entity_features, theme_gate
+from spacebrief.classifiers.types import TextItem
 
 NOT_SPACE = [
     "Ukrainian drones overwhelm Russian tanks near Pokrovsk. Kyiv says the new jamming "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.gazetteer import FEATURE_NAMES, entity_features, matches
+from spacebrief.classifiers.gazetteer import FEATURE_NAMES, entity_features, matches
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classifiers.features import CONTENT_LEAD_CHARS, item_text
+from spacebrief.classifiers.features import CONTENT_LEAD_CHARS, item_text
 
 ARTICLE = (
     "Egypt's MisrSat-2 reached orbit on Monday. It was paid for by a Chinese grant. "

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.batch import evaluate_file
-from classifiers.classifier import Classifier
+from spacebrief.classifiers.batch import evaluate_file
+from spacebrief.classifiers.classifier import Classifier
 
 FIXTURE = Path(__file__).parent / "fixtures" / "multilingual.jsonl"
 

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from classifiers.promotion import HeadFigures, decide, split_feedback
-from classifiers.types import FeedbackExample
-from flows.cli import app
-from flows.settings import Settings
-from flows.steps.classify_step import head_path
-from flows.steps.train_step import default_eval_paths, train_and_promote
-from ingest.types import Item
-from warehouse import Warehouse, transaction
-from warehouse.items import insert_items
-from warehouse.labels import record_feedback
-from warehouse.train_attempts import list_attempts
+from spacebrief.classifiers.promotion import HeadFigures, decide, split_feedback
+from spacebrief.classifiers.types import FeedbackExample
+from spacebrief.flows.cli import app
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.classify_step import head_path
+from spacebrief.flows.steps.train_step import default_eval_paths, train_and_promote
+from spacebrief.ingest.types import Item
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.items import insert_items
+from spacebrief.warehouse.labels import record_feedback
+from spacebrief.warehouse.train_attempts import list_attempts
 
 FIXTURE = Path(__file__).parent / "fixtures" / "multilingual.jsonl"
 
@@ -129,7 +129,7 @@ def test_a_refit_that_is_no_worse_is_promoted_and_classify_loads_it(home):
     assert result.row.decision == "promoted", result.describe()
     assert result.row.new_eval_macro_f1 >= result.row.old_eval_macro_f1 - 0.005
     assert head_path(settings).exists()
-    from classifiers.head import load_head
+    from spacebrief.classifiers.head import load_head
 
     assert load_head(head_path(settings)).version == result.row.new_version
 
@@ -137,7 +137,7 @@ def test_a_refit_that_is_no_worse_is_promoted_and_classify_loads_it(home):
 @pytest.mark.slow
 @pytest.mark.usefixtures("prefect_harness")
 def test_the_train_flow_records_its_attempt_under_prefect(home):
-    from flows.pipeline import train_flow
+    from spacebrief.flows.pipeline import train_flow
 
     warehouse = Warehouse(Settings().warehouse_path)
     warehouse.initialise()

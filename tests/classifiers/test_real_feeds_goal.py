@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from classifiers.batch import evaluate_items
-from classifiers.classifier import Classifier
-from flows.settings import Settings
-from flows.steps.classify_step import alert_bars, labelled_feed_items
+from spacebrief.classifiers.batch import evaluate_items
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.classify_step import alert_bars, labelled_feed_items
 
 LABELS = Path(__file__).parent / "fixtures" / "real_feeds.jsonl"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.classifier import Classifier
-from classifiers.exceptions import ClassifierError
-from classifiers.stance import AGAINST, SUPPORTS, load_stance
-from classifiers.stance_training import evaluate_stance, read_stance_examples
-from classifiers.training import training_dir, written_examples
-from classifiers.types import TextItem
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.stance import AGAINST, SUPPORTS, load_stance
+from spacebrief.classifiers.stance_training import evaluate_stance, read_stance_examples
+from spacebrief.classifiers.training import training_dir, written_examples
+from spacebrief.classifiers.types import TextItem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stance.jsonl"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from classifiers.evaluation import calibration_table, stream_measures
+from spacebrief.classifiers.evaluation import calibration_table, stream_measures
 
 TRENDS = ("R1", "W1", "W2")
 

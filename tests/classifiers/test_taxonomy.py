@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from classifiers.exceptions import ClassifierError
-from classifiers.taxonomy import default_taxonomy_path, load_taxonomy, parse_taxonomy
+from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.taxonomy import default_taxonomy_path, load_taxonomy, parse_taxonomy
 
 EXPECTED = {
     "R1": "china-mentor",

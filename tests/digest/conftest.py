@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import Warehouse
+from spacebrief.warehouse import Warehouse
 
 EDITION_DATE = date(2025, 3, 24)
 TAXONOMY = "tax-test"

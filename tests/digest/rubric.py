@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from digest.text import near_duplicate
-from digest.types import Edition
+from spacebrief.digest.text import near_duplicate
+from spacebrief.digest.types import Edition
 
 
 def expert_view_faults(edition: Edition) -> list[str]:

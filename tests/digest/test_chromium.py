@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from digest.build import build_edition
-from digest.render import render_html
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.render import render_html
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE
-from warehouse import Warehouse
-from warehouse.editions import load_window
 
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import Settings
-from warehouse import Warehouse
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
 
@@ -25,8 +25,8 @@ FEED = Path(__file__).parent / "fixtures" / "counter-evidence.xml"
 
 @pytest.fixture(scope="module")
 def counter_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, dict, str]:
-    from flows.steps import classify_step, ingest_step
-    from flows.steps.digest_step import write_digest
+    from spacebrief.flows.steps import classify_step, ingest_step
+    from spacebrief.flows.steps.digest_step import write_digest
 
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from digest.build import build_edition
-from digest.render import render_html, render_json, render_markdown
-from flows.settings import Settings
-from flows.steps.digest_step import write_digest
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.render import render_html, render_json, render_markdown
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.digest_step import write_digest
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE, fill, week_rows
-from warehouse import Warehouse
-from warehouse.editions import load_window
 
 SECTIONS = [
     "## Trend Analysis",
@@ -198,7 +198,7 @@ def test_the_step_writes_three_files_and_upserts_the_editions_row(
 def test_the_cli_rebuilds_a_past_edition_into_a_chosen_folder(
     filled_warehouse: Warehouse, home: Path, tmp_path: Path
 ) -> None:
-    from flows.cli import app
+    from spacebrief.flows.cli import app
 
     home.mkdir(parents=True)
     (home / "spacebrief.duckdb").write_bytes(filled_warehouse.path.read_bytes())
@@ -218,7 +218,7 @@ def test_the_cli_rebuilds_a_past_edition_into_a_chosen_folder(
 
 
 def test_a_missing_warehouse_is_one_clear_error(home: Path) -> None:
-    from flows.cli import app
+    from spacebrief.flows.cli import app
 
     result = CliRunner().invoke(app, ["digest", "--date", "2025-03-24"])
     assert result.exit_code == 1
@@ -248,7 +248,7 @@ def test_a_fresh_warehouse_gives_an_honest_empty_edition(tmp_path: Path, home: P
 def test_a_window_of_zero_days_is_refused_with_a_clear_message(
     filled_warehouse: Warehouse, home: Path
 ) -> None:
-    from digest.exceptions import DigestError
+    from spacebrief.digest.exceptions import DigestError
 
     with pytest.raises(DigestError, match="at least one day"):
         write_digest(filled_warehouse, Settings(), edition_date=EDITION_DATE, days=0)

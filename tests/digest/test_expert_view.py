@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from digest.expert import short_statement
+from spacebrief.digest.expert import short_statement
+from spacebrief.warehouse import Warehouse
 from tests.digest.rubric import expert_view_faults
 from tests.digest.test_edition_from_warehouse import edition_for
-from warehouse import Warehouse
 
 
 def test_the_view_passes_the_rubric_with_counter_evidence(counter_warehouse: Warehouse) -> None:

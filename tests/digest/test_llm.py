@@ -15,11 +15,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from digest.build import build_edition
-from digest.llm import LlmEndpoint, cited_paragraph, parse_cited
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, parse_cited
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE
-from warehouse import Warehouse
-from warehouse.editions import load_window
 
 
 class FakeChat:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from digest.momentum import contradiction, describe_change, measure, reading, sparkline
+from spacebrief.digest.momentum import contradiction, describe_change, measure, reading, sparkline
 
 
 def test_sparkline_scales_to_the_busiest_window_and_keeps_zero_lowest() -> None:

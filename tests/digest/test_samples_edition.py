@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from digest.build import build_edition
-from flows.settings import Settings
+from spacebrief.digest.build import build_edition
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.editions import load_window
 from tests.digest.rubric import expert_view_faults
-from warehouse import Warehouse
-from warehouse.editions import load_window
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +25,9 @@ EDITION_DATE = date(2025, 3, 24)  # the sample feeds' latest week
 
 @pytest.fixture(scope="module")
 def sample_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, Path]:
-    ingest_step = pytest.importorskip("flows.steps.ingest_step")
-    classify_step = pytest.importorskip("flows.steps.classify_step")
-    from flows.steps.digest_step import write_digest
+    ingest_step = pytest.importorskip("spacebrief.flows.steps.ingest_step")
+    classify_step = pytest.importorskip("spacebrief.flows.steps.classify_step")
+    from spacebrief.flows.steps.digest_step import write_digest
 
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from digest.outlook import forward_cues, outlook_sentences
-from digest.summaries import expert_sentences, story_summary
-from digest.text import clean_text
-from digest.types import WindowItem
+from spacebrief.digest.outlook import forward_cues, outlook_sentences
+from spacebrief.digest.summaries import expert_sentences, story_summary
+from spacebrief.digest.text import clean_text
+from spacebrief.digest.types import WindowItem
 
 
 def item(

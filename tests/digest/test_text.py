@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from digest.summaries import item_sentences
-from digest.text import clean_text, mmr, near_duplicate, stands_alone, tfidf_matrix
+from spacebrief.digest.summaries import item_sentences
+from spacebrief.digest.text import clean_text, mmr, near_duplicate, stands_alone, tfidf_matrix
 from tests.digest.test_summaries import item as window_item
 
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.background import start_task_worker
-from flows.pipeline import ingest_flow
-from flows.settings import Settings
+from spacebrief.flows.background import start_task_worker
+from spacebrief.flows.pipeline import ingest_flow
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
 from tests.flows.conftest import OFF_THEME_STORY, WATCHLIST_STORY, WATCHLIST_TITLE, feed
-from warehouse import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -97,7 +97,7 @@ def test_a_task_worker_of_its_own_process_takes_the_work_too(home, feed_server, 
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "flows.task_worker"],
+            [sys.executable, "-m", "spacebrief.flows.task_worker"],
             stdout=out,
             stderr=subprocess.STDOUT,
             env=env,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from flows.cli import app
+from spacebrief.flows.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from warehouse import Warehouse
+from spacebrief.flows.cli import app
+from spacebrief.warehouse import Warehouse
 
 SECRET = "SECRETxyzSECRETxyz0123"
 SAMPLE_FEED = Path(__file__).parents[2] / "seeds" / "samples"

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.write_lock import current_holder, warehouse_write_lock
-from warehouse import Warehouse
-from warehouse.exceptions import WarehouseLocked
+from spacebrief.flows.write_lock import current_holder, warehouse_write_lock
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.exceptions import WarehouseLocked
 
 SPACEBRIEF = str(Path(sys.executable).with_name("spacebrief"))
 
@@ -33,7 +33,7 @@ con.close()
 HOLD_WRITER_LOCK = """
 import sys, time
 from pathlib import Path
-from flows.write_lock import warehouse_write_lock
+from spacebrief.flows.write_lock import warehouse_write_lock
 with warehouse_write_lock(Path(sys.argv[1]), "holder run"):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

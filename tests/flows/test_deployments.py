@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flows.serve import (
+from spacebrief.flows.serve import (
     ALERTS,
     CLASSIFY,
     DIGEST_DAILY,
@@ -13,7 +13,7 @@ from flows.serve import (
     TRAIN,
     deployments,
 )
-from flows.settings import Settings
+from spacebrief.flows.settings import Settings
 
 
 def by_name(settings: Settings, sources: str | None = None) -> dict:

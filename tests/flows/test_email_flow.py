@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.pipeline import digest_flow
-from flows.settings import Settings
+from spacebrief.flows.pipeline import digest_flow
+from spacebrief.flows.settings import Settings
 from tests.alerts.smtp_server import SmtpServer
 from tests.digest.conftest import EDITION_DATE, fill, week_rows
 

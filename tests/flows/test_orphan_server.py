@@ -56,7 +56,7 @@ def test_kill_9_of_run_does_not_orphan_the_prefect_server(tmp_path: Path) -> Non
         [
             sys.executable,
             "-c",
-            "from flows.cli import main; main()",
+            "from spacebrief.flows.cli import main; main()",
             "run",
             "--sources",
             str(feed_file),

@@ -9,15 +9,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.pipeline import alerts_flow, classify_flow, cycle_flow, digest_flow, ingest_flow
-from flows.settings import Settings
+from spacebrief.flows.pipeline import (
+    alerts_flow,
+    classify_flow,
+    cycle_flow,
+    digest_flow,
+    ingest_flow,
+)
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
 from tests.flows.conftest import (
     OFF_THEME_STORY,
     WATCHLIST_STORY,
     WATCHLIST_TITLE,
     feed,
 )
-from warehouse import Warehouse
 
 pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("prefect_harness")]
 
@@ -102,7 +108,7 @@ def test_each_step_runs_alone_as_a_flow_named_after_what_ran(home, feed_server):
 
 
 def test_the_demo_twice_adds_no_duplicate_rows_and_no_duplicate_alerts(home, restored_environ):
-    from flows.cli import app
+    from spacebrief.flows.cli import app
 
     first = CliRunner().invoke(app, ["demo"])
     assert first.exit_code == 0, first.output

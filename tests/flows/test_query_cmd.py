@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from warehouse import Warehouse
+from spacebrief.flows.cli import app
+from spacebrief.warehouse import Warehouse
 
 runner = CliRunner()
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from flows.dask_classify import classify_on_dask, split
-from flows.settings import Settings
-from flows.steps.ingest_step import ingest
+from spacebrief.flows.dask_classify import classify_on_dask, split
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.ingest_step import ingest
+from spacebrief.warehouse import Warehouse
 from tests.flows.conftest import ILRS_STORY, OFF_THEME_STORY, WATCHLIST_STORY, feed
-from warehouse import Warehouse
 
 
 def test_split_makes_near_equal_batches_and_never_an_empty_one():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import Settings
+from spacebrief.flows.settings import Settings
 
 
 def test_home_decides_where_everything_lives(home: Path) -> None:

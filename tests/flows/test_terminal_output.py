@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.cli.terminal import untrusted, visible
-from flows.settings import Settings
+from spacebrief.flows.cli import app
+from spacebrief.flows.cli.terminal import untrusted, visible
+from spacebrief.flows.settings import Settings
+from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import Stories
-from warehouse import Warehouse
 
 runner = CliRunner()
 HOSTILE = "[/] [link=http://evil.example]click[/link] [bold]x \x1b[2J\x1b]8;;http://e\x07 \u202eabc"

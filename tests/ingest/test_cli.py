@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
+from spacebrief.flows.cli import app
 from tests.ingest.feed_server import FeedServer
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest import (
+from spacebrief.ingest import (
     Item,
     StoredStory,
     StoryIndex,
@@ -15,7 +15,7 @@ from ingest import (
     drop_exact_duplicates,
     shingles,
 )
-from ingest._dedupe import similarity, tokens
+from spacebrief.ingest._dedupe import similarity, tokens
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 

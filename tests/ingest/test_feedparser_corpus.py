@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest import (
+from spacebrief.ingest import (
     Item,
     Source,
     drop_exact_duplicates,
@@ -20,7 +20,7 @@ from ingest import (
     parse_feed,
     slugify,
 )
-from warehouse.items import insert_items
+from spacebrief.warehouse.items import insert_items
 
 _HEADER = re.compile(rb"^Header:\s*([\w-]+):\s*(.+?)\s*$", re.MULTILINE)
 

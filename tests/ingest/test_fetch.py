@@ -7,8 +7,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest import USER_AGENT, FetchPolicy, Source, SourceState, fetch_many, parse_retry_after
-from ingest._fetch import failure_delay, max_age_seconds
+from spacebrief.ingest import (
+    USER_AGENT,
+    FetchPolicy,
+    Source,
+    SourceState,
+    fetch_many,
+    parse_retry_after,
+)
+from spacebrief.ingest._fetch import failure_delay, max_age_seconds
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 # The test servers listen on 127.0.0.1, so these policies opt in to private addresses.
@@ -312,7 +319,7 @@ def test_non_http_schemes_are_refused_up_front_in_one_sentence(url):
 def test_any_client_from_make_client_applies_the_target_rules(server):
     import asyncio
 
-    from ingest._fetch import TargetRefused, make_client
+    from spacebrief.ingest._fetch import TargetRefused, make_client
 
     server.serve("/page.html", b"<p>article</p>")
 

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.cli.app import console
-from flows.settings import Settings
-from flows.steps.ingest_step import ingest
-from ingest import extract_article
+from spacebrief.flows.cli import app
+from spacebrief.flows.cli.app import console
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.ingest_step import ingest
+from spacebrief.ingest import extract_article
+from spacebrief.warehouse.sources import source_health
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
-from warehouse.sources import source_health
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 HTML = "text/html; charset=utf-8"
@@ -214,7 +214,7 @@ def test_a_page_that_is_not_html_is_a_clear_failure():
 def test_the_classifier_labels_a_teaser_item_from_its_article(
     warehouse, settings, server, tmp_path
 ):
-    from flows.steps.classify_step import classify
+    from spacebrief.flows.steps.classify_step import classify
 
     serve_site(server, ["misrsat2"])
     ingest(warehouse, settings, write_catalog(tmp_path, server))

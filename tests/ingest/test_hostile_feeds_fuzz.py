@@ -20,12 +20,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from alerts.blocks import story_message
-from alerts.types import PendingAlert
-from digest.build import build_edition
-from digest.render import render_html, render_markdown
-from digest.types import TrendInfo, TrendLabel, WindowData, WindowItem, WindowTotals
-from ingest import Item, Source, read_feed
+from spacebrief.alerts.blocks import story_message
+from spacebrief.alerts.types import PendingAlert
+from spacebrief.digest.build import build_edition
+from spacebrief.digest.render import render_html, render_markdown
+from spacebrief.digest.types import TrendInfo, TrendLabel, WindowData, WindowItem, WindowTotals
+from spacebrief.ingest import Item, Source, read_feed
 
 SEED = 1616
 FEEDS = 2500

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.settings import Settings
-from flows.steps.ingest_step import ingest
-from ingest import is_offsite, site_of, source_sites
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.ingest_step import ingest
+from spacebrief.ingest import is_offsite, site_of, source_sites
+from spacebrief.warehouse import Warehouse, migrations
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
-from warehouse import Warehouse, migrations
 
 LEGIT_URL = "https://legit.example/news/senegal-joins-ilrs"
 

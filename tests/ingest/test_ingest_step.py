@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import Settings
-from flows.steps.ingest_step import IngestSummary, ingest
-from ingest import Source, load_sources, normalise_entries, parse_feed
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.ingest_step import IngestSummary, ingest
+from spacebrief.ingest import Source, load_sources, normalise_entries, parse_feed
+from spacebrief.warehouse.sources import source_health
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
-from warehouse.sources import source_health
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -239,7 +239,7 @@ def test_truncated_real_excerpts_still_yield_their_partial_entry(warehouse, sett
 def test_a_large_run_parses_in_worker_processes_with_the_same_result(
     warehouse, settings, server, monkeypatch
 ):
-    from flows.steps import ingest_step
+    from spacebrief.flows.steps import ingest_step
 
     monkeypatch.setattr(ingest_step, "PARALLEL_PARSE_MIN_SOURCES", 2)
     assert ingest_step._parse_workers(2) >= 1 or (os.cpu_count() or 1) == 1
@@ -270,7 +270,7 @@ def stored_rows(warehouse) -> tuple[list[tuple], list[tuple], int]:
 def test_writing_in_small_batches_stores_exactly_what_one_batch_stores(
     batch_items, settings, server, tmp_path
 ):
-    from warehouse import Warehouse
+    from spacebrief.warehouse import Warehouse
 
     retold = entry(7, link="https://news.example.org/stories/7?utm_source=partner")
     server.serve("/a.xml", rss_feed("A", [entry(1), retold, entry(2)]))
@@ -292,9 +292,9 @@ def test_writing_in_small_batches_stores_exactly_what_one_batch_stores(
 KILLED_RUN = """
 import sys
 from pathlib import Path
-from flows.settings import Settings
-from flows.steps.ingest_step import ingest
-from warehouse import Warehouse
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.ingest_step import ingest
+from spacebrief.warehouse import Warehouse
 ingest(Warehouse(Path(sys.argv[1])), Settings(fetch_timeout_seconds=60), sys.argv[2], batch_items=1)
 """
 

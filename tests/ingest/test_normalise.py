@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ingest import (
+from spacebrief.ingest import (
     ParsedEntry,
     Source,
     canonical_url,
@@ -14,7 +14,7 @@ from ingest import (
     normalise_entries,
     normalise_entry,
 )
-from ingest._normalise import SUMMARY_MAX_CHARS, language_tag
+from spacebrief.ingest._normalise import SUMMARY_MAX_CHARS, language_tag
 
 SOURCE = Source("agency", "Agency", "https://news.example.org/feed")
 FETCHED = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
@@ -205,7 +205,7 @@ HOSTILE_CONTROLS = ("\x00", "\x1b", "\x07", "\x9b", "\u202e", "\u2066", "\u200f"
 
 
 def test_control_and_bidi_characters_never_leave_normalisation():
-    from ingest import read_feed
+    from spacebrief.ingest import read_feed
 
     body = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Desk&#0;\u202e</title>'

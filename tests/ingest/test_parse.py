@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import parse_feed, xml_hazard
+from spacebrief.ingest import parse_feed, xml_hazard
 from tests.ingest.feed_server import entry, rss_feed
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -237,7 +237,7 @@ def flat_entity_bomb(references: int = 100_000) -> bytes:
 
 _BOMB_UNDER_A_MEMORY_LIMIT = """
 import resource, sys
-from ingest import parse_feed
+from spacebrief.ingest import parse_feed
 from tests.ingest.test_parse import flat_entity_bomb
 document = flat_entity_bomb()
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -257,7 +257,11 @@ def test_a_flat_entity_referenced_100000_times_is_refused_within_a_memory_limit(
     # The child's address space may grow 300 MB past what importing feedparser takes;
     # expanding the bomb needs about 1.9 GB and dies of MemoryError.
     probe = subprocess.run(
-        [sys.executable, "-c", "import ingest, resource; print(open('/proc/self/statm').read())"],
+        [
+            sys.executable,
+            "-c",
+            "import spacebrief.ingest, resource; print(open('/proc/self/statm').read())",
+        ],
         capture_output=True,
         text=True,
         check=True,

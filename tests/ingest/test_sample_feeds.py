@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flows.settings import seeds_dir
-from ingest._read import read_feed
-from ingest.sources import load_sources
+from spacebrief.flows.settings import seeds_dir
+from spacebrief.ingest._read import read_feed
+from spacebrief.ingest.sources import load_sources
 
 
 def _read_samples() -> dict[str, list]:

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ingest.schedule import (
+from spacebrief.ingest.schedule import (
     FreshnessHints,
     PollRules,
     entries_per_day,

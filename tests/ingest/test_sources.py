@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest import IngestError, Source, load_sources, slugify
+from spacebrief.ingest import IngestError, Source, load_sources, slugify
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.cli import app
-from flows.cli.app import console
-from ingest import load_sources, read_opml
+from spacebrief.flows.cli import app
+from spacebrief.flows.cli.app import console
+from spacebrief.ingest import load_sources, read_opml
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 OPML = Path(__file__).parent / "fixtures" / "opml"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from segmenter.sentences import sentence_spans, split_sentences
+from spacebrief.segmenter.sentences import sentence_spans, split_sentences
 
 
 def test_english_keeps_abbreviations_and_initials_inside_a_sentence() -> None:

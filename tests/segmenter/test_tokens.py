@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from segmenter.tokens import tokens
+from spacebrief.segmenter.tokens import tokens
 
 
 def test_latin_words_are_case_folded_without_stopwords() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from warehouse import Warehouse, WarehouseError, WarehouseLocked, migrations, transaction
+from spacebrief.warehouse import Warehouse, WarehouseError, WarehouseLocked, migrations, transaction
 
 
 def test_a_new_file_gets_every_migration_once(warehouse: Warehouse) -> None:

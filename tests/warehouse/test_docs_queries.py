@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import Warehouse
-from warehouse.query import run_query
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.query import run_query
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
 QUERIES = re.findall(r"```sql\n(.*?)```", DOC.read_text("utf-8"), flags=re.S)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from ingest import Item, identity_keys
-from warehouse.items import (
+from spacebrief.ingest import Item, identity_keys
+from spacebrief.warehouse.items import (
     count_items,
     insert_items,
     known_identity_keys,

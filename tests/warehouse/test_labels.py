@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-import warehouse.labels as labels
-from classifiers.types import Classification, TrendScore
-from flows.settings import Settings
-from flows.steps.classify_step import classify
-from ingest.types import Item
-from warehouse import Warehouse, WarehouseError, transaction
-from warehouse.items import insert_items
+from spacebrief.classifiers.types import Classification, TrendScore
+from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.classify_step import classify
+from spacebrief.ingest.types import Item
+from spacebrief.warehouse import Warehouse, WarehouseError, transaction
+from spacebrief.warehouse import labels as labels
+from spacebrief.warehouse.items import insert_items
 
 NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)
 

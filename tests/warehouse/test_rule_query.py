@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.types import Item
-from warehouse import Warehouse, transaction
-from warehouse.items import insert_items
-from warehouse.rule_query import MAX_QUERY_CHARS, RuleQueryError, compile_query
-from warehouse.watch_rules import (
+from spacebrief.ingest.types import Item
+from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse.items import insert_items
+from spacebrief.warehouse.rule_query import MAX_QUERY_CHARS, RuleQueryError, compile_query
+from spacebrief.warehouse.watch_rules import (
     add_rule,
     check_regexes,
     list_rules,

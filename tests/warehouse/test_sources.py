@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from ingest import FetchRecord, Source, SourceState
-from tests.warehouse.test_items import item
-from warehouse.items import insert_items
-from warehouse.sources import (
+from spacebrief.ingest import FetchRecord, Source, SourceState
+from spacebrief.warehouse.items import insert_items
+from spacebrief.warehouse.sources import (
     record_fetches,
     save_source_states,
     source_health,
     source_states,
     upsert_sources,
 )
+from tests.warehouse.test_items import item
 
 NOW = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 AGENCY = Source("agency", "Agency", "https://agency.example.org/feed", "en", ("cnsa",))
