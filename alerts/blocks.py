@@ -2,9 +2,10 @@
 
 Every string that came from a feed goes through `escape_text` (Slack's three control
 characters `&`, `<`, `>`), so a headline holding `<!channel>` or `<@U123>` is shown, not
-obeyed, and through `safe_url`, so only http(s) links are ever rendered. Sizes are cut to
-Slack's limits (header 150 chars, section text 3000, 50 blocks) here, once, so no
-caller can build a message Slack would reject.
+obeyed, and every link through `safe_url` (spacebrief/untrusted.py: the project's one
+link rule, which the edition's citations follow too), so only http(s) links are ever
+rendered. Sizes are cut to Slack's limits (header 150 chars, section text 3000, 50
+blocks) here, once, so no caller can build a message Slack would reject.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from spacebrief.alerts.types import PendingAlert
+from spacebrief.untrusted import safe_url, truncate
 
 HEADER_LIMIT = 150
 SECTION_LIMIT = 3000
@@ -40,30 +42,18 @@ def escape_text(text: str | None) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s), with the characters that would end a Slack link encoded."""
-    if not url:
+def slack_url(url: str | None) -> str | None:
+    """The URL if `safe_url` accepts it, with what would end a Slack link encoded (`|`, `&`)."""
+    target = safe_url(url)
+    if target is None:
         return None
-    url = url.strip()
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:
-        return None
-    if scheme not in ("http", "https"):
-        return None
-    return quote(url, safe=":/?#[]@!$&'()*+,;=%~-._").replace("&", "&amp;")
-
-
-def truncate(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
+    return quote(target, safe=":/?#[]@!$&'()*+,;=%~-._").replace("&", "&amp;")
 
 
 def link(url: str | None, label: str) -> str:
     """A mrkdwn link to an http(s) URL, or the bare escaped label when there is none."""
     label = escape_text(label).replace("|", "¦")
-    target = safe_url(url)
+    target = slack_url(url)
     return f"<{target}|{label}>" if target else label
 
 

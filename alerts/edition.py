@@ -19,8 +19,8 @@ from spacebrief.alerts.blocks import (
     link,
     plain_text,
     section,
-    truncate,
 )
+from spacebrief.untrusted import truncate
 
 TOP_TRENDS = 5
 TOP_STORIES = 5

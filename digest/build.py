@@ -11,7 +11,7 @@ import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from spacebrief.digest.citations import CitationBook, safe_url, utc_day
+from spacebrief.digest.citations import CitationBook, utc_day
 from spacebrief.digest.expert import measured_view, movement_sentences
 from spacebrief.digest.llm import LlmEndpoint, cited_paragraph
 from spacebrief.digest.momentum import contradiction, measure, reading
@@ -33,6 +33,7 @@ from spacebrief.digest.types import (
     WindowData,
     WindowItem,
 )
+from spacebrief.untrusted import safe_url
 
 TITLE = "Space China, Russia and Global South"
 COLLECTION = "Insights from space news Collection"

@@ -1,32 +1,18 @@
 """The numbered source list: [n] -> item, numbered in reading order.
 
 Sections cite items by id while they are built; the book hands out numbers on first
-citation, so [1] is the first source a reader meets and uncited items never appear.
+citation, so [1] is the first source a reader meets and uncited items never appear. A
+citation links its item only through `safe_url` (spacebrief/untrusted.py), the rule the
+Slack alerts follow too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from spacebrief.digest.types import Citation, WindowItem
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL if it is http(s) with a host, else None (no javascript:, data:, file:)."""
-    if not url:
-        return None
-    candidate = url.strip()
-    try:
-        parts = urlsplit(candidate)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    if any(ch in candidate for ch in "\x00\r\n\t \"'<>`"):
-        return None
-    return candidate
+from spacebrief.untrusted import safe_url
 
 
 def utc_day(moment: datetime) -> str:

@@ -22,7 +22,8 @@ import trafilatura
 from lxml import etree
 from trafilatura.utils import load_html
 
-from spacebrief.ingest._normalise import clean_text, shorten
+from spacebrief.ingest._normalise import clean_text
+from spacebrief.untrusted import truncate
 
 CONTENT_MAX_CHARS = 20_000
 # Shorter than this is a teaser, a paywall notice or a cookie wall, not an article.
@@ -77,7 +78,7 @@ def extract_article(page: bytes | str, url: str | None, selector: str | None = N
         except Exception as exc:  # a bad selector is the catalog's mistake, named once
             return Extraction(None, extractor_name(selector), f"bad content_selector ({exc})")
         if len(text) >= MIN_ARTICLE_CHARS:
-            return Extraction(shorten(text, CONTENT_MAX_CHARS), extractor_name(selector))
+            return Extraction(truncate(text, CONTENT_MAX_CHARS), extractor_name(selector))
     try:
         found = trafilatura.extract(
             tree,
@@ -98,4 +99,4 @@ def extract_article(page: bytes | str, url: str | None, selector: str | None = N
             extractor_name(),
             f"{where}trafilatura found no article text ({len(text)} characters)",
         )
-    return Extraction(shorten(text, CONTENT_MAX_CHARS), extractor_name())
+    return Extraction(truncate(text, CONTENT_MAX_CHARS), extractor_name())

@@ -27,6 +27,7 @@ from html.parser import HTMLParser
 from spacebrief.ingest._parse import ParsedEntry
 from spacebrief.ingest._urls import canonical_url, is_offsite
 from spacebrief.ingest.types import Item, Source
+from spacebrief.untrusted import truncate
 
 SUMMARY_MAX_CHARS = 1000
 TITLE_MAX_CHARS = 300
@@ -93,17 +94,6 @@ def clean_text(markup: str | None) -> str:
     return " ".join(text.split())
 
 
-def shorten(text: str, limit: int) -> str:
-    """Cut at a word boundary with an ellipsis, so a summary never ends mid-word."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
 def language_tag(value: str | None) -> str | None:
     """'en-US' -> 'en'; None for anything that is not a language tag."""
     if not value:
@@ -163,9 +153,9 @@ def normalise_entry(
     summary = clean_text(entry.summary) or clean_text(entry.content)
     title = clean_text(entry.title)
     if not title:
-        title = shorten(summary, 120) if summary else (url or guid or "(untitled)")
-    title = shorten(title, TITLE_MAX_CHARS)
-    summary = shorten(summary, SUMMARY_MAX_CHARS)
+        title = truncate(summary, 120) if summary else (url or guid or "(untitled)")
+    title = truncate(title, TITLE_MAX_CHARS)
+    summary = truncate(summary, SUMMARY_MAX_CHARS)
     text_hash = content_hash(title, summary)
     language = (
         language_tag(entry.language)

@@ -12,7 +12,7 @@ from spacebrief.alerts.blocks import (
     SECTION_LIMIT,
     escape_text,
     grouped_message,
-    safe_url,
+    slack_url,
     story_message,
 )
 from spacebrief.alerts.types import OtherTrend, PendingAlert
@@ -78,9 +78,10 @@ def test_feed_text_cannot_mention_anyone_or_forge_links():
 
 
 def test_only_http_links_are_rendered():
-    assert safe_url("javascript:alert(1)") is None
-    assert safe_url("file:///etc/passwd") is None
-    assert safe_url("https://x.example/a|b>c") == "https://x.example/a%7Cb%3Ec"
+    assert slack_url("javascript:alert(1)") is None
+    assert slack_url("file:///etc/passwd") is None
+    assert slack_url("https://x.example/a>b") is None  # the one link rule refuses it
+    assert slack_url("https://x.example/a|b&c") == "https://x.example/a%7Cb&amp;c"
     body = story_message([alert(url="javascript:alert(1)")])
     assert "javascript" not in all_text(body)
     assert escape_text("a<b>&c") == "a&lt;b&gt;&amp;c"

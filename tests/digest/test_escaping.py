@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from spacebrief.digest.build import build_edition
-from spacebrief.digest.citations import safe_url
 from spacebrief.digest.render import markdown_text, render_html, render_markdown
 from spacebrief.digest.types import TrendInfo, TrendLabel, WindowData, WindowItem, WindowTotals
+from spacebrief.untrusted import safe_url
 
 HOSTILE_TITLE = "<script>alert('pwned')</script> Space <img src=x onerror=alert(1)> talks"
 
