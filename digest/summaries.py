@@ -25,7 +25,7 @@ from spacebrief.digest.text import (
     tfidf_matrix,
 )
 from spacebrief.digest.types import WindowItem
-from spacebrief.segmenter.sentences import split_sentences
+from spacebrief.segmenter.sentences import leading_sentences, split_sentences
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,7 @@ def item_sentences(item: WindowItem, *, min_words: int = 6) -> list[str]:
 
 
 def _lead(content: str) -> str:
-    if len(content) <= CONTENT_LEAD_CHARS:
-        return content
-    cut = content[:CONTENT_LEAD_CHARS]
-    end = max(cut.rfind(mark) for mark in (". ", ".\n", "! ", "? ", "。", "？", "！"))
-    return cut[: end + 1] if end > 0 else cut
+    return leading_sentences(content, CONTENT_LEAD_CHARS) or content[:CONTENT_LEAD_CHARS]
 
 
 def story_summary(

@@ -59,6 +59,20 @@ def split_sentences(text: str) -> list[str]:
     return [text[a:b] for a, b in sentence_spans(text)]
 
 
+def leading_sentences(text: str, limit: int) -> str:
+    """The whole sentences that open `text` and fit in `limit` characters: the lead of an
+    article cut to a budget without ending mid-sentence ("" when the first sentence alone
+    is longer; the caller decides what to keep then). The text itself when it fits."""
+    if len(text) <= limit:
+        return text
+    window = text[: 2 * limit]  # enough to see what opens the sentence after the limit
+    spans = sentence_spans(window)
+    if len(window) < len(text):
+        spans = spans[:-1]  # the window's last sentence may be cut mid-way
+    ends = [end for _, end in spans if end <= limit]
+    return text[: ends[-1]] if ends else ""
+
+
 def _append(spans: list[tuple[int, int]], text: str, start: int, stop: int) -> None:
     piece = text[start:stop]
     stripped = piece.strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from spacebrief.segmenter.sentences import sentence_spans, split_sentences
+from spacebrief.segmenter.sentences import leading_sentences, sentence_spans, split_sentences
 
 
 def test_english_keeps_abbreviations_and_initials_inside_a_sentence() -> None:
@@ -112,3 +112,17 @@ def test_markup_like_text_is_quoted_verbatim() -> None:
         "Thrust &lt; 5 kN and mass &gt; 2 t, engineers said.",
         "Thrust < 5 kN and mass > 2 t.",
     ]
+
+
+def test_a_lead_cut_to_a_budget_keeps_whole_sentences_only() -> None:
+    text = "The U.S. and Egypt met. Dr. Lee spoke at 3.5 p.m. on Monday. Then talks went on."
+    assert leading_sentences(text, len(text)) == text
+    two = "The U.S. and Egypt met. Dr. Lee spoke at 3.5 p.m. on Monday."
+    assert leading_sentences(text, 60) == two
+    assert leading_sentences(text, 40) == "The U.S. and Egypt met."
+    assert leading_sentences(text, 10) == ""  # the first sentence alone is longer
+
+
+def test_a_lead_never_ends_on_a_sentence_the_budget_cut() -> None:
+    text = "中国空间站将迎来巴基斯坦航天员。这是首位外国航天员！" + "他何时飞行" * 20
+    assert leading_sentences(text, 30) == "中国空间站将迎来巴基斯坦航天员。这是首位外国航天员！"
