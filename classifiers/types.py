@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from enum import StrEnum
 
-Family = Literal["rising", "declining", "watch"]
+
+class TrendFamily(StrEnum):
+    """The three families of the taxonomy, in the edition's reading order.
+
+    Defined once here, with the taxonomy's records: the loader refuses any other family,
+    the digest builds one section per member in this order, and the warehouse stores the
+    value (a plain string, so SQL and JSON read "rising", not an enum's repr).
+    """
+
+    RISING = "rising"  # a development gaining ground
+    DECLINING = "declining"  # an old arrangement giving way (the trend states the decline)
+    WATCH = "watch"  # what the team tracks first; its stories raise Slack alerts
 
 
 @dataclass(frozen=True)
 class Trend:
     trend_id: str  # R1-R6, D1-D6, W1-W7
-    family: Family
+    family: TrendFamily
     name: str  # short slug, e.g. "china-mentor"
     statement: str
     description: str

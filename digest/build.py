@@ -11,6 +11,7 @@ import calendar
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
+from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.citations import CitationBook, utc_day
 from spacebrief.digest.expert import measured_view, movement_sentences
 from spacebrief.digest.llm import LlmEndpoint, cited_paragraph
@@ -18,7 +19,6 @@ from spacebrief.digest.momentum import contradiction, measure, reading
 from spacebrief.digest.outlook import outlook_sentences
 from spacebrief.digest.summaries import SourcedSentence, story_summary
 from spacebrief.digest.types import (
-    FAMILIES,
     Chart,
     ChartSeries,
     CitedSentence,
@@ -38,9 +38,9 @@ from spacebrief.untrusted import safe_url
 TITLE = "Space China, Russia and Global South"
 COLLECTION = "Insights from space news Collection"
 _HEADINGS = {
-    "rising": ("Rising", "🔺"),
-    "declining": ("Declining", "🔻"),
-    "watch": ("Watch List", "⚠️"),
+    TrendFamily.RISING: ("Rising", "🔺"),
+    TrendFamily.DECLINING: ("Declining", "🔻"),
+    TrendFamily.WATCH: ("Watch List", "⚠️"),
 }
 _THIN_ITEMS = 5
 _EXPERT_POOL = 12
@@ -153,7 +153,7 @@ def _trend_sections(
     current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
     support = {s.trend_id: s for s in window.trend_support}
     sections = []
-    for family in FAMILIES:
+    for family in TrendFamily:
         members = [t for t in trends if t.family == family]
         covered = [t for t in members if t.trend_id in current and current[t.trend_id].items > 0]
         covered.sort(
@@ -344,7 +344,7 @@ def _chart(window: WindowData) -> Chart:
         last = (end - timedelta(days=1)).date()
         labels.append(f"{calendar.month_abbr[last.month]} {last.day}")
     series = []
-    for family in FAMILIES:
+    for family in TrendFamily:
         values = [0] * size
         for count in window.family_counts:
             if count.family == family and 0 <= count.window < size:

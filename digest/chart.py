@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from html import escape
 
+from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.types import Chart
 
-COLOURS = {"rising": "#b91c1c", "declining": "#1d4ed8", "watch": "#d97706"}
+COLOURS = {
+    TrendFamily.RISING: "#b91c1c",
+    TrendFamily.DECLINING: "#1d4ed8",
+    TrendFamily.WATCH: "#d97706",
+}
 _WIDTH, _HEIGHT = 640, 220
 _LEFT, _RIGHT, _TOP, _BOTTOM = 40, 12, 28, 34
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.actors import ActorCount, actor_counts
 from spacebrief.digest.citations import CitationBook
 from spacebrief.digest.momentum import describe_change, windows_phrase
@@ -27,15 +28,15 @@ from spacebrief.digest.types import (
 
 _CUT = re.compile(r",\s|\s(?:as|through|while|because)\s")
 _READING = {
-    ("rising", "up"): ", a rising trend gaining ground",
-    ("rising", "new"): ", a rising trend gaining ground",
-    ("rising", "down"): ", a rising trend losing pace",
-    ("declining", "up"): ", more signs of the decline",
-    ("declining", "new"): ", more signs of the decline",
-    ("declining", "down"): ", fewer signs of the decline",
-    ("watch", "up"): ", more activity to watch",
-    ("watch", "new"): ", more activity to watch",
-    ("watch", "down"): ", a quieter watch-list item",
+    (TrendFamily.RISING, "up"): ", a rising trend gaining ground",
+    (TrendFamily.RISING, "new"): ", a rising trend gaining ground",
+    (TrendFamily.RISING, "down"): ", a rising trend losing pace",
+    (TrendFamily.DECLINING, "up"): ", more signs of the decline",
+    (TrendFamily.DECLINING, "new"): ", more signs of the decline",
+    (TrendFamily.DECLINING, "down"): ", fewer signs of the decline",
+    (TrendFamily.WATCH, "up"): ", more activity to watch",
+    (TrendFamily.WATCH, "new"): ", more activity to watch",
+    (TrendFamily.WATCH, "down"): ", a quieter watch-list item",
 }
 MAX_SENTENCES = 6
 
@@ -137,7 +138,7 @@ def _actors_sentence(ranked: Sequence[WindowItem], book: CitationBook) -> CitedS
 def _declining_sentence(
     families: Sequence[FamilySection], already_named: set[str]
 ) -> CitedSentence | None:
-    declining = next((s for s in families if s.family == "declining"), None)
+    declining = next((s for s in families if s.family == TrendFamily.DECLINING), None)
     if declining is None or not declining.entries:
         return None
     gathering = [

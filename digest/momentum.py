@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.types import Momentum
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -68,7 +69,7 @@ def windows_phrase(windows_before: int, days: int) -> str:
 
 
 def contradiction(
-    family: str,
+    family: TrendFamily,
     supporting_oldest_first: Sequence[int],
     against_now: int,
     windows_before: int,
@@ -91,7 +92,7 @@ def contradiction(
         )
     dry = len(supporting) - len(list(_rstrip_zeros(supporting)))
     before = sum(supporting[: len(supporting) - dry])
-    if family == "rising" and dry >= 2 and before > 0:
+    if family == TrendFamily.RISING and dry >= 2 and before > 0:
         last = windows_phrase(dry, days).replace("the previous", "the last")
         earlier = windows_phrase(len(supporting) - dry, days).replace("the previous", "the")
         return (
@@ -109,14 +110,19 @@ def _rstrip_zeros(values: Sequence[int]) -> Sequence[int]:
 
 
 _READINGS = {
-    "rising": {"up": "gaining", "new": "gaining", "down": "losing pace", "flat": "holding"},
-    "declining": {
+    TrendFamily.RISING: {
+        "up": "gaining",
+        "new": "gaining",
+        "down": "losing pace",
+        "flat": "holding",
+    },
+    TrendFamily.DECLINING: {
         "up": "more signs of the decline",
         "new": "more signs of the decline",
         "down": "fewer signs of the decline",
         "flat": "the decline goes on at the same pace",
     },
-    "watch": {
+    TrendFamily.WATCH: {
         "up": "more activity to watch",
         "new": "more activity to watch",
         "down": "quieter",
@@ -125,7 +131,7 @@ _READINGS = {
 }
 
 
-def reading(family: str, momentum: Momentum, *, contested: bool = False) -> str:
+def reading(family: TrendFamily, momentum: Momentum, *, contested: bool = False) -> str:
     """What the coverage's movement means for a trend of this family, in a few words.
 
     Every trend is worded as a statement the news can support, so more supporting
@@ -139,7 +145,7 @@ def reading(family: str, momentum: Momentum, *, contested: bool = False) -> str:
             if momentum.direction in ("up", "new")
             else ("most coverage against")
         )
-    return _READINGS.get(family, _READINGS["watch"])[momentum.direction]
+    return _READINGS.get(family, _READINGS[TrendFamily.WATCH])[momentum.direction]
 
 
 def describe_change(momentum: Momentum, windows_before: int, days: int) -> str:

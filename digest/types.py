@@ -11,16 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-FAMILIES: tuple[str, ...] = ("rising", "declining", "watch")
+from spacebrief.classifiers.types import TrendFamily
 
 
 @dataclass(frozen=True)
 class TrendInfo:
     trend_id: str
-    family: str  # rising | declining | watch
+    family: TrendFamily  # the warehouse's string is read as the enum, so no other can pass
     name: str
     statement: str
     position: int = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "family", TrendFamily(self.family))
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,12 @@ class WindowTotals:
 
 @dataclass(frozen=True)
 class FamilyCount:
-    family: str
+    family: TrendFamily
     window: int
     stories: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "family", TrendFamily(self.family))
 
 
 @dataclass(frozen=True)
@@ -148,7 +154,7 @@ class Momentum:
 @dataclass(frozen=True)
 class TrendEntry:
     trend_id: str
-    family: str
+    family: TrendFamily
     name: str
     statement: str
     items: int
@@ -174,7 +180,7 @@ class QuietTrend:
 
 @dataclass(frozen=True)
 class FamilySection:
-    family: str
+    family: TrendFamily
     heading: str
     symbol: str
     entries: tuple[TrendEntry, ...]
@@ -205,7 +211,7 @@ class StoryEntry:
 
 @dataclass(frozen=True)
 class ChartSeries:
-    family: str
+    family: TrendFamily
     label: str
     values: tuple[int, ...]  # stories per window, oldest first
 
