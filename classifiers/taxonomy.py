@@ -1,23 +1,33 @@
 """Reading `seeds/taxonomy.yaml`, and refusing a taxonomy that would label nonsense.
 
 Analysts edit the YAML by hand, so every mistake (a missing statement, a duplicate id, a
-threshold of 7) becomes one sentence naming the trend and the field, not a KeyError
-deep inside the classifier.
+threshold of 7, a misspelt key) becomes one sentence naming the file, the trend and the
+field, not a KeyError deep inside the classifier. The file's shape is a pydantic model
+(`TaxonomyFile`, unknown keys refused); `_sentence` turns pydantic's first complaint into
+that sentence, so a user never reads a raw ValidationError.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from spacebrief.classifiers.exceptions import ClassifierError
-from spacebrief.classifiers.types import Taxonomy, Trend
-
-FAMILIES = ("rising", "declining", "watch")
-REQUIRED = ("id", "name", "family", "statement", "description")
+from spacebrief.classifiers.types import Taxonomy, Trend, TrendFamily
 
 
 def default_taxonomy_path() -> Path:
@@ -42,76 +52,163 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
     return parse_taxonomy(raw, source=str(path))
 
 
+def _words(value: Any) -> Any:
+    """YAML text with its line breaks and runs of spaces folded; numbers read as text
+    (`id: 7`, `version: 3`, `version: 2026-12-01`); blank text as absent, so it is
+    reported as missing."""
+    if isinstance(value, int | float | date) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        return " ".join(value.split()) or None
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_words)]
+OptionalText = Annotated[str, BeforeValidator(lambda value: _words(value) or "")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TrendEntry(_Strict):
+    """One trend as the analyst writes it."""
+
+    id: Text
+    name: Text
+    family: Annotated[TrendFamily, BeforeValidator(_words)]
+    statement: Text
+    description: Text
+    examples: list[Text] = Field(default_factory=list)
+    threshold: float | None = None  # overrides the head's tuned threshold for this trend
+
+    @field_validator("examples", mode="before")
+    @classmethod
+    def _examples_are_sentences(cls, value: Any) -> Any:
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(e, str) and e.strip() for e in value):
+            raise PydanticCustomError("examples", "`examples` must be a list of sentences")
+        return value
+
+    @field_validator("threshold", mode="before")
+    @classmethod
+    def _threshold_is_a_probability(cls, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = -1.0
+        if not 0.0 < number < 1.0:
+            raise PydanticCustomError("threshold", "`threshold` must lie between 0 and 1")
+        return number
+
+
+class Relevance(_Strict):
+    """What counts as on theme, and what only shares its vocabulary, in words."""
+
+    on_theme: OptionalText = ""
+    hard_negatives: OptionalText = ""
+
+
+class TaxonomyFile(_Strict):
+    """The whole file: a version, the relevance section and at least one trend."""
+
+    version: Text
+    relevance: Relevance = Field(default_factory=Relevance)
+    trends: list[TrendEntry] = Field(min_length=1)
+
+    @field_validator("relevance", mode="before")
+    @classmethod
+    def _relevance_may_be_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> TaxonomyFile:
+        seen: set[str] = set()
+        for trend in self.trends:
+            if trend.id in seen:
+                raise PydanticCustomError("duplicate", "duplicate trend", {"trend_id": trend.id})
+            seen.add(trend.id)
+        return self
+
+
 def parse_taxonomy(raw: Any, *, source: str = "taxonomy") -> Taxonomy:
-    if not isinstance(raw, dict):
-        raise ClassifierError(
-            f"The taxonomy {source} must be a mapping with `version` and `trends`."
-        )
-    version = raw.get("version")
-    if version is None or not str(version).strip():
-        raise ClassifierError(
-            f'The taxonomy {source} has no `version`: add one, e.g. version: "1".'
-        )
-    entries = raw.get("trends")
-    if not isinstance(entries, list) or not entries:
-        raise ClassifierError(f"The taxonomy {source} lists no `trends`.")
-    trends: list[Trend] = []
-    seen: set[str] = set()
-    for position, entry in enumerate(entries):
-        trends.append(_parse_trend(entry, position, source))
-        if trends[-1].trend_id in seen:
-            raise ClassifierError(
-                f"The taxonomy {source} defines trend {trends[-1].trend_id} twice."
+    """The taxonomy a parsed YAML document describes, or one sentence saying what to fix."""
+    try:
+        document = TaxonomyFile.model_validate(raw)
+    except ValidationError as error:
+        raise ClassifierError(_sentence(error.errors()[0], raw, source)) from None
+    return Taxonomy(
+        version=document.version,
+        trends=tuple(
+            Trend(
+                trend_id=entry.id,
+                family=entry.family,
+                name=entry.name,
+                statement=entry.statement,
+                description=entry.description,
+                examples=tuple(entry.examples),
+                position=position,
+                threshold=entry.threshold,
             )
-        seen.add(trends[-1].trend_id)
-    relevance = raw.get("relevance") or {}
-    if not isinstance(relevance, dict):
-        raise ClassifierError(
+            for position, entry in enumerate(document.trends)
+        ),
+        on_theme=document.relevance.on_theme,
+        hard_negatives=document.relevance.hard_negatives,
+    )
+
+
+def _fields(model: type[BaseModel]) -> str:
+    return ", ".join(f"`{name}`" for name in model.model_fields)
+
+
+def _sentence(error: ErrorDetails, raw: Any, source: str) -> str:
+    """Pydantic's complaint as the sentence an analyst reads: the file, the trend, the field."""
+    location, kind = error["loc"], error["type"]
+    if not location:
+        if kind == "duplicate":
+            return f"The taxonomy {source} defines trend {error['ctx']['trend_id']} twice."
+        return f"The taxonomy {source} must be a mapping with `version` and `trends`."
+    field = location[0]
+    if field == "trends" and len(location) >= 2 and isinstance(location[1], int):
+        return _trend_sentence(error, raw["trends"][location[1]], location[1], source)
+    if kind == "extra_forbidden" and len(location) == 1:
+        return (
+            f"The taxonomy {source} has an unknown field `{field}`; "
+            f"the fields are {_fields(TaxonomyFile)}."
+        )
+    if field == "version":
+        if kind == "missing" or error["input"] is None:
+            return f'The taxonomy {source} has no `version`: add one, e.g. version: "1".'
+        return f"The taxonomy {source}: `version` must be text, not {error['input']!r}."
+    if field == "trends":
+        return f"The taxonomy {source} lists no `trends`."
+    if len(location) == 1:
+        return (
             f"The taxonomy {source}: `relevance` must be a mapping with `on_theme` and "
             "`hard_negatives`."
         )
-    return Taxonomy(
-        version=str(version).strip(),
-        trends=tuple(trends),
-        on_theme=str(relevance.get("on_theme", "")).strip(),
-        hard_negatives=str(relevance.get("hard_negatives", "")).strip(),
-    )
-
-
-def _parse_trend(entry: Any, position: int, source: str) -> Trend:
-    if not isinstance(entry, dict):
-        raise ClassifierError(f"Trend number {position + 1} in {source} is not a mapping.")
-    label = entry.get("id", f"number {position + 1}")
-    for key in REQUIRED:
-        if not str(entry.get(key) or "").strip():
-            raise ClassifierError(f"Trend {label} in {source} has no `{key}`.")
-    family = str(entry["family"]).strip()
-    if family not in FAMILIES:
-        raise ClassifierError(
-            f"Trend {label} in {source} has family {family!r}; use one of {', '.join(FAMILIES)}."
+    if kind == "extra_forbidden":
+        return (
+            f"The taxonomy {source}: `relevance` has an unknown field `{location[1]}`; "
+            f"the fields are {_fields(Relevance)}."
         )
-    examples = entry.get("examples") or []
-    if not isinstance(examples, list) or not all(
-        isinstance(e, str) and e.strip() for e in examples
-    ):
-        raise ClassifierError(f"Trend {label} in {source}: `examples` must be a list of sentences.")
-    threshold = entry.get("threshold")
-    if threshold is not None:
-        try:
-            threshold = float(threshold)
-        except (TypeError, ValueError):
-            threshold = -1.0
-        if not 0.0 < threshold < 1.0:
-            raise ClassifierError(
-                f"Trend {label} in {source}: `threshold` must lie between 0 and 1."
-            )
-    return Trend(
-        trend_id=str(entry["id"]).strip(),
-        family=family,  # type: ignore[arg-type]
-        name=str(entry["name"]).strip(),
-        statement=" ".join(str(entry["statement"]).split()),
-        description=" ".join(str(entry["description"]).split()),
-        examples=tuple(" ".join(e.split()) for e in examples),
-        position=position,
-        threshold=threshold,
-    )
+    return f"The taxonomy {source}: `relevance.{location[1]}` must be text."
+
+
+def _trend_sentence(error: ErrorDetails, entry: Any, position: int, source: str) -> str:
+    if len(error["loc"]) < 3:
+        return f"Trend number {position + 1} in {source} is not a mapping."
+    trend = f"Trend {entry.get('id') or f'number {position + 1}'} in {source}"
+    field, kind = error["loc"][2], error["type"]
+    if kind == "extra_forbidden":
+        return f"{trend} has an unknown field `{field}`; the fields are {_fields(TrendEntry)}."
+    if kind in ("examples", "threshold"):
+        return f"{trend}: {error['msg']}."
+    if kind == "missing" or error["input"] is None:
+        return f"{trend} has no `{field}`."
+    if field == "family":
+        return f"{trend} has family {entry['family']!r}; use one of {', '.join(TrendFamily)}."
+    return f"{trend}: `{field}` must be text, not {error['input']!r}."

@@ -9,6 +9,7 @@ import yaml
 
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.taxonomy import default_taxonomy_path, load_taxonomy, parse_taxonomy
+from spacebrief.classifiers.types import TrendFamily
 
 EXPECTED = {
     "R1": "china-mentor",
@@ -79,3 +80,37 @@ def test_a_per_trend_threshold_is_read(tmp_path: Path) -> None:
 def test_a_missing_file_says_where_it_looked(tmp_path: Path) -> None:
     with pytest.raises(ClassifierError, match="no taxonomy file"):
         load_taxonomy(tmp_path / "absent.yaml")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda raw: raw["trends"][1].update(statment="typo"), "unknown field `statment`"),
+        (lambda raw: raw.update(colour="red"), "unknown field `colour`"),
+        (lambda raw: raw["relevance"].update(on_them="x"), "`relevance` has an unknown field"),
+        (lambda raw: raw["trends"][1].update(name=["a", "b"]), "`name` must be text"),
+        (lambda raw: raw.update(version=["1"]), "`version` must be text"),
+        (lambda raw: raw["trends"][1].pop("description"), "has no `description`"),
+        (lambda raw: raw["trends"][3].update(family=None), "has no `family`"),
+        (lambda raw: raw.update(relevance="oops"), "`relevance` must be a mapping"),
+    ],
+)
+def test_a_malformed_taxonomy_file_is_one_sentence_naming_the_file_and_field(
+    tmp_path: Path, mutate, field: str
+) -> None:
+    raw = _raw()
+    mutate(raw)
+    path = tmp_path / "taxonomy.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), "utf-8")
+    with pytest.raises(ClassifierError) as refused:
+        load_taxonomy(path)
+    sentence = str(refused.value)
+    assert str(path) in sentence and field in sentence
+    assert sentence.count(". ") == 0 and sentence.endswith(".") and "\n" not in sentence
+    assert "validation error" not in sentence and "pydantic" not in sentence
+
+
+def test_families_are_read_as_the_one_enum() -> None:
+    families = {trend.family for trend in load_taxonomy().trends}
+    assert families == set(TrendFamily)
+    assert all(isinstance(family, TrendFamily) for family in families)
