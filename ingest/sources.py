@@ -1,7 +1,10 @@
 """Where feeds come from: a sources.yaml catalog, one feed URL, a feed file or a folder.
 
 Every source gets a `source_id` that is a slug of its name, so the warehouse's fetch
-history and backoff state follow a source across runs even if its URL changes.
+history and backoff state follow a source across runs even if its URL changes. A catalog's
+shape is a pydantic model (`CatalogDocument`, unknown keys refused, so a misspelt
+`ful_text:` is not silently ignored); its first complaint becomes one sentence naming the
+file, the source and the field.
 """
 
 from __future__ import annotations
@@ -9,10 +12,20 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from spacebrief.ingest._fetch import is_remote, local_path, unsupported_scheme
 from spacebrief.ingest.exceptions import IngestError
@@ -47,14 +60,101 @@ def _source_from_file(path: Path) -> Source:
     )
 
 
-def _tags(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
+def _text(value: Any) -> Any:
+    """Catalog text trimmed, numbers read as text (`name: 1843`), blank text as absent."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
     if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(str(tag) for tag in value)
-    raise IngestError(f"tags must be a list of words, not {value!r}")
+        return value.strip() or None
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+
+
+class CatalogEntry(BaseModel):
+    """One source as a catalog writes it (docs/sources.md lists the fields)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    url: Text
+    name: Text | None = None
+    outlet: Text | None = None  # what the shared catalog calls the name
+    language: Text | None = None
+    tags: tuple[Text, ...] = ()
+    site: Text | None = None
+    full_text: StrictBool = False
+    content_selector: Text | None = None
+    allow_private: StrictBool = False
+    # For the people who keep the file; ingest reads none of them.
+    note: Text | None = None
+    unsure: StrictBool = False
+    evidence: Text | None = None
+    kind: Text | None = None
+
+    @field_validator("tags", mode="before")
+    @classmethod
+    def _tags_are_words(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        if not isinstance(value, list) or not all(_text(tag) for tag in value):
+            raise PydanticCustomError("tags", "`tags` must be a list of words")
+        return [_text(tag) for tag in value]
+
+
+class CatalogDocument(BaseModel):
+    """The whole file: its sources under `sources:` (the shared catalog says `feeds:`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sources: list[CatalogEntry] | None = None
+    feeds: list[CatalogEntry] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_bare_list_is_the_sources(cls, value: Any) -> Any:
+        return {"sources": value} if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _holds_a_list(self) -> CatalogDocument:
+        if self.sources is None and self.feeds is None:
+            raise PydanticCustomError("no_sources", "no sources")
+        return self
+
+    @property
+    def entries(self) -> list[CatalogEntry]:
+        return self.sources if self.sources is not None else self.feeds or []
+
+
+def _catalog_sentence(error: ErrorDetails, document: Any, path: Path) -> str:
+    """Pydantic's first complaint as one sentence naming the file, the source and the field."""
+    location, kind = error["loc"], error["type"]
+    listing = f"{path} must hold a list of sources under the key `sources:`."
+    if len(location) < 2 or not isinstance(location[1], int):
+        if kind == "extra_forbidden" and len(location) == 1:
+            return (
+                f"{path} has an unknown field `{location[0]}`; list the sources under `sources:`."
+            )
+        return listing
+    entries = document if isinstance(document, list) else document[location[0]]
+    entry, position = entries[location[1]], location[1] + 1
+    if len(location) < 3:
+        return f"Source {position} in {path} needs at least a `url`."
+    named = entry.get("name") or entry.get("outlet")
+    source = f"Source {position} ({named})" if isinstance(named, str) else f"Source {position}"
+    field = location[2]
+    if kind == "extra_forbidden":
+        fields = ", ".join(f"`{name}`" for name in CatalogEntry.model_fields)
+        return f"{source} in {path} has an unknown field `{field}`; the fields are {fields}."
+    if field == "url" and (kind == "missing" or error["input"] is None):
+        return f"{source} in {path} needs at least a `url`."
+    if kind == "bool_type":
+        return f"{source} in {path}: `{field}` must be true or false, not {error['input']!r}."
+    if kind == "tags":
+        return f"{source} in {path}: `tags` must be a list of words, not {entry['tags']!r}."
+    return f"{source} in {path}: `{field}` must be text, not {error['input']!r}."
 
 
 def _load_catalog(path: Path) -> list[Source]:
@@ -64,47 +164,35 @@ def _load_catalog(path: Path) -> list[Source]:
         raise IngestError(f"{path} is not valid YAML ({exc}); fix the file and retry.") from exc
     except UnicodeDecodeError:
         raise IngestError(f"{path} is not UTF-8 text; save it as UTF-8 and retry.") from None
-    entries = document
-    if isinstance(document, dict):
-        entries = document.get("sources", document.get("feeds"))
-    if not isinstance(entries, list):
-        raise IngestError(f"{path} must hold a list of sources under the key `sources:`.")
+    try:
+        catalog = CatalogDocument.model_validate(document)
+    except ValidationError as error:
+        raise IngestError(_catalog_sentence(error.errors()[0], document, path)) from None
     sources: list[Source] = []
     seen: dict[str, str] = {}
-    for position, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or not entry.get("url"):
-            raise IngestError(f"Source {position} in {path} needs at least a `url`.")
-        url = str(entry["url"]).strip()
+    for position, entry in enumerate(catalog.entries, start=1):
+        url = entry.url
         if not is_remote(url) and not unsupported_scheme(url):  # fetch refuses ftp:// etc.
             candidate = local_path(url)
             url = str(candidate if candidate.is_absolute() else (path.parent / candidate).resolve())
-        name = str(entry.get("name") or entry.get("outlet") or _source_from_url(url).name)
+        name = entry.name or entry.outlet or _source_from_url(url).name
         source_id = slugify(name)
         if source_id in seen:
             if seen[source_id] == url:
                 continue
             source_id = f"{source_id}-{position}"
         seen[source_id] = url
-        language = entry.get("language")
-        site = entry.get("site")
-        full_text = entry.get("full_text", False)
-        if not isinstance(full_text, bool):
-            raise IngestError(
-                f"Source {position} in {path}: `full_text` must be true or false, "
-                f"not {full_text!r}."
-            )
-        selector = entry.get("content_selector")
         sources.append(
             Source(
                 source_id=source_id,
                 name=name,
                 url=url,
-                language=str(language) if language else None,
-                tags=_tags(entry.get("tags")),
-                site=str(site).strip() if site else None,
-                full_text=full_text,
-                content_selector=str(selector).strip() if selector else None,
-                allow_private=entry.get("allow_private") is True,
+                language=entry.language,
+                tags=entry.tags,
+                site=entry.site,
+                full_text=entry.full_text,
+                content_selector=entry.content_selector,
+                allow_private=entry.allow_private,
             )
         )
     return sources

@@ -125,3 +125,39 @@ def test_a_catalog_source_opts_in_to_private_addresses_and_keeps_odd_schemes_as_
     lab, wire, old = load_sources(str(catalog))
     assert lab.allow_private and not wire.allow_private
     assert old.url == "ftp://ftp.example.org/feed.xml"  # the fetch refuses it in one sentence
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("{url: 'https://a.example/rss', ful_text: true}", "unknown field `ful_text`"),
+        ("{url: 'https://a.example/rss', tags: {space: 1}}", "`tags` must be a list of words"),
+        ("{url: ['https://a.example/rss']}", "`url` must be text"),
+        ("{url: 'https://a.example/rss', allow_private: 'yes'}", "`allow_private` must be true"),
+        ("{name: Wire, language: en}", "needs at least a `url`"),
+        ("{url: 'https://a.example/rss', language: [en, fr]}", "`language` must be text"),
+    ],
+)
+def test_a_malformed_catalog_entry_is_one_sentence_naming_the_file_and_field(
+    tmp_path, entry, field
+):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(f"sources:\n  - {{name: Fine, url: 'https://f.example/rss'}}\n  - {entry}\n")
+    with pytest.raises(IngestError) as refused:
+        load_sources(str(catalog))
+    sentence = str(refused.value)
+    assert sentence.startswith("Source 2")
+    assert str(catalog) in sentence and field in sentence
+    assert "\n" not in sentence and "validation error" not in sentence
+
+
+def test_an_unknown_top_level_key_is_named(tmp_path):
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text("sourcs:\n  - {url: 'https://a.example/rss'}\n")
+    with pytest.raises(IngestError, match="unknown field `sourcs`"):
+        load_sources(str(catalog))
+
+
+def test_the_packaged_catalog_passes_the_model():
+    sources = load_sources(str(Path(__file__).parents[2] / "seeds" / "sources.yaml"))
+    assert len(sources) > 30 and all(s.url.startswith(("http://", "https://")) for s in sources)
