@@ -74,19 +74,19 @@ class _Strict(BaseModel):
 class TrendEntry(_Strict):
     """One trend as the analyst writes it."""
 
-    id: Text
+    trend_id: Text = Field(alias="id")
     name: Text
     family: Annotated[TrendFamily, BeforeValidator(_words)]
     statement: Text
     description: Text
-    examples: list[Text] = Field(default_factory=list)
+    examples: tuple[Text, ...] = ()
     threshold: float | None = None  # overrides the head's tuned threshold for this trend
 
     @field_validator("examples", mode="before")
     @classmethod
     def _examples_are_sentences(cls, value: Any) -> Any:
         if value is None:
-            return []
+            return ()
         if not isinstance(value, list) or not all(isinstance(e, str) and e.strip() for e in value):
             raise PydanticCustomError("examples", "`examples` must be a list of sentences")
         return value
@@ -128,9 +128,11 @@ class TaxonomyFile(_Strict):
     def _ids_are_unique(self) -> TaxonomyFile:
         seen: set[str] = set()
         for trend in self.trends:
-            if trend.id in seen:
-                raise PydanticCustomError("duplicate", "duplicate trend", {"trend_id": trend.id})
-            seen.add(trend.id)
+            if trend.trend_id in seen:
+                raise PydanticCustomError(
+                    "duplicate", "duplicate trend", {"trend_id": trend.trend_id}
+                )
+            seen.add(trend.trend_id)
         return self
 
 
@@ -142,26 +144,14 @@ def parse_taxonomy(raw: Any, *, source: str = "taxonomy") -> Taxonomy:
         raise ClassifierError(_sentence(error.errors()[0], raw, source)) from None
     return Taxonomy(
         version=document.version,
-        trends=tuple(
-            Trend(
-                trend_id=entry.id,
-                family=entry.family,
-                name=entry.name,
-                statement=entry.statement,
-                description=entry.description,
-                examples=tuple(entry.examples),
-                position=position,
-                threshold=entry.threshold,
-            )
-            for position, entry in enumerate(document.trends)
-        ),
+        trends=tuple(Trend(**dict(trend), position=n) for n, trend in enumerate(document.trends)),
         on_theme=document.relevance.on_theme,
         hard_negatives=document.relevance.hard_negatives,
     )
 
 
 def _fields(model: type[BaseModel]) -> str:
-    return ", ".join(f"`{name}`" for name in model.model_fields)
+    return ", ".join(f"`{field.alias or name}`" for name, field in model.model_fields.items())
 
 
 def _sentence(error: ErrorDetails, raw: Any, source: str) -> str:
