@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
 from spacebrief.ingest.types import Source, SourceState
@@ -98,7 +99,7 @@ class _TooLarge(Exception):
     pass
 
 
-class TargetRefused(Exception):
+class TargetRefused(IngestError):
     """We will not fetch from there (scheme or address); the message says why."""
 
 

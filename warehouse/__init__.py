@@ -6,6 +6,20 @@ functions take an open connection and plain records.
 """
 
 from spacebrief.warehouse.db import Warehouse, migrate, migrations, transaction
-from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.exceptions import (
+    QueryError,
+    WarehouseDamaged,
+    WarehouseError,
+    WarehouseLocked,
+)
 
-__all__ = ["Warehouse", "WarehouseError", "WarehouseLocked", "migrate", "migrations", "transaction"]
+__all__ = [
+    "QueryError",
+    "Warehouse",
+    "WarehouseDamaged",
+    "WarehouseError",
+    "WarehouseLocked",
+    "migrate",
+    "migrations",
+    "transaction",
+]
