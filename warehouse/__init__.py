@@ -5,7 +5,7 @@ exceptions, and the per-table modules (`warehouse.items`, `warehouse.labels`, â€
 functions take an open connection and plain records.
 """
 
-from spacebrief.warehouse.db import Warehouse, migrate, migrations, transaction
+from spacebrief.warehouse.db import Connection, Warehouse, migrate, migrations, transaction
 from spacebrief.warehouse.exceptions import (
     QueryError,
     WarehouseDamaged,
@@ -14,6 +14,7 @@ from spacebrief.warehouse.exceptions import (
 )
 
 __all__ = [
+    "Connection",
     "QueryError",
     "Warehouse",
     "WarehouseDamaged",

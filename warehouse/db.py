@@ -33,6 +33,10 @@ import duckdb
 from spacebrief.warehouse.backfills import AFTER_MIGRATION
 from spacebrief.warehouse.exceptions import WarehouseDamaged, WarehouseError, WarehouseLocked
 
+Connection = duckdb.DuckDBPyConnection
+"""An open warehouse connection, as `write()`/`read()` hand out: other folders name the
+type through this alias, so only `warehouse/` imports duckdb."""
+
 STORAGE_COMPATIBILITY = "v1.0.0"
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
 _HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")

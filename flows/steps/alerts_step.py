@@ -33,12 +33,10 @@ from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered
 from spacebrief.classifiers.types import TrendScore
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
-from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import Connection, Warehouse, transaction
 from spacebrief.warehouse import alerts as ledger_sql
 
 if TYPE_CHECKING:
-    import duckdb
-
     from spacebrief.flows.steps.digest_step import EditionSummary
 
 log = logging.getLogger(__name__)
@@ -143,7 +141,7 @@ class WarehouseLedger:
     def __init__(self, warehouse: Warehouse, max_attempts: int = MAX_ATTEMPTS) -> None:
         self.warehouse = warehouse
         self.max_attempts = max_attempts
-        self._held: duckdb.DuckDBPyConnection | None = None
+        self._held: Connection | None = None
 
     @contextmanager
     def held(self) -> Iterator[WarehouseLedger]:
@@ -155,7 +153,7 @@ class WarehouseLedger:
                 self._held = None
 
     @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _connection(self) -> Iterator[Connection]:
         if self._held is not None:
             yield self._held
         else:
