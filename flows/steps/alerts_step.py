@@ -29,7 +29,7 @@ from spacebrief.alerts.transports import (
     Transport,
     WebhookTransport,
 )
-from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered
+from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered, DeliveryStatus
 from spacebrief.classifiers.types import TrendScore
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
@@ -258,8 +258,11 @@ def deliver_alerts(
         with warehouse.read() as con:
             counts = ledger_sql.status_counts(con, destination)
             recent = ledger_sql.status_counts(con, destination, changed_since=run_started)
-        pending = counts.get("pending", 0) + counts.get("sending", 0)
-        failed, failed_total = recent.get("failed", 0), counts.get("failed", 0)
+        pending = counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
+        failed, failed_total = (
+            recent.get(DeliveryStatus.FAILED, 0),
+            counts.get(DeliveryStatus.FAILED, 0),
+        )
     summary = AlertsSummary(
         destination=destination,
         sent=report.sent,
@@ -332,7 +335,7 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         return False  # already posted
     alert = row[0]
     ledger = WarehouseLedger(warehouse)
-    if alert.status == "sending":
+    if alert.status == DeliveryStatus.SENDING:
         try:
             found = transport.find_delivered([alert])
         except ReconcileFailed as error:
