@@ -45,7 +45,7 @@ from spacebrief.alerts.exceptions import (
     SlackConfigurationError,
 )
 from spacebrief.alerts.transports import Transport
-from spacebrief.alerts.types import Delivered, PendingAlert, StoryRoot
+from spacebrief.alerts.types import Delivered, DeliveryStatus, PendingAlert, StoryRoot
 
 log = logging.getLogger(__name__)
 
@@ -207,7 +207,7 @@ def _as_sending(message: PlannedMessage, at: datetime) -> list[PendingAlert]:
     return [
         replace(
             a,
-            status="sending",
+            status=DeliveryStatus.SENDING,
             message_key=message.key,
             thread_ts=message.thread_ts,
             reply_to=message.reply_to,
@@ -229,14 +229,14 @@ def reconcile(
     When the check itself fails, those attempts stay `sending` (with the error noted) and
     are not posted this run: a late alert is better than a duplicate.
     """
-    unsettled = [a for a in alerts if a.status == "sending"]
+    unsettled = [a for a in alerts if a.status == DeliveryStatus.SENDING]
     try:
         found = transport.find_delivered(alerts)
     except ReconcileFailed as error:
         if unsettled:
             ledger.note_error([a.alert_id for a in unsettled], str(error))
             log.warning("%s", error)
-        return [a for a in alerts if a.status != "sending"]
+        return [a for a in alerts if a.status != DeliveryStatus.SENDING]
     remaining = []
     for alert in alerts:
         delivered = found.get(alert.alert_id)
@@ -250,7 +250,7 @@ def reconcile(
                     StoryRoot(alert.cluster_id, delivered.message_key, delivered.thread_ts),
                 )
             continue
-        if alert.status == "sending":
+        if alert.status == DeliveryStatus.SENDING:
             why = (
                 "an earlier run was interrupted before Slack confirmed this alert and Slack "
                 "has no such message, so it is sent again"
@@ -261,7 +261,9 @@ def reconcile(
                     "it is sent again (it may appear twice)"
                 )
             ledger.mark_unsent([alert.alert_id], why, count_attempt=True)
-            alert = replace(alert, status="pending", message_key=None, attempts=alert.attempts + 1)
+            alert = replace(
+                alert, status=DeliveryStatus.PENDING, message_key=None, attempts=alert.attempts + 1
+            )
         remaining.append(alert)
     return remaining
 
@@ -331,7 +333,7 @@ def deliver(
         except SlackConfigurationError as error:
             ledger.note_error([a.alert_id for a in alerts], str(error))
             raise
-    owed = [a for a in alerts if a.status in ("pending", "failed")]
+    owed = [a for a in alerts if a.status in (DeliveryStatus.PENDING, DeliveryStatus.FAILED)]
     budget = max(0, min(limits.max_per_run, limits.max_per_hour - sent_last_hour))
     if not transport.capped:
         budget = len(owed)

@@ -38,7 +38,7 @@ from spacebrief.alerts.exceptions import (
     RecipientRefused,
 )
 from spacebrief.alerts.journal import append_json_line
-from spacebrief.alerts.types import EmailDelivery
+from spacebrief.alerts.types import DeliveryStatus, EmailDelivery
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +209,7 @@ def _settle_interrupted(
             ledger.mark_sent(delivery)
             report.reconciled.append(delivery.recipient)
             continue
-        if delivery.status == "sending":
+        if delivery.status == DeliveryStatus.SENDING:
             report.resent.append(delivery.recipient)
             log.warning(
                 "An earlier run was interrupted while e-mailing %s the edition %s, before the "

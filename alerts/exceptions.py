@@ -6,8 +6,10 @@ next run; an uncertain post (timeout, 5xx, dropped connection) must be checked a
 Slack before anything is posted again; a rejected message will never go through as is.
 """
 
+from spacebrief.exceptions import SpacebriefError
 
-class AlertsError(Exception):
+
+class AlertsError(SpacebriefError):
     """Alerts could not be delivered as asked; the message says why and what to do."""
 
 
@@ -18,9 +20,13 @@ class SlackConfigurationError(AlertsError):
 class RateLimited(AlertsError):
     """Slack asked us to wait longer than this run is willing to; try again later."""
 
+    transient = True
+
 
 class DeliveryUncertain(AlertsError):
     """The post may or may not have reached Slack (timeout, 5xx, connection lost)."""
+
+    transient = True
 
     def __init__(self, message: str, *, maybe_delivered: bool = True) -> None:
         super().__init__(message)
@@ -34,6 +40,8 @@ class MessageRejected(AlertsError):
 class ReconcileFailed(AlertsError):
     """We could not check whether an earlier attempt was delivered, so we must not re-post."""
 
+    transient = True
+
 
 class EmailError(AlertsError):
     """The edition could not be e-mailed as asked; the message says why and what to do."""
@@ -45,6 +53,8 @@ class EmailConfigurationError(EmailError):
 
 class EmailUnreachable(EmailError):
     """The SMTP server could not be reached or dropped us: the deliveries stay pending."""
+
+    transient = True
 
 
 class RecipientRefused(EmailError):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from spacebrief.alerts.blocks import Block, context, escape_text
 
@@ -51,9 +51,14 @@ class Click:
         return f"{self.channel}|{self.message_ts}|{self.user_id}|{self.action}"
 
 
+ClickOutcomeKind = Literal["recorded", "duplicate", "unknown", "decided", "refused"]
+"""What became of a click: written, already written, no such alert, already decided by
+someone else, or refused (not an allowed analyst)."""
+
+
 @dataclass(frozen=True)
 class ClickOutcome:
-    kind: str  # recorded | duplicate | unknown | decided | refused
+    kind: ClickOutcomeKind
     message: str  # what the analyst is told (ephemeral), or the marker line
     decided_by: str | None = None
 

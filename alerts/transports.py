@@ -55,7 +55,7 @@ from spacebrief.alerts.exceptions import (
 )
 from spacebrief.alerts.feedback import with_buttons
 from spacebrief.alerts.journal import append_json_line
-from spacebrief.alerts.types import Delivered, PendingAlert
+from spacebrief.alerts.types import Delivered, DeliveryStatus, PendingAlert
 
 METADATA_EVENT = "spacebrief_alert"
 HISTORY_MARGIN = timedelta(minutes=10)
@@ -269,7 +269,7 @@ class SlackBotTransport:
         )
 
     def find_delivered(self, alerts: Sequence[PendingAlert]) -> dict[str, Delivered]:
-        attempts = [a for a in alerts if a.status == "sending" and a.message_key]
+        attempts = [a for a in alerts if a.status == DeliveryStatus.SENDING and a.message_key]
         if not attempts:
             return {}
         since = min(a.updated_at or datetime.now(UTC) for a in attempts) - HISTORY_MARGIN

@@ -5,8 +5,24 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 EDITION_TREND = "EDITION"  # ledger rows announcing an edition, not a watch-list detection
+
+
+class DeliveryStatus(StrEnum):
+    """Where a row of a delivery ledger (Slack alerts, e-mailed editions) stands.
+
+    pending -> sending (committed before the message leaves) -> sent | failed; a failed
+    row goes back to pending when retried. The values are what the DuckDB `status`
+    columns hold, so a StrEnum reads and writes them unchanged.
+    """
+
+    PENDING = "pending"
+    SENDING = "sending"  # an attempt was recorded: reconcile before posting again
+    SENT = "sent"
+    FAILED = "failed"  # out of attempts, or refused for good; --retry-failed takes it back
+    MUTED = "muted"  # alerts only: a mute rule matched; kept for the record, never sent
 
 
 def alert_id_for(cluster_id: str, trend_id: str, destination: str) -> str:
@@ -81,7 +97,7 @@ class PendingAlert:
     destination: str
     item_id: str
     score: float
-    status: str  # pending | sending | failed
+    status: DeliveryStatus  # pending | sending | failed
     attempts: int
     title: str
     url: str | None = None
@@ -132,6 +148,6 @@ class EmailDelivery:
     edition_id: str
     recipient: str
     message_id: str
-    status: str  # pending | sending | sent | failed
+    status: DeliveryStatus  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None

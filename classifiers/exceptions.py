@@ -1,5 +1,7 @@
 """What can go wrong while classifying, worded for the person at the keyboard."""
 
+from spacebrief.exceptions import SpacebriefError
 
-class ClassifierError(Exception):
+
+class ClassifierError(SpacebriefError):
     """The classifier could not do what was asked; the message says why and what to do."""

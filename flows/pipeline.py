@@ -13,7 +13,8 @@ Design choices, and why:
   warehouse; a summary in Prefect's result storage would be a second, stale copy.
 - Retries with exponential backoff where the network is touched (ingest fetches feeds,
   alerts deliver to Slack) and on a busy warehouse; never on user mistakes (a missing
-  sources file), which no retry can fix.
+  sources file) or bugs, which no retry can fix. The exception tree says which is which
+  (`spacebrief.exceptions.worth_retrying`), not a list kept here.
 - Writers take `warehouse_write_lock` so runs started by events and schedules queue
   instead of colliding on DuckDB's single-writer lock.
 - The step modules are imported inside the tasks: an ingest run should not pay for
@@ -37,35 +38,18 @@ from prefect.states import State
 from prefect.tasks import Task, exponential_backoff
 
 from spacebrief.alerts.exceptions import AlertsError
-from spacebrief.classifiers.exceptions import ClassifierError
-from spacebrief.digest.exceptions import DigestError
+from spacebrief.exceptions import worth_retrying
 from spacebrief.flows.events import emit_items_ingested, emit_watchlist_detected
-from spacebrief.flows.settings import ConfigurationError, Settings, load_settings
+from spacebrief.flows.settings import Settings, load_settings
 from spacebrief.flows.write_lock import warehouse_write_lock
-from spacebrief.ingest.exceptions import IngestError
 from spacebrief.warehouse import Warehouse
-from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
-
-PERMANENT_ERRORS: tuple[type[BaseException], ...] = (
-    # The folders' own errors are user mistakes (a bad sources file, a broken taxonomy,
-    # a Slack misconfiguration): say so at once rather than after minutes of retries.
-    ConfigurationError,
-    IngestError,
-    ClassifierError,
-    DigestError,
-    AlertsError,
-    WarehouseError,
-    FileNotFoundError,
-    PermissionError,
-    NotADirectoryError,
-    IsADirectoryError,
-    ValueError,
-    TypeError,
-)
+from spacebrief.warehouse.exceptions import WarehouseLocked
 
 
-class AlertsNotDelivered(RuntimeError):
+class AlertsNotDelivered(AlertsError):
     """Some alerts failed to reach Slack; raised so the task retries them after a pause."""
+
+    transient = True
 
 
 class StepListener(Protocol):
@@ -105,14 +89,12 @@ def _finished(step: str, summary: Any) -> None:
 
 
 def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
+    """The exception tree decides (`spacebrief.exceptions.worth_retrying`): a busy
+    warehouse or an unreachable server is retried, a person's mistake or a bug is not."""
     try:
         state.result()
-    except WarehouseLocked:
-        return True
-    except PERMANENT_ERRORS:
-        return False
-    except Exception:
-        return True
+    except Exception as error:
+        return worth_retrying(error)
     return False
 
 
@@ -279,24 +261,12 @@ def post_edition_to_slack(edition: Any) -> bool:
     return posted
 
 
-def _smtp_unreachable(task: Task[..., Any], task_run: TaskRun, state: State[Any]) -> bool:
-    from spacebrief.alerts.exceptions import EmailUnreachable
-
-    try:
-        state.result()
-    except (EmailUnreachable, WarehouseLocked):
-        return True
-    except Exception:
-        return False
-    return False
-
-
 @task(
     name="email-edition",
     retries=3,
     retry_delay_seconds=exponential_backoff(backoff_factor=60),
     retry_jitter_factor=0.5,
-    retry_condition_fn=_smtp_unreachable,
+    retry_condition_fn=_worth_retrying,
     cache_policy=NO_CACHE,
     persist_result=False,
 )

@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from spacebrief.exceptions import SpacebriefError
 from spacebrief.flows.prefect_env import PREFECT_DEFAULTS, prefect_home
 from spacebrief.flows.settings import Settings
 
@@ -63,7 +64,7 @@ SERVER_START_TIMEOUT_SECONDS = 120.0
 SERVER_STOP_TIMEOUT_SECONDS = 20.0
 
 
-class ServeError(RuntimeError):
+class ServeError(SpacebriefError):
     """The local Prefect server could not be started; the message says what to do."""
 
 

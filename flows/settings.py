@@ -39,6 +39,7 @@ from pydantic_settings import (
 )
 from pydantic_settings import SettingsError as SourceError
 
+from spacebrief.exceptions import SpacebriefError
 from spacebrief.warehouse import Warehouse
 
 
@@ -55,7 +56,7 @@ def _toml_file() -> Path:
     return Path(os.environ.get("SPACEBRIEF_CONFIG", "spacebrief.toml"))
 
 
-class ConfigurationError(Exception):
+class ConfigurationError(SpacebriefError):
     """A setting is wrong: the message names it and the fix, never its value."""
 
 

@@ -35,7 +35,16 @@ from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.sources import load_sources, slugify
-from spacebrief.ingest.types import FetchRecord, Item, PageResult, Source, SourceState, StoredStory
+from spacebrief.ingest.types import (
+    FetchRecord,
+    FetchStatus,
+    Item,
+    PageResult,
+    PageStatus,
+    Source,
+    SourceState,
+    StoredStory,
+)
 
 __all__ = [
     "USER_AGENT",
@@ -45,12 +54,14 @@ __all__ = [
     "FeedReading",
     "FetchPolicy",
     "FetchRecord",
+    "FetchStatus",
     "Fetched",
     "IngestError",
     "Item",
     "OpmlFeed",
     "PageRequest",
     "PageResult",
+    "PageStatus",
     "ParsedEntry",
     "ParsedFeed",
     "Source",

@@ -37,9 +37,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
-from spacebrief.ingest.types import Source, SourceState
+from spacebrief.ingest.types import FetchStatus, Source, SourceState
 
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024
@@ -81,7 +82,7 @@ class Fetched:
     """
 
     source: Source
-    status: str
+    status: FetchStatus
     started_at: datetime
     duration_ms: float
     state: SourceState
@@ -98,7 +99,7 @@ class _TooLarge(Exception):
     pass
 
 
-class TargetRefused(Exception):
+class TargetRefused(IngestError):
     """We will not fetch from there (scheme or address); the message says why."""
 
 
@@ -193,7 +194,11 @@ def failure_delay(failures: int, policy: FetchPolicy) -> timedelta:
 
 
 def _ok_state(
-    state: SourceState, headers: Mapping[str, str], now: datetime, policy: FetchPolicy, status: str
+    state: SourceState,
+    headers: Mapping[str, str],
+    now: datetime,
+    policy: FetchPolicy,
+    status: FetchStatus,
 ) -> SourceState:
     max_age = max_age_seconds(headers.get("cache-control"))
     next_at = None
@@ -233,7 +238,7 @@ class _Reading:
         return time.perf_counter() - self._clock
 
     def outcome(
-        self, status: str, new_state: SourceState, *, attempts: int, **details: Any
+        self, status: FetchStatus, new_state: SourceState, *, attempts: int, **details: Any
     ) -> Fetched:
         return Fetched(
             source=self.source,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,15 @@ class Item:
     offsite: bool = False
 
 
+FetchStatus = Literal["ok", "not_modified", "empty", "failed", "skipped"]
+"""How one attempt to read a source ended, as `fetches.status` and `sources.last_status`
+keep it: read (`ok`, or `empty` when the feed held no entries), `not_modified` (the
+validators matched), `failed`, or `skipped` (not due yet)."""
+
+PageStatus = Literal["ok", "failed", "blocked"]
+"""How fetching one item's web page ended, as `items.content_status` keeps it."""
+
+
 @dataclass(frozen=True)
 class SourceState:
     """What we remember about a source between runs: validators, schedule and backoff."""
@@ -66,7 +76,7 @@ class SourceState:
     last_modified: str | None = None
     consecutive_failures: int = 0
     next_fetch_at: datetime | None = None
-    last_status: str | None = None
+    last_status: FetchStatus | None = None
     poll_interval_seconds: float | None = None
     entries_per_day: float | None = None
     schedule_reason: str | None = None
@@ -85,7 +95,7 @@ class FetchRecord:
     url: str
     started_at: datetime
     duration_ms: float
-    status: str
+    status: FetchStatus
     http_status: int | None = None
     bytes: int | None = None
     entries: int | None = None
@@ -116,7 +126,7 @@ class PageResult:
 
     item_id: str
     source_id: str
-    status: str
+    status: PageStatus
     extractor: str
     content: str | None = None
     error: str | None = None

@@ -5,7 +5,22 @@ exceptions, and the per-table modules (`warehouse.items`, `warehouse.labels`, â€
 functions take an open connection and plain records.
 """
 
-from spacebrief.warehouse.db import Warehouse, migrate, migrations, transaction
-from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.db import Connection, Warehouse, migrate, migrations, transaction
+from spacebrief.warehouse.exceptions import (
+    QueryError,
+    WarehouseDamaged,
+    WarehouseError,
+    WarehouseLocked,
+)
 
-__all__ = ["Warehouse", "WarehouseError", "WarehouseLocked", "migrate", "migrations", "transaction"]
+__all__ = [
+    "Connection",
+    "QueryError",
+    "Warehouse",
+    "WarehouseDamaged",
+    "WarehouseError",
+    "WarehouseLocked",
+    "migrate",
+    "migrations",
+    "transaction",
+]

@@ -18,6 +18,7 @@ import pyarrow as pa
 from spacebrief.alerts.types import (
     EDITION_TREND,
     AlertCandidate,
+    DeliveryStatus,
     OtherTrend,
     PendingAlert,
     StoryRoot,
@@ -64,7 +65,7 @@ def insert_pending_alerts(
                 "destination": c.destination,
                 "item_id": c.item_id,
                 "score": c.score,
-                "status": "muted" if c.muted else "pending",
+                "status": DeliveryStatus.MUTED if c.muted else DeliveryStatus.PENDING,
                 "decided_by": c.decided_by,
                 "reason": c.reason or None,
             }
@@ -139,7 +140,11 @@ def owed_alerts(
     """Alerts still owed to `destination` (pending, and `sending` ones left by a crash),
     with the item, evidence and trend names their messages show. Edition announcements
     are left out unless asked for by id."""
-    states = ["pending", "sending", *(["failed"] if include_failed else [])]
+    states = [
+        DeliveryStatus.PENDING,
+        DeliveryStatus.SENDING,
+        *([DeliveryStatus.FAILED] if include_failed else []),
+    ]
     params = {
         "destination": destination,
         "states": states,
@@ -185,7 +190,7 @@ def owed_alerts(
                 destination=dest,
                 item_id=item_id,
                 score=score,
-                status=status,
+                status=DeliveryStatus(status),
                 attempts=attempts,
                 title=title,
                 url=url,
@@ -326,14 +331,14 @@ def retry_failed(con: duckdb.DuckDBPyConnection, destination: str) -> int:
 
 def status_counts(
     con: duckdb.DuckDBPyConnection, destination: str, *, changed_since: datetime | None = None
-) -> dict[str, int]:
+) -> dict[DeliveryStatus, int]:
     """Alerts per state at `destination`; only those changed since a moment when given."""
     rows = con.execute(
         "SELECT status, count(*) FROM alerts WHERE destination = $destination "
         "AND trend_id <> $edition AND ($since IS NULL OR updated_at >= $since) GROUP BY status",
         {"destination": destination, "since": changed_since, "edition": EDITION_TREND},
     ).fetchall()
-    return {status: int(n) for status, n in rows}
+    return {DeliveryStatus(status): int(n) for status, n in rows}
 
 
 def unalerted_watch_labels(

@@ -31,7 +31,11 @@ from pathlib import Path
 import duckdb
 
 from spacebrief.warehouse.backfills import AFTER_MIGRATION
-from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.exceptions import WarehouseDamaged, WarehouseError, WarehouseLocked
+
+Connection = duckdb.DuckDBPyConnection
+"""An open warehouse connection, as `write()`/`read()` hand out: other folders name the
+type through this alias, so only `warehouse/` imports duckdb."""
 
 STORAGE_COMPATIBILITY = "v1.0.0"
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
@@ -101,9 +105,9 @@ def _describe_lock(error: Exception, path: Path) -> str:
     )
 
 
-def _damaged(error: duckdb.Error, path: Path) -> WarehouseError:
+def _damaged(error: duckdb.Error, path: Path) -> WarehouseDamaged:
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return WarehouseError(
+    return WarehouseDamaged(
         f"The warehouse {path} is damaged or not a DuckDB file ({detail}); restore it from a "
         "backup, or move it aside and run `spacebrief run` to start a new one."
     )

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import duckdb
 
-from spacebrief.alerts.types import EmailDelivery
+from spacebrief.alerts.types import DeliveryStatus, EmailDelivery
 
 _COLUMNS = "edition_id, recipient, message_id, status, attempts, last_error"
 
@@ -39,7 +39,10 @@ def insert_owed(
 
 
 def _delivery(row: tuple) -> EmailDelivery:
-    return EmailDelivery(*row)
+    edition_id, recipient, message_id, status, attempts, last_error = row
+    return EmailDelivery(
+        edition_id, recipient, message_id, DeliveryStatus(status), attempts, last_error
+    )
 
 
 def deliveries(

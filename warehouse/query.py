@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from spacebrief.warehouse.exceptions import WarehouseError
+from spacebrief.warehouse.exceptions import QueryError
 
 ALLOWED = {
     duckdb.StatementType.SELECT: "SELECT",
@@ -49,11 +49,11 @@ def _refuse_statements(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as error:
-        raise WarehouseError(f"The query failed: {_first_line(error)}") from error
+        raise QueryError(f"The query failed: {_first_line(error)}") from error
     for statement in statements:
         if statement.type not in ALLOWED:
             kind = statement.type.name.replace("_STATEMENT", "")
-            raise WarehouseError(
+            raise QueryError(
                 f"spacebrief query is read-only and runs only {', '.join(ALLOWED.values())} "
                 f"statements, not {kind}; use the duckdb CLI on a copy for anything else."
             )
@@ -62,13 +62,13 @@ def _refuse_statements(con: duckdb.DuckDBPyConnection, sql: str) -> None:
 def run_query(con: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
     """Run one analyst query and fetch its rows (at most `limit`, when given)."""
     if limit is not None and limit < 0:
-        raise WarehouseError(f"--limit must be 0 or more, not {limit}.")
+        raise QueryError(f"--limit must be 0 or more, not {limit}.")
     _refuse_statements(con, sql)
     try:
         lock_down(con)
         cursor = con.execute(sql)
     except duckdb.Error as error:
-        raise WarehouseError(f"The query failed: {_first_line(error)}") from error
+        raise QueryError(f"The query failed: {_first_line(error)}") from error
     if cursor.description is None:
         return QueryResult([], [])
     columns = [column[0] for column in cursor.description]

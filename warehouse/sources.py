@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from spacebrief.ingest.types import FetchRecord, Source, SourceState
+from spacebrief.ingest.types import FetchRecord, FetchStatus, Source, SourceState
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -26,7 +26,7 @@ class SourceHealth:
     source_id: str
     name: str
     url: str
-    last_status: str | None
+    last_status: FetchStatus | None
     last_fetched_at: datetime | None
     last_success_at: datetime | None
     consecutive_failures: int

@@ -1,9 +1,10 @@
 """The `spacebrief` Typer app and what every command shares.
 
 User mistakes and faults that are not bugs (a locked warehouse, a missing file, a bad
-feed URL) come out as one sentence and exit code 1, never a traceback: each folder's
-exception base is listed in `USER_ERRORS`, and `SpacebriefGroup` prints them as one line
-and exits 1. Bugs still show their traceback.
+feed URL) come out as one sentence and exit code 1, never a traceback: every such error
+is a `SpacebriefError` (see the tree in `spacebrief.exceptions`), or an `OSError` naming
+a file, and `SpacebriefGroup` prints it as one line and exits 1. Anything else (a
+`ValueError`, a `TypeError`) is a bug: it keeps its traceback, for the bug report.
 """
 
 from __future__ import annotations
@@ -16,24 +17,10 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from spacebrief.alerts.exceptions import AlertsError
-from spacebrief.classifiers.exceptions import ClassifierError
-from spacebrief.digest.exceptions import DigestError
+from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
-from spacebrief.flows.settings import ConfigurationError, Settings, load_settings
-from spacebrief.ingest.exceptions import IngestError
-from spacebrief.warehouse import Warehouse, WarehouseError
-
-USER_ERRORS: tuple[type[Exception], ...] = (
-    ConfigurationError,
-    AlertsError,
-    ClassifierError,
-    DigestError,
-    IngestError,
-    WarehouseError,
-    FileNotFoundError,
-    PermissionError,
-)
+from spacebrief.flows.settings import Settings, load_settings
+from spacebrief.warehouse import Warehouse
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -50,7 +37,9 @@ class SpacebriefGroup(TyperGroup):
     def invoke(self, ctx: typer.Context) -> object:
         try:
             return super().invoke(ctx)
-        except USER_ERRORS as error:
+        except Exception as error:
+            if not is_user_facing(error):
+                raise
             print_error(error)
             raise typer.Exit(1) from None
 

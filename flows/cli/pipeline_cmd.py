@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spacebrief.flows.cli.app import app, console, err_console, print_error, settings
+from spacebrief.flows.cli.app import app, console, err_console, settings
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_prefect
 from spacebrief.flows.write_lock import warehouse_write_lock
@@ -165,7 +165,6 @@ def serve(
     config = settings()
     configure_prefect(config.home)
     from spacebrief.flows.serve import (
-        ServeError,
         external_api_url,
         serve_deployments,
         start_local_server,
@@ -176,11 +175,7 @@ def serve(
     api_url = external_api_url()
     if api_url is None:
         console.print(f"Starting a local Prefect server on 127.0.0.1:{port}…")
-        try:
-            server = start_local_server(config.home, port)
-        except ServeError as error:
-            print_error(error)
-            raise typer.Exit(1) from None
+        server = start_local_server(config.home, port)  # a ServeError is one sentence
         api_url = server.api_url
         os.environ["PREFECT_API_URL"] = api_url
 

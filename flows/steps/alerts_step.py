@@ -29,16 +29,14 @@ from spacebrief.alerts.transports import (
     Transport,
     WebhookTransport,
 )
-from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered
+from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered, DeliveryStatus
 from spacebrief.classifiers.types import TrendScore
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
-from spacebrief.warehouse import Warehouse, transaction
+from spacebrief.warehouse import Connection, Warehouse, transaction
 from spacebrief.warehouse import alerts as ledger_sql
 
 if TYPE_CHECKING:
-    import duckdb
-
     from spacebrief.flows.steps.digest_step import EditionSummary
 
 log = logging.getLogger(__name__)
@@ -143,7 +141,7 @@ class WarehouseLedger:
     def __init__(self, warehouse: Warehouse, max_attempts: int = MAX_ATTEMPTS) -> None:
         self.warehouse = warehouse
         self.max_attempts = max_attempts
-        self._held: duckdb.DuckDBPyConnection | None = None
+        self._held: Connection | None = None
 
     @contextmanager
     def held(self) -> Iterator[WarehouseLedger]:
@@ -155,7 +153,7 @@ class WarehouseLedger:
                 self._held = None
 
     @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _connection(self) -> Iterator[Connection]:
         if self._held is not None:
             yield self._held
         else:
@@ -260,8 +258,11 @@ def deliver_alerts(
         with warehouse.read() as con:
             counts = ledger_sql.status_counts(con, destination)
             recent = ledger_sql.status_counts(con, destination, changed_since=run_started)
-        pending = counts.get("pending", 0) + counts.get("sending", 0)
-        failed, failed_total = recent.get("failed", 0), counts.get("failed", 0)
+        pending = counts.get(DeliveryStatus.PENDING, 0) + counts.get(DeliveryStatus.SENDING, 0)
+        failed, failed_total = (
+            recent.get(DeliveryStatus.FAILED, 0),
+            counts.get(DeliveryStatus.FAILED, 0),
+        )
     summary = AlertsSummary(
         destination=destination,
         sent=report.sent,
@@ -334,7 +335,7 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         return False  # already posted
     alert = row[0]
     ledger = WarehouseLedger(warehouse)
-    if alert.status == "sending":
+    if alert.status == DeliveryStatus.SENDING:
         try:
             found = transport.find_delivered([alert])
         except ReconcileFailed as error:

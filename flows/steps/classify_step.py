@@ -27,10 +27,7 @@ from spacebrief.warehouse import watch_rules as rule_store
 
 if TYPE_CHECKING:
     from spacebrief.classifiers.evaluation import LabelledItem
-from spacebrief.warehouse import Warehouse, transaction
-
-if TYPE_CHECKING:
-    import duckdb
+from spacebrief.warehouse import Connection, Warehouse, transaction
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +127,7 @@ def alert_destination(settings: Settings) -> str:
 
 
 def rule_hits(
-    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], slack_bot: bool
+    con: Connection, item_ids: Sequence[str], slack_bot: bool
 ) -> dict[str, list[RuleHit]]:
     """item_id -> the watch and mute rules it matches (SQL, in the caller's transaction).
     A rule's own channels apply only with a bot token (a webhook has one channel)."""

@@ -24,7 +24,7 @@ from spacebrief.alerts.email import (
 )
 from spacebrief.alerts.exceptions import EmailConfigurationError, EmailError
 from spacebrief.alerts.smtp import SmtpTransport, parse_smtp_url
-from spacebrief.alerts.types import EmailDelivery
+from spacebrief.alerts.types import DeliveryStatus, EmailDelivery
 from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse import email as email_sql
@@ -146,8 +146,8 @@ def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         rows = email_sql.deliveries(con, edition_id, recipients)
     order = {recipient: n for n, recipient in enumerate(recipients)}
     rows.sort(key=lambda row: order[row.recipient])  # as SPACEBRIEF_EMAIL_TO lists them
-    owed = [row for row in rows if row.status in ("pending", "sending")]
-    already = sum(1 for row in rows if row.status == "sent")
+    owed = [row for row in rows if row.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)]
+    already = sum(1 for row in rows if row.status == DeliveryStatus.SENT)
     report = deliver_edition(
         email,
         owed,
@@ -158,7 +158,7 @@ def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
     earlier_failures = tuple(
         (row.recipient, row.last_error or "failed in an earlier run")
         for row in rows
-        if row.status == "failed"
+        if row.status == DeliveryStatus.FAILED
     )
     summary = EmailSummary(
         edition_id=edition_id,

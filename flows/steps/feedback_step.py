@@ -8,9 +8,6 @@ warehouse: each click is one short write transaction, waiting at most
 from __future__ import annotations
 
 import logging
-import time
-
-import duckdb
 
 from spacebrief.alerts.exceptions import AlertsError
 from spacebrief.alerts.feedback import Click, ClickOutcome
@@ -28,16 +25,11 @@ def click_recorder(settings: Settings):
     )
 
     def record(click: Click) -> ClickOutcome:
-        deadline = time.monotonic() + settings.feedback_write_wait_seconds
-        while True:
-            try:
-                with warehouse.write() as con, transaction(con):
-                    outcome = record_click(con, click)
-                break
-            except duckdb.ConnectionException:  # a reader in this process holds the file
-                if time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.05)
+        # A busy file (another process, or a reader in this one) is waited for by the
+        # warehouse itself, up to lock_wait_seconds; then WarehouseLocked, and the
+        # listener leaves the click unacked for Slack to deliver again.
+        with warehouse.write() as con, transaction(con):
+            outcome = record_click(con, click)
         log.info("Slack click %s by %s: %s", click.action, click.user_name, outcome.kind)
         return outcome
 

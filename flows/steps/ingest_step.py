@@ -42,6 +42,7 @@ from spacebrief.ingest import (
     Fetched,
     FetchPolicy,
     FetchRecord,
+    FetchStatus,
     Item,
     PageRequest,
     PageResult,
@@ -116,7 +117,7 @@ class IngestSummary:
 @dataclass
 class _Outcome:
     fetched: Fetched
-    status: str
+    status: FetchStatus
     entries: int
     error: str | None
     items: list[Item]
@@ -139,7 +140,7 @@ def policy_from(settings: Settings) -> FetchPolicy:
 
 
 def _outcome(result: Fetched, reading: FeedReading) -> _Outcome:
-    status = "ok" if reading.items else "empty"
+    status: FetchStatus = "ok" if reading.items else "empty"
     return _Outcome(
         result,
         status,

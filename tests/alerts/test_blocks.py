@@ -15,7 +15,7 @@ from spacebrief.alerts.blocks import (
     slack_url,
     story_message,
 )
-from spacebrief.alerts.types import OtherTrend, PendingAlert
+from spacebrief.alerts.types import DeliveryStatus, OtherTrend, PendingAlert
 
 HOSTILE = "Launch <!channel> <!here> <@U123> <#C999> & <https://evil.example|click>"
 
@@ -29,7 +29,7 @@ def alert(**changes) -> PendingAlert:
         destination="outbox",
         item_id="i1",
         score=0.87,
-        status="pending",
+        status=DeliveryStatus.PENDING,
         attempts=0,
         title="Egypt signs ILRS memorandum",
         url="https://news.example.org/egypt-ilrs?a=1&b=2",

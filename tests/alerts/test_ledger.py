@@ -49,3 +49,29 @@ def test_insert_joins_the_callers_transaction(warehouse):
 def test_empty_batch_is_a_no_op(warehouse):
     with warehouse.write() as con:
         assert insert_pending_alerts(con, []) == []
+
+
+def test_ledger_states_are_typed_in_python_and_the_same_strings_in_duckdb(warehouse):
+    """DeliveryStatus is a StrEnum: rows read back as members, the column keeps its words."""
+    from spacebrief.alerts.types import DeliveryStatus
+    from spacebrief.warehouse import alerts as ledger
+    from spacebrief.warehouse import email as email_ledger
+
+    candidates = [AlertCandidate(f"s{n}", "W1", f"i{n}", 0.8, "outbox") for n in range(3)]
+    with warehouse.write() as con, transaction(con):
+        ids = [c.alert_id for c in insert_pending_alerts(con, candidates)]
+        ledger.mark_sending(con, ids[:2], "key-1", None, None)
+        ledger.mark_sent(con, ids[:1], "key-1", "1.0", "C1", None)
+        counts = ledger.status_counts(con, "outbox")
+        stored = dict(con.execute("SELECT alert_id, status FROM alerts").fetchall())
+        email_ledger.insert_owed(con, "ed-1", [("a@example.org", "<m1@example.org>")])
+        (delivery,) = email_ledger.deliveries(con, "ed-1")
+    assert counts == {
+        DeliveryStatus.SENT: 1,
+        DeliveryStatus.SENDING: 1,
+        DeliveryStatus.PENDING: 1,
+    }
+    assert all(type(status) is DeliveryStatus for status in counts)
+    assert [stored[i] for i in ids] == ["sent", "sending", "pending"]
+    assert all(type(value) is str for value in stored.values())
+    assert type(delivery.status) is DeliveryStatus and delivery.status == "pending"

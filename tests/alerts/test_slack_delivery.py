@@ -277,7 +277,7 @@ def test_per_trend_cap_groups_that_trends_extra_stories_only():
     from datetime import UTC, datetime
 
     from spacebrief.alerts.delivery import plan_messages
-    from spacebrief.alerts.types import PendingAlert
+    from spacebrief.alerts.types import DeliveryStatus, PendingAlert
 
     def story(n: int, trend: str, score: float) -> PendingAlert:
         return PendingAlert(
@@ -288,7 +288,7 @@ def test_per_trend_cap_groups_that_trends_extra_stories_only():
             destination="x",
             item_id=f"i{n}",
             score=score,
-            status="pending",
+            status=DeliveryStatus.PENDING,
             attempts=0,
             title=f"Story {n}",
             published_at=datetime(2026, 11, 20, tzinfo=UTC),

@@ -171,3 +171,49 @@ def test_a_user_mistake_is_one_sentence_and_exit_1(
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
     assert phrase in lines[0]
     assert SECRET not in result.output and SECRET[:6] not in result.output
+
+
+def test_the_library_s_spacebrief_error_is_the_cli_s_one_sentence(
+    home: Path, monkeypatch, restored_environ
+) -> None:
+    from spacebrief.warehouse import QueryError
+    from spacebrief.warehouse.query import run_query
+
+    warehouse = Warehouse(home / "spacebrief.duckdb")
+    warehouse.initialise()
+    with warehouse.read() as con, pytest.raises(QueryError) as raised:
+        run_query(con, "DELETE FROM items")
+    monkeypatch.setenv("COLUMNS", "400")
+    result = CliRunner().invoke(app, ["query", "DELETE FROM items"])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"Error: {raised.value}"
+
+
+def test_a_busy_port_stops_serve_in_one_sentence(
+    home: Path, feed_server, monkeypatch, restored_environ
+) -> None:
+    """`serve` has no handler of its own: its ServeError is one of the tree's."""
+    feed_server.serve("/api/health", b"{}", content_type="application/json")
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    monkeypatch.setenv("COLUMNS", "400")
+    result = CliRunner().invoke(app, ["serve", "--port", str(feed_server.port)])
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1, result.output
+    assert lines[-1].startswith("Error: Something already answers on port"), result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_value_error_from_a_bug_is_not_passed_off_as_a_user_mistake(
+    home: Path, monkeypatch, restored_environ
+) -> None:
+    """A ValueError is spacebrief's bug, not the user's: it keeps its traceback."""
+    Warehouse(home / "spacebrief.duckdb").initialise()
+
+    def buggy_query(con: object, sql: str, limit: int | None = None) -> object:
+        return int(sql)  # the bug: a real ValueError from deep inside a command
+
+    monkeypatch.setattr("spacebrief.flows.cli.query_cmd.run_query", buggy_query)
+    result = CliRunner().invoke(app, ["query", "SELECT 1"])
+    assert isinstance(result.exception, ValueError)
+    assert result.exit_code != 0
+    assert "Error:" not in result.output
