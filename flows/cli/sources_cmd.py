@@ -195,39 +195,39 @@ def sources(ctx: typer.Context) -> None:
         console.print("No sources yet: run `spacebrief ingest` first.")
         return
     now = datetime.now(UTC)
+    # Five columns (six with full text), each cell a few short lines: at 80 columns every
+    # column is still wider than its longest word, so rich wraps between words. The source
+    # column has a fixed width (the longest name, at most 24, never less than its longest
+    # word) that rich does not shrink, so no name is split or cut; the error folds.
     table = Table(title=f"{len(rows)} sources")
-    columns = [
-        "Source",
-        "Status",
-        "Last success",
-        "Failures",
-        "Items",
-        "Every",
-        "Next fetch",
-        "Why",
-        "Error",
-    ]
     with_text = any(row.contents_ok or row.contents_failed for row in rows)
+    names = [visible(row.name) for row in rows]
+    longest_word = max(len(word) for name in names for word in [*name.split(), ""])
+    source_width = min(24, max(longest_word, *(len(name) for name in names), 6))
+    table.add_column("Source", width=max(longest_word, source_width), overflow="fold")
+    table.add_column("Status")
+    table.add_column("Items", justify="right")
     if with_text:
-        columns.insert(5, "Full text")
-    for column in columns:
-        table.add_column(column, overflow="fold")
+        table.add_column("Full text")
+    table.add_column("Schedule")
+    table.add_column("Error", overflow="fold")
     for row in rows:
         status = (row.last_status or "never fetched").replace("not_modified", "unchanged")
-        style = _STATUS_STYLE.get(status, "dim")
+        state = untrusted(status, _STATUS_STYLE.get(status, "dim"))
+        if row.consecutive_failures:
+            state.append(f", {row.consecutive_failures} in a row")
+        state.append(f"\nlast ok {_when(row.last_success_at, now)}")
         next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
+        schedule = untrusted(f"every {_every(row.poll_interval_seconds)}\nnext {next_fetch}")
+        if row.schedule_reason:
+            schedule.append("\n").append(untrusted(row.schedule_reason))
         cells = [
             untrusted(row.name),
-            untrusted(status, style),
-            _when(row.last_success_at, now),
-            str(row.consecutive_failures),
+            state,
             str(row.items),
-            _every(row.poll_interval_seconds),
-            next_fetch,
-            untrusted(row.schedule_reason or ""),
+            *([_full_text(row)] if with_text else []),
+            schedule,
             untrusted((row.last_error or "")[:120]),
         ]
-        if with_text:
-            cells.insert(5, _full_text(row))
         table.add_row(*cells)
     console.print(table)

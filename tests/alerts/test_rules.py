@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from spacebrief.alerts.config import destination_for
@@ -99,9 +103,34 @@ def test_one_candidate_per_story_and_trend_carried_by_the_best_report():
     assert all(c.destination == "slack:C1" for c in found)
 
 
-def test_alert_id_is_stable_and_depends_on_destination():
-    assert alert_id_for("s", "W1", "outbox") == alert_id_for("s", "W1", "outbox")
-    assert alert_id_for("s", "W1", "outbox") != alert_id_for("s", "W1", "webhook")
+def test_alert_id_is_the_same_in_another_process_and_changes_with_each_part():
+    # Another process (another hash seed) re-classifying the story must find the same
+    # ledger key, or the story would be alerted twice.
+    code = (
+        "from spacebrief.alerts.types import alert_id_for; "
+        "print(alert_id_for('story', 'W1', 'outbox'))"
+    )
+    elsewhere = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("0", "12345")
+    }
+    assert elsewhere == {alert_id_for("story", "W1", "outbox")}
+    keys = {
+        alert_id_for(*parts)
+        for parts in [
+            ("story", "W1", "outbox"),
+            ("other-story", "W1", "outbox"),
+            ("story", "W2", "outbox"),
+            ("story", "W1", "webhook"),
+        ]
+    }
+    assert len(keys) == 4
 
 
 @pytest.mark.parametrize(

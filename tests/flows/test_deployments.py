@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 from spacebrief.flows.serve import (
     ALERTS,
@@ -75,3 +77,13 @@ def test_train_runs_nightly_by_default_and_on_the_configured_cron(home):
     assert nightly.schedule.cron == "30 2 * * *"
     (custom,) = by_name(Settings(train_cron="0 4 * * 6"))[TRAIN].schedules
     assert custom.schedule.cron == "0 4 * * 6"
+
+
+def test_serve_registers_the_five_deployments_the_readme_names_and_a_weekly_sixth(home):
+    default = set(by_name(Settings()))
+    assert default == {INGEST, CLASSIFY, ALERTS, DIGEST_DAILY, TRAIN}
+    assert set(by_name(Settings(digest_weekly=True))) == default | {DIGEST_WEEKLY}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text("utf-8")
+    said = re.search(r"serves (\w+) deployments \(([^)]*)\)", readme.replace("\n", " "))
+    assert said and said[1] == "five"
+    assert set(re.findall(r"`(spacebrief-[a-z-]+)`", said[2])) == default | {DIGEST_WEEKLY}

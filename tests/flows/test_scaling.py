@@ -21,6 +21,9 @@ def test_split_makes_near_equal_batches_and_never_an_empty_one():
 def test_batches_classified_in_parallel_on_dask_are_written_once_with_their_alerts(
     home, feed_server
 ):
+    pytest.importorskip(
+        "prefect_dask", reason="prefect-dask comes with pip install 'spacebrief[dask]'"
+    )
     feed_server.serve("/feed.xml", feed(WATCHLIST_STORY, ILRS_STORY, OFF_THEME_STORY))
     settings = Settings()
     warehouse = Warehouse(settings.warehouse_path)

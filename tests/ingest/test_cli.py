@@ -41,3 +41,32 @@ def test_a_bad_sources_location_is_one_line_and_exit_1(cli, tmp_path):
     assert result.exit_code == 1
     assert "neither an http(s) URL" in result.output
     assert "Traceback" not in result.output
+
+
+def test_sources_at_80_columns_never_splits_a_source_name(cli, monkeypatch, tmp_path):
+    names = [
+        "Southern Cone Space Review International Edition",
+        "Roscosmos Государственная корпорация",
+        "Weltraumnachrichtenagentur",
+    ]
+    with FeedServer() as server:
+        for path in ("/ok.xml", "/de.xml"):
+            server.serve(path, (FIXTURES / "lunar-agency.atom").read_text("utf-8"))
+        urls = [server.url("/ok.xml"), server.url("/gone.xml"), server.url("/de.xml")]
+        catalog = tmp_path / "sources.yaml"
+        catalog.write_text(
+            "sources:\n"
+            + "".join(f"  - name: {n}\n    url: {u}\n" for n, u in zip(names, urls, strict=True)),
+            "utf-8",
+        )
+        assert cli.invoke(app, ["ingest", "--sources", str(catalog)]).exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    table = cli.invoke(app, ["sources"])
+
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert max(len(line) for line in lines) <= 80, table.output
+    words = {word for line in lines for word in line.replace("│", " ").split()}
+    for name in names:
+        assert set(name.split()) <= words, f"{name!r} is split in:\n{table.output}"
+    assert {"HTTP", "404", "backing", "off"} <= words

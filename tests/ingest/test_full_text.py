@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from spacebrief.flows.cli import app
-from spacebrief.flows.cli.app import console
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.ingest_step import ingest
 from spacebrief.ingest import extract_article
@@ -146,7 +145,9 @@ def test_no_robots_txt_allows_every_page(warehouse, settings, server, tmp_path):
     assert ingest(warehouse, settings, write_catalog(tmp_path, server)).pages_ok == 1
 
 
-def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(settings, server, tmp_path):
+def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
+    settings, server, tmp_path, monkeypatch
+):
     warehouse = settings.warehouse()  # the one `spacebrief sources` reads
     serve_site(server, ["misrsat2", "cookie-wall"])
     ingest(warehouse, settings, write_catalog(tmp_path, server))
@@ -159,12 +160,9 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(settings, 
     assert (health.contents_ok, health.contents_failed) == (1, 1)
     assert "found no article text" in health.content_error
 
-    width = console.width
-    console.width = 220
-    try:
-        table = CliRunner().invoke(app, ["sources"])
-    finally:
-        console.width = width
+    # COLUMNS, not console.width: restoring the width would pin it for every later test.
+    monkeypatch.setenv("COLUMNS", "220")
+    table = CliRunner().invoke(app, ["sources"])
     assert table.exit_code == 0, table.output
     assert "Full text" in table.output
     assert "1 extracted, 1 failed" in table.output
