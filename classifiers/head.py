@@ -29,7 +29,7 @@ DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 
 def packaged_head_path() -> Path:
-    return Path(str(resources.files("spacebrief.classifiers") / "head" / "head.npz"))
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "head.npz"))
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ PRODUCT_SCALE = 16.0  # unit vectors' elementwise products are ~1/512 each: brin
 
 
 def packaged_stance_path() -> Path:
-    return Path(str(resources.files("spacebrief.classifiers") / "head" / "stance.npz"))
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "stance.npz"))
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
     PYTHONPATH=$PWD python scripts/train_stance.py            # fit, save, evaluate
     PYTHONPATH=$PWD python scripts/train_stance.py --evaluate-only
 
-Writes classifiers/head/stance.npz (shipped in the package) unless --evaluate-only, then
+Writes classifiers/fitted/stance.npz (shipped in the package) unless --evaluate-only, then
 prints precision and recall of "against" on tests/classifiers/fixtures/stance.jsonl.
 """
 

@@ -13,6 +13,7 @@ the other way round; the tree, with where each class lives and what to do about 
     ├── IngestError                     ingest.exceptions: fix the catalogue or --sources
     │   └── TargetRefused               ingest._fetch: that URL is not fetched (scheme, address)
     ├── ClassifierError                 classifiers.exceptions: fix the taxonomy, head or input
+    │   └── MissingExtra                classifiers.extras: pip install the extra it names
     ├── DigestError                     digest.exceptions: fix the edition's date, days or files
     ├── AlertsError                     alerts.exceptions: what the message says
     │   ├── SlackConfigurationError     fix the token, webhook or channel; alerts stay pending

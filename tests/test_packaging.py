@@ -69,7 +69,7 @@ def test_the_wheel_holds_every_data_file_and_one_top_level_package(
     names = _names(wheel)
     data = {
         "seeds": ["taxonomy.yaml", "sources.yaml", "samples/*", "training/*.jsonl"],
-        "classifiers": ["head/*.npz"],
+        "classifiers": ["fitted/*.npz"],
         "warehouse": ["migrations/*.sql"],
         "digest": ["templates/*.j2"],
     }
@@ -80,7 +80,7 @@ def test_the_wheel_holds_every_data_file_and_one_top_level_package(
             assert found, f"{folder}/{pattern} matches nothing in the repository"
             expected |= {f"spacebrief/{p.relative_to(REPO).as_posix()}" for p in found}
     assert expected <= names, sorted(expected - names)
-    assert any(n.endswith("classifiers/head/head.npz") for n in names)  # the fitted head
+    assert any(n.endswith("classifiers/fitted/head.npz") for n in names)  # the fitted head
     assert {n.split("/")[0] for n in names} == {"spacebrief", "spacebrief-0.1.0.dist-info"}
     assert not [n for n in names if re.search(r"(^|/)(tests|bench|scripts)/", n)]
 

@@ -1,0 +1,132 @@
+"""The import graph between the folders, as a specification.
+
+Each folder is one concern; the arrows below are the only ones allowed. A new arrow is a
+design decision: add it here in the same change, where a reviewer sees it. The graph is
+read from the source with `ast`, so a lazy import inside a function counts too.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FOLDERS = ("alerts", "classifiers", "digest", "flows", "ingest", "seeds", "segmenter", "warehouse")
+LIBRARY = tuple(folder for folder in FOLDERS if folder != "flows")
+
+ALLOWED: dict[str, set[str]] = {
+    "alerts": {"classifiers"},
+    "classifiers": {"segmenter"},
+    "digest": {"classifiers", "segmenter"},
+    "ingest": set(),
+    "seeds": set(),
+    "segmenter": set(),
+    "warehouse": {"alerts", "classifiers", "digest", "ingest"},
+    "flows": set(LIBRARY),
+}
+
+# Third-party packages that belong to one concern: the rest of the code reaches them through it.
+OWNERS: dict[str, set[str]] = {
+    "prefect": {"flows"},
+    "prefect_dask": {"flows"},
+    "duckdb": {"warehouse"},
+    "torch": {"classifiers"},
+    "transformers": {"classifiers"},
+    "slack_sdk": {"alerts", "flows"},
+}
+
+
+def _modules(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*.py")):
+        if ".venv" not in path.parts:
+            yield path
+
+
+def _imported(path: Path) -> Iterator[str]:
+    """Absolute dotted names a module imports, at any depth of its body."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            yield node.module
+            yield from (f"{node.module}.{alias.name}" for alias in node.names)
+
+
+def _folder_of(name: str) -> str | None:
+    parts = name.split(".")
+    if parts[0] == "spacebrief" and len(parts) > 1 and parts[1] in FOLDERS:
+        return parts[1]
+    return None
+
+
+def _graph() -> dict[str, set[str]]:
+    graph: dict[str, set[str]] = {folder: set() for folder in FOLDERS}
+    for folder in FOLDERS:
+        for path in _modules(REPO / folder):
+            for name in _imported(path):
+                target = _folder_of(name)
+                if target and target != folder:
+                    graph[folder].add(target)
+    return graph
+
+
+def test_folders_import_only_the_folders_the_design_allows() -> None:
+    graph = _graph()
+    extra = {folder: graph[folder] - ALLOWED[folder] for folder in FOLDERS}
+    assert {folder: sorted(names) for folder, names in extra.items() if names} == {}
+
+
+def test_no_library_folder_imports_flows() -> None:
+    graph = _graph()
+    assert [folder for folder in LIBRARY if "flows" in graph[folder]] == []
+
+
+def test_the_folder_graph_has_no_cycle() -> None:
+    graph = _graph()
+    state: dict[str, str] = {}
+
+    def visit(folder: str, trail: list[str]) -> None:
+        state[folder] = "open"
+        for target in sorted(graph[folder]):
+            if state.get(target) == "open":
+                pytest.fail(f"import cycle: {' -> '.join([*trail, folder, target])}")
+            if target not in state:
+                visit(target, [*trail, folder])
+        state[folder] = "done"
+
+    for folder in FOLDERS:
+        if folder not in state:
+            visit(folder, [])
+
+
+def test_the_root_package_modules_import_no_flows() -> None:
+    """`spacebrief/` holds the public API and the shared leaves every folder may import."""
+    offenders = [
+        f"{path.name}: {name}"
+        for path in _modules(REPO / "spacebrief")
+        for name in _imported(path)
+        if _folder_of(name) == "flows"
+    ]
+    assert offenders == []
+
+
+@pytest.mark.parametrize("package", sorted(OWNERS))
+def test_a_third_party_package_is_imported_only_by_its_owner(package: str) -> None:
+    importers = {
+        folder
+        for folder in FOLDERS
+        for path in _modules(REPO / folder)
+        if any(name.split(".")[0] == package for name in _imported(path))
+    }
+    assert importers <= OWNERS[package]
+
+
+def test_the_graph_reader_sees_real_arrows() -> None:
+    """Guards the guard: a reader that found nothing would pass every test above."""
+    graph = _graph()
+    assert "warehouse" in graph["flows"]
+    assert "segmenter" in graph["classifiers"]
