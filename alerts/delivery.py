@@ -99,7 +99,11 @@ class PlannedMessage:
 
 @dataclass
 class DeliveryReport:
+    """What one delivery run did (a dry run: what it would do), counted in alerts."""
+
     planned: list[PlannedMessage] = field(default_factory=list)
+    owed: int = 0  # alerts the ledger owed when the run began
+    retried: int = 0  # failed alerts returned to pending first (`retry_failed`)
     reconciled: int = 0  # interrupted attempts found delivered
     sent: int = 0  # alerts delivered this run (reconciled ones included)
     messages: int = 0
@@ -325,7 +329,7 @@ def deliver(
 ) -> DeliveryReport:
     """Deliver what is owed; raise `SlackConfigurationError` (alerts left pending) when
     nothing can be sent until a person fixes the configuration."""
-    report = DeliveryReport()
+    report = DeliveryReport(owed=len(alerts))
     roots = dict(roots)
     if not dry_run:
         try:

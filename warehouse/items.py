@@ -200,3 +200,34 @@ def store_contents(
         )
     finally:
         con.unregister("_contents_in")
+
+
+def stored_items(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    item_ids: Iterable[str] | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[Item]:
+    """Stored items as ingest made them, newest first: these ids (all when None), published
+    at or after `since`, at most `limit` of them."""
+    sql = f"SELECT {_COLUMNS} FROM items WHERE published_at >= coalesce(?, published_at)"
+    params: list[object] = [_utc(since)]
+    if item_ids is not None:
+        sql += " AND item_id IN (SELECT unnest(?::VARCHAR[]))"
+        params.append(sorted(set(item_ids)))
+    sql += " ORDER BY published_at DESC, item_id"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(max(0, limit))
+    rows = con.execute(sql, params).fetchall()
+    names = _ITEM_SCHEMA.names
+    items = []
+    for row in rows:
+        values = dict(zip(names, row, strict=True))
+        values["published_at"] = _utc(values["published_at"])
+        values["fetched_at"] = _utc(values["fetched_at"])
+        values["offsite"] = bool(values["offsite"])
+        values["summary"] = values["summary"] or ""
+        items.append(Item(**values))
+    return items

@@ -16,7 +16,13 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from spacebrief.classifiers.types import Classification, FeedbackExample, Taxonomy, TextItem
+from spacebrief.classifiers.types import (
+    Classification,
+    FeedbackExample,
+    Taxonomy,
+    TextItem,
+    TrendScore,
+)
 from spacebrief.warehouse.exceptions import WarehouseError
 
 _TREND_SCHEMA = pa.schema(
@@ -239,3 +245,47 @@ def count_classified(
         [classifier_version, taxonomy_version],
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+def latest_classifications(
+    con: duckdb.DuckDBPyConnection,
+    item_ids: Sequence[str] | None = None,
+    *,
+    with_embeddings: bool = False,
+) -> list[Classification]:
+    """Each item's latest classification with its labels (what the `v_` views count), by
+    item id: these items' (all classified items when None). Embeddings only when asked
+    for: 512 floats an item is more than a reader usually wants."""
+    wanted = None if item_ids is None else sorted(set(item_ids))
+    where = "" if wanted is None else "WHERE item_id IN (SELECT unnest(?::VARCHAR[])) "
+    params = [] if wanted is None else [wanted]
+    rows = con.execute(
+        "SELECT item_id, relevant, relevance, map_keys(scores), map_values(scores), "
+        f"classifier_version, taxonomy_version, {'embedding' if with_embeddings else 'NULL'} "
+        f"FROM v_classifications {where}ORDER BY item_id",
+        params,
+    ).fetchall()
+    labels: dict[str, list[TrendScore]] = {}
+    for item_id, trend_id, score, evidence, stance, stance_score in con.execute(
+        "SELECT item_id, trend_id, score, evidence, stance, stance_score FROM v_labels "
+        f"{where}ORDER BY item_id, score DESC, trend_id",
+        params,
+    ).fetchall():
+        labels.setdefault(item_id, []).append(
+            TrendScore(trend_id, score, evidence, stance, stance_score)
+        )
+    return [
+        Classification(
+            item_id=item_id,
+            relevant=bool(relevant),
+            relevance=relevance,
+            scores=dict(zip(keys, values, strict=True)),
+            labels=tuple(labels.get(item_id, ())),
+            classifier_version=classifier_version,
+            taxonomy_version=taxonomy_version,
+            embedding=tuple(embedding) if embedding is not None else None,
+        )
+        for item_id, relevant, relevance, keys, values, classifier_version, taxonomy_version, (
+            embedding
+        ) in rows
+    ]

@@ -13,6 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
+from spacebrief.alerts.config import SLACK_PREFIX
+from spacebrief.alerts.types import RuleHit
 from spacebrief.warehouse.exceptions import WarehouseError
 from spacebrief.warehouse.rule_query import CompiledQuery, RuleQueryError, compile_query
 
@@ -183,3 +185,19 @@ def preview_matches(
     rows = con.execute(sql, [since, *compiled.params, limit]).fetchall()
     total = int(rows[0][6]) if rows else 0
     return total, [RuleMatch(r[0], r[1], r[2], r[3], r[4], tuple(r[5])) for r in rows]
+
+
+def rule_hits(
+    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], slack_bot: bool
+) -> dict[str, list[RuleHit]]:
+    """item_id -> the watch and mute rules it matches (in the caller's transaction, so
+    the alerts they owe commit with the labels). A rule's own channels apply only with a
+    bot token (a webhook has one channel)."""
+    rules = list_rules(con)
+    matches = match_rules(con, rules, item_ids)
+    hits: dict[str, list[RuleHit]] = {}
+    for rule in rules:
+        destinations = tuple(f"{SLACK_PREFIX}{c}" for c in rule.channels) if slack_bot else ()
+        for item_id in matches.get(rule.name, ()):
+            hits.setdefault(item_id, []).append(RuleHit(rule.name, rule.mute, destinations))
+    return hits

@@ -1,17 +1,16 @@
 """The alerts step: deliver what the ledger owes, and announce editions.
 
-Reads the settings, picks the transport (Slack bot, webhook or outbox), and backs the
-delivery's ledger with the warehouse: every state change is its own short write
-connection, committed before the next network call, so a crash at any point leaves a
-ledger the next run can reconcile, and the DuckDB file is never held while Slack is slow.
+Reads the settings, picks the transport (Slack bot, webhook or outbox) and the caps, and
+hands them to `spacebrief.deliver_pending_alerts`, whose ledger is the warehouse's
+(`warehouse.ledger`): every state change is committed before the next network call, so a
+crash at any point leaves a ledger the next run can reconcile. What this adds is the
+dry run's explanations, the counts afterwards, and the watch rules' other channels.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from spacebrief.alerts.blocks import MessageBody
 from spacebrief.alerts.config import destination_for, slack_channel_of
-from spacebrief.alerts.delivery import DeliveryReport, Limits, PlannedMessage, deliver, new_key
+from spacebrief.alerts.delivery import Limits, PlannedMessage, new_key
 from spacebrief.alerts.edition import edition_message, read_highlights
 from spacebrief.alerts.exceptions import AlertsError, DeliveryUncertain, ReconcileFailed
 from spacebrief.alerts.rules import classifier_decision
@@ -29,19 +28,30 @@ from spacebrief.alerts.transports import (
     Transport,
     WebhookTransport,
 )
-from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, Delivered, DeliveryStatus
+from spacebrief.alerts.types import EDITION_TREND, AlertCandidate, DeliveryStatus
 from spacebrief.classifiers.types import TrendScore
+from spacebrief.core import deliver_pending_alerts
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
-from spacebrief.warehouse import Connection, Warehouse, transaction
+from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse import alerts as ledger_sql
+from spacebrief.warehouse.ledger import MAX_ATTEMPTS, WarehouseLedger
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "AlertsSummary",
+    "HeldLabel",
+    "WarehouseLedger",
+    "current_destination",
+    "deliver_alerts",
+    "make_transport",
+    "post_edition",
+]
 
 if TYPE_CHECKING:
     from spacebrief.flows.steps.digest_step import EditionSummary
 
 log = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 5  # across runs, before an alert is `failed` (then --retry-failed)
 
 
 @dataclass(frozen=True)
@@ -129,73 +139,6 @@ def make_transport(settings: Settings, destination: str) -> Transport:
     return OutboxTransport(settings.outbox_path)
 
 
-class WarehouseLedger:
-    """The delivery ledger on the warehouse; every write is committed when it returns.
-
-    By default each state change opens its own short connection, so the DuckDB file is
-    never held while Slack is slow. `held()` keeps one connection for a run whose
-    transport is local (the outbox), where there is nothing to wait for and reopening
-    the file for every line would cost more than the delivery.
-    """
-
-    def __init__(self, warehouse: Warehouse, max_attempts: int = MAX_ATTEMPTS) -> None:
-        self.warehouse = warehouse
-        self.max_attempts = max_attempts
-        self._held: Connection | None = None
-
-    @contextmanager
-    def held(self) -> Iterator[WarehouseLedger]:
-        with self.warehouse.write() as con:
-            self._held = con
-            try:
-                yield self
-            finally:
-                self._held = None
-
-    @contextmanager
-    def _connection(self) -> Iterator[Connection]:
-        if self._held is not None:
-            yield self._held
-        else:
-            with self.warehouse.write() as con:
-                yield con
-
-    def mark_sending(
-        self,
-        alert_ids: Sequence[str],
-        message_key: str,
-        reply_to: str | None,
-        thread_ts: str | None,
-    ) -> None:
-        with self._connection() as con:
-            ledger_sql.mark_sending(con, alert_ids, message_key, reply_to, thread_ts)
-
-    def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None:
-        with self._connection() as con:
-            ledger_sql.mark_sent(
-                con,
-                alert_ids,
-                delivered.message_key,
-                delivered.ts,
-                delivered.channel,
-                delivered.thread_ts,
-            )
-
-    def mark_unsent(self, alert_ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
-        with self._connection() as con:
-            ledger_sql.mark_unsent(
-                con, alert_ids, error, count_attempt=count_attempt, max_attempts=self.max_attempts
-            )
-
-    def mark_failed(self, alert_ids: Sequence[str], error: str) -> None:
-        with self._connection() as con:
-            ledger_sql.mark_failed(con, alert_ids, error)
-
-    def note_error(self, alert_ids: Sequence[str], error: str) -> None:
-        with self._connection() as con:
-            ledger_sql.note_error(con, alert_ids, error)
-
-
 def _limits(settings: Settings) -> Limits:
     return Limits(
         max_per_run=settings.alert_max_per_run,
@@ -224,36 +167,22 @@ def deliver_alerts(
     extra_channels = destination is None and settings.slack_bot_token is not None
     destination = destination or current_destination(settings)
     transport = make_transport(settings, destination)
-    hour_ago = datetime.now(UTC) - timedelta(hours=1)
-    retried = 0
-    opener = warehouse.read if dry_run else warehouse.write
-    with opener() as con:
-        if retry_failed and not dry_run:
-            retried = ledger_sql.retry_failed(con, destination)
-        owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
-        held = _held_labels(con, settings, destination) if dry_run else ()
-        roots = ledger_sql.story_roots(con, destination)
-        recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
-        muted = (
-            ledger_sql.muted_alerts(con, destination, datetime.now(UTC) - timedelta(days=7))
-            if dry_run
-            else []
-        )
-    ledger = WarehouseLedger(warehouse)
-    with ExitStack() as stack:
-        if isinstance(transport, OutboxTransport) and not dry_run:
-            stack.enter_context(ledger.held())
-        report: DeliveryReport = deliver(
-            owed,
-            roots,
-            sent_last_hour=recent,
-            limits=_limits(settings),
-            transport=transport,
-            ledger=ledger,
-            dry_run=dry_run,
-            on_progress=on_progress,
-        )
-    pending, failed, failed_total = len(owed), 0, 0
+    held: tuple[HeldLabel, ...] = ()
+    muted: list[tuple[str, str, str, str, str]] = []
+    if dry_run:
+        with warehouse.read() as con:
+            held = _held_labels(con, settings, destination)
+            muted = ledger_sql.muted_alerts(con, destination, datetime.now(UTC) - timedelta(days=7))
+    report = deliver_pending_alerts(
+        warehouse,
+        transport,
+        destination=destination,
+        limits=_limits(settings),
+        retry_failed=retry_failed,
+        dry_run=dry_run,
+        on_progress=on_progress,
+    )
+    pending, failed, failed_total = report.owed, 0, 0
     if not dry_run:
         with warehouse.read() as con:
             counts = ledger_sql.status_counts(con, destination)
@@ -274,7 +203,7 @@ def deliver_alerts(
         follow_ups=report.follow_ups,
         reconciled=report.reconciled,
         messages=report.messages,
-        retried=retried,
+        retried=report.retried,
         dry_run=dry_run,
         stopped_by=report.stopped_by,
         planned=tuple(report.planned),

@@ -1,63 +1,46 @@
-"""The classify step: label what the current classifier has not labelled, and owe alerts.
+"""The classify step: `spacebrief.classify_pending` with the configured classifier and bars.
 
-Items are classified in chunks with no warehouse connection open (the model is the slow
-part), then each chunk's classifications, labels and alert-ledger rows are written in ONE
-transaction, so a label never exists without the alert it owes, and a crash loses at most
-the chunk in flight (which the next run picks up, since it is still pending).
+The loop itself (chunks classified with no connection open, each chunk's labels and the
+alerts they owe written in one transaction) is the public API's; this step keeps one
+classifier per process and configuration and turns the settings into its arguments.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from spacebrief.alerts.config import SLACK_PREFIX, destination_for
-from spacebrief.alerts.rules import apply_rules, select_candidates
-from spacebrief.alerts.types import AlertCandidate, RuleHit
+from spacebrief.alerts.config import destination_for
 from spacebrief.classifiers.classifier import Classifier
+from spacebrief.core import ClassifySummary, classify_pending
+from spacebrief.core import load_classifier as load_classifier_from
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
-from spacebrief.warehouse import alerts as alert_ledger
+from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse import labels as label_store
-from spacebrief.warehouse import watch_rules as rule_store
+from spacebrief.warehouse.watch_rules import rule_hits
 
 if TYPE_CHECKING:
     from spacebrief.classifiers.evaluation import LabelledItem
-from spacebrief.warehouse import Connection, Warehouse, transaction
+
+__all__ = [
+    "ClassifySummary",
+    "alert_bars",
+    "alert_destination",
+    "classify",
+    "head_path",
+    "labelled_feed_items",
+    "load_classifier",
+    "rule_hits",
+    "train",
+]
 
 log = logging.getLogger(__name__)
 
-CHUNK = 256
 _loaded: dict[tuple[Path, Path, float], Classifier] = {}
-
-
-@dataclass(frozen=True)
-class ClassifySummary:
-    classified: int
-    relevant: int
-    labels: int
-    new_alerts: tuple[AlertCandidate, ...]
-    duration_seconds: float
-    classifier_version: str = ""
-    taxonomy_version: str = ""
-    relabel: bool = False
-
-    def describe(self) -> str:
-        if not self.classified:
-            return (
-                f"Nothing to classify: no stored item is waiting for classifier "
-                f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
-            )
-        verb = "Re-labelled" if self.relabel else "Classified"
-        return (
-            f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
-            f"{self.relevant} on-theme, {self.labels} trend label(s), "
-            f"{len(self.new_alerts)} new watch-list alert(s) owed."
-        )
 
 
 def alert_bars(settings: Settings, trend_ids: tuple[str, ...]) -> dict[str, float]:
@@ -114,7 +97,7 @@ def load_classifier(settings: Settings) -> Classifier:
     key = (settings.taxonomy_path, head, head.stat().st_mtime if head.exists() else 0.0)
     if key not in _loaded:
         _loaded.clear()
-        _loaded[key] = Classifier.load(settings.taxonomy_path, head)
+        _loaded[key] = load_classifier_from(settings.taxonomy_path, head)
     return _loaded[key]
 
 
@@ -126,21 +109,6 @@ def alert_destination(settings: Settings) -> str:
     )
 
 
-def rule_hits(
-    con: Connection, item_ids: Sequence[str], slack_bot: bool
-) -> dict[str, list[RuleHit]]:
-    """item_id -> the watch and mute rules it matches (SQL, in the caller's transaction).
-    A rule's own channels apply only with a bot token (a webhook has one channel)."""
-    rules = rule_store.list_rules(con)
-    matches = rule_store.match_rules(con, rules, item_ids)
-    hits: dict[str, list[RuleHit]] = {}
-    for rule in rules:
-        destinations = tuple(f"{SLACK_PREFIX}{c}" for c in rule.channels) if slack_bot else ()
-        for item_id in matches.get(rule.name, ()):
-            hits.setdefault(item_id, []).append(RuleHit(rule.name, rule.mute, destinations))
-    return hits
-
-
 def classify(
     warehouse: Warehouse,
     settings: Settings,
@@ -148,51 +116,16 @@ def classify(
     relabel: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
-    started = time.monotonic()
-    classifier = load_classifier(settings)
-    destination = alert_destination(settings)
-    versions = (classifier.version, classifier.taxonomy.version)
-    with warehouse.write() as con:
-        label_store.store_trends(con, classifier.taxonomy)
-        pending = label_store.pending_items(con, *versions, relabel=relabel)
-    total = len(pending.items)
-    relevant = labels = 0
-    new_alerts: list[AlertCandidate] = []
-    if on_progress:
-        on_progress(0, total)
-    for start in range(0, total, CHUNK):
-        chunk = pending.items[start : start + CHUNK]
-        classifications = classifier.classify(chunk)
-        candidates = select_candidates(
-            classifications,
-            pending.clusters,
-            settings.alert_thresholds,
-            settings.alert_default_threshold,
-            destination,
-        )
-        with warehouse.write() as con, transaction(con):
-            labels += label_store.store_classifications(con, classifications)
-            hits = rule_hits(
-                con, [c.item_id for c in classifications], settings.slack_bot_token is not None
-            )
-            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
-            inserted = alert_ledger.insert_pending_alerts(con, ruled)
-            new_alerts.extend(c for c in inserted if not c.muted)
-        relevant += sum(c.relevant for c in classifications)
-        if on_progress:
-            on_progress(min(start + CHUNK, total), total)
-    summary = ClassifySummary(
-        classified=total,
-        relevant=relevant,
-        labels=labels,
-        new_alerts=tuple(new_alerts),
-        duration_seconds=time.monotonic() - started,
-        classifier_version=versions[0],
-        taxonomy_version=versions[1],
+    """Label what the configured classifier has not labelled; owe the alerts they raise."""
+    return classify_pending(
+        warehouse,
+        classifier=load_classifier(settings),
+        destination=alert_destination(settings),
+        alert_thresholds=settings.alert_thresholds,
+        default_alert_threshold=settings.alert_default_threshold,
         relabel=relabel,
+        on_progress=on_progress,
     )
-    log.info(summary.describe())
-    return summary
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The digest step: read the window from the warehouse, build the edition, write it out.
+"""The digest step: build the edition (`spacebrief.build_edition`), write it out, record it.
 
 Reads happen on a read-only connection (an analyst's session can stay open meanwhile);
 only the `editions` row needs a short write connection. Files are written to a temporary
@@ -13,21 +13,20 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from spacebrief.digest.build import build_edition
+from spacebrief.core import build_edition
 from spacebrief.digest.exceptions import DigestError
 from spacebrief.digest.llm import LlmEndpoint
 from spacebrief.digest.render import render_html, render_json, render_markdown
 from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse, transaction
-from spacebrief.warehouse.editions import EditionRecord, load_window, record_edition
+from spacebrief.warehouse.editions import EditionRecord, record_edition
 
 log = logging.getLogger(__name__)
 
 DEFAULT_DAYS_FOR_PLAIN_NAMES = 7
-HISTORY_WINDOWS = 4
 
 
 @dataclass(frozen=True)
@@ -85,26 +84,12 @@ def write_digest(
     started = time.perf_counter()
     edition_date = edition_date or datetime.now(UTC).date()
     days = settings.digest_days if days is None else days
-    if days < 1:
-        raise DigestError(
-            f"An edition needs a window of at least one day, not {days}: use --days 1 or more."
-        )
-    if settings.digest_top_stories < 1:
-        raise DigestError("SPACEBRIEF_DIGEST_TOP_STORIES must be at least 1.")
-    try:  # the window and its history windows must be real days
-        edition_date - timedelta(days=days * (HISTORY_WINDOWS + 1) + 1)
-        edition_date + timedelta(days=1)
-    except OverflowError:
-        raise DigestError(
-            f"--date {edition_date.isoformat()} with a {days}-day window (and the windows "
-            "before it that momentum compares) reaches past the calendar's first or last day."
-        ) from None
-    with warehouse.read() as con:
-        window = load_window(con, edition_date, days, history_windows=HISTORY_WINDOWS)
-    if not window.trends:
-        log.warning("No taxonomy in the warehouse yet: the edition will list no trends.")
     edition = build_edition(
-        window, top_stories=settings.digest_top_stories, llm=_llm_endpoint(settings)
+        warehouse,
+        day=edition_date,
+        days=days,
+        top_stories=settings.digest_top_stories,
+        llm=_llm_endpoint(settings),
     )
 
     directory = out_dir or settings.editions_dir
@@ -124,8 +109,8 @@ def write_digest(
             EditionRecord(
                 edition_id=edition.edition_id,
                 edition_date=edition_date,
-                window_start=window.window_start,
-                window_end=window.window_end,
+                window_start=datetime.fromisoformat(edition.window_start),
+                window_end=datetime.fromisoformat(edition.window_end),
                 days=days,
                 items=edition.items_relevant,
                 markdown_path=str(paths["md"]),

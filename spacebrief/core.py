@@ -1,0 +1,326 @@
+"""The public API's functions: each step of a cycle in one call, with plain arguments.
+
+The folders keep their pure cores (`digest.build.build_edition(WindowData)`,
+`alerts.delivery.deliver()` with its Transport and Ledger protocols, the warehouse's
+per-table SQL); what a caller would otherwise wire by hand (which connection, which
+transaction, which rows first) is done once here. The CLI and the flows' steps call these
+too, so there is one way to run each step: the steps only turn `Settings` into the
+arguments below. Nothing here reads settings or the environment, and nothing imports
+Prefect or `spacebrief.flows`.
+
+A cycle, from Python:
+
+    warehouse = open_warehouse("spacebrief.duckdb")
+    ingest_feeds(warehouse, "seeds/sources.yaml")
+    classify_pending(warehouse)
+    edition = build_edition(warehouse, day=date(2025, 3, 24))
+    deliver_pending_alerts(warehouse)        # the JSON-lines outbox beside the warehouse
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spacebrief.alerts.config import OUTBOX, SLACK_PREFIX, WEBHOOK
+from spacebrief.classifiers.types import Classification, TextItem
+
+# The folders are imported where they are used: `import spacebrief` and the CLI's
+# start-up stay cheap (duckdb, the encoder, slack_sdk and jinja2 load on first use).
+if TYPE_CHECKING:
+    from spacebrief.alerts.delivery import DeliveryReport, Limits
+    from spacebrief.alerts.transports import Transport
+    from spacebrief.alerts.types import AlertCandidate
+    from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.digest.llm import LlmEndpoint
+    from spacebrief.digest.types import Edition
+    from spacebrief.ingest.types import Item
+    from spacebrief.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int], None]
+DEFAULT_ALERT_THRESHOLD = 0.8  # the Slack bar (alerts/rules.py says why 0.8)
+CLASSIFY_CHUNK = 256  # items classified, then written in one transaction
+HISTORY_WINDOWS = 4  # earlier windows of the same length the edition's momentum compares
+
+
+def open_warehouse(path: str | PathLike[str], *, lock_wait_seconds: float = 10.0) -> Warehouse:
+    """The DuckDB warehouse at `path`. Nothing is opened yet: each read or write opens
+    its own short connection (so an analyst's session can get in between), and the first
+    write creates the file and applies the migrations. A busy file is waited for up to
+    `lock_wait_seconds`, then `WarehouseLocked` names the process holding it."""
+    from spacebrief.warehouse import Warehouse
+
+    return Warehouse(Path(path), lock_wait_seconds=lock_wait_seconds)
+
+
+def read_items(
+    warehouse: Warehouse,
+    *,
+    item_ids: Sequence[str] | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[Item]:
+    """Stored items, newest first: these ids (all when None), published at or after
+    `since`, at most `limit`. The SQL views (`spacebrief query`) show the same rows."""
+    from spacebrief.warehouse.items import stored_items
+
+    with warehouse.read() as con:
+        return stored_items(con, item_ids=item_ids, since=since, limit=limit)
+
+
+def read_classifications(
+    warehouse: Warehouse, item_ids: Sequence[str] | None = None
+) -> list[Classification]:
+    """Each item's latest classification, its trend labels best first (what editions and
+    the views count), for these items (every classified one when None), by item id."""
+    from spacebrief.warehouse.labels import latest_classifications
+
+    with warehouse.read() as con:
+        return latest_classifications(con, item_ids)
+
+
+def load_classifier(
+    taxonomy_path: str | PathLike[str] | None = None,
+    head_path: str | PathLike[str] | None = None,
+) -> Classifier:
+    """The classifier for this taxonomy and fitted head (default: the packaged ones, and
+    the packaged head too when `head_path` does not exist yet). Loading takes seconds:
+    keep the result for more than one call."""
+    from spacebrief.classifiers.classifier import Classifier
+
+    return Classifier.load(
+        Path(taxonomy_path) if taxonomy_path is not None else None,
+        Path(head_path) if head_path is not None else None,
+    )
+
+
+@functools.cache
+def _packaged_classifier() -> Classifier:
+    return load_classifier()
+
+
+def classify_texts(
+    texts: Sequence[str | TextItem], *, classifier: Classifier | None = None
+) -> list[Classification]:
+    """Relevance, every trend's score and the labels with their evidence, one per text.
+
+    A plain string is read as an item's title and gets its position as its id; a
+    `TextItem` keeps its own id, summary, language and article text. The packaged
+    classifier is loaded once per process when none is given.
+    """
+    items = [
+        TextItem(id=str(index), title=text) if isinstance(text, str) else text
+        for index, text in enumerate(texts)
+    ]
+    return (classifier or _packaged_classifier()).classify(items, with_embeddings=False)
+
+
+@dataclass(frozen=True)
+class ClassifySummary:
+    """What `classify_pending` did: counts, and the alerts it left owed in the ledger."""
+
+    classified: int
+    relevant: int
+    labels: int
+    new_alerts: tuple[AlertCandidate, ...]
+    duration_seconds: float
+    classifier_version: str = ""
+    taxonomy_version: str = ""
+    relabel: bool = False
+
+    def describe(self) -> str:
+        """One sentence for a person."""
+        if not self.classified:
+            return (
+                f"Nothing to classify: no stored item is waiting for classifier "
+                f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
+            )
+        verb = "Re-labelled" if self.relabel else "Classified"
+        return (
+            f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
+            f"{self.relevant} on-theme, {self.labels} trend label(s), "
+            f"{len(self.new_alerts)} new watch-list alert(s) owed."
+        )
+
+
+def classify_pending(
+    warehouse: Warehouse,
+    *,
+    classifier: Classifier | None = None,
+    destination: str = OUTBOX,
+    alert_thresholds: Mapping[str, float] | None = None,
+    default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
+    relabel: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> ClassifySummary:
+    """Label the stored items this classifier has not labelled (all of them with
+    `relabel`), and owe `destination` an alert for each watch-list story over its bar.
+
+    Items are classified in chunks with no connection open (the model is the slow part);
+    each chunk's classifications, labels and alert-ledger rows are then written in ONE
+    transaction, so a label never exists without the alert it owes, and a crash loses at
+    most the chunk in flight. `destination` is "outbox", "webhook" or "slack:<channel>",
+    the key `deliver_pending_alerts` delivers by; watch rules' own channels apply only to
+    a Slack destination. A trend's bar is `alert_thresholds[trend]`, else the default.
+    """
+    from spacebrief.alerts.rules import apply_rules, select_candidates
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.alerts import insert_pending_alerts
+    from spacebrief.warehouse.labels import pending_items, store_classifications, store_trends
+    from spacebrief.warehouse.watch_rules import rule_hits
+
+    started = time.monotonic()
+    classifier = classifier or _packaged_classifier()
+    thresholds = dict(alert_thresholds or {})
+    versions = (classifier.version, classifier.taxonomy.version)
+    with warehouse.write() as con:
+        store_trends(con, classifier.taxonomy)
+        pending = pending_items(con, *versions, relabel=relabel)
+    total = len(pending.items)
+    relevant = labels = 0
+    new_alerts: list[AlertCandidate] = []
+    if on_progress:
+        on_progress(0, total)
+    for start in range(0, total, CLASSIFY_CHUNK):
+        classifications = classifier.classify(pending.items[start : start + CLASSIFY_CHUNK])
+        candidates = select_candidates(
+            classifications, pending.clusters, thresholds, default_alert_threshold, destination
+        )
+        with warehouse.write() as con, transaction(con):
+            labels += store_classifications(con, classifications)
+            hits = rule_hits(
+                con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
+            )
+            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
+            inserted = insert_pending_alerts(con, ruled)
+            new_alerts.extend(c for c in inserted if not c.muted)
+        relevant += sum(c.relevant for c in classifications)
+        if on_progress:
+            on_progress(min(start + CLASSIFY_CHUNK, total), total)
+    summary = ClassifySummary(
+        classified=total,
+        relevant=relevant,
+        labels=labels,
+        new_alerts=tuple(new_alerts),
+        duration_seconds=time.monotonic() - started,
+        classifier_version=versions[0],
+        taxonomy_version=versions[1],
+        relabel=relabel,
+    )
+    log.info(summary.describe())
+    return summary
+
+
+def build_edition(
+    warehouse: Warehouse,
+    *,
+    day: date | None = None,
+    days: int = 7,
+    top_stories: int = 12,
+    llm: LlmEndpoint | None = None,
+) -> Edition:
+    """The edition of the `days`-day window ending with `day` (default today, UTC), from
+    what the warehouse holds; the same data always gives the same edition. Render it
+    with `spacebrief.digest.render` (Markdown, HTML, JSON). `llm`: an OpenAI-compatible
+    endpoint that may word the Expert's View and the Outlook (checked against sources)."""
+    from spacebrief.digest.build import build_edition as build_from_window
+    from spacebrief.digest.exceptions import DigestError
+    from spacebrief.warehouse.editions import load_window
+
+    day = day or datetime.now(UTC).date()
+    if days < 1:
+        raise DigestError(
+            f"An edition needs a window of at least one day, not {days}: use --days 1 or more."
+        )
+    if top_stories < 1:
+        raise DigestError("SPACEBRIEF_DIGEST_TOP_STORIES must be at least 1.")
+    try:  # the window and its history windows must be real days
+        day - timedelta(days=days * (HISTORY_WINDOWS + 1) + 1)
+        day + timedelta(days=1)
+    except OverflowError:
+        raise DigestError(
+            f"--date {day.isoformat()} with a {days}-day window (and the windows "
+            "before it that momentum compares) reaches past the calendar's first or last day."
+        ) from None
+    with warehouse.read() as con:
+        window = load_window(con, day, days, history_windows=HISTORY_WINDOWS)
+    if not window.trends:
+        log.warning("No taxonomy in the warehouse yet: the edition will list no trends.")
+    return build_from_window(window, top_stories=top_stories, llm=llm)
+
+
+def destination_of(transport: Transport) -> str:
+    """The ledger key a transport delivers for: "slack:<channel>", "webhook" or "outbox"."""
+    from spacebrief.alerts.transports import OutboxTransport, SlackBotTransport, WebhookTransport
+
+    if isinstance(transport, SlackBotTransport):
+        return f"{SLACK_PREFIX}{transport.channel}"
+    if isinstance(transport, WebhookTransport):
+        return WEBHOOK
+    if isinstance(transport, OutboxTransport):
+        return OUTBOX
+    raise TypeError(
+        f"Say which destination a {type(transport).__name__} delivers for: pass destination=."
+    )
+
+
+def deliver_pending_alerts(
+    warehouse: Warehouse,
+    transport: Transport | None = None,
+    *,
+    destination: str | None = None,
+    limits: Limits | None = None,
+    retry_failed: bool = False,
+    dry_run: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> DeliveryReport:
+    """Deliver every alert the ledger owes `destination`, at most once each.
+
+    `transport` defaults to the JSON-lines outbox `outbox/slack.jsonl` beside the
+    warehouse, and `destination` to the one the transport serves (`destination_of`).
+    Interrupted attempts are reconciled against the transport before anything is posted,
+    so running this twice sends nothing the second time. `retry_failed` first returns the
+    alerts that gave up to pending; `dry_run` plans the messages and sends none.
+    """
+    from spacebrief.alerts.delivery import Limits, deliver
+    from spacebrief.alerts.transports import OutboxTransport
+    from spacebrief.warehouse import alerts as ledger_sql
+    from spacebrief.warehouse.ledger import WarehouseLedger
+
+    transport = transport or OutboxTransport(warehouse.path.parent / "outbox" / "slack.jsonl")
+    destination = destination or destination_of(transport)
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    opener = warehouse.read if dry_run else warehouse.write
+    retried = 0
+    with opener() as con:
+        if retry_failed and not dry_run:
+            retried = ledger_sql.retry_failed(con, destination)
+        owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
+        roots = ledger_sql.story_roots(con, destination)
+        recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+    ledger = WarehouseLedger(warehouse)
+    with ExitStack() as stack:
+        if isinstance(transport, OutboxTransport) and not dry_run:
+            stack.enter_context(ledger.held())  # a local file: one connection for the run
+        report = deliver(
+            owed,
+            roots,
+            sent_last_hour=recent,
+            limits=limits or Limits(),
+            transport=transport,
+            ledger=ledger,
+            dry_run=dry_run,
+            on_progress=on_progress,
+        )
+    report.retried = retried
+    return report
