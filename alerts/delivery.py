@@ -76,6 +76,9 @@ class Ledger(Protocol):
 
 @dataclass(frozen=True)
 class Limits:
+    """How much one delivery run may send: caps per run, per hour and per trend, and how
+    hard it tries one message."""
+
     max_per_run: int = 10
     max_per_hour: int = 30
     max_per_trend: Mapping[str, int] = field(default_factory=dict)  # new stories per run

@@ -43,6 +43,11 @@ class Scores:
 
 
 class Classifier:
+    """Taxonomy, encoder and fitted head together: texts in, `Classification`s out.
+
+    Building one loads the encoder (seconds); keep it for the whole run.
+    """
+
     def __init__(
         self,
         taxonomy: Taxonomy,

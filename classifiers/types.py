@@ -74,6 +74,9 @@ class TrendScore:
 
 @dataclass(frozen=True)
 class Classification:
+    """One item judged: on-theme or not, every trend's score, and the trends it is about
+    (its labels, each with the sentence that carries it), under these versions."""
+
     item_id: str
     relevant: bool
     relevance: float

@@ -224,6 +224,9 @@ class Chart:
 
 @dataclass(frozen=True)
 class Edition:
+    """One edition of the newsletter, every section built and every claim cited: what
+    `digest.render` turns into Markdown, HTML and JSON."""
+
     edition_id: str
     title: str
     date_label: str

@@ -261,7 +261,9 @@ class Settings(BaseSettings):
 
     def warehouse(self) -> Warehouse:
         """The warehouse, waiting `lock_wait_seconds` for a busy file."""
-        return Warehouse(self.warehouse_path, lock_wait_seconds=self.lock_wait_seconds)
+        from spacebrief.core import open_warehouse
+
+        return open_warehouse(self.warehouse_path, lock_wait_seconds=self.lock_wait_seconds)
 
     @property
     def editions_dir(self) -> Path:

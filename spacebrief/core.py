@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from spacebrief.classifiers.classifier import Classifier
     from spacebrief.digest.llm import LlmEndpoint
     from spacebrief.digest.types import Edition
-    from spacebrief.ingest.types import Item
+    from spacebrief.ingest import FetchPolicy
+    from spacebrief.ingest.types import Item, Source
+    from spacebrief.ingestion import IngestSummary
     from spacebrief.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,27 @@ def open_warehouse(path: str | PathLike[str], *, lock_wait_seconds: float = 10.0
     from spacebrief.warehouse import Warehouse
 
     return Warehouse(Path(path), lock_wait_seconds=lock_wait_seconds)
+
+
+def ingest_feeds(
+    warehouse: Warehouse,
+    sources: str | PathLike[str] | Sequence[Source],
+    *,
+    policy: FetchPolicy | None = None,
+    force: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> IngestSummary:
+    """Fetch, parse, deduplicate, cluster and store the items of these sources: a
+    catalogue file (sources.yaml, OPML), a feed URL, a feed file, a folder of feed files,
+    or `Source` records. Re-running adds only what is new (item ids are stable), and a
+    feed is fetched again only when its schedule says so (`force`: now). `policy` sets
+    concurrency, timeouts and size caps; private and loopback addresses are fetched only
+    for sources or a policy that allow them."""
+    from spacebrief.ingest import load_sources
+    from spacebrief.ingestion import ingest_sources
+
+    catalog = load_sources(str(sources)) if isinstance(sources, str | PathLike) else list(sources)
+    return ingest_sources(warehouse, catalog, policy=policy, force=force, on_progress=on_progress)
 
 
 def read_items(

@@ -10,11 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-import duckdb
-
 from spacebrief.alerts.types import Delivered
 from spacebrief.warehouse import alerts as ledger_sql
-from spacebrief.warehouse.db import Warehouse
+from spacebrief.warehouse.db import Connection, Warehouse
 
 MAX_ATTEMPTS = 5  # across runs, before an alert is `failed` (then --retry-failed)
 
@@ -31,7 +29,7 @@ class WarehouseLedger:
     def __init__(self, warehouse: Warehouse, max_attempts: int = MAX_ATTEMPTS) -> None:
         self.warehouse = warehouse
         self.max_attempts = max_attempts
-        self._held: duckdb.DuckDBPyConnection | None = None
+        self._held: Connection | None = None
 
     @contextmanager
     def held(self) -> Iterator[WarehouseLedger]:
@@ -43,7 +41,7 @@ class WarehouseLedger:
                 self._held = None
 
     @contextmanager
-    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def _connection(self) -> Iterator[Connection]:
         if self._held is not None:
             yield self._held
         else:

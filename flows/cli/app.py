@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
+from spacebrief.core import open_warehouse
 from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.settings import Settings, load_settings
@@ -67,7 +68,9 @@ def settings() -> Settings:
 
 
 def warehouse() -> Warehouse:
-    return settings().warehouse()
+    """The configured warehouse, opened as any caller of the API opens one."""
+    config = settings()
+    return open_warehouse(config.warehouse_path, lock_wait_seconds=config.lock_wait_seconds)
 
 
 @app.callback()

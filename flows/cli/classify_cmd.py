@@ -19,6 +19,7 @@ from spacebrief.flows.cli.app import app, console, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted
 
 if TYPE_CHECKING:
+    from spacebrief.classifiers.classifier import Classifier
     from spacebrief.classifiers.evaluation import StreamMeasures
 
 
@@ -33,17 +34,17 @@ def _progress(label: str) -> Progress:
     )
 
 
-def _classifier(head: Path | None):
-    from spacebrief.classifiers.classifier import Classifier
-    from spacebrief.flows.steps.classify_step import load_classifier
+def _classifier(head: Path | None) -> Classifier:
+    from spacebrief.core import load_classifier
+    from spacebrief.flows.steps.classify_step import load_classifier as configured_classifier
 
     if head is not None:
         if not head.exists():
             from spacebrief.classifiers.exceptions import ClassifierError
 
             raise ClassifierError(f"There is no classifier head at {head}.")
-        return Classifier.load(settings().taxonomy_path, head)
-    return load_classifier(settings())
+        return load_classifier(settings().taxonomy_path, head)
+    return configured_classifier(settings())
 
 
 @app.command()
