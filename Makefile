@@ -49,6 +49,7 @@ test: install-test
 lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/typecheck.py
 
 # bench/classify.py measures the MiniLM reference pass beside the shipped classifier.
 bench: install-test
