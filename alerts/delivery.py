@@ -189,6 +189,7 @@ def plan_messages(
             )
         )
     within, overflow = _split_by_trend_caps(new_stories, trend_caps or {})
+    rest: list[tuple[PendingAlert, ...]]
     if len(within) + (1 if overflow else 0) <= budget:
         announced = [PlannedMessage(new_key(), "story", s, story_message(s)) for s in within]
         grouped, rest, by_trend = overflow, [], True

@@ -27,6 +27,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.socket_mode.builtin import SocketModeClient
+from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 
@@ -121,7 +122,7 @@ class FeedbackListener:
             backoff = min(self.max_backoff, backoff * 2)
 
     # ------------------------------------------------------------ clicks
-    def _on_request(self, client: SocketModeClient, request: SocketModeRequest) -> None:
+    def _on_request(self, client: BaseSocketModeClient, request: SocketModeRequest) -> None:
         started = time.perf_counter()
         click = parse_click(request.payload) if request.type == "interactive" else None
         if click is None:

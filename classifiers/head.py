@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -91,6 +92,12 @@ class Head:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Any: numpy's stub would let a dict's values fill savez's `allow_pickle: bool`.
+        calibration: dict[str, Any] = (
+            {"calibration": self.calibration.astype(np.float32)}
+            if self.calibration is not None
+            else {}
+        )
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -105,11 +112,7 @@ class Head:
                 encoder=np.array(self.encoder),
                 feature_names=np.array(self.feature_names),
                 examples=np.int64(self.examples),
-                **(
-                    {"calibration": self.calibration.astype(np.float32)}
-                    if self.calibration is not None
-                    else {}
-                ),
+                **calibration,
             )
 
 

@@ -90,7 +90,9 @@ def normalise_rows(matrix: np.ndarray) -> np.ndarray:
     return matrix / norms
 
 
-def centrality(vectors: np.ndarray, weights: Sequence[float] | None = None) -> np.ndarray:
+def centrality(
+    vectors: np.ndarray, weights: np.ndarray | Sequence[float] | None = None
+) -> np.ndarray:
     """Cosine of each row to the (weighted) centroid: how typical of the set a row is."""
     if len(vectors) == 0:
         return np.zeros(0)

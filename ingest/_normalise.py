@@ -103,7 +103,7 @@ def language_tag(value: str | None) -> str | None:
 
 
 @cache
-def _language_identifier():  # type: ignore[no-untyped-def]
+def _language_identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -58,9 +58,9 @@ class _Robots:
         if result.status == "ok" and result.body is not None:
             parser.parse(result.body.decode("utf-8", "replace").splitlines())
         elif result.http_status is not None and 400 <= result.http_status < 500:
-            parser.allow_all = True
+            parser.allow_all = True  # type: ignore[attr-defined]  # CPython's, not in typeshed
         else:
-            parser.disallow_all = True
+            parser.disallow_all = True  # type: ignore[attr-defined]  # CPython's, not in typeshed
         return parser
 
 

@@ -133,7 +133,8 @@ def _datetime(parsed: Any) -> datetime | None:
     if not parsed:
         return None
     try:
-        return datetime(*parsed[:6], tzinfo=UTC)
+        year, month, day, hour, minute, second = parsed[:6]
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except (TypeError, ValueError):
         return None
 
@@ -144,7 +145,7 @@ def _iso_datetime(value: Any) -> datetime | None:
     try:
         when = datetime.fromisoformat(value.strip())
     except ValueError:
-        parsed = feedparser.datetimes._parse_date(value)  # type: ignore[attr-defined]
+        parsed = feedparser.datetimes._parse_date(value)
         return _datetime(parsed)
     return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
 

@@ -127,7 +127,7 @@ def _damage_is_one_sentence(path: Path) -> Iterator[None]:
 def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
-    config = (
+    config: dict[str, str | bool | int | float | list[str]] = (
         {}
         if read_only or path.exists()
         else {"storage_compatibility_version": STORAGE_COMPATIBILITY}

@@ -36,9 +36,11 @@ class QueryResult:
 
 def lock_down(con: duckdb.DuckDBPyConnection) -> None:
     """No files but the warehouse, no extensions, no network, no changing that back."""
-    locked, external = con.execute(
+    row = con.execute(
         "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')"
     ).fetchone()
+    assert row is not None  # a SELECT without FROM returns one row
+    locked, external = row
     if locked and not external:
         return  # this connection already ran a query
     con.execute("SET enable_external_access = false")

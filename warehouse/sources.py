@@ -278,13 +278,15 @@ def next_due_at(con: duckdb.DuckDBPyConnection, source_ids: Iterable[str]) -> da
     ids = list(dict.fromkeys(source_ids))
     if not ids:
         return None
-    known, never, earliest = con.execute(
+    row = con.execute(
         """
         SELECT count(*), count(*) FILTER (WHERE next_fetch_at IS NULL), min(next_fetch_at)
         FROM sources WHERE source_id IN (SELECT unnest($ids::VARCHAR[]))
         """,
         {"ids": ids},
     ).fetchone()
+    assert row is not None  # an aggregate without GROUP BY returns one row
+    known, never, earliest = row
     if known < len(ids) or never:
         return None
     return _utc(earliest)

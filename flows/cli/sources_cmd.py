@@ -13,6 +13,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from spacebrief.flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted, visible
@@ -170,7 +171,7 @@ def _every(seconds: float | None) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def _full_text(row) -> str:  # type: ignore[no-untyped-def]
+def _full_text(row) -> str:
     """'12 extracted, 2 failed: <why the latest failed>' for a full-text source."""
     if not row.contents_ok and not row.contents_failed:
         return "-"
@@ -221,7 +222,7 @@ def sources(ctx: typer.Context) -> None:
         schedule = untrusted(f"every {_every(row.poll_interval_seconds)}\nnext {next_fetch}")
         if row.schedule_reason:
             schedule.append("\n").append(untrusted(row.schedule_reason))
-        cells = [
+        cells: list[str | Text] = [
             untrusted(row.name),
             state,
             str(row.items),
