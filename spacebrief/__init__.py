@@ -20,7 +20,8 @@ pulls in neither DuckDB nor the encoder until a function needs them.
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not `typing`'s: importing typing would double this module's cost
 
 # name -> the module that defines it
 _EXPORTS: dict[str, str] = {
@@ -120,7 +121,7 @@ if TYPE_CHECKING:  # what a type checker and an editor see; at run time, __getat
     from spacebrief.warehouse.db import Warehouse
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'spacebrief' has no attribute {name!r}")
