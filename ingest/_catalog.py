@@ -38,22 +38,25 @@ class CatalogFile:
                 f"{path} is not a sources.yaml; point --catalog at the YAML file to edit."
             )
         self._yaml = _yaml()
+        document: object = CommentedMap()
         if path.exists():
             try:
-                self.document = self._yaml.load(path.read_text("utf-8")) or CommentedMap()
+                document = self._yaml.load(path.read_text("utf-8")) or document
             except YAMLError as exc:
                 raise IngestError(f"{path} is not valid YAML ({exc}); fix it and retry.") from exc
-        else:
-            self.document = CommentedMap()
-        if not isinstance(self.document, Mapping):
+        # Round-trip mode loads every mapping as a CommentedMap and every sequence as a
+        # CommentedSeq: checking those types (not Mapping and list) keeps the comment API.
+        if not isinstance(document, CommentedMap):
             raise IngestError(f"{path} must hold a mapping with a `sources:` list.")
-        if self.document.get("sources") is None:
-            self.document["sources"] = CommentedSeq()
-        if not isinstance(self.document["sources"], list):
+        self.document: CommentedMap = document
+        if document.get("sources") is None:
+            document["sources"] = CommentedSeq()
+        if not isinstance(document["sources"], CommentedSeq):
             raise IngestError(f"{path}: `sources:` must be a list of sources.")
 
     @property
-    def entries(self) -> list[Any]:
+    def entries(self) -> CommentedSeq:
+        """The `sources:` list, checked to be a CommentedSeq when the file was opened."""
         return self.document["sources"]
 
     def urls(self) -> set[str]:

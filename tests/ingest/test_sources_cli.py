@@ -207,3 +207,20 @@ def test_remove_takes_out_one_source_and_keeps_the_rest_of_the_file(cli, catalog
 def test_editing_needs_a_yaml_catalog(cli, tmp_path):
     result = run(cli, "sources", "remove", "x", "--catalog", str(tmp_path))
     assert result.exit_code == 1 and "is not a sources.yaml" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- name: SpaceNews\n  url: https://spacenews.com/feed/\n", "must hold a mapping"),
+        ("sources:\n  SpaceNews: https://spacenews.com/feed/\n", "must be a list of sources"),
+        ("", "No source named 'x'"),
+        ("# nothing yet\nsources:\n", "No source named 'x'"),
+    ],
+)
+def test_editing_checks_the_catalog_holds_a_sources_list(cli, tmp_path, text, message):
+    path = tmp_path / "sources.yaml"
+    path.write_text(text)
+    result = run(cli, "sources", "remove", "x", "--catalog", str(path))
+    assert result.exit_code == 1 and message in result.output, result.output
+    assert path.read_text() == text
