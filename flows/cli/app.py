@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -22,6 +23,11 @@ from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.settings import Settings, load_settings
 from spacebrief.warehouse import Warehouse
+
+if TYPE_CHECKING:
+    # typer bundles its own click (`typer._click`, no public name): `invoke` receives that
+    # click's Context (typer.Context is only its subclass for command callbacks).
+    from typer._click import Context as ClickContext
 
 console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
@@ -35,7 +41,7 @@ def print_error(error: object) -> None:
 
 
 class SpacebriefGroup(TyperGroup):
-    def invoke(self, ctx: typer.Context) -> object:
+    def invoke(self, ctx: ClickContext) -> object:
         try:
             return super().invoke(ctx)
         except Exception as error:
