@@ -27,7 +27,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -45,6 +45,18 @@ from spacebrief.flows.write_lock import warehouse_write_lock
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.exceptions import WarehouseLocked
 
+if TYPE_CHECKING:
+    # For the tasks' return types only: the step modules load inside the tasks (see
+    # above). A task's real return type also steers mypy to Prefect's sync overload of
+    # `Task.__call__`; with `Any` it matches the coroutine one. The flows keep `Any`:
+    # Prefect evaluates a flow's annotations for its parameter schema, at import time.
+    from spacebrief.core import ClassifySummary
+    from spacebrief.flows.steps.alerts_step import AlertsSummary
+    from spacebrief.flows.steps.digest_step import EditionSummary
+    from spacebrief.flows.steps.email_step import EmailSummary
+    from spacebrief.flows.steps.train_step import PromotionSummary
+    from spacebrief.ingestion import IngestSummary
+
 
 class AlertsNotDelivered(AlertsError):
     """Some alerts failed to reach Slack; raised so the task retries them after a pause."""
@@ -61,6 +73,14 @@ class StepListener(Protocol):
 
     def finished(self, step: str, summary: Any) -> None: ...
 
+
+class StepSummary(Protocol):
+    """What every step returns: a summary that can say, in one line, what it did."""
+
+    def describe(self) -> str: ...
+
+
+SummaryT = TypeVar("SummaryT", bound=StepSummary)
 
 _listener: StepListener | None = None
 
@@ -110,7 +130,7 @@ def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
         return logging.getLogger(__name__)
 
 
-def _run_step(step: str, work: Callable[[Settings, Warehouse], Any]) -> Any:
+def _run_step(step: str, work: Callable[[Settings, Warehouse], SummaryT]) -> SummaryT:
     """Run one step under the warehouse write lock, telling the log and the listener."""
     settings, warehouse = _context()
     _started(step)
@@ -121,7 +141,7 @@ def _run_step(step: str, work: Callable[[Settings, Warehouse], Any]) -> Any:
     return summary
 
 
-def _announce_ingested(summary: Any) -> None:
+def _announce_ingested(summary: IngestSummary) -> None:
     emit_items_ingested(
         new_items=summary.new_items,
         feeds=summary.feeds,
@@ -157,7 +177,7 @@ def _run_name(kind: str) -> Callable[[], str]:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def ingest_feeds(sources: str | None = None) -> Any:
+def ingest_feeds(sources: str | None = None) -> IngestSummary:
     from spacebrief.flows.steps.ingest_step import ingest
 
     return _run_step(
@@ -176,7 +196,7 @@ def ingest_feeds(sources: str | None = None) -> Any:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def classify_items(relabel: bool = False) -> Any:
+def classify_items(relabel: bool = False) -> ClassifySummary:
     from spacebrief.flows.steps.classify_step import classify
 
     return _run_step(
@@ -196,7 +216,7 @@ def classify_items(relabel: bool = False) -> Any:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) -> Any:
+def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) -> AlertsSummary:
     """Deliver pending alerts; when some fail, raise so Prefect retries them after a pause.
 
     The ledger makes this safe to repeat: sent alerts are never sent again, and a retry
@@ -231,7 +251,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def write_edition(edition_date: date | None = None, days: int | None = None) -> Any:
+def write_edition(edition_date: date | None = None, days: int | None = None) -> EditionSummary:
     from spacebrief.flows.steps.digest_step import write_digest
 
     return _run_step(
@@ -250,7 +270,7 @@ def write_edition(edition_date: date | None = None, days: int | None = None) -> 
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def post_edition_to_slack(edition: Any) -> bool:
+def post_edition_to_slack(edition: EditionSummary) -> bool:
     from spacebrief.flows.steps.alerts_step import post_edition
 
     settings, warehouse = _context()
@@ -270,7 +290,7 @@ def post_edition_to_slack(edition: Any) -> bool:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def email_edition(edition: Any) -> Any:
+def email_edition(edition: EditionSummary) -> EmailSummary | None:
     """E-mail the edition when SMTP is configured; the ledger makes a retry send nothing twice."""
     from spacebrief.flows.steps.email_step import email_configured, send_edition
 
@@ -341,7 +361,7 @@ def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
 
 
 @task(name="train-and-promote", cache_policy=NO_CACHE, persist_result=False)
-def train_and_promote_head(force: bool = False) -> Any:
+def train_and_promote_head(force: bool = False) -> PromotionSummary:
     from spacebrief.flows.steps.train_step import train_and_promote
 
     return _run_step(

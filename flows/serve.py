@@ -41,7 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -243,7 +243,10 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
                 paused=False,
             )
         )
-    return found
+    # `to_deployment` is `async_dispatch`ed: typed as returning the deployment or a
+    # coroutine. Called outside an event loop, as here (serve_deployments calls this
+    # before asyncio.run), it runs the sync implementation and returns the deployment.
+    return cast("list[RunnerDeployment]", found)
 
 
 def serve_deployments(
