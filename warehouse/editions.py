@@ -8,8 +8,8 @@ embeddings) are fetched into Python. Temporary tables live in memory, so this al
 on a read-only connection.
 
 Ranking (relevance x trend weight x recency) is computed here because it must see every
-item of the window; recency is measured from the window's end, never from "now", so a
-past edition rebuilds identically.
+item of the window; its weights are digest policy (`digest.ranking.RankingPolicy`), passed
+in by the caller.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 
 import duckdb
 
+from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
 from spacebrief.digest.types import (
     FamilyCount,
     SignalCandidate,
@@ -32,8 +33,6 @@ from spacebrief.digest.types import (
     WindowItem,
     WindowTotals,
 )
-
-WATCH_WEIGHT = 1.25  # watch-list trends are what the team is asked to track first
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,9 @@ def load_window(
     candidates: int = 60,
     per_trend: int = 3,
     signals: int = 5,
+    ranking: RankingPolicy = DEFAULT_RANKING,
 ) -> WindowData:
+    """The window's counts and top rows; stories ranked by `ranking` (digest policy)."""
     bounds = window_bounds(edition_date, days, history_windows)
     span = float(days * 86400)
     con.execute("SET TimeZone = 'UTC'")
@@ -96,7 +97,8 @@ def load_window(
         """
         WITH weight AS (
             SELECT l.item_id,
-                   max(l.score * CASE WHEN t.family = 'watch' THEN ? ELSE 1.0 END) AS trend_weight
+                   max(l.score * CASE t.family WHEN 'watch' THEN ? WHEN 'rising' THEN ?
+                                 WHEN 'declining' THEN ? ELSE 1.0 END) AS trend_weight
             FROM digest_labels AS l
             LEFT JOIN trends AS t
               ON t.trend_id = l.trend_id AND t.taxonomy_version = l.taxonomy_version
@@ -105,7 +107,7 @@ def load_window(
         )
         SELECT d.item_id,
                d.relevance * (1 + coalesce(weight.trend_weight, 0))
-                 * (0.5 + 0.5 * greatest(0.0,
+                 * (? + (1 - ?) * greatest(0.0,
                         1 - (epoch(?::TIMESTAMPTZ) - epoch(d.published_at)) / ?))
                  AS rank,
                count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
@@ -116,7 +118,16 @@ def load_window(
         ORDER BY rank DESC, d.item_id
         LIMIT ?
         """,
-        [WATCH_WEIGHT, bounds.end, span, candidates],
+        [
+            ranking.watch_weight,
+            ranking.rising_weight,
+            ranking.declining_weight,
+            ranking.recency_floor,
+            ranking.recency_floor,
+            bounds.end,
+            span,
+            candidates,
+        ],
     ).fetchall()
     support_rows = con.execute(
         """
