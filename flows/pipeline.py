@@ -55,7 +55,7 @@ if TYPE_CHECKING:
     from spacebrief.flows.steps.digest_step import EditionSummary
     from spacebrief.flows.steps.email_step import EmailSummary
     from spacebrief.flows.steps.train_step import PromotionSummary
-    from spacebrief.ingestion import IngestSummary
+    from spacebrief.ingest.engine import IngestSummary
 
 
 class AlertsNotDelivered(AlertsError):

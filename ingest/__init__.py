@@ -33,14 +33,17 @@ from spacebrief.ingest._pages import PageRequest, fetch_pages, fetch_pages_block
 from spacebrief.ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
+from spacebrief.ingest.engine import IngestSummary, ingest_sources
 from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.sources import load_sources, slugify
+from spacebrief.ingest.store import IngestBatch, IngestStore
 from spacebrief.ingest.types import (
     FetchRecord,
     FetchStatus,
     Item,
     PageResult,
     PageStatus,
+    PublishingHistory,
     Source,
     SourceState,
     StoredStory,
@@ -56,7 +59,10 @@ __all__ = [
     "FetchRecord",
     "FetchStatus",
     "Fetched",
+    "IngestBatch",
     "IngestError",
+    "IngestStore",
+    "IngestSummary",
     "Item",
     "OpmlFeed",
     "PageRequest",
@@ -64,6 +70,7 @@ __all__ = [
     "PageStatus",
     "ParsedEntry",
     "ParsedFeed",
+    "PublishingHistory",
     "Source",
     "SourceState",
     "StoredStory",
@@ -83,6 +90,7 @@ __all__ = [
     "fetch_pages",
     "fetch_pages_blocking",
     "identity_keys",
+    "ingest_sources",
     "is_offsite",
     "load_sources",
     "normalise_entries",

@@ -131,3 +131,13 @@ class PageResult:
     content: str | None = None
     error: str | None = None
     http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class PublishingHistory:
+    """What the store knows of a source's publishing, for its poll schedule."""
+
+    recent: int  # dated items published since the window start
+    oldest_recent: datetime | None  # the oldest of those
+    following_since: datetime | None  # its first fetch
+    dated: int  # dated items ever stored

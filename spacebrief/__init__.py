@@ -38,7 +38,7 @@ _EXPORTS: dict[str, str] = {
     "destination_of": "spacebrief.core",
     # what they return
     "ClassifySummary": "spacebrief.core",
-    "IngestSummary": "spacebrief.ingestion",
+    "IngestSummary": "spacebrief.ingest.engine",
     "Warehouse": "spacebrief.warehouse.db",
     "Source": "spacebrief.ingest.types",
     "Item": "spacebrief.ingest.types",
@@ -116,8 +116,8 @@ if TYPE_CHECKING:  # what a type checker and an editor see; at run time, __getat
     from spacebrief.digest.types import Edition
     from spacebrief.exceptions import SpacebriefError
     from spacebrief.ingest import FetchPolicy
+    from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
-    from spacebrief.ingestion import IngestSummary
     from spacebrief.warehouse.db import Warehouse
 
 

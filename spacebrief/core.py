@@ -43,8 +43,8 @@ if TYPE_CHECKING:
     from spacebrief.digest.llm import LlmEndpoint
     from spacebrief.digest.types import Edition
     from spacebrief.ingest import FetchPolicy
+    from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
-    from spacebrief.ingestion import IngestSummary
     from spacebrief.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,17 @@ def ingest_feeds(
     concurrency, timeouts and size caps; private and loopback addresses are fetched only
     for sources or a policy that allow them."""
     from spacebrief.ingest import load_sources
-    from spacebrief.ingestion import ingest_sources
+    from spacebrief.ingest.engine import ingest_sources
+    from spacebrief.warehouse.ingest_store import WarehouseIngestStore
 
     catalog = load_sources(str(sources)) if isinstance(sources, str | PathLike) else list(sources)
-    return ingest_sources(warehouse, catalog, policy=policy, force=force, on_progress=on_progress)
+    return ingest_sources(
+        catalog,
+        WarehouseIngestStore(warehouse),
+        fetch_policy=policy,
+        force=force,
+        progress=on_progress,
+    )
 
 
 def read_items(

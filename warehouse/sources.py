@@ -14,7 +14,13 @@ from datetime import UTC, datetime
 import duckdb
 import pyarrow as pa
 
-from spacebrief.ingest.types import FetchRecord, FetchStatus, Source, SourceState
+from spacebrief.ingest.types import (
+    FetchRecord,
+    FetchStatus,
+    PublishingHistory,
+    Source,
+    SourceState,
+)
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -94,16 +100,6 @@ def source_states(
         for row in rows
         if wanted is None or row[0] in wanted
     }
-
-
-@dataclass(frozen=True)
-class PublishingHistory:
-    """What the warehouse knows of a source's publishing, for its poll schedule."""
-
-    recent: int  # dated items published since the window start
-    oldest_recent: datetime | None  # the oldest of those
-    following_since: datetime | None  # its first fetch
-    dated: int  # dated items ever stored
 
 
 def publishing_history(

@@ -1,8 +1,9 @@
-"""The ingest step: `spacebrief.ingest_feeds` with the configured catalogue and fetch policy.
+"""The ingest step: the ingest engine with the configured catalogue, policy and warehouse.
 
 The engine (downloads, worker processes for parsing, the batch writer, clustering, the
-poll schedule, full text) is the library's, in `spacebrief.ingestion`; this step turns
-the settings into its arguments.
+poll schedule, full text) is the library's, `ingest.engine.ingest_sources`, and knows
+neither the settings nor the warehouse; this step turns the settings into its arguments
+and hands it the warehouse as its store (`warehouse.ingest_store.WarehouseIngestStore`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from datetime import timedelta
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
 from spacebrief.ingest import FetchPolicy, load_sources
+from spacebrief.ingest.engine import BATCH_ITEMS, IngestSummary, ingest_sources
 from spacebrief.ingest.schedule import PollRules
-from spacebrief.ingestion import BATCH_ITEMS, IngestSummary, ingest_sources
 from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.ingest_store import WarehouseIngestStore
 
 __all__ = ["IngestSummary", "ingest", "policy_from", "poll_rules_from"]
 
@@ -53,12 +55,12 @@ def ingest(
     `force` ignores backoff and Cache-Control schedules; `refetch_content` fetches the
     pages of full-text sources again, even those done."""
     return ingest_sources(
-        warehouse,
         load_sources(sources or settings.sources_location),
-        policy=policy_from(settings),
+        WarehouseIngestStore(warehouse),
+        fetch_policy=policy_from(settings),
         poll_rules=poll_rules_from(settings),
-        on_progress=on_progress,
         force=force,
         batch_items=batch_items,
         refetch_content=refetch_content,
+        progress=on_progress,
     )

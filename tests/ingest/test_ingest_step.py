@@ -239,10 +239,10 @@ def test_truncated_real_excerpts_still_yield_their_partial_entry(warehouse, sett
 def test_a_large_run_parses_in_worker_processes_with_the_same_result(
     warehouse, settings, server, monkeypatch
 ):
-    from spacebrief import ingestion
+    from spacebrief.ingest import engine
 
-    monkeypatch.setattr(ingestion, "PARALLEL_PARSE_MIN_SOURCES", 2)
-    assert ingestion._parse_workers(2) >= 1 or (os.cpu_count() or 1) == 1
+    monkeypatch.setattr(engine, "PARALLEL_PARSE_MIN_SOURCES", 2)
+    assert engine._parse_workers(2) >= 1 or (os.cpu_count() or 1) == 1
     for n in range(4):
         server.serve(f"/f{n}.xml", rss_feed(f"Feed {n}", [entry(10 * n + k) for k in range(3)]))
     server.serve("/cut.xml", b"<rss><channel><item><title>cut")

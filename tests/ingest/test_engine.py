@@ -1,0 +1,117 @@
+"""The ingest engine on its own: `ingest_sources` with a real feed server and a real
+DuckDB warehouse as its store, no settings and no Prefect."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from spacebrief.ingest import (
+    FetchPolicy,
+    IngestBatch,
+    IngestStore,
+    IngestSummary,
+    ingest_sources,
+    load_sources,
+)
+from spacebrief.ingest.schedule import PollRules
+from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.ingest_store import WarehouseIngestBatch, WarehouseIngestStore
+from spacebrief.warehouse.sources import source_health
+from tests.ingest.feed_server import FeedServer, entry, rss_feed
+
+POLICY = FetchPolicy(allow_private=True, connect_timeout=2, read_timeout=2, total_timeout=6)
+RULES = PollRules(min_interval=timedelta(minutes=10), max_interval=timedelta(hours=1))
+
+
+@pytest.fixture
+def server():
+    with FeedServer() as running:
+        yield running
+
+
+def catalog(server: FeedServer, tmp_path: Path, paths: list[str]) -> Path:
+    lines = [f"  - {{name: 'Feed {p}', url: '{server.url(p)}'}}" for p in paths]
+    path = tmp_path / "sources.yaml"
+    path.write_text("sources:\n" + "\n".join(lines) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("protocol", "adapter"),
+    [(IngestStore, WarehouseIngestStore), (IngestBatch, WarehouseIngestBatch)],
+)
+def test_the_warehouse_adapters_have_every_method_of_the_protocols(protocol, adapter) -> None:
+    """Structural typing: the adapters must keep the protocols' methods and parameters."""
+    wanted = {n: f for n, f in vars(protocol).items() if callable(f) and not n.startswith("_")}
+    assert wanted
+    for name, method in wanted.items():
+        assert hasattr(adapter, name), f"{adapter.__name__} lacks {name}"
+        expected = list(inspect.signature(method).parameters)
+        assert list(inspect.signature(getattr(adapter, name)).parameters) == expected, name
+
+
+def test_a_catalog_is_read_clustered_stored_and_scheduled_and_the_rerun_respects_it(
+    warehouse: Warehouse, server: FeedServer, tmp_path: Path
+) -> None:
+    retold = entry(
+        7, title="Another outlet on mission 7", link="https://news.example.org/stories/7"
+    )
+    server.serve("/a.xml", rss_feed("A", [entry(1), entry(7)]), etag='"a1"')
+    server.serve("/b.xml", rss_feed("B", [retold, entry(8), entry(9)]), etag='"b1"')
+    server.serve("/gone.xml", b"", status=410)
+    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml", "/b.xml", "/gone.xml"])))
+    store = WarehouseIngestStore(warehouse)
+    progress: list[tuple[int, int]] = []
+
+    first = ingest_sources(
+        sources,
+        store,
+        fetch_policy=POLICY,
+        poll_rules=RULES,
+        batch_items=2,
+        progress=lambda done, total: progress.append((done, total)),
+    )
+
+    assert isinstance(first, IngestSummary)
+    assert (first.feeds, first.fetched, first.failed, first.entries) == (3, 2, 1, 5)
+    assert (first.new_items, first.clustered) == (5, 1)
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    with warehouse.read() as con:
+        stored = {row[0] for row in con.execute("SELECT item_id FROM items").fetchall()}
+        (stories,) = con.execute("SELECT count(DISTINCT cluster_id) FROM items").fetchone()
+        health = {row.name: row for row in source_health(con)}
+    assert stored == set(first.new_item_ids) and stories == 4
+    assert health["Feed /gone.xml"].last_status == "failed"
+    assert "410" in health["Feed /gone.xml"].last_error
+    soon = datetime.now(UTC) + RULES.min_interval - timedelta(seconds=5)
+    assert all(h.next_fetch_at is not None and h.next_fetch_at > soon for h in health.values())
+
+    hits = {path: server.hits(path) for path in ("/a.xml", "/b.xml", "/gone.xml")}
+    not_due = ingest_sources(sources, store, fetch_policy=POLICY, poll_rules=RULES)
+    assert (not_due.skipped, not_due.new_items) == (3, 0)
+    assert {path: server.hits(path) for path in hits} == hits, "a source not due was fetched"
+
+    server.serve("/b.xml", rss_feed("B", [retold, entry(8), entry(9), entry(10)]), etag='"b2"')
+    forced = ingest_sources(sources, store, fetch_policy=POLICY, poll_rules=RULES, force=True)
+    assert (forced.unchanged, forced.fetched, forced.failed, forced.new_items) == (1, 1, 1, 1)
+    with warehouse.read() as con:
+        # Story 7 is two reports (one per outlet) of one story; nothing is stored twice.
+        assert con.execute("SELECT count(*), count(DISTINCT url) FROM items").fetchone() == (6, 5)
+
+
+def test_the_engine_needs_neither_prefect_nor_the_warehouse() -> None:
+    probe = (
+        "import sys, spacebrief.ingest.engine; "
+        "print(sorted({m.split('.')[0] if m.startswith('prefect') else m for m in sys.modules "
+        "if m.startswith(('prefect', 'spacebrief.warehouse', 'spacebrief.flows'))}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"
