@@ -1,11 +1,13 @@
 """Classification spread over a Dask cluster: the first step past one machine.
 
-The model is the slow part of classify, and it is embarrassingly parallel: batches of
-items go to Dask workers through `prefect-dask`'s `DaskTaskRunner`, each worker runs the
-pure classifier, and the flow writes every result in ONE transaction from its own
-process, so DuckDB still sees a single writer. Pass `cluster_address` (a
-`tcp://scheduler:8786`) to use a real cluster; by default a local one is created.
-docs/scaling.md says when this is worth it. prefect-dask is the `dask` extra
+The model is the slow part of classify, and it is embarrassingly parallel: the loop is
+`classifiers.pending.label_pending` (which items, relabel, batching), as for
+`spacebrief.classify_pending`; this module only maps its batches onto Dask workers
+through `prefect-dask`'s `DaskTaskRunner`. Each worker runs the pure classifier; the flow
+writes each batch's results (and the alerts they owe) in one transaction from its own
+process, so DuckDB still sees a single writer. `with_cluster(address)` runs it on a real
+cluster (`tcp://scheduler:8786`); by default a local one is created. docs/scaling.md
+says when this is worth it. prefect-dask is the `dask` extra
 (`pip install 'spacebrief[dask]'`): it is imported when a cluster is asked for, so this
 module imports without it and a missing extra is one sentence naming it.
 """
@@ -13,6 +15,7 @@ module imports without it and a missing extra is one sentence naming it.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,17 +23,25 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from spacebrief.alerts.rules import apply_rules, select_candidates
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.extras import import_extra
+from spacebrief.classifiers.pending import label_pending, split
 from spacebrief.classifiers.types import Classification, TextItem
+from spacebrief.core import WarehouseClassificationStore
 from spacebrief.flows.events import emit_watchlist_detected
 from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import alert_destination, head_path, rule_hits
+from spacebrief.flows.steps.classify_step import alert_destination, head_path
 from spacebrief.flows.write_lock import warehouse_write_lock
-from spacebrief.warehouse import alerts as alert_ledger
-from spacebrief.warehouse import labels as label_store
-from spacebrief.warehouse import transaction
+
+__all__ = [
+    "DaskClassifyReport",
+    "classify_batch",
+    "classify_on_dask",
+    "classify_on_dask_flow",
+    "dask_task_runner",
+    "split",
+    "with_cluster",
+]
 
 LOCAL_CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": False}
 
@@ -72,60 +83,40 @@ class DaskClassifyReport:
         )
 
 
-def split(items: tuple[TextItem, ...], batches: int) -> list[list[TextItem]]:
-    """Near-equal contiguous batches, none empty."""
-    batches = max(1, min(batches, len(items)))
-    size, extra = divmod(len(items), batches)
-    out, start = [], 0
-    for index in range(batches):
-        end = start + size + (1 if index < extra else 0)
-        out.append(list(items[start:end]))
-        start = end
-    return out
-
-
 @flow(name="classify-on-dask", persist_result=False)
-def classify_on_dask_flow(batches: int = 2) -> DaskClassifyReport:
-    """The flow itself; `with_cluster` gives it its Dask task runner."""
+def classify_on_dask_flow(batches: int = 2, relabel: bool = False) -> DaskClassifyReport:
+    """The classify loop (`classifiers.pending.label_pending`) with its batches on Dask;
+    `with_cluster` gives the flow its Dask task runner."""
     settings = Settings()
-    warehouse = settings.warehouse()
     taxonomy_path, head = str(settings.taxonomy_path), str(head_path(settings))
-    classifier = _classifier(taxonomy_path, head)
-    versions = (classifier.version, classifier.taxonomy.version)
-    with (
-        warehouse_write_lock(settings.home, "spacebrief classify (dask)"),
-        warehouse.write() as con,
-    ):
-        label_store.store_trends(con, classifier.taxonomy)
-        pending = label_store.pending_items(con, *versions)
-    parts = split(pending.items, batches) if pending.items else []
-    futures = [classify_batch.submit(part, taxonomy_path, head) for part in parts]
-    results = [future.result() for future in futures]
-    workers = tuple(sorted({worker for worker, _ in results}))
-    classifications: list[Classification] = [c for _, batch in results for c in batch]
-    candidates = select_candidates(
-        classifications,
-        pending.clusters,
-        settings.alert_thresholds,
-        settings.alert_default_threshold,
-        destination := alert_destination(settings),
+    store = WarehouseClassificationStore(
+        settings.warehouse(),
+        destination=alert_destination(settings),
+        alert_thresholds=settings.alert_thresholds,
+        default_alert_threshold=settings.alert_default_threshold,
+        lock=lambda: warehouse_write_lock(settings.home, "spacebrief classify (dask)"),
     )
-    labels, new_alerts = 0, []
-    if classifications:
-        with (
-            warehouse_write_lock(settings.home, "spacebrief classify (dask)"),
-            warehouse.write() as con,
-            transaction(con),
-        ):
-            labels = label_store.store_classifications(con, classifications)
-            hits = rule_hits(
-                con, [c.item_id for c in classifications], settings.slack_bot_token is not None
-            )
-            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
-            inserted = alert_ledger.insert_pending_alerts(con, ruled)
-            new_alerts = [c for c in inserted if not c.muted]
-    emit_watchlist_detected(new_alerts)
-    report = DaskClassifyReport(len(classifications), len(parts), labels, len(new_alerts), workers)
+    workers: set[str] = set()
+
+    def on_dask(parts: Sequence[Sequence[TextItem]]) -> Iterator[list[Classification]]:
+        """Every batch submitted at once; the results come back in the batches' order."""
+        futures = [classify_batch.submit(list(part), taxonomy_path, head) for part in parts]
+        for future in futures:
+            worker, classifications = future.result()
+            workers.add(worker)
+            yield classifications
+
+    run = label_pending(
+        _classifier(taxonomy_path, head),
+        store,
+        relabel=relabel,
+        batches=batches,
+        map_batches=on_dask,
+    )
+    emit_watchlist_detected(store.new_alerts)
+    report = DaskClassifyReport(
+        run.classified, run.batches, run.labels, len(store.new_alerts), tuple(sorted(workers))
+    )
     get_run_logger().info(report.describe())
     return report
 
@@ -145,6 +136,6 @@ def with_cluster(address: str | None = None, **cluster_kwargs: Any) -> Any:
     )
 
 
-def classify_on_dask(batches: int = 2) -> DaskClassifyReport:
+def classify_on_dask(batches: int = 2, relabel: bool = False) -> DaskClassifyReport:
     """The flow on a local 2-worker cluster (LOCAL_CLUSTER)."""
-    return with_cluster()(batches=batches)
+    return with_cluster()(batches=batches, relabel=relabel)

@@ -23,7 +23,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from os import PathLike
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from spacebrief.alerts.transports import Transport
     from spacebrief.alerts.types import AlertCandidate
     from spacebrief.classifiers.classifier import Classifier
+    from spacebrief.classifiers.pending import PendingItems
+    from spacebrief.classifiers.types import Taxonomy
     from spacebrief.digest.llm import LlmEndpoint
     from spacebrief.digest.types import Edition
     from spacebrief.ingest import FetchPolicy
@@ -183,6 +185,64 @@ class ClassifySummary:
         )
 
 
+class WarehouseClassificationStore:
+    """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
+
+    Each batch's classifications, labels and the alert-ledger rows they owe are written
+    in ONE transaction, so a label never exists without the alert it owes. `lock` wraps
+    each connection (the Dask flow takes the warehouse write lock there). The new,
+    unmuted alerts are kept in `new_alerts` for the caller to report.
+    """
+
+    def __init__(
+        self,
+        warehouse: Warehouse,
+        *,
+        destination: str = OUTBOX,
+        alert_thresholds: Mapping[str, float] | None = None,
+        default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
+        lock: Callable[[], AbstractContextManager[object]] = nullcontext,
+    ) -> None:
+        self.warehouse = warehouse
+        self.destination = destination
+        self.thresholds = dict(alert_thresholds or {})
+        self.default_threshold = default_alert_threshold
+        self.lock = lock
+        self.new_alerts: list[AlertCandidate] = []
+
+    def pending_items(
+        self, taxonomy: Taxonomy, classifier_version: str, *, relabel: bool
+    ) -> PendingItems:
+        from spacebrief.warehouse.labels import pending_items, store_trends
+
+        with self.lock(), self.warehouse.write() as con:
+            store_trends(con, taxonomy)
+            return pending_items(con, classifier_version, taxonomy.version, relabel=relabel)
+
+    def store_classifications(
+        self, classifications: Sequence[Classification], clusters: Mapping[str, str]
+    ) -> int:
+        from spacebrief.alerts.rules import apply_rules, select_candidates
+        from spacebrief.warehouse import transaction
+        from spacebrief.warehouse.alerts import insert_pending_alerts
+        from spacebrief.warehouse.labels import store_classifications
+        from spacebrief.warehouse.watch_rules import rule_hits
+
+        destination = self.destination
+        candidates = select_candidates(
+            classifications, clusters, self.thresholds, self.default_threshold, destination
+        )
+        with self.lock(), self.warehouse.write() as con, transaction(con):
+            labels = store_classifications(con, classifications)
+            hits = rule_hits(
+                con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
+            )
+            ruled = apply_rules(candidates, classifications, clusters, hits, destination)
+            inserted = insert_pending_alerts(con, ruled)
+        self.new_alerts.extend(c for c in inserted if not c.muted)
+        return labels
+
+
 def classify_pending(
     warehouse: Warehouse,
     *,
@@ -203,48 +263,30 @@ def classify_pending(
     the key `deliver_pending_alerts` delivers by; watch rules' own channels apply only to
     a Slack destination. A trend's bar is `alert_thresholds[trend]`, else the default.
     """
-    from spacebrief.alerts.rules import apply_rules, select_candidates
-    from spacebrief.warehouse import transaction
-    from spacebrief.warehouse.alerts import insert_pending_alerts
-    from spacebrief.warehouse.labels import pending_items, store_classifications, store_trends
-    from spacebrief.warehouse.watch_rules import rule_hits
+    from spacebrief.classifiers.pending import label_pending
 
     started = time.monotonic()
-    classifier = classifier or _packaged_classifier()
-    thresholds = dict(alert_thresholds or {})
-    versions = (classifier.version, classifier.taxonomy.version)
-    with warehouse.write() as con:
-        store_trends(con, classifier.taxonomy)
-        pending = pending_items(con, *versions, relabel=relabel)
-    total = len(pending.items)
-    relevant = labels = 0
-    new_alerts: list[AlertCandidate] = []
-    if on_progress:
-        on_progress(0, total)
-    for start in range(0, total, CLASSIFY_CHUNK):
-        classifications = classifier.classify(pending.items[start : start + CLASSIFY_CHUNK])
-        candidates = select_candidates(
-            classifications, pending.clusters, thresholds, default_alert_threshold, destination
-        )
-        with warehouse.write() as con, transaction(con):
-            labels += store_classifications(con, classifications)
-            hits = rule_hits(
-                con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
-            )
-            ruled = apply_rules(candidates, classifications, pending.clusters, hits, destination)
-            inserted = insert_pending_alerts(con, ruled)
-            new_alerts.extend(c for c in inserted if not c.muted)
-        relevant += sum(c.relevant for c in classifications)
-        if on_progress:
-            on_progress(min(start + CLASSIFY_CHUNK, total), total)
+    store = WarehouseClassificationStore(
+        warehouse,
+        destination=destination,
+        alert_thresholds=alert_thresholds,
+        default_alert_threshold=default_alert_threshold,
+    )
+    run = label_pending(
+        classifier or _packaged_classifier(),
+        store,
+        relabel=relabel,
+        batch_size=CLASSIFY_CHUNK,
+        progress=on_progress,
+    )
     summary = ClassifySummary(
-        classified=total,
-        relevant=relevant,
-        labels=labels,
-        new_alerts=tuple(new_alerts),
+        classified=run.classified,
+        relevant=run.relevant,
+        labels=run.labels,
+        new_alerts=tuple(store.new_alerts),
         duration_seconds=time.monotonic() - started,
-        classifier_version=versions[0],
-        taxonomy_version=versions[1],
+        classifier_version=run.classifier_version,
+        taxonomy_version=run.taxonomy_version,
         relabel=relabel,
     )
     log.info(summary.describe())

@@ -10,12 +10,12 @@ transaction as the new ones are inserted. All writes are Arrow batches.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
+from spacebrief.classifiers.pending import PendingItems
 from spacebrief.classifiers.types import (
     Classification,
     FeedbackExample,
@@ -61,14 +61,6 @@ _LABEL_SCHEMA = pa.schema(
         ("stance_score", pa.float64()),
     ]
 )
-
-
-@dataclass(frozen=True)
-class PendingItems:
-    """Items to classify, and the story cluster of each (alerts go one per story)."""
-
-    items: tuple[TextItem, ...]
-    clusters: dict[str, str]
 
 
 def store_trends(con: duckdb.DuckDBPyConnection, taxonomy: Taxonomy) -> None:
