@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 
 from spacebrief.flows.cli import app
-from spacebrief.flows.cli.app import console
 from spacebrief.ingest import load_sources, read_opml
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
@@ -35,11 +34,9 @@ sources:
 
 
 @pytest.fixture
-def cli(home):
-    width = console.width
-    console.width = 200
-    yield CliRunner()
-    console.width = width
+def cli(home, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # read by the console on every print; nothing to undo
+    return CliRunner()
 
 
 @pytest.fixture
