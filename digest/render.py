@@ -45,7 +45,7 @@ def _sentence_markdown(sentence: CitedSentence) -> str:
 @cache
 def _environment() -> Environment:
     environment = Environment(
-        loader=PackageLoader("digest", "templates"),
+        loader=PackageLoader("spacebrief.digest", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         undefined=StrictUndefined,
         trim_blocks=True,

@@ -141,3 +141,22 @@ print(len(load_taxonomy().trends))
         [env_dir / "bin" / "spacebrief", "--help"], capture_output=True, text=True, env=env
     )
     assert cli.returncode == 0 and "sources" in cli.stdout, cli.stderr
+
+    # The demo, from the wheel alone: the recorded samples, templates and migrations it
+    # reads are the package's own, found without the repository on sys.path.
+    demo_env = dict(env, SPACEBRIEF_HOME=str(tmp_path / "home"), COLUMNS="200")
+    demo = subprocess.run(
+        [env_dir / "bin" / "spacebrief", "demo"],
+        capture_output=True,
+        text=True,
+        env=demo_env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert demo.returncode == 0, (demo.stdout + demo.stderr)[-3000:]
+    assert "Traceback" not in demo.stdout + demo.stderr
+    assert sorted(p.name for p in (tmp_path / "home" / "editions").iterdir()) == [
+        "2025-03-24-28d.html",
+        "2025-03-24-28d.json",
+        "2025-03-24-28d.md",
+    ]
