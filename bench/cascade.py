@@ -64,7 +64,7 @@ from spacebrief.classifiers.types import TextItem
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
-MULTILINGUAL = REPO / "tests" / "classifiers" / "fixtures" / "multilingual.jsonl"
+MULTILINGUAL = REPO / "seeds" / "evaluation" / "multilingual.jsonl"
 REAL_LABELS = REPO / "tests" / "classifiers" / "fixtures" / "real_feeds.jsonl"
 GOAL_RATE = 150.0
 SPEED_SAMPLE = 384

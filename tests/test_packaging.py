@@ -68,7 +68,13 @@ def test_the_wheel_holds_every_data_file_and_one_top_level_package(
     wheel, _ = built
     names = _names(wheel)
     data = {
-        "seeds": ["taxonomy.yaml", "sources.yaml", "samples/*", "training/*.jsonl"],
+        "seeds": [
+            "taxonomy.yaml",
+            "sources.yaml",
+            "samples/*",
+            "training/*.jsonl",
+            "evaluation/*.jsonl",
+        ],
         "classifiers": ["fitted/*.npz"],
         "warehouse": ["migrations/*.sql"],
         "digest": ["templates/*.j2"],

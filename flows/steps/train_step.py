@@ -11,6 +11,7 @@ import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 from spacebrief.flows.settings import Settings
@@ -23,9 +24,10 @@ log = logging.getLogger(__name__)
 
 
 def default_eval_paths() -> list[Path]:
-    """The repo's own labelled files (written for spacebrief; never ../shared)."""
-    root = Path(__file__).resolve().parents[2]
-    return sorted((root / "tests" / "classifiers" / "fixtures").glob("multilingual*.jsonl"))
+    """The package's own labelled items (written for spacebrief, never ../shared): shipped
+    in the wheel, so a refit is judged the same way wherever spacebrief is installed."""
+    folder = Path(str(resources.files("spacebrief.seeds") / "evaluation"))
+    return sorted(folder.glob("*.jsonl"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import Path
 from spacebrief.classifiers.batch import evaluate_file
 from spacebrief.classifiers.classifier import Classifier
 
-FIXTURE = Path(__file__).parent / "fixtures" / "multilingual.jsonl"
+FIXTURE = Path(__file__).parents[2] / "seeds" / "evaluation" / "multilingual.jsonl"
 
 
 def test_on_theme_news_in_fourteen_languages_passes_the_gate_and_the_rest_does_not(

@@ -21,7 +21,7 @@ from spacebrief.warehouse.items import insert_items
 from spacebrief.warehouse.labels import record_feedback
 from spacebrief.warehouse.train_attempts import list_attempts
 
-FIXTURE = Path(__file__).parent / "fixtures" / "multilingual.jsonl"
+FIXTURE = Path(__file__).parents[2] / "seeds" / "evaluation" / "multilingual.jsonl"
 
 
 def test_no_worse_on_both_sets_promotes():
