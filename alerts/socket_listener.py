@@ -113,7 +113,7 @@ class FeedbackListener:
                 retry=retry_if_result(lambda connected: not connected),
                 wait=RetryAfterOrBackoff(0.5, self.max_backoff),
                 stop=lambda _: self._stop.is_set(),
-                sleep=self._stop.wait,
+                sleep=self._pause,
                 before_sleep=lambda state: log.info(
                     "Slack Socket Mode is down; reconnecting in %.1f s.", state.upcoming_sleep
                 ),
@@ -122,6 +122,10 @@ class FeedbackListener:
             if reconnecting(self._connect):
                 self.connects += 1
                 log.info("Slack Socket Mode connected (connection %d).", self.connects)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between reconnects, cut short by `stop()`."""
+        self._stop.wait(seconds)
 
     def _connect(self) -> bool:
         try:

@@ -36,7 +36,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from tenacity import AsyncRetrying, retry_if_result, stop_after_attempt, stop_before_delay
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_result,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds
@@ -164,7 +170,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
             )
         except OSError:
             return  # httpx resolves it again and reports the failure in its own words
-        addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+        addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
     for address in sorted(addresses, key=str):
         why = address_refusal(address, allow_private=allow_private)
         if why:
@@ -270,6 +276,13 @@ class _Try:
     error: str | None = None
     retryable: bool = False
     retry_after: float | None = None  # read by the wait strategy (spacebrief.retry)
+
+
+def _last_try(retry_state: RetryCallState) -> _Try:
+    """What the fetcher reports once tenacity stops retrying: the last try, as it ended."""
+    assert retry_state.outcome is not None
+    last: _Try = retry_state.outcome.result()
+    return last
 
 
 class _Fetcher:
@@ -382,7 +395,7 @@ class _Fetcher:
             retry=retry_if_result(lambda tried: tried.retryable),
             wait=RetryAfterOrBackoff(policy.backoff_base, policy.backoff_max),
             stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.retry_budget),
-            retry_error_callback=lambda retry_state: retry_state.outcome.result(),
+            retry_error_callback=_last_try,
             sleep=self.sleep,
         )
         last: _Try = await retrying(once)
