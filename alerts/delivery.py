@@ -21,13 +21,14 @@ already has a message gets a follow-up in that message's thread, outside the cap
 from __future__ import annotations
 
 import logging
-import random
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Protocol
+
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
 from spacebrief.alerts.blocks import (
     GROUP_MAX_STORIES,
@@ -46,6 +47,7 @@ from spacebrief.alerts.exceptions import (
 )
 from spacebrief.alerts.transports import Transport
 from spacebrief.alerts.types import Delivered, DeliveryStatus, PendingAlert, StoryRoot
+from spacebrief.retry import RetryAfterOrBackoff
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +85,8 @@ class Limits:
     max_per_hour: int = 30
     max_per_trend: Mapping[str, int] = field(default_factory=dict)  # new stories per run
     post_tries: int = 3  # tries of one message within a run (timeouts, 5xx, connection)
-    backoff_seconds: float = 1.0
+    backoff_seconds: float = 1.0  # the first wait between tries, doubling, with jitter
+    backoff_max_seconds: float = 30.0
 
 
 @dataclass(frozen=True)
@@ -115,11 +118,6 @@ class DeliveryReport:
     failed: int = 0
     held: int = 0  # left pending by the caps, or because the run stopped early
     stopped_by: str | None = None
-
-
-def jittered(seconds: float) -> float:
-    """Backoff with jitter, so several spacebrief instances do not retry in step."""
-    return seconds * (0.5 + random.random())
 
 
 def new_key() -> str:
@@ -282,12 +280,14 @@ def _post_one(
     ledger: Ledger,
     limits: Limits,
     sleep: Callable[[float], None],
-) -> Delivered | None:
-    """Post with retries; None when the message is settled otherwise (pending/failed)."""
+) -> Delivered:
+    """Post, retrying what may not have landed (after checking it did not); raise otherwise,
+    with the ledger settled (pending or failed)."""
     ids = message.alert_ids
     started = datetime.now(UTC)
     ledger.mark_sending(ids, message.key, message.reply_to, message.thread_ts)
-    for attempt in range(1, limits.post_tries + 1):
+
+    def post() -> Delivered:
         try:
             return transport.post(
                 message.key,
@@ -304,19 +304,30 @@ def _post_one(
                     raise ReconcileFailed(f"{error} {check}") from None
                 if found:
                     return next(iter(found.values()))
-            if attempt == limits.post_tries:
-                ledger.mark_unsent(ids, str(error), count_attempt=True)
-                raise
-            log.info("Retrying a Slack post after: %s", error)
-            sleep(jittered(limits.backoff_seconds * 2 ** (attempt - 1)))
-        except AlertsError:
             raise
-        except Exception as error:  # a bug: leave no row `sending`, and no message text
-            ledger.mark_unsent(
-                ids, f"the post failed unexpectedly ({type(error).__name__})", count_attempt=True
-            )
-            raise
-    return None
+
+    retrying = Retrying(
+        retry=retry_if_exception_type(DeliveryUncertain),
+        wait=RetryAfterOrBackoff(limits.backoff_seconds, limits.backoff_max_seconds),
+        stop=stop_after_attempt(limits.post_tries),
+        sleep=sleep,
+        before_sleep=lambda state: log.info(
+            "Retrying a Slack post after: %s", state.outcome and state.outcome.exception()
+        ),
+        reraise=True,
+    )
+    try:
+        return retrying(post)
+    except DeliveryUncertain as error:
+        ledger.mark_unsent(ids, str(error), count_attempt=True)
+        raise
+    except AlertsError:
+        raise
+    except Exception as error:  # a bug: leave no row `sending`, and no message text
+        ledger.mark_unsent(
+            ids, f"the post failed unexpectedly ({type(error).__name__})", count_attempt=True
+        )
+        raise
 
 
 def deliver(

@@ -2,10 +2,10 @@
 
 slack-sdk's builtin `SocketModeClient` holds the websocket (it needs no extra package).
 Its own reconnect retries at a fixed interval, so it is switched off and a supervisor
-thread reconnects with exponential backoff and jitter instead, a fresh URL each time
-(`apps.connections.open`). The SDK notices a silently dropped socket from its pings
-(five failed checks, or no pong for four intervals), hence a 2 s ping interval: a
-dead link is found in about ten seconds.
+thread reconnects with exponential backoff and jitter instead (tenacity, with
+`spacebrief.retry`'s wait), a fresh URL each time (`apps.connections.open`). The SDK
+notices a silently dropped socket from its pings (five failed checks, or no pong for
+four intervals), hence a 2 s ping interval: a dead link is found in about ten seconds.
 
 Order per click: record it (the caller's `record`, one short transaction), then ack the
 envelope, then update the message or answer the clicker. Writing before the ack is what
@@ -18,7 +18,6 @@ the envelope is left unacked and Slack redelivers it.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -30,9 +29,11 @@ from slack_sdk.socket_mode.builtin import SocketModeClient
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
+from tenacity import Retrying, retry_if_result
 
 from spacebrief.alerts.exceptions import AlertsError
 from spacebrief.alerts.feedback import Click, ClickOutcome, marked_blocks, parse_click
+from spacebrief.retry import RetryAfterOrBackoff
 
 log = logging.getLogger(__name__)
 
@@ -102,24 +103,36 @@ class FeedbackListener:
         return self.client.is_connected()
 
     def _supervise(self) -> None:
-        backoff = 0.5
+        """Keep the socket up: watch it, and after a drop reconnect with backoff (reset
+        once connected) until it is back or `stop()` is called."""
         while not self._stop.is_set():
             if self.client.is_connected():
-                backoff = 0.5
                 self._stop.wait(0.2)
                 continue
-            try:
-                self.client.connect_to_new_endpoint(force=True)
-            except Exception as error:  # the SDK raises plain errors for a refused URL
-                log.warning("Slack Socket Mode: could not connect (%s).", type(error).__name__)
-            if self.client.is_connected():
+            reconnecting = Retrying(
+                retry=retry_if_result(lambda connected: not connected),
+                wait=RetryAfterOrBackoff(0.5, self.max_backoff),
+                stop=lambda _: self._stop.is_set(),
+                sleep=self._pause,
+                before_sleep=lambda state: log.info(
+                    "Slack Socket Mode is down; reconnecting in %.1f s.", state.upcoming_sleep
+                ),
+                retry_error_callback=lambda _: False,
+            )
+            if reconnecting(self._connect):
                 self.connects += 1
                 log.info("Slack Socket Mode connected (connection %d).", self.connects)
-                continue
-            wait = min(self.max_backoff, backoff) * (0.5 + random.random())
-            log.info("Slack Socket Mode is down; reconnecting in %.1f s.", wait)
-            self._stop.wait(wait)
-            backoff = min(self.max_backoff, backoff * 2)
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between reconnects, cut short by `stop()`."""
+        self._stop.wait(seconds)
+
+    def _connect(self) -> bool:
+        try:
+            self.client.connect_to_new_endpoint(force=True)
+        except Exception as error:  # the SDK raises plain errors for a refused URL
+            log.warning("Slack Socket Mode: could not connect (%s).", type(error).__name__)
+        return self.client.is_connected()
 
     # ------------------------------------------------------------ clicks
     def _on_request(self, client: BaseSocketModeClient, request: SocketModeRequest) -> None:

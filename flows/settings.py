@@ -40,7 +40,10 @@ from pydantic_settings import (
 from pydantic_settings import SettingsError as SourceError
 
 from spacebrief.exceptions import SpacebriefError
+from spacebrief.ingest import FetchPolicy
 from spacebrief.warehouse import Warehouse
+
+_FETCH = FetchPolicy()  # the fetch defaults are the library's, defined there once
 
 
 def default_home() -> Path:
@@ -91,13 +94,13 @@ class Settings(BaseSettings):
     """How long a command waits for a busy warehouse."""
 
     # Ingest
-    fetch_concurrency: int = 64
+    fetch_concurrency: int = _FETCH.concurrency
     """Feed and page fetches in flight at once."""
-    fetch_per_host: int = 4
+    fetch_per_host: int = _FETCH.per_host
     """Fetches in flight at once to one host."""
-    fetch_timeout_seconds: float = 20.0
+    fetch_timeout_seconds: float = _FETCH.read_timeout
     """Read timeout of a fetch (connect: at most 10 s; a whole fetch: three times this)."""
-    fetch_max_bytes: int = 10 * 1024 * 1024
+    fetch_max_bytes: int = _FETCH.max_bytes
     """Largest feed or page body read; a larger one fails that fetch."""
     fetch_allow_private: bool = False
     """Fetch private and loopback addresses for every source (a source alone: `allow_private:

@@ -19,7 +19,6 @@ from spacebrief.ingest._fetch import (
     FetchPolicy,
     fetch_all,
     fetch_many,
-    parse_retry_after,
 )
 from spacebrief.ingest._normalise import (
     clean_text,
@@ -96,7 +95,6 @@ __all__ = [
     "normalise_entries",
     "normalise_entry",
     "parse_feed",
-    "parse_retry_after",
     "read_feed",
     "read_opml",
     "shingles",

@@ -7,9 +7,10 @@ timeouts from httpx plus a total deadline of our own, because a server that tric
 byte a second never trips a read timeout. Bodies are streamed and abandoned past a size
 cap, counted after decompression so a gzip bomb is caught too.
 
-A failure does not end the run: timeouts, connection errors, 429 and 5xx are retried with
-exponential backoff and jitter (or the server's Retry-After) while the source's time so far
-plus the wait stays within a budget (30 s), so one dead host cannot hold up a run. What
+A failure does not end the run: timeouts, connection errors, 429 and 5xx are retried
+(tenacity, with `spacebrief.retry`'s wait: the server's Retry-After, seconds or date, else
+exponential backoff with jitter) while the source's time so far plus the wait stays within
+a budget (30 s), so one dead host cannot hold up a run. What
 still fails is reported, and the source's next fetch is pushed back further after each
 consecutive failure (15 min doubling, capped at a day) so a dead feed is not hammered.
 
@@ -24,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-import random
 import re
 import socket
 import time
@@ -36,11 +36,19 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_result,
+    stop_after_attempt,
+    stop_before_delay,
+)
 
 from spacebrief.ingest.exceptions import IngestError
-from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds, parse_retry_after
+from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
 from spacebrief.ingest.types import FetchStatus, Source, SourceState
+from spacebrief.retry import RetryAfterOrBackoff, parse_retry_after
 
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024
@@ -54,9 +62,14 @@ _METADATA_ADDRESSES = frozenset(
 
 @dataclass(frozen=True)
 class FetchPolicy:
-    """How hard and how politely to fetch. Defaults suit a catalog of a few hundred feeds."""
+    """How hard and how politely to fetch. Defaults suit a catalog of a few hundred feeds.
 
-    concurrency: int = 32
+    These defaults are the only ones: the settings (`SPACEBRIEF_FETCH_*`) and the benchmark
+    read theirs from here. 64 in flight is what bench/ingest.py measured on 500 feeds (the
+    README's figures); 4 per origin keeps one outlet from seeing more of us than a browser.
+    """
+
+    concurrency: int = 64
     per_host: int = 4
     connect_timeout: float = 10.0
     read_timeout: float = 20.0
@@ -157,7 +170,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
             )
         except OSError:
             return  # httpx resolves it again and reports the failure in its own words
-        addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
+        addresses = {ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos}
     for address in sorted(addresses, key=str):
         why = address_refusal(address, allow_private=allow_private)
         if why:
@@ -251,10 +264,37 @@ class _Reading:
         )
 
 
+@dataclass(frozen=True)
+class _Try:
+    """How one request ended: an answer (`error` None for 200 and 304), or a failure with
+    whether another try may help and how long the server asked us to wait first."""
+
+    http_status: int | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    final_url: str | None = None
+    body: bytes | None = None
+    error: str | None = None
+    retryable: bool = False
+    retry_after: float | None = None  # read by the wait strategy (spacebrief.retry)
+
+
+def _last_try(retry_state: RetryCallState) -> _Try:
+    """What the fetcher reports once tenacity stops retrying: the last try, as it ended."""
+    assert retry_state.outcome is not None
+    last: _Try = retry_state.outcome.result()
+    return last
+
+
 class _Fetcher:
-    def __init__(self, client: httpx.AsyncClient, policy: FetchPolicy) -> None:
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        policy: FetchPolicy,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         self.client = client
         self.policy = policy
+        self.sleep = sleep
         self.global_slots = asyncio.Semaphore(policy.concurrency)
         self.host_slots: dict[str, asyncio.Semaphore] = {}
 
@@ -292,6 +332,49 @@ class _Fetcher:
                 chunks.append(chunk)
             return response, b"".join(chunks)
 
+    async def _try_once(
+        self, source: Source, request_headers: Mapping[str, str], host_slot: asyncio.Semaphore
+    ) -> _Try:
+        """One request, its failure turned into a sentence and a verdict on retrying."""
+        policy = self.policy
+        try:
+            async with host_slot, self.global_slots, asyncio.timeout(policy.total_timeout):
+                response, body = await self._attempt(
+                    source.url, request_headers, source.allow_private
+                )
+        except TimeoutError:
+            error = f"gave up after {policy.total_timeout:g} s without a complete answer"
+            return _Try(error=error, retryable=True)
+        except httpx.TimeoutException as exc:
+            return _Try(error=f"timed out ({type(exc).__name__})", retryable=True)
+        except TargetRefused as exc:
+            return _Try(error=str(exc))
+        except httpx.UnsupportedProtocol as exc:
+            return _Try(error=f"refused to fetch it: {exc}")
+        except httpx.TooManyRedirects:
+            return _Try(error=f"more than {policy.max_redirects} redirects (a redirect loop?)")
+        except _TooLarge as exc:
+            error = f"response too large: it {exc}, the cap is {policy.max_bytes:,} bytes"
+            return _Try(error=error)
+        except httpx.TransportError as exc:
+            error = f"connection failed ({type(exc).__name__}: {exc})"
+            return _Try(error=error, retryable=not _is_name_resolution_failure(exc))
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            return _Try(error=f"request failed ({type(exc).__name__}: {exc})")
+        status = response.status_code
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        final_url = str(response.url)
+        if status == 304 or (status == 200 and body is not None):
+            return _Try(status, headers, final_url, body)
+        return _Try(
+            status,
+            headers,
+            final_url,
+            error=f"HTTP {status} {response.reason_phrase}".strip(),
+            retryable=status in _RETRYABLE_STATUS or status >= 500,
+            retry_after=parse_retry_after(headers.get("retry-after")),
+        )
+
     async def fetch(self, source: Source, state: SourceState) -> Fetched:
         policy = self.policy
         reading = _Reading(source)
@@ -300,89 +383,47 @@ class _Fetcher:
             request_headers["If-None-Match"] = state.etag
         if state.last_modified:
             request_headers["If-Modified-Since"] = state.last_modified
-        attempt = 0
         host_slot = self._host_slot(source.url)
+        attempts = 0
 
-        while True:
-            attempt += 1
-            retry_after: float | None = None
-            http_status: int | None = None
-            try:
-                async with host_slot, self.global_slots, asyncio.timeout(policy.total_timeout):
-                    response, body = await self._attempt(
-                        source.url, request_headers, source.allow_private
-                    )
-            except TimeoutError:
-                error = f"gave up after {policy.total_timeout:g} s without a complete answer"
-                retryable = True
-            except httpx.TimeoutException as exc:
-                error = f"timed out ({type(exc).__name__})"
-                retryable = True
-            except TargetRefused as exc:
-                error = str(exc)
-                retryable = False
-            except httpx.UnsupportedProtocol as exc:
-                error = f"refused to fetch it: {exc}"
-                retryable = False
-            except httpx.TooManyRedirects:
-                error = f"more than {policy.max_redirects} redirects (a redirect loop?)"
-                retryable = False
-            except _TooLarge as exc:
-                error = f"response too large: it {exc}, the cap is {policy.max_bytes:,} bytes"
-                retryable = False
-            except httpx.TransportError as exc:
-                error = f"connection failed ({type(exc).__name__}: {exc})"
-                retryable = not _is_name_resolution_failure(exc)
-            except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
-                error = f"request failed ({type(exc).__name__}: {exc})"
-                retryable = False
-            else:
-                http_status = response.status_code
-                headers = {k.lower(): v for k, v in response.headers.items()}
-                now = datetime.now(UTC)
-                if http_status == 304:
-                    return reading.outcome(
-                        "not_modified",
-                        _ok_state(state, headers, now, policy, "not_modified"),
-                        attempts=attempt,
-                        headers=headers,
-                        http_status=304,
-                        final_url=str(response.url),
-                    )
-                if http_status == 200 and body is not None:
-                    return reading.outcome(
-                        "ok",
-                        _ok_state(state, headers, now, policy, "ok"),
-                        attempts=attempt,
-                        body=body,
-                        headers=headers,
-                        http_status=200,
-                        final_url=str(response.url),
-                    )
-                error = f"HTTP {http_status} {response.reason_phrase}".strip()
-                retryable = http_status in _RETRYABLE_STATUS or http_status >= 500
-                retry_after = parse_retry_after(headers.get("retry-after"), now)
-            if retryable and attempt < policy.max_attempts:
-                if retry_after is not None:
-                    delay = retry_after
-                else:
-                    ceiling = min(policy.backoff_max, policy.backoff_base * 2 ** (attempt - 1))
-                    delay = ceiling / 2 + random.uniform(0, ceiling / 2)
-                if reading.elapsed() + delay <= policy.retry_budget:
-                    await asyncio.sleep(delay)
-                    continue
-                if retry_after is not None:
-                    error += f"; the server asked us to wait {retry_after:.0f} s"
-            if attempt > 1:
-                error += f" (after {attempt} attempts)"
+        async def once() -> _Try:
+            nonlocal attempts
+            attempts += 1
+            return await self._try_once(source, request_headers, host_slot)
+
+        retrying = AsyncRetrying(
+            retry=retry_if_result(lambda tried: tried.retryable),
+            wait=RetryAfterOrBackoff(policy.backoff_base, policy.backoff_max),
+            stop=stop_after_attempt(policy.max_attempts) | stop_before_delay(policy.retry_budget),
+            retry_error_callback=_last_try,
+            sleep=self.sleep,
+        )
+        last: _Try = await retrying(once)
+        now = datetime.now(UTC)
+        if last.error is None:
+            status: FetchStatus = "not_modified" if last.http_status == 304 else "ok"
             return reading.outcome(
-                "failed",
-                _failed_state(state, datetime.now(UTC), policy, retry_after),
-                attempts=attempt,
-                http_status=http_status,
-                error=error,
-                retry_after=retry_after,
+                status,
+                _ok_state(state, last.headers, now, policy, status),
+                attempts=attempts,
+                body=last.body,
+                headers=last.headers,
+                http_status=last.http_status,
+                final_url=last.final_url,
             )
+        error = last.error
+        if last.retryable and last.retry_after is not None and attempts < policy.max_attempts:
+            error += f"; the server asked us to wait {last.retry_after:.0f} s"
+        if attempts > 1:
+            error += f" (after {attempts} attempts)"
+        return reading.outcome(
+            "failed",
+            _failed_state(state, now, policy, last.retry_after),
+            attempts=attempts,
+            http_status=last.http_status,
+            error=error,
+            retry_after=last.retry_after,
+        )
 
 
 def read_local(source: Source, state: SourceState, policy: FetchPolicy) -> Fetched:

@@ -6,7 +6,7 @@ the policy is tested table by table and simulated in `bench/schedule.py` with a 
 The rules, in order of precedence:
 
 1. A failing source backs off: 15 minutes doubling with each consecutive failure, capped at
-   a day, and never sooner than the server's `Retry-After`.
+   a day, and never sooner than the server's `Retry-After` (read by `spacebrief.retry`).
 2. Otherwise the interval follows the feed's publishing rate. A feed polled every I minutes
    waits I/2 on average between a story's publication and its fetch, so a feed is polled
    `polls_per_entry` (7.5) times per entry it publishes: an hourly feed every 8 minutes
@@ -27,8 +27,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta
+
+from spacebrief.retry import parse_http_date, parse_retry_after
 
 DAY = timedelta(days=1)
 _MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d+)", re.IGNORECASE)
@@ -82,27 +83,6 @@ def max_age_seconds(cache_control: str | None) -> int | None:
         return None
     match = _MAX_AGE.search(cache_control)
     return int(match[1]) if match else None
-
-
-def parse_http_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-
-
-def parse_retry_after(value: str | None, now: datetime) -> float | None:
-    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    when = parse_http_date(value)
-    return None if when is None else max(0.0, (when - now).total_seconds())
 
 
 def ttl_seconds(ttl: str | None) -> float | None:

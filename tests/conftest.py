@@ -1,7 +1,8 @@
 """Fixtures every part of the suite shares.
 
 The suite is hermetic: no network but servers the tests start on 127.0.0.1, the model
-from its package (HF_HUB_OFFLINE=1), and a fresh SPACEBRIEF_HOME per test.
+from its package, and a fresh SPACEBRIEF_HOME per test. The process environment is the
+entry points' own (`OFFLINE_DEFAULTS`), forced rather than defaulted.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["DO_NOT_TRACK"] = "1"
-os.environ["TOKENIZERS_PARALLELISM"] = "false"
+from spacebrief.flows.prefect_env import OFFLINE_DEFAULTS
+
+os.environ.update(OFFLINE_DEFAULTS)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT"] = "false"
 os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"] = "120"

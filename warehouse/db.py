@@ -21,7 +21,6 @@ has it in `backfills.py`, run in the same transaction.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +28,9 @@ from importlib import resources
 from pathlib import Path
 
 import duckdb
+from tenacity import Retrying, retry_if_exception_type, stop_before_delay
 
+from spacebrief.retry import RetryAfterOrBackoff
 from spacebrief.warehouse.backfills import AFTER_MIGRATION
 from spacebrief.warehouse.exceptions import WarehouseDamaged, WarehouseError, WarehouseLocked
 
@@ -124,39 +125,48 @@ def _damage_is_one_sentence(path: Path) -> Iterator[None]:
         raise
 
 
-def _open(path: Path, *, read_only: bool, wait_seconds: float) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + wait_seconds
-    delay = 0.05
-    config: dict[str, str | bool | int | float | list[str]] = (
+_Config = dict[str, str | bool | int | float | list[str]]  # duckdb.connect's config
+
+
+def _connect_once(path: Path, *, read_only: bool, config: _Config) -> Connection:
+    """One try at the file; `WarehouseLocked` when someone else holds it (worth a retry)."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as error:
+        if _DAMAGE_PATTERN.search(str(error)):
+            raise _damaged(error, path) from error
+        if not _LOCK_PATTERN.search(str(error)):
+            raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
+        raise WarehouseLocked(_describe_lock(error, path)) from error
+    except duckdb.ConnectionException as error:
+        # Another thread of this process (serve's task worker) has the file open the
+        # other way (read-only vs read-write); its connection is short, so wait.
+        if "different configuration" not in str(error):
+            raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
+        raise WarehouseLocked(
+            f"Another connection of this process is using {path}; try again."
+        ) from error
+    except duckdb.Error as error:
+        if _DAMAGE_PATTERN.search(str(error)):
+            raise _damaged(error, path) from error
+        raise
+
+
+def _open(path: Path, *, read_only: bool, wait_seconds: float) -> Connection:
+    """Connect, retrying a held file for up to `wait_seconds` (short waits: a holder's
+    write lasts seconds), then the holder's `WarehouseLocked`."""
+    config: _Config = (
         {}
         if read_only or path.exists()
         else {"storage_compatibility_version": STORAGE_COMPATIBILITY}
     )
-    while True:
-        try:
-            return duckdb.connect(str(path), read_only=read_only, config=config)
-        except duckdb.IOException as error:
-            if _DAMAGE_PATTERN.search(str(error)):
-                raise _damaged(error, path) from error
-            if not _LOCK_PATTERN.search(str(error)):
-                raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
-            if time.monotonic() >= deadline:
-                raise WarehouseLocked(_describe_lock(error, path)) from error
-        except duckdb.ConnectionException as error:
-            # Another thread of this process (serve's task worker) has the file open the
-            # other way (read-only vs read-write); its connection is short, so wait.
-            if "different configuration" not in str(error):
-                raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
-            if time.monotonic() >= deadline:
-                raise WarehouseLocked(
-                    f"Another connection of this process is using {path}; try again."
-                ) from error
-        except duckdb.Error as error:
-            if _DAMAGE_PATTERN.search(str(error)):
-                raise _damaged(error, path) from error
-            raise
-        time.sleep(delay)
-        delay = min(delay * 2, 0.5)
+    retrying = Retrying(
+        retry=retry_if_exception_type(WarehouseLocked),
+        wait=RetryAfterOrBackoff(0.1, 0.5),
+        stop=stop_before_delay(wait_seconds),
+        reraise=True,
+    )
+    return retrying(_connect_once, path, read_only=read_only, config=config)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ a file, and `SpacebriefGroup` prints it as one line and exits 1. Anything else (
 from __future__ import annotations
 
 import logging
-import os
 from typing import TYPE_CHECKING
 
 import typer
@@ -21,6 +20,7 @@ from typer.core import TyperGroup
 from spacebrief.core import open_warehouse
 from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.flows.prefect_env import configure_offline_environment
 from spacebrief.flows.settings import Settings, load_settings
 from spacebrief.warehouse import Warehouse
 
@@ -58,14 +58,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-
-
-def configure_offline_environment() -> None:
-    """No hub downloads and no telemetry, whatever the user's shell says."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("DO_NOT_TRACK", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def settings() -> Settings:

@@ -41,7 +41,7 @@ WEBHOOK_PATH = "/services/T000/B000/secret"
 class Fault:
     kind: str  # ratelimit | server_error | invalid_auth | channel_not_found | not_in_channel
     #            | invalid_blocks | hang | store_then_hang | store_then_500
-    retry_after: int = 1
+    retry_after: int | str = 1  # the Retry-After header: seconds, or an HTTP date
 
 
 @dataclass

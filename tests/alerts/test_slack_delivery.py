@@ -3,7 +3,10 @@ or pending (never failed) with its error when a person must fix the configuratio
 
 from __future__ import annotations
 
+import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 
@@ -57,6 +60,25 @@ def test_rate_limit_within_the_bound_is_waited_out(slack_home, fake_slack):
     summary = deliver_alerts(warehouse, settings)
 
     assert summary.sent == 1
+    assert [r for r in fake_slack.requests if r[0] == "chat.postMessage"] == [
+        ("chat.postMessage", "ratelimit"),
+        ("chat.postMessage", "ok"),
+    ]
+    assert_exactly_once(fake_slack, stories)
+
+
+def test_a_rate_limit_until_an_http_date_is_waited_out(slack_home, fake_slack):
+    """Retry-After may be a date (RFC 9110); slack-sdk's own handler reads only seconds."""
+    settings, warehouse, stories = slack_home
+    stories.add("BeiDou deal signed", {"W3": 0.8})
+    until = datetime.now(UTC).replace(microsecond=0) + timedelta(seconds=2)  # 1 to 2 s away
+    fake_slack.fail_posts(Fault("ratelimit", retry_after=format_datetime(until, usegmt=True)))
+
+    started = time.monotonic()
+    summary = deliver_alerts(warehouse, settings)
+
+    assert summary.sent == 1
+    assert time.monotonic() - started >= 0.9
     assert [r for r in fake_slack.requests if r[0] == "chat.postMessage"] == [
         ("chat.postMessage", "ratelimit"),
         ("chat.postMessage", "ok"),

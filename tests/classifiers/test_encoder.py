@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -38,6 +43,45 @@ def test_minilm_loads_offline_from_its_package_and_pools_per_sentence() -> None:
     similar = encoded.vectors[0] @ encoded.vectors[1]
     unrelated = encoded.vectors[0] @ encoded.vectors[2]
     assert similar > unrelated + 0.3
+
+
+LOAD_AND_EMBED = """
+import json, os
+from spacebrief.classifiers.encoder import MiniLMEncoder
+vectors = MiniLMEncoder().encode(["China launches a satellite for Pakistan."]).vectors
+print(json.dumps({
+    "shape": list(vectors.shape),
+    "set_by_the_library": sorted(
+        name for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM")
+        if name in os.environ
+    ),
+}))
+"""
+
+
+@pytest.mark.slow
+def test_minilm_loads_with_no_network_and_no_offline_variable(tmp_path) -> None:
+    """No hub: every hub call would go to a closed port and fail, with an empty hub cache,
+    and none of the offline variables set, before or (by the library) after the load."""
+    pytest.importorskip("transformers")
+    pytest.importorskip("torch")
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "TOKENIZERS_PARALLELISM")
+        and not name.startswith(("HF_", "HUGGINGFACE"))
+    }
+    env |= {"HF_HUB_ENDPOINT": "http://127.0.0.1:9", "HF_HOME": str(tmp_path / "hf")}
+    run = subprocess.run(
+        [sys.executable, "-c", LOAD_AND_EMBED],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=240,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    assert report == {"shape": [1, 384], "set_by_the_library": []}
 
 
 def test_the_multilingual_encoder_puts_translations_close() -> None:

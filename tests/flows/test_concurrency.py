@@ -130,3 +130,17 @@ def test_the_writer_lock_is_released_when_its_holder_dies(home):
     holder.wait(timeout=30)
     with warehouse_write_lock(home, "next run", wait_seconds=5):
         assert "next run" in current_holder(home)
+
+
+def test_a_second_writer_in_the_same_process_waits_too(home):
+    """Exclusive per holder, not per process: serve's worker threads queue like processes."""
+    with warehouse_write_lock(home, "first run"):
+        with (
+            pytest.raises(WarehouseLocked, match="first run"),
+            warehouse_write_lock(home, "second run", wait_seconds=0.3),
+        ):
+            pass
+        assert "first run" in current_holder(home)
+    assert current_holder(home) == "nobody"  # the holder file goes with the holder
+    with warehouse_write_lock(home, "second run", wait_seconds=0):
+        assert "second run" in current_holder(home)

@@ -58,3 +58,21 @@ def test_secrets_never_show_when_settings_are_printed(
     settings = Settings()
     for shown in (repr(settings), str(settings), str(settings.public_dict())):
         assert "very-secret" not in shown
+
+
+def test_the_fetch_defaults_are_the_fetchers_own(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One definition: a run with no fetch setting fetches exactly as `FetchPolicy()` does."""
+    from spacebrief.flows.steps.ingest_step import policy_from
+    from spacebrief.ingest import FetchPolicy
+
+    monkeypatch.delenv("SPACEBRIEF_FETCH_ALLOW_PRIVATE")
+    settings = Settings()
+    library = FetchPolicy()
+    assert settings.fetch_concurrency == library.concurrency == 64
+    assert (settings.fetch_per_host, settings.fetch_max_bytes) == (
+        library.per_host,
+        library.max_bytes,
+    )
+    assert policy_from(settings) == library
