@@ -166,3 +166,31 @@ print(len(load_taxonomy().trends))
         "2025-03-24-28d.json",
         "2025-03-24-28d.md",
     ]
+
+
+def test_no_data_folder_shadows_a_name_of_its_package() -> None:
+    """A data folder is importable as a namespace package: importing it replaces a
+    same-named attribute of its parent (`warehouse.migrations()` once became a module).
+    Checked in a fresh process, before anything imports the data folders."""
+    import tomllib
+
+    setuptools = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"]
+    roots = setuptools["package-dir"]
+    data = [
+        name
+        for name in setuptools["packages"]
+        if "." in name
+        and name.rpartition(".")[0] in roots
+        and not (
+            REPO / roots[name.rpartition(".")[0]] / name.rpartition(".")[2] / "__init__.py"
+        ).exists()
+    ]
+    assert "spacebrief.warehouse.migrations" in data  # the check sees the data folders
+    probe = "import importlib, sys\n" + "".join(
+        f"print({n!r}) if hasattr(importlib.import_module({n.rpartition('.')[0]!r}), "
+        f"{n.rpartition('.')[2]!r}) else None\n"
+        for n in data
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == []

@@ -5,7 +5,13 @@ exceptions, and the per-table modules (`warehouse.items`, `warehouse.labels`, â€
 functions take an open connection and plain records.
 """
 
-from spacebrief.warehouse.db import Connection, Warehouse, migrate, migrations, transaction
+from spacebrief.warehouse.db import (
+    Connection,
+    Warehouse,
+    bundled_migrations,
+    migrate,
+    transaction,
+)
 from spacebrief.warehouse.exceptions import (
     QueryError,
     WarehouseDamaged,
@@ -20,7 +26,7 @@ __all__ = [
     "WarehouseDamaged",
     "WarehouseError",
     "WarehouseLocked",
+    "bundled_migrations",
     "migrate",
-    "migrations",
     "transaction",
 ]

@@ -53,7 +53,7 @@ class Migration:
     sql: str
 
 
-def migrations() -> list[Migration]:
+def bundled_migrations() -> list[Migration]:
     """The packaged migrations, in the order they apply."""
     found = []
     for entry in resources.files("spacebrief.warehouse").joinpath("migrations").iterdir():
@@ -76,7 +76,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for migration in migrations():
+    for migration in bundled_migrations():
         if migration.version in done:
             continue
         con.execute("BEGIN TRANSACTION")

@@ -12,7 +12,7 @@ import pytest
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.ingest_step import ingest
 from spacebrief.ingest import is_offsite, site_of, source_sites
-from spacebrief.warehouse import Warehouse, migrations
+from spacebrief.warehouse import Warehouse, bundled_migrations
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 LEGIT_URL = "https://legit.example/news/senegal-joins-ilrs"
@@ -163,7 +163,7 @@ def warehouse_before_identity_per_source(path: Path) -> None:
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
         " applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
     )
-    for migration in migrations():
+    for migration in bundled_migrations():
         if migration.version < 70:
             con.execute(migration.sql)
             con.execute(

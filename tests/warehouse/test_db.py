@@ -12,12 +12,18 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from spacebrief.warehouse import Warehouse, WarehouseError, WarehouseLocked, migrations, transaction
+from spacebrief.warehouse import (
+    Warehouse,
+    WarehouseError,
+    WarehouseLocked,
+    bundled_migrations,
+    transaction,
+)
 
 
 def test_a_new_file_gets_every_migration_once(warehouse: Warehouse) -> None:
     applied = warehouse.initialise()
-    assert applied == [m.version for m in migrations()]
+    assert applied == [m.version for m in bundled_migrations()]
     assert warehouse.initialise() == []
     with warehouse.read() as con:
         recorded = [
