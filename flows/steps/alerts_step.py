@@ -41,7 +41,6 @@ __all__ = [
     "MAX_ATTEMPTS",
     "AlertsSummary",
     "HeldLabel",
-    "WarehouseLedger",
     "current_destination",
     "deliver_alerts",
     "make_transport",

@@ -21,7 +21,6 @@ from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse import labels as label_store
-from spacebrief.warehouse.watch_rules import rule_hits
 
 if TYPE_CHECKING:
     from spacebrief.classifiers.evaluation import LabelledItem
@@ -34,7 +33,6 @@ __all__ = [
     "head_path",
     "labelled_feed_items",
     "load_classifier",
-    "rule_hits",
     "train",
 ]
 
