@@ -7,7 +7,9 @@ Secrets are `SecretStr`, so printing the settings never shows them, and they are
 here, at start-up (a webhook URL without its scheme, a token with a line break), with
 messages that never quote them: pydantic's errors hide their input, and `load_settings()`
 turns every mistake (bad TOML, a value of the wrong type, broken JSON, a home that is a
-file) into one `ConfigurationError` sentence naming the setting and, for TOML, the line.
+file, a misspelt key in the TOML file, a count of 0 where at least 1 is needed) into one
+`ConfigurationError` sentence naming the setting and, for TOML, the line or the nearest
+known key.
 
 The library folders never read settings: the CLI and the flows read them here and pass
 plain values down.
@@ -15,12 +17,13 @@ plain values down.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -73,7 +76,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="SPACEBRIEF_",
-        extra="ignore",
+        # Unknown keys of spacebrief.toml are refused (load_settings names the nearest known
+        # one); unknown SPACEBRIEF_* variables are not read by pydantic-settings at all.
+        extra="forbid",
         hide_input_in_errors=True,
         use_attribute_docstrings=True,
     )
@@ -90,23 +95,23 @@ class Settings(BaseSettings):
         default=None, json_schema_extra={"doc_default": "`seeds/taxonomy.yaml`"}
     )
     """The trend taxonomy the classifier and the edition use."""
-    lock_wait_seconds: float = 10.0
+    lock_wait_seconds: float = Field(default=10.0, ge=0)
     """How long a command waits for a busy warehouse."""
 
     # Ingest
-    fetch_concurrency: int = _FETCH.concurrency
+    fetch_concurrency: int = Field(default=_FETCH.concurrency, ge=1)
     """Feed and page fetches in flight at once."""
-    fetch_per_host: int = _FETCH.per_host
+    fetch_per_host: int = Field(default=_FETCH.per_host, ge=1)
     """Fetches in flight at once to one host."""
-    fetch_timeout_seconds: float = _FETCH.read_timeout
+    fetch_timeout_seconds: float = Field(default=_FETCH.read_timeout, gt=0)
     """Read timeout of a fetch (connect: at most 10 s; a whole fetch: three times this)."""
-    fetch_max_bytes: int = _FETCH.max_bytes
+    fetch_max_bytes: int = Field(default=_FETCH.max_bytes, ge=1)
     """Largest feed or page body read; a larger one fails that fetch."""
     fetch_allow_private: bool = False
     """Fetch private and loopback addresses for every source (a source alone: `allow_private:
     true` in sources.yaml); link-local and cloud-metadata addresses and non-http(s) schemes
     are always refused."""
-    ingest_interval_minutes: int = 30
+    ingest_interval_minutes: int = Field(default=30, ge=1)
     """`serve`'s backstop ingest run (it too fetches only the due feeds)."""
     poll_min_seconds: float = Field(default=300.0, gt=0)
     """No feed is polled more often (failures and `Retry-After` may wait longer)."""
@@ -116,9 +121,9 @@ class Settings(BaseSettings):
     """How often `serve` looks for due feeds."""
 
     # Digest
-    digest_days: int = 7
+    digest_days: int = Field(default=7, ge=1)
     """The edition's window in days."""
-    digest_top_stories: int = 12
+    digest_top_stories: int = Field(default=12, ge=1)
     """Stories an edition selects."""
     digest_cron: str = "0 7 * * *"
     """When `serve` writes the daily edition (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`)."""
@@ -133,7 +138,7 @@ class Settings(BaseSettings):
     """The model name sent to that endpoint."""
     llm_api_key: SecretStr | None = None
     """The endpoint's API key (a secret)."""
-    llm_timeout_seconds: float = 30.0
+    llm_timeout_seconds: float = Field(default=30.0, gt=0)
     """How long one call to the endpoint may take before the measured paragraph is used."""
 
     # Learning from feedback
@@ -145,20 +150,20 @@ class Settings(BaseSettings):
     alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
     """The Slack bar: a watch label pings only when its calibrated score reaches it (`null`:
     any label)."""
-    alert_thresholds: dict[str, float] = Field(default_factory=dict)
+    alert_thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
     """The bar per trend, e.g. `{"W4": 0.9}`."""
-    alert_max_per_run: int = 10
+    alert_max_per_run: int = Field(default=10, ge=0)
     """Flood cap: alerts sent in one run."""
-    alert_max_per_hour: int = 30
+    alert_max_per_hour: int = Field(default=30, ge=0)
     """Flood cap: alerts sent in any hour."""
-    alert_max_per_trend: dict[str, int] = Field(default_factory=dict)
+    alert_max_per_trend: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     """New stories per trend in one run, e.g. `{"W6": 3}`; the rest share one grouped message."""
-    alert_max_rate_limit_wait_seconds: float = 30.0
+    alert_max_rate_limit_wait_seconds: float = Field(default=30.0, ge=0)
     """Longest total wait on Slack's `Retry-After` in a run; past it the alerts wait for the
     next run."""
-    alert_backoff_seconds: float = 1.0
+    alert_backoff_seconds: float = Field(default=1.0, ge=0)
     """First wait before retrying a failed Slack post (doubling, with jitter)."""
-    slack_timeout_seconds: float = 10.0
+    slack_timeout_seconds: float = Field(default=10.0, gt=0)
     """Timeout of one call to Slack."""
     post_editions: bool = False
     """Post each new edition's summary to Slack."""
@@ -167,7 +172,7 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     """Mail server for the edition by e-mail: `smtp://host:25`, `smtps://…`,
     `smtp+starttls://user:pass@host:587` (a secret: it may hold the password)."""
-    smtp_timeout_seconds: float = 30.0
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     """Timeout of one SMTP exchange."""
     email_to: str | None = None
     """Comma-separated addresses the edition goes to (`digest --send`, the daily deployment)."""
@@ -194,7 +199,7 @@ class Settings(BaseSettings):
     """App-level token (xapp-…): feedback buttons over Socket Mode."""
     feedback_users: str = Field(default="", json_schema_extra={"doc_default": "unset (everyone)"})
     """Comma-separated Slack user ids or names who may click-teach."""
-    feedback_write_wait_seconds: float = 2.0
+    feedback_write_wait_seconds: float = Field(default=2.0, ge=0)
     """How long a button click waits for a busy warehouse, keeping the ack inside Slack's 3 s."""
     slack_api_url: str | None = Field(
         default=None,
@@ -304,8 +309,36 @@ def _setting_name(field: str) -> str:
     return f"SPACEBRIEF_{field.upper()}"
 
 
+def known_keys() -> list[str]:
+    """The keys spacebrief.toml may hold: each setting's name, and the Slack aliases."""
+    keys: list[str] = []
+    for name, info in Settings.model_fields.items():
+        keys.append(name)
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            keys.extend(str(choice) for choice in alias.choices)
+    return keys
+
+
+def _unknown_key(key: str, toml_file: Path) -> str:
+    """One sentence naming a key of the TOML file no setting has, and the nearest one."""
+    by_lower: dict[str, str] = {}
+    for known in known_keys():  # the settings' own names first: they win a tie of case
+        by_lower.setdefault(known.lower(), known)
+    bare = key.lower().removeprefix("spacebrief_")
+    nearest = difflib.get_close_matches(bare, list(by_lower), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `{by_lower[nearest[0]]}`?"
+        if nearest
+        else "the settings are listed under Configuration in README.md."
+    )
+    return f"{toml_file} has the unknown setting `{key}`, which nothing reads; {hint}"
+
+
 def _describe_invalid(error: ValidationError, toml_file: Path) -> str:
     first = error.errors()[0]
+    if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+        return _unknown_key(str(first["loc"][0]), toml_file)
     field, *inside = [str(part) for part in first["loc"]] or ["settings"]
     where = f" (environment, or `{field}` in {toml_file})" if toml_file.is_file() else ""
     key = f" at {'.'.join(inside)}" if inside else ""

@@ -89,6 +89,17 @@ class FetchPolicy:
     user_agent: str = USER_AGENT
     allow_private: bool = False  # fetch private/loopback addresses (never link-local)
 
+    def __post_init__(self) -> None:
+        # A semaphore of 0 waits for ever: refuse it here, whoever builds the policy.
+        for name in ("concurrency", "per_host", "max_attempts", "max_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"FetchPolicy.{name} must be at least 1, not {getattr(self, name)}"
+                )
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"FetchPolicy.{name} must be more than 0 seconds")
+
 
 @dataclass(frozen=True)
 class Fetched:
