@@ -62,6 +62,49 @@ def _toml_file() -> Path:
     return Path(os.environ.get("SPACEBRIEF_CONFIG", "spacebrief.toml"))
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", re.I)
+_UNITS = {
+    "b": 1,
+    "bytes": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+
+
+def machine_memory() -> int | None:
+    """Physical memory in bytes, where the system says (POSIX); None elsewhere."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_size(text: str) -> int:
+    """Bytes of a size as DuckDB writes them (`2GB`, `512MiB`, `25%` of the machine's memory)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError("it must be a share of memory such as 25% or a size such as 2GB")
+    number, unit = float(match[1]), (match[2] or "b").lower()
+    if unit == "%":
+        if not 0 < number <= 100:
+            raise ValueError("a share of memory must be more than 0% and at most 100%")
+        total = machine_memory()
+        if total is None:
+            raise ValueError("this system does not say how much memory it has: give a size (2GB)")
+        size = int(total * number / 100)
+    else:
+        size = int(number * _UNITS[unit])
+    if size < 16 * 2**20:
+        raise ValueError("it must be at least 16MB")
+    return size
+
+
 class ConfigurationError(SpacebriefError):
     """A setting is wrong: the message names it and the fix, never its value."""
 
@@ -97,6 +140,9 @@ class Settings(BaseSettings):
     """The trend taxonomy the classifier and the edition use."""
     lock_wait_seconds: float = Field(default=10.0, ge=0)
     """How long a command waits for a busy warehouse."""
+    query_memory_limit: str = "25%"
+    """Memory one `spacebrief query` may use: a share of the machine's memory (`25%`) or a
+    size (`2GB`, `512MiB`); past it the query stops with one sentence."""
 
     # Ingest
     fetch_concurrency: int = Field(default=_FETCH.concurrency, ge=1)
@@ -233,6 +279,12 @@ class Settings(BaseSettings):
             )
         return SecretStr(secret)
 
+    @field_validator("query_memory_limit")
+    @classmethod
+    def _a_size(cls, value: str) -> str:
+        memory_size(value)  # raises ValueError with the sentence
+        return value.strip()
+
     @model_validator(mode="after")
     def _poll_bounds_in_order(self) -> Settings:
         if self.poll_min_seconds > self.poll_max_seconds:
@@ -262,6 +314,10 @@ class Settings(BaseSettings):
     @property
     def feedback_user_list(self) -> list[str]:
         return [u.strip() for u in self.feedback_users.split(",") if u.strip()]
+
+    @property
+    def query_memory_limit_bytes(self) -> int:
+        return memory_size(self.query_memory_limit)
 
     @property
     def warehouse_path(self) -> Path:

@@ -218,7 +218,7 @@ def test_a_value_error_from_a_bug_is_not_passed_off_as_a_user_mistake(
     """A ValueError is spacebrief's bug, not the user's: it keeps its traceback."""
     Warehouse(home / "spacebrief.duckdb").initialise()
 
-    def buggy_query(con: object, sql: str, limit: int | None = None) -> object:
+    def buggy_query(con: object, sql: str, limit: int | None = None, **memory: object) -> object:
         return int(sql)  # the bug: a real ValueError from deep inside a command
 
     monkeypatch.setattr("spacebrief.flows.cli.query_cmd.run_query", buggy_query)
