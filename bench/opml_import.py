@@ -84,7 +84,7 @@ def main() -> None:
     print(f"listparser alone (the floor)       : {floor:6.2f} s")
 
     started = time.perf_counter()
-    feeds = read_opml(document)
+    feeds = read_opml(document).feeds
     print(f"read_opml                          : {time.perf_counter() - started:6.2f} s")
 
     started = time.perf_counter()

@@ -51,6 +51,7 @@ _REFUSED_CHARACTERS = frozenset("\"'<>`\\")
 # surrogate, and the space, line and paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 _NUMERIC_HOST = re.compile(r"^[0-9a-fA-FxX.]+$")  # 2130706433, 0x7f.1, 127.1: inet_aton's
 _METADATA_ADDRESSES = frozenset(
     ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
@@ -98,7 +99,10 @@ def url_refusal(url: str | None, *, allow_private: bool = False) -> str | None:
         return "a file: URL (a local file is never read from there)"
     if name not in ("http", "https"):
         return f"a {name}: URL, and only http(s) URLs are read"
-    if any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in candidate):
+    if _ASCII_CONTROL_OR_SPACE.search(candidate) or (
+        not candidate.isascii()
+        and any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in candidate)
+    ):
         return "an address holding a control, invisible or space character"
     try:
         parts = urlsplit(candidate)
