@@ -177,15 +177,18 @@ class Settings(BaseSettings):
     """The time zone of the digest and train crons."""
     digest_weekly: bool = False
     """Also a weekly edition."""
-    llm_url: str | None = None
+    llm_url: SecretStr | None = None
     """An OpenAI-compatible chat endpoint for the Expert's View (checked, with the measured
-    paragraph as fallback)."""
+    paragraph as fallback; a secret: it may hold a password)."""
     llm_model: str = "default"
     """The model name sent to that endpoint."""
     llm_api_key: SecretStr | None = None
     """The endpoint's API key (a secret)."""
     llm_timeout_seconds: float = Field(default=30.0, gt=0)
-    """How long one call to the endpoint may take before the measured paragraph is used."""
+    """How long one call to the endpoint may take, all of it, before the measured paragraph
+    is used."""
+    llm_max_answer_bytes: int = Field(default=256 * 1024, ge=1)
+    """Largest answer read from the endpoint; a longer one is abandoned mid-stream."""
 
     # Learning from feedback
     train_cron: str = "30 2 * * *"
