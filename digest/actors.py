@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacebrief.classifiers.gazetteer import matches
+from spacebrief.classifiers.gazetteer import matches, spans
 
 _B = r"(?<![\w])"  # a name starts a word (CJK names are matched anywhere)
 
@@ -99,3 +99,25 @@ def actor_counts(stories: Sequence[tuple[str, str]]) -> list[ActorCount]:
             if ids:
                 found.append(ActorCount(name, kind, ids))
     return sorted(found, key=lambda a: (-len(a.story_ids), a.name))
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    name: str
+    kind: str  # country | agency | company
+    start: int
+    end: int
+
+
+def actor_mentions(text: str) -> list[ActorMention]:
+    """Every actor named in `text`, where it stands, in reading order (the same names as
+    `actor_counts`; "Beijing" and "Chinese" are China, "Moscow" is Russia)."""
+    found = [
+        ActorMention(name, "country", start, end)
+        for name, group in _GAZETTEER.items()
+        for start, end in spans(text, group)
+    ]
+    for kind, table in _PATTERNS.items():
+        for name, pattern in table.items():
+            found.extend(ActorMention(name, kind, *m.span()) for m in pattern.finditer(text))
+    return sorted(found, key=lambda m: (m.start, m.end, m.name))

@@ -43,7 +43,7 @@ _HEADINGS = {
     TrendFamily.WATCH: ("Watch List", "⚠️"),
 }
 _THIN_ITEMS = 5
-_EXPERT_POOL = 12
+EXPERT_POOL = 12
 
 
 def date_label(day: date) -> str:
@@ -258,9 +258,9 @@ def _expert_view(
 ) -> tuple[tuple[CitedSentence, ...], str]:
     """The LLM's cited paragraph when one is configured and passes the check (followed by
     the measured movements), else the paragraph written from measured facts."""
-    pool = list(ranked[:_EXPERT_POOL])
+    pool = list(ranked[:EXPERT_POOL])
     if llm is not None and pool:
-        evidence = [_evidence_line(item) for item in pool]
+        evidence = [evidence_line(item) for item in pool]
         answer = cited_paragraph(
             llm,
             "Write one analytical paragraph (an expert's view) on what this window's news "
@@ -362,7 +362,8 @@ def _cite_sentence(sentence: SourcedSentence, book: CitationBook) -> CitedSenten
     return CitedSentence(sentence.text, book.cite([sentence.item_id]))
 
 
-def _evidence_line(item: WindowItem) -> str:
+def evidence_line(item: WindowItem) -> str:
+    """An item as the LLM sees it, and as the faithfulness check holds its sentences to."""
     summary = " ".join(story_summary(item))
     day = utc_day(item.published_at)
     return f"{headline(item.title)} ({item.source_name}, {day}). {summary}".strip()

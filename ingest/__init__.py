@@ -27,7 +27,13 @@ from spacebrief.ingest._normalise import (
     normalise_entries,
     normalise_entry,
 )
-from spacebrief.ingest._opml import OpmlFeed, read_opml, write_opml
+from spacebrief.ingest._opml import (
+    MAX_OPML_BYTES,
+    OpmlFeed,
+    OpmlSubscriptions,
+    read_opml,
+    write_opml,
+)
 from spacebrief.ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
 from spacebrief.ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from spacebrief.ingest._read import FeedReading, read_feed
@@ -49,6 +55,7 @@ from spacebrief.ingest.types import (
 )
 
 __all__ = [
+    "MAX_OPML_BYTES",
     "USER_AGENT",
     "CatalogFile",
     "DiscoveredFeed",
@@ -64,6 +71,7 @@ __all__ = [
     "IngestSummary",
     "Item",
     "OpmlFeed",
+    "OpmlSubscriptions",
     "PageRequest",
     "PageResult",
     "PageStatus",

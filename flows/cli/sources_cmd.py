@@ -43,13 +43,22 @@ def import_opml(
         False, "--full-text", help="Mark every imported source `full_text: true`."
     ),
 ) -> None:
-    """Add an OPML file's feeds (folders become tags); known feeds are left as they are."""
-    from spacebrief.ingest import CatalogFile, read_opml
+    """Add an OPML file's feeds (folders become tags); known feeds are left as they are.
+
+    Only http(s) feeds are imported: an outline naming a local path, another scheme or a
+    link-local address is refused with one sentence (private addresses only when
+    SPACEBRIEF_FETCH_ALLOW_PRIVATE is set).
+    """
+    from spacebrief.ingest import MAX_OPML_BYTES, CatalogFile, read_opml
 
     path = _catalog_path(catalog)
-    feeds = read_opml(opml.read_bytes(), str(opml))
+    with opml.open("rb") as file:  # no more than the cap (and a byte to see it is passed)
+        document = file.read(MAX_OPML_BYTES + 1)
+    found = read_opml(document, str(opml), allow_private=settings().fetch_allow_private)
+    for sentence in found.refused:
+        console.print(untrusted(sentence))
     entries = []
-    for feed in feeds:
+    for feed in found.feeds:
         entry = feed.catalog_entry()
         if full_text:
             entry["full_text"] = True
@@ -57,9 +66,10 @@ def import_opml(
     edited = CatalogFile(path)
     added, skipped = edited.add_all(entries)
     edited.save()
+    refused = f"; {len(found.refused)} refused (above)" if found.refused else ""
     console.print(
         f"Imported {added} source(s) from {escape(str(opml))} into {escape(str(path))}; "
-        f"{skipped} already there.",
+        f"{skipped} already there{refused}.",
         highlight=False,
     )
 

@@ -63,8 +63,13 @@ def _llm_endpoint(settings: Settings) -> LlmEndpoint | None:
     if not settings.llm_url:
         return None
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    timeout = settings.llm_timeout_seconds
-    return LlmEndpoint(settings.llm_url, settings.llm_model, key, timeout)
+    return LlmEndpoint(
+        settings.llm_url.get_secret_value(),
+        settings.llm_model,
+        key,
+        settings.llm_timeout_seconds,
+        settings.llm_max_answer_bytes,
+    )
 
 
 def _write_atomically(path: Path, text: str) -> None:
