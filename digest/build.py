@@ -9,19 +9,25 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.citations import CitationBook, utc_day
+from spacebrief.digest.english import EnglishReading, english_reading, language_name
 from spacebrief.digest.expert import measured_view, movement_sentences
-from spacebrief.digest.llm import LlmEndpoint, cited_paragraph
-from spacebrief.digest.momentum import contradiction, measure, reading
-from spacebrief.digest.outlook import outlook_sentences
-from spacebrief.digest.summaries import SourcedSentence, story_summary
+from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, translated
+from spacebrief.digest.momentum import contradiction, measure
+from spacebrief.digest.outlook import ForwardStatement, forward_statements
+from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
+from spacebrief.digest.summaries import story_summary
+from spacebrief.digest.text import near_duplicate
+from spacebrief.digest.trend_words import movement_line, words_for
 from spacebrief.digest.types import (
     Chart,
     ChartSeries,
     CitedSentence,
+    CounterEvidence,
     Edition,
     FamilySection,
     QuietTrend,
@@ -44,6 +50,7 @@ _HEADINGS = {
 }
 _THIN_ITEMS = 5
 _EXPERT_POOL = 12
+SAME_EVENT_COSINE = 0.75  # two clusters' leads this close tell one event (demo: 0.83 vs <= 0.59)
 
 
 def date_label(day: date) -> str:
@@ -58,17 +65,26 @@ def edition_id(window: WindowData) -> str:
 def build_edition(
     window: WindowData, *, top_stories: int = 12, llm: LlmEndpoint | None = None
 ) -> Edition:
-    items = {item.item_id: item for item in window.items}
     trends = sorted(window.trends, key=lambda t: (t.position, t.trend_id))
-    book = CitationBook(items)
-    ranked = [items[i] for i in window.ranked_story_ids if i in items]
+    statements = {t.trend_id: t.statement for t in trends}
+    readings = _readings(window.items, statements, llm)
+    items = {item.item_id: _in_english(item, readings[item.item_id]) for item in window.items}
+    book = CitationBook({item.item_id: item for item in window.items}, readings)
+    ranked = select_stories(
+        [items[i] for i in window.ranked_story_ids if i in items], window.ranking
+    )
 
-    families = _trend_sections(window, trends, book)
+    families = _trend_sections(window, trends, book, readings)
     signals = _new_signals(window, items, trends, book)
-    forward = outlook_sentences(ranked, window.edition_date.year)
-    expert, expert_method = _expert_view(window, families, signals, ranked, book, llm)
-    outlook, outlook_method = _outlook(forward, book, llm)
-    stories = _stories(ranked[:top_stories], trends, book)
+    forward = forward_statements(
+        ranked,
+        window.edition_date,
+        trend_weight=_trend_weights(families),
+        min_label_score=window.counter.min_label_score,
+    )
+    outlook, outlook_method = _outlook(forward, items, book, llm)
+    expert, expert_method = _expert_view(window, families, signals, ranked, outlook, book, llm)
+    stories = _stories(ranked[:top_stories], trends, book, readings)
     current = next((t for t in window.totals if t.window == 0), None)
     relevant_items = current.relevant_items if current else 0
     return Edition(
@@ -94,6 +110,87 @@ def build_edition(
         citations=book.citations(),
         chart=_chart(window),
     )
+
+
+def _readings(
+    items: Sequence[WindowItem], statements: Mapping[str, str], llm: LlmEndpoint | None
+) -> dict[str, EnglishReading]:
+    """Every item's English reading: a stored or fresh checked translation, else a gist."""
+
+    def translate(language: str, title: str, summary: str) -> tuple[str, str] | None:
+        assert llm is not None
+        return translated(llm, language, title, summary)
+
+    readings = {}
+    for item in items:
+        stored = None
+        if item.english is not None and item.english.kind == "translation":
+            stored = EnglishReading(
+                item.english.title,
+                item.english.summary,
+                "translation",
+                item.language,
+                f"Translated from {language_name(item.language)}",
+            )
+        readings[item.item_id] = english_reading(
+            item,
+            statements=statements,
+            translate=translate if llm is not None else None,
+            stored=stored,
+        )
+    return readings
+
+
+def _in_english(item: WindowItem, reading: EnglishReading) -> WindowItem:
+    """The item as the edition quotes it: a translation's title and summary stand for the
+    item's; a gist gives a title but no sentence to quote (it is ours, not the item's)."""
+    if reading.is_original:
+        return item
+    summary = reading.summary if reading.kind == "translation" else ""
+    return replace(item, title=reading.title, summary=summary, content=None)
+
+
+def select_stories(
+    ranked: Sequence[WindowItem], policy: RankingPolicy = DEFAULT_RANKING
+) -> list[WindowItem]:
+    """The candidates in the order an editor would run them: the same event told twice
+    (two clusters ingest could not join: "Pakistan signs deal to send first foreign
+    astronaut to China's Tiangong" and "Tiangong to welcome a Pakistani astronaut under
+    new agreement") kept once with its reports added up, then ordered by
+    `policy.importance` (rank, reports, the trends the story bears on)."""
+    kept: list[WindowItem] = []
+    for item in ranked:
+        twin = next((k for k in kept if same_event(k, item)), None)
+        if twin is None:
+            kept.append(item)
+            continue
+        index = kept.index(twin)
+        kept[index] = replace(twin, cluster_size=twin.cluster_size + item.cluster_size)
+    order = {item.item_id: n for n, item in enumerate(kept)}
+    return sorted(
+        kept,
+        key=lambda item: (
+            -round(policy.importance(item.rank, item.cluster_size, _reach(item)), 9),
+            order[item.item_id],
+        ),
+    )
+
+
+def _reach(item: WindowItem) -> int:
+    """The trends a story bears on (labels of at least 0.5)."""
+    return sum(1 for label in item.labels if label.score >= 0.5) or 1
+
+
+def same_event(a: WindowItem, b: WindowItem) -> bool:
+    """Two reports of one event: within three days, and close in what they say (their
+    embeddings when both have one, else their headline and lead words)."""
+    if abs((a.published_at - b.published_at).total_seconds()) > 3 * 86400:
+        return False
+    if a.embedding and b.embedding and len(a.embedding) == len(b.embedding):
+        dot = sum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
+        norm = (sum(x * x for x in a.embedding) * sum(y * y for y in b.embedding)) ** 0.5
+        return norm > 0 and dot / norm >= SAME_EVENT_COSINE
+    return near_duplicate(f"{a.title} {a.summary[:200]}", f"{b.title} {b.summary[:200]}", 0.5)
 
 
 def _window_span(window: WindowData) -> str:
@@ -145,13 +242,17 @@ def _stories_per_window(window: WindowData, count: str = "stories") -> dict[str,
 
 
 def _trend_sections(
-    window: WindowData, trends: Sequence[TrendInfo], book: CitationBook
+    window: WindowData,
+    trends: Sequence[TrendInfo],
+    book: CitationBook,
+    readings: Mapping[str, EnglishReading],
 ) -> tuple[FamilySection, ...]:
     stories = _stories_per_window(window)
     supporting = _stories_per_window(window, "supporting")
     against = _stories_per_window(window, "against")
     current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
     support = {s.trend_id: s for s in window.trend_support}
+    policy = window.counter
     sections = []
     for family in TrendFamily:
         members = [t for t in trends if t.family == family]
@@ -168,6 +269,8 @@ def _trend_sections(
         for trend in covered:
             momentum = measure(stories[trend.trend_id])
             evidence = support.get(trend.trend_id, TrendSupport(trend.trend_id, ()))
+            words = words_for(trend.name, trend.statement)
+            against_now = against[trend.trend_id][-1]
             entries.append(
                 TrendEntry(
                     trend_id=trend.trend_id,
@@ -178,28 +281,29 @@ def _trend_sections(
                     stories=current[trend.trend_id].stories,
                     citations=book.cite(evidence.item_ids),
                     momentum=momentum,
-                    reading=reading(
-                        family,
-                        momentum,
-                        contested=against[trend.trend_id][-1] > supporting[trend.trend_id][-1],
-                    ),
+                    reading=movement_line(words, momentum),
                     contradiction=contradiction(
                         family,
                         supporting[trend.trend_id],
-                        against[trend.trend_id][-1],
+                        against_now,
                         window.history_windows,
                         window.days,
+                        policy,
                     ),
                     supporting=supporting[trend.trend_id][-1],
-                    against_stories=against[trend.trend_id][-1],
+                    against_stories=against_now,
                     against=book.cite(evidence.against_ids),
                     counter_evidence=tuple(
-                        CitedSentence(text, book.cite([item_id]))
-                        for item_id, text in zip(
-                            evidence.against_ids, evidence.against_evidence, strict=False
+                        _counter_evidence(item_id, text, score, book, readings)
+                        for item_id, text, score in zip(
+                            evidence.against_ids,
+                            evidence.against_evidence,
+                            evidence.against_scores,
+                            strict=False,
                         )
                         if text
                     ),
+                    subject=words.subject,
                 )
             )
         quiet = tuple(
@@ -209,7 +313,7 @@ def _trend_sections(
                 t.statement.rstrip("."),
                 measure(stories[t.trend_id]),
                 contradiction(
-                    family, supporting[t.trend_id], 0, window.history_windows, window.days
+                    family, supporting[t.trend_id], 0, window.history_windows, window.days, policy
                 ),
             )
             for t in members
@@ -218,6 +322,34 @@ def _trend_sections(
         heading, symbol = _HEADINGS[family]
         sections.append(FamilySection(family, heading, symbol, tuple(entries), quiet))
     return tuple(sections)
+
+
+def _counter_evidence(
+    item_id: str,
+    sentence: str,
+    confidence: float,
+    book: CitationBook,
+    readings: Mapping[str, EnglishReading],
+) -> CounterEvidence:
+    """The evidence sentence as the item wrote it, or for a story not in English its
+    English reading (the original sentence kept beside it)."""
+    reading = readings.get(item_id)
+    citations = book.cite([item_id])
+    if reading is None or reading.is_original:
+        return CounterEvidence(sentence, citations, round(confidence, 3))
+    return CounterEvidence(
+        reading.title, citations, round(confidence, 3), original=sentence, reading=reading.kind
+    )
+
+
+def _trend_weights(families: Sequence[FamilySection]) -> dict[str, float]:
+    """How much a trend matters to this window's outlook: more when its stories moved."""
+    weights = {}
+    for section in families:
+        for entry in section.entries:
+            moved = abs(entry.momentum.current - entry.momentum.previous_mean)
+            weights[entry.trend_id] = 1.0 + min(moved, 4.0) / 4.0
+    return weights
 
 
 def _new_signals(
@@ -253,6 +385,7 @@ def _expert_view(
     families: Sequence[FamilySection],
     signals: Sequence[SignalEntry],
     ranked: Sequence[WindowItem],
+    outlook: Sequence[CitedSentence],
     book: CitationBook,
     llm: LlmEndpoint | None,
 ) -> tuple[tuple[CitedSentence, ...], str]:
@@ -274,26 +407,24 @@ def _expert_view(
             ]
             movements = movement_sentences(families, window.history_windows, window.days)
             return (*written, *movements), "llm"
-    against_scores = {
-        book.cite([item_id])[0]: score
-        for support in window.trend_support
-        for item_id, score in zip(support.against_ids, support.against_scores, strict=False)
-        if book.cite([item_id])
-    }
     view = measured_view(
         families,
         ranked,
         signals,
+        outlook,
         book,
         windows_before=window.history_windows,
         days=window.days,
-        against_scores=against_scores,
+        story_trends=window.story_trends,
     )
     return view, "measured"
 
 
 def _outlook(
-    chosen: Sequence[SourcedSentence], book: CitationBook, llm: LlmEndpoint | None
+    chosen: Sequence[ForwardStatement],
+    items: Mapping[str, WindowItem],
+    book: CitationBook,
+    llm: LlmEndpoint | None,
 ) -> tuple[tuple[CitedSentence, ...], str]:
     if llm is not None and chosen:
         answer = cited_paragraph(
@@ -307,30 +438,54 @@ def _outlook(
                 CitedSentence(text, book.cite(chosen[n - 1].item_id for n in numbers))
                 for text, numbers in answer
             ), "llm"
-    return tuple(_cite_sentence(s, book) for s in chosen), "extractive"
+    return tuple(_attributed(s, items[s.item_id], book) for s in chosen), "extractive"
+
+
+def _attributed(statement: ForwardStatement, item: WindowItem, book: CitationBook) -> CitedSentence:
+    """ "Roscosmos says ... around 2027 (Eurasia Orbit Digest, 6 March)."."""
+    day = item.published_at
+    text = statement.text.rstrip(".")
+    return CitedSentence(
+        f"{text} ({item.source_name}, {day.day} {calendar.month_name[day.month]}).",
+        book.cite([item.item_id]),
+    )
 
 
 def _stories(
-    ranked: Sequence[WindowItem], trends: Sequence[TrendInfo], book: CitationBook
+    ranked: Sequence[WindowItem],
+    trends: Sequence[TrendInfo],
+    book: CitationBook,
+    readings: Mapping[str, EnglishReading],
 ) -> tuple[StoryEntry, ...]:
     names = {t.trend_id: t for t in trends}
     entries = []
     for item in ranked:
         labels = sorted(item.labels, key=lambda label: (-label.score, label.trend_id))
+        labels = [label for label in labels if label.trend_id in names]
+        reading = readings.get(item.item_id)
+        translated = reading is not None and not reading.is_original
+        if reading is not None and reading.kind == "gist":
+            summary: tuple[str, ...] = (reading.summary,)
+        else:
+            summary = story_summary(item)
+        original = next((i for i in book.citations() if i.item_id == item.item_id), None)
         entries.append(
             StoryEntry(
                 citation=book.cite([item.item_id])[0],
                 headline=headline(item.title),
-                summary=story_summary(item),
+                summary=summary,
                 outlet=item.source_name,
                 published=utc_day(item.published_at),
                 url=safe_url(item.url),
-                trend_tags=tuple(
-                    f"{label.trend_id} {names[label.trend_id].name}"
-                    for label in labels
-                    if label.trend_id in names
-                ),
+                trend_tags=tuple(label.trend_id for label in labels),
                 reports=item.cluster_size,
+                original_headline=original.original_title if translated and original else None,
+                reading=reading.kind if reading is not None else "original",
+                reading_note=reading.note if reading is not None else "",
+                trend_subjects=tuple(
+                    words_for(names[label.trend_id].name, names[label.trend_id].statement).subject
+                    for label in labels
+                ),
             )
         )
     return tuple(entries)
@@ -356,10 +511,6 @@ def _chart(window: WindowData) -> Chart:
 def headline(title: str) -> str:
     """Titles are plain text in feeds: keep any "<...>" as literal text (escaped on output)."""
     return " ".join(title.split())
-
-
-def _cite_sentence(sentence: SourcedSentence, book: CitationBook) -> CitedSentence:
-    return CitedSentence(sentence.text, book.cite([sentence.item_id]))
 
 
 def _evidence_line(item: WindowItem) -> str:

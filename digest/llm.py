@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from spacebrief.digest.actors import actor_counts
 from spacebrief.segmenter.sentences import split_sentences
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,86 @@ def parse_cited(answer: str, evidence: Sequence[str]) -> list[tuple[str, tuple[i
     return parsed or None
 
 
+def _ask(endpoint: LlmEndpoint, messages: list[dict[str, str]], fallback: str) -> str | None:
+    """The model's answer, or None (logged, with what happens instead) on any failure."""
+    headers = {"Content-Type": "application/json"}
+    if endpoint.api_key:
+        headers["Authorization"] = f"Bearer {endpoint.api_key}"
+    try:
+        response = httpx.post(
+            chat_url(endpoint.url),
+            json={"model": endpoint.model, "messages": messages, "temperature": 0},
+            headers=headers,
+            timeout=endpoint.timeout_seconds,
+        )
+        response.raise_for_status()
+        answer = response.json()["choices"][0]["message"]["content"]
+    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
+        log.warning("The LLM at %s failed (%s); %s.", endpoint.url, error, fallback)
+        return None
+    return answer if isinstance(answer, str) else None
+
+
+_ACRONYM = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\w*\d\w*(?:-\w+)*)\b")
+
+
+def translation_faults(original: str, english: str) -> list[str]:
+    """What a translation lost or invented: a figure, a name the actors table knows
+    (countries, agencies, companies, programmes, in any script), an acronym or code."""
+    faults = []
+    figures, found = set(_FIGURE.findall(original)), set(_FIGURE.findall(english))
+    if figures - found:
+        faults.append(f"lost figures {sorted(figures - found)}")
+    if found - figures:
+        faults.append(f"invented figures {sorted(found - figures)}")
+    named = {a.name for a in actor_counts([("", original)])}
+    kept = {a.name for a in actor_counts([("", english)])}
+    if named - kept:
+        faults.append(f"lost names {sorted(named - kept)}")
+    lowered = english.casefold()
+    codes = {c for c in _ACRONYM.findall(original) if not c.isdigit()}
+    lost = sorted(c for c in codes if c.casefold() not in lowered)
+    if lost:
+        faults.append(f"lost codes {lost}")
+    return faults
+
+
+def translated(
+    endpoint: LlmEndpoint, language: str, title: str, summary: str
+) -> tuple[str, str] | None:
+    """The model's English title and summary, or None unless every figure, name and code
+    of the original survives (then the caller writes a gist instead)."""
+    messages = [
+        {
+            "role": "system",
+            "content": (
+                "You translate news items into English for analysts. Translate faithfully "
+                "and completely, adding nothing; keep every name, number and date. Answer "
+                "with exactly two lines: 'Title: <the title in English>' and "
+                "'Summary: <the summary in English>'."
+            ),
+        },
+        {"role": "user", "content": f"Language: {language}\nTitle: {title}\nSummary: {summary}"},
+    ]
+    answer = _ask(endpoint, messages, "writing an English gist instead")
+    if answer is None:
+        return None
+    fields = dict(
+        (key.strip().lower(), value.strip())
+        for key, _, value in (line.partition(":") for line in answer.strip().splitlines())
+        if value.strip()
+    )
+    english_title, english_summary = fields.get("title", ""), fields.get("summary", "")
+    if not english_title or (summary.strip() and not english_summary):
+        log.warning("The LLM's translation was not two lines, Title and Summary; using a gist.")
+        return None
+    faults = translation_faults(f"{title} {summary}", f"{english_title} {english_summary}")
+    if faults:
+        log.warning("The LLM's translation was refused (%s); using a gist.", "; ".join(faults))
+        return None
+    return " ".join(english_title.split()), " ".join(english_summary.split())
+
+
 def cited_paragraph(
     endpoint: LlmEndpoint, instruction: str, evidence: Sequence[str], *, max_sentences: int = 6
 ) -> list[tuple[str, tuple[int, ...]]] | None:
@@ -103,26 +184,8 @@ def cited_paragraph(
             "content": f"{instruction} At most {max_sentences} sentences.\n\nEvidence:\n{numbered}",
         },
     ]
-    headers = {"Content-Type": "application/json"}
-    if endpoint.api_key:
-        headers["Authorization"] = f"Bearer {endpoint.api_key}"
-    try:
-        response = httpx.post(
-            chat_url(endpoint.url),
-            json={"model": endpoint.model, "messages": messages, "temperature": 0},
-            headers=headers,
-            timeout=endpoint.timeout_seconds,
-        )
-        response.raise_for_status()
-        answer = response.json()["choices"][0]["message"]["content"]
-    except (httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as error:
-        log.warning(
-            "The LLM at %s failed (%s); keeping the paragraph written without it.",
-            endpoint.url,
-            error,
-        )
-        return None
-    if not isinstance(answer, str):
+    answer = _ask(endpoint, messages, "keeping the paragraph written without it")
+    if answer is None:
         return None
     parsed = parse_cited(answer, evidence)
     if parsed is None:
