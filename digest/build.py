@@ -281,7 +281,9 @@ def _trend_sections(
                     stories=current[trend.trend_id].stories,
                     citations=book.cite(evidence.item_ids),
                     momentum=momentum,
-                    reading=movement_line(words, momentum),
+                    reading=movement_line(words, momentum)
+                    if supporting[trend.trend_id][-1]
+                    else f"Stories touch {words.subject}, but none clearly supports it.",
                     contradiction=contradiction(
                         family,
                         supporting[trend.trend_id],
@@ -315,6 +317,7 @@ def _trend_sections(
                 contradiction(
                     family, supporting[t.trend_id], 0, window.history_windows, window.days, policy
                 ),
+                words_for(t.name, t.statement).subject,
             )
             for t in members
             if t not in covered
@@ -338,7 +341,12 @@ def _counter_evidence(
     if reading is None or reading.is_original:
         return CounterEvidence(sentence, citations, round(confidence, 3))
     return CounterEvidence(
-        reading.title, citations, round(confidence, 3), original=sentence, reading=reading.kind
+        reading.title,
+        citations,
+        round(confidence, 3),
+        original=sentence,
+        reading=reading.kind,
+        reading_note=reading.note,
     )
 
 

@@ -166,6 +166,7 @@ class CounterEvidence:
     confidence: float  # the stance verdict's P(against)
     original: str | None = None  # the sentence as the item wrote it, when `text` is a reading
     reading: str = "original"  # original | translation | gist
+    reading_note: str = ""  # "English gist of a Spanish-language story, not a translation"
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ class QuietTrend:
     statement: str
     momentum: Momentum
     contradiction: str | None = None
+    subject: str = ""  # the trend in a few words
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from spacebrief.digest.ranking import (
 from spacebrief.digest.types import (
     FamilyCount,
     SignalCandidate,
+    StoredReading,
     TrendCount,
     TrendInfo,
     TrendLabel,
@@ -398,6 +399,14 @@ def _item_details(
             [list(item_ids)],
         ).fetchall()
     )
+    readings = {
+        row[0]: StoredReading(row[1], row[2], row[3], row[4])
+        for row in con.execute(
+            "SELECT item_id, title, summary, kind, method FROM english_readings "
+            "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(item_ids)],
+        ).fetchall()
+    }
     details: dict[str, dict[str, Any]] = {}
     for item_id, _, _, relevance in staged:
         row = texts[item_id]
@@ -418,6 +427,7 @@ def _item_details(
             "embedding": tuple(float(v) for v in embedding) if embedding else None,
             "content": row[7],
             "language": row[8],
+            "english": readings.get(item_id),
         }
     return details
 
