@@ -22,7 +22,7 @@ from spacebrief.digest.outlook import ForwardStatement, forward_statements
 from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
 from spacebrief.digest.summaries import story_summary
 from spacebrief.digest.text import near_duplicate
-from spacebrief.digest.trend_words import movement_line, words_for
+from spacebrief.digest.trend_words import TrendWords, movement_line, words_for
 from spacebrief.digest.types import (
     Chart,
     ChartSeries,
@@ -30,6 +30,7 @@ from spacebrief.digest.types import (
     CounterEvidence,
     Edition,
     FamilySection,
+    Momentum,
     QuietTrend,
     SignalEntry,
     StoryEntry,
@@ -82,8 +83,10 @@ def build_edition(
         trend_weight=_trend_weights(families),
         min_label_score=window.counter.min_label_score,
     )
+    expert, expert_method = _expert_view(
+        window, families, signals, ranked, [s.item_id for s in forward], book, llm
+    )
     outlook, outlook_method = _outlook(forward, items, book, llm)
-    expert, expert_method = _expert_view(window, families, signals, ranked, outlook, book, llm)
     stories = _stories(ranked[:top_stories], trends, book, readings)
     current = next((t for t in window.totals if t.window == 0), None)
     relevant_items = current.relevant_items if current else 0
@@ -281,9 +284,12 @@ def _trend_sections(
                     stories=current[trend.trend_id].stories,
                     citations=book.cite(evidence.item_ids),
                     momentum=momentum,
-                    reading=movement_line(words, momentum)
-                    if supporting[trend.trend_id][-1]
-                    else f"Stories touch {words.subject}, but none clearly supports it.",
+                    reading=_reading(
+                        words,
+                        momentum,
+                        supporting[trend.trend_id][-1],
+                        policy.outweighs(against_now, supporting[trend.trend_id][-1]),
+                    ),
                     contradiction=contradiction(
                         family,
                         supporting[trend.trend_id],
@@ -325,6 +331,15 @@ def _trend_sections(
         heading, symbol = _HEADINGS[family]
         sections.append(FamilySection(family, heading, symbol, tuple(entries), quiet))
     return tuple(sections)
+
+
+def _reading(words: TrendWords, momentum: Momentum, supporting: int, outweighed: bool) -> str:
+    """The trend line's plain words; contradiction is named only when it outweighs support."""
+    if outweighed:
+        return f"More stories on {words.subject}, most of them confidently against it."
+    if not supporting:
+        return f"Stories touch {words.subject}, but none clearly supports it."
+    return movement_line(words, momentum)
 
 
 def _counter_evidence(
@@ -393,7 +408,7 @@ def _expert_view(
     families: Sequence[FamilySection],
     signals: Sequence[SignalEntry],
     ranked: Sequence[WindowItem],
-    outlook: Sequence[CitedSentence],
+    outlook_items: Sequence[str],
     book: CitationBook,
     llm: LlmEndpoint | None,
 ) -> tuple[tuple[CitedSentence, ...], str]:
@@ -419,7 +434,7 @@ def _expert_view(
         families,
         ranked,
         signals,
-        outlook,
+        outlook_items,
         book,
         windows_before=window.history_windows,
         days=window.days,

@@ -75,7 +75,7 @@ def measured_view(
     families: Sequence[FamilySection],
     ranked: Sequence[WindowItem],
     signals: Sequence[SignalEntry],
-    outlook: Sequence[CitedSentence],
+    outlook_items: Sequence[str],
     book: CitationBook,
     *,
     windows_before: int,
@@ -98,7 +98,9 @@ def measured_view(
     else:
         sentences.append(_steady_sentence(families, story_trends))
     caveat = _caveat_sentence(families, titles)
-    watch = _watch_sentence(families, signals, outlook, {m.trend_id for m in movers})
+    watch = _watch_sentence(
+        families, signals, book.cite(outlook_items[:2]), {m.trend_id for m in movers}
+    )
     declining = _declining_sentence(families, {m.trend_id for m in movers})
     chosen = [s for s in sentences if s is not None and s.citations]
     tail = [s for s in (caveat, watch) if s is not None and s.citations]
@@ -230,7 +232,7 @@ def _caveat_sentence(
 def _watch_sentence(
     families: Sequence[FamilySection],
     signals: Sequence[SignalEntry],
-    outlook: Sequence[CitedSentence],
+    outlook: tuple[int, ...],
     named: set[str],
 ) -> CitedSentence | None:
     watch = next((s for s in families if s.family == TrendFamily.WATCH), None)
@@ -243,9 +245,9 @@ def _watch_sentence(
         entry = max(
             rising, key=lambda e: (e.momentum.current - e.momentum.previous_mean, e.stories)
         )
-        movement = _lower_first(entry.reading.rstrip("."))
         return CitedSentence(
-            f"What to watch next: {_subject(entry)}, with {movement}.", entry.citations[:2]
+            f"What to watch next: {_subject(entry)}, which drew more stories than before.",
+            entry.citations[:2],
         )
     if signals:
         best = signals[0]
@@ -257,7 +259,7 @@ def _watch_sentence(
     if outlook:
         return CitedSentence(
             "What to watch next is in the Outlook below: the plans and dates these stories set.",
-            tuple(dict.fromkeys(n for s in outlook[:2] for n in s.citations)),
+            outlook,
         )
     return None
 
