@@ -103,7 +103,9 @@ def _ask(endpoint: LlmEndpoint, messages: list[dict[str, str]], fallback: str) -
     return answer if isinstance(answer, str) else None
 
 
-_ACRONYM = re.compile(r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|\w*\d\w*(?:-\w+)*)\b")
+_ACRONYM = re.compile(
+    r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Za-z]*\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\b", re.ASCII
+)
 
 
 def translation_faults(original: str, english: str) -> list[str]:
