@@ -17,26 +17,20 @@ from spacebrief.digest.citations import CitationBook, utc_day
 from spacebrief.digest.english import EnglishReading, english_reading, language_name
 from spacebrief.digest.expert import measured_view, movement_sentences
 from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, translated
-from spacebrief.digest.momentum import contradiction, measure
 from spacebrief.digest.outlook import ForwardStatement, forward_statements
-from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
+from spacebrief.digest.selection import select_stories
 from spacebrief.digest.summaries import story_summary
-from spacebrief.digest.text import near_duplicate
-from spacebrief.digest.trend_words import TrendWords, movement_line, words_for
+from spacebrief.digest.trend_sections import HEADINGS, trend_sections, trend_weights
+from spacebrief.digest.trend_words import words_for
 from spacebrief.digest.types import (
     Chart,
     ChartSeries,
     CitedSentence,
-    CounterEvidence,
     Edition,
     FamilySection,
-    Momentum,
-    QuietTrend,
     SignalEntry,
     StoryEntry,
-    TrendEntry,
     TrendInfo,
-    TrendSupport,
     WindowData,
     WindowItem,
 )
@@ -44,14 +38,8 @@ from spacebrief.untrusted import safe_url
 
 TITLE = "Space China, Russia and Global South"
 COLLECTION = "Insights from space news Collection"
-_HEADINGS = {
-    TrendFamily.RISING: ("Rising", "🔺"),
-    TrendFamily.DECLINING: ("Declining", "🔻"),
-    TrendFamily.WATCH: ("Watch List", "⚠️"),
-}
 _THIN_ITEMS = 5
 _EXPERT_POOL = 12
-SAME_EVENT_COSINE = 0.75  # two clusters' leads this close tell one event (demo: 0.83 vs <= 0.59)
 
 
 def date_label(day: date) -> str:
@@ -75,12 +63,12 @@ def build_edition(
         [items[i] for i in window.ranked_story_ids if i in items], window.ranking
     )
 
-    families = _trend_sections(window, trends, book, readings)
+    families = trend_sections(window, trends, book, readings)
     signals = _new_signals(window, items, trends, book)
     forward = forward_statements(
         ranked,
         window.edition_date,
-        trend_weight=_trend_weights(families),
+        trend_weight=trend_weights(families),
         min_label_score=window.counter.min_label_score,
     )
     expert, expert_method = _expert_view(
@@ -153,49 +141,6 @@ def _in_english(item: WindowItem, reading: EnglishReading) -> WindowItem:
     return replace(item, title=reading.title, summary=summary, content=None)
 
 
-def select_stories(
-    ranked: Sequence[WindowItem], policy: RankingPolicy = DEFAULT_RANKING
-) -> list[WindowItem]:
-    """The candidates in the order an editor would run them: the same event told twice
-    (two clusters ingest could not join: "Pakistan signs deal to send first foreign
-    astronaut to China's Tiangong" and "Tiangong to welcome a Pakistani astronaut under
-    new agreement") kept once with its reports added up, then ordered by
-    `policy.importance` (rank, reports, the trends the story bears on)."""
-    kept: list[WindowItem] = []
-    for item in ranked:
-        twin = next((k for k in kept if same_event(k, item)), None)
-        if twin is None:
-            kept.append(item)
-            continue
-        index = kept.index(twin)
-        kept[index] = replace(twin, cluster_size=twin.cluster_size + item.cluster_size)
-    order = {item.item_id: n for n, item in enumerate(kept)}
-    return sorted(
-        kept,
-        key=lambda item: (
-            -round(policy.importance(item.rank, item.cluster_size, _reach(item)), 9),
-            order[item.item_id],
-        ),
-    )
-
-
-def _reach(item: WindowItem) -> int:
-    """The trends a story bears on (labels of at least 0.5)."""
-    return sum(1 for label in item.labels if label.score >= 0.5) or 1
-
-
-def same_event(a: WindowItem, b: WindowItem) -> bool:
-    """Two reports of one event: within three days, and close in what they say (their
-    embeddings when both have one, else their headline and lead words)."""
-    if abs((a.published_at - b.published_at).total_seconds()) > 3 * 86400:
-        return False
-    if a.embedding and b.embedding and len(a.embedding) == len(b.embedding):
-        dot = sum(x * y for x, y in zip(a.embedding, b.embedding, strict=True))
-        norm = (sum(x * x for x in a.embedding) * sum(y * y for y in b.embedding)) ** 0.5
-        return norm > 0 and dot / norm >= SAME_EVENT_COSINE
-    return near_duplicate(f"{a.title} {a.summary[:200]}", f"{b.title} {b.summary[:200]}", 0.5)
-
-
 def _window_span(window: WindowData) -> str:
     first = window.window_start.date()
     last = (window.window_end - timedelta(days=1)).date()
@@ -232,147 +177,6 @@ def _coverage_note(window: WindowData) -> str:
             "sections below are short and tentative."
         )
     return f"This edition covers {span}: {items} collected, {on_theme}."
-
-
-def _stories_per_window(window: WindowData, count: str = "stories") -> dict[str, list[int]]:
-    """Per trend, oldest window first: all its stories, or its "supporting" / "against" ones."""
-    size = window.history_windows + 1
-    series: dict[str, list[int]] = {t.trend_id: [0] * size for t in window.trends}
-    for tally in window.trend_counts:
-        if tally.trend_id in series and 0 <= tally.window < size:
-            series[tally.trend_id][size - 1 - tally.window] = getattr(tally, count)
-    return series
-
-
-def _trend_sections(
-    window: WindowData,
-    trends: Sequence[TrendInfo],
-    book: CitationBook,
-    readings: Mapping[str, EnglishReading],
-) -> tuple[FamilySection, ...]:
-    stories = _stories_per_window(window)
-    supporting = _stories_per_window(window, "supporting")
-    against = _stories_per_window(window, "against")
-    current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
-    support = {s.trend_id: s for s in window.trend_support}
-    policy = window.counter
-    sections = []
-    for family in TrendFamily:
-        members = [t for t in trends if t.family == family]
-        covered = [t for t in members if t.trend_id in current and current[t.trend_id].items > 0]
-        covered.sort(
-            key=lambda t: (
-                -current[t.trend_id].stories,
-                -current[t.trend_id].items,
-                t.position,
-                t.trend_id,
-            )
-        )
-        entries = []
-        for trend in covered:
-            momentum = measure(stories[trend.trend_id])
-            evidence = support.get(trend.trend_id, TrendSupport(trend.trend_id, ()))
-            words = words_for(trend.name, trend.statement)
-            against_now = against[trend.trend_id][-1]
-            entries.append(
-                TrendEntry(
-                    trend_id=trend.trend_id,
-                    family=family,
-                    name=trend.name,
-                    statement=trend.statement.rstrip("."),
-                    items=current[trend.trend_id].items,
-                    stories=current[trend.trend_id].stories,
-                    citations=book.cite(evidence.item_ids),
-                    momentum=momentum,
-                    reading=_reading(
-                        words,
-                        momentum,
-                        supporting[trend.trend_id][-1],
-                        policy.outweighs(against_now, supporting[trend.trend_id][-1]),
-                    ),
-                    contradiction=contradiction(
-                        family,
-                        supporting[trend.trend_id],
-                        against_now,
-                        window.history_windows,
-                        window.days,
-                        policy,
-                    ),
-                    supporting=supporting[trend.trend_id][-1],
-                    against_stories=against_now,
-                    against=book.cite(evidence.against_ids),
-                    counter_evidence=tuple(
-                        _counter_evidence(item_id, text, score, book, readings)
-                        for item_id, text, score in zip(
-                            evidence.against_ids,
-                            evidence.against_evidence,
-                            evidence.against_scores,
-                            strict=False,
-                        )
-                        if text
-                    ),
-                    subject=words.subject,
-                )
-            )
-        quiet = tuple(
-            QuietTrend(
-                t.trend_id,
-                t.name,
-                t.statement.rstrip("."),
-                measure(stories[t.trend_id]),
-                contradiction(
-                    family, supporting[t.trend_id], 0, window.history_windows, window.days, policy
-                ),
-                words_for(t.name, t.statement).subject,
-            )
-            for t in members
-            if t not in covered
-        )
-        heading, symbol = _HEADINGS[family]
-        sections.append(FamilySection(family, heading, symbol, tuple(entries), quiet))
-    return tuple(sections)
-
-
-def _reading(words: TrendWords, momentum: Momentum, supporting: int, outweighed: bool) -> str:
-    """The trend line's plain words; contradiction is named only when it outweighs support."""
-    if outweighed:
-        return f"More stories on {words.subject}, most of them confidently against it."
-    if not supporting:
-        return f"Stories touch {words.subject}, but none clearly supports it."
-    return movement_line(words, momentum)
-
-
-def _counter_evidence(
-    item_id: str,
-    sentence: str,
-    confidence: float,
-    book: CitationBook,
-    readings: Mapping[str, EnglishReading],
-) -> CounterEvidence:
-    """The evidence sentence as the item wrote it, or for a story not in English its
-    English reading (the original sentence kept beside it)."""
-    reading = readings.get(item_id)
-    citations = book.cite([item_id])
-    if reading is None or reading.is_original:
-        return CounterEvidence(sentence, citations, round(confidence, 3))
-    return CounterEvidence(
-        reading.title,
-        citations,
-        round(confidence, 3),
-        original=sentence,
-        reading=reading.kind,
-        reading_note=reading.note,
-    )
-
-
-def _trend_weights(families: Sequence[FamilySection]) -> dict[str, float]:
-    """How much a trend matters to this window's outlook: more when its stories moved."""
-    weights = {}
-    for section in families:
-        for entry in section.entries:
-            moved = abs(entry.momentum.current - entry.momentum.previous_mean)
-            weights[entry.trend_id] = 1.0 + min(moved, 4.0) / 4.0
-    return weights
 
 
 def _new_signals(
@@ -527,7 +331,7 @@ def _chart(window: WindowData) -> Chart:
         for count in window.family_counts:
             if count.family == family and 0 <= count.window < size:
                 values[size - 1 - count.window] = count.stories
-        series.append(ChartSeries(family, _HEADINGS[family][0], tuple(values)))
+        series.append(ChartSeries(family, HEADINGS[family][0], tuple(values)))
     return Chart(tuple(labels), tuple(series))
 
 
