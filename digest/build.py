@@ -72,7 +72,7 @@ def build_edition(
         min_label_score=window.counter.min_label_score,
     )
     expert, expert_method = _expert_view(
-        window, families, signals, ranked, [s.item_id for s in forward], book, llm
+        window, families, signals, ranked, items, [s.item_id for s in forward], book, llm
     )
     outlook, outlook_method = _outlook(forward, items, book, llm)
     stories = _stories(ranked[:top_stories], trends, book, readings)
@@ -212,6 +212,7 @@ def _expert_view(
     families: Sequence[FamilySection],
     signals: Sequence[SignalEntry],
     ranked: Sequence[WindowItem],
+    items: Mapping[str, WindowItem],
     outlook_items: Sequence[str],
     book: CitationBook,
     llm: LlmEndpoint | None,
@@ -243,6 +244,7 @@ def _expert_view(
         windows_before=window.history_windows,
         days=window.days,
         story_trends=window.story_trends,
+        known=items,
     )
     return view, "measured"
 

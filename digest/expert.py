@@ -81,12 +81,13 @@ def measured_view(
     windows_before: int,
     days: int,
     story_trends: Sequence[tuple[str, tuple[str, ...]]] = (),
+    known: Mapping[str, WindowItem] | None = None,
 ) -> tuple[CitedSentence, ...]:
     """4-6 sentences: what moved, who drove it, what it means for the taxonomy's
     statements, the main caveat, and what to watch; each cites the stories it rests on."""
     movers = largest_movements(families)
     titles = {c.number: c for c in book.citations()}
-    items = {item.item_id: item for item in ranked}
+    items = dict(known) if known is not None else {item.item_id: item for item in ranked}
     sentences: list[CitedSentence | None] = []
     if movers:
         lead = movers[0]
@@ -187,8 +188,11 @@ def _meaning_sentence(entry: TrendEntry) -> CitedSentence:
 def _second_sentence(entry: TrendEntry, titles: Mapping[int, Citation]) -> CitedSentence:
     cited = (entry.citations or entry.against)[:1]
     example = f", as “{titles[cited[0]].title}” shows" if cited and cited[0] in titles else ""
-    movement = _lower_first(entry.reading.rstrip("."))
-    return CitedSentence(f"{_capital(_subject(entry))} moved too: {movement}{example}.", cited)
+    more = "more" if entry.momentum.direction in ("up", "new") else "fewer"
+    return CitedSentence(
+        f"{_capital(_subject(entry))} moved too, with {more} {_words(entry).shows}{example}.",
+        cited,
+    )
 
 
 def _steady_sentence(

@@ -97,7 +97,7 @@ WORDS: dict[str, TrendWords] = {
     "commercial-actors": TrendWords(
         "commercial firms in developing nations' space plans",
         "companies shape these programmes more",
-        "commercial firms in developing nations' space plans",
+        "companies' sway over emerging space programmes",
     ),
     "resource-rules": TrendWords(
         "moves on rules for space-resource use",
