@@ -229,3 +229,26 @@ def test_a_stored_translation_is_what_the_edition_prints(
     beidou = next(s for s in edition.stories if s.original_headline)
     assert beidou.headline == "BeiDou system provides navigation services to Pakistan"
     assert beidou.reading_note == "Translated from Chinese"
+
+
+def test_an_owed_slack_alert_carries_the_stories_english_reading(
+    foreign_warehouse: Warehouse, home: Path
+) -> None:
+    from spacebrief.alerts.blocks import story_message
+    from spacebrief.warehouse.alerts import owed_alerts
+
+    read_in_english(foreign_warehouse, Settings())
+    now = datetime(2025, 3, 24, tzinfo=UTC)
+    with foreign_warehouse.write() as con:
+        con.execute(
+            "INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score, "
+            "status, attempts, created_at, updated_at) "
+            "VALUES ('al1', 'zh1', 'R4', 'outbox', 'zh1', 0.86, 'pending', 0, ?, ?)",
+            [now, now],
+        )
+    with foreign_warehouse.read() as con:
+        [alert] = owed_alerts(con, "outbox")
+    assert alert.language == "zh" and alert.english_title.startswith("Chinese-language report")
+    body = story_message([alert])
+    assert "Chinese-language report naming China, Pakistan and BeiDou" in body.text
+    assert "Original headline: 北斗系统为巴基斯坦提供导航服务" in str(body.blocks)
