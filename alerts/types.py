@@ -112,6 +112,10 @@ class PendingAlert:
     updated_at: datetime | None = None
     decided_by: str | None = None
     reason: str | None = None
+    language: str | None = None  # the story's language, when it is not English
+    english_title: str | None = None  # its English reading (english_readings), if any
+    english_summary: str | None = None
+    reading_note: str | None = None  # "Translated from Russian", "English gist of ..."
 
     @property
     def rule_name(self) -> str | None:

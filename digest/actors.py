@@ -1,4 +1,4 @@
-"""The actors an analyst tracks across stories: countries, agencies and companies.
+"""The actors an analyst tracks across stories: countries, agencies, companies, programmes.
 
 China and Russia are matched with the classifier's gazetteer groups (every language of
 the feeds); the others by their names and common spellings in the feeds' main scripts.
@@ -51,6 +51,8 @@ AGENCIES: dict[str, str] = {
     "the African Space Agency": r"african space agency|afsa\b",
     "APSCO": r"apsco\b|asia-pacific space cooperation",
     "the UN space committee": r"copuos|unoosa|peaceful uses of outer space",
+    "the People's Liberation Army": r"people's liberation army|\bpla\b|ejército popular de "
+    r"liberación|armée populaire de libération|народно-освободительн|解放军",
 }
 COMPANIES: dict[str, str] = {
     "SpaceX": r"spacex|starlink|crew dragon|falcon 9",
@@ -62,7 +64,23 @@ COMPANIES: dict[str, str] = {
     "Airbus": r"airbus",
     "Thales Alenia Space": r"thales",
 }
+# Programmes an analyst follows, named in English whatever the story's language. The lunar
+# alliances use the classifier's gazetteer groups; the others are specific names (the
+# gazetteer's "tiangong" group also takes any "Chinese space station", which in Spanish
+# is the Neuquén ground station too).
+PROGRAMMES: dict[str, str] = {
+    "Tiangong": r"tiangong|тяньгун|تيانغونغ|तियांगोंग|天宫",
+    "BeiDou": r"beidou|бэйдоу|бейдоу|بيدو|बेइदोउ|北斗",
+    "GLONASS": r"glonass|глонасс|غلوناس|ग्लोनास|格洛纳斯",
+    "the ISS": r"\biss\b|мкс\b|international space station|estación espacial internacional|"
+    r"station spatiale internationale|международн\w* космическ\w* станци|国际空间站",
+    "Chang'e": r"chang.?e\b|chang.?e-\d|чанъэ|嫦娥",
+}
 _GAZETTEER = {"China": "china", "Russia": "russia"}
+_GAZETTEER_PROGRAMMES = {
+    "the International Lunar Research Station": "ilrs",
+    "the Artemis Accords": "artemis_accords",
+}
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -75,14 +93,19 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 _PATTERNS = {
     kind: {name: _compile(pattern) for name, pattern in table.items()}
-    for kind, table in (("country", COUNTRIES), ("agency", AGENCIES), ("company", COMPANIES))
+    for kind, table in (
+        ("country", COUNTRIES),
+        ("agency", AGENCIES),
+        ("company", COMPANIES),
+        ("programme", PROGRAMMES),
+    )
 }
 
 
 @dataclass(frozen=True)
 class ActorCount:
     name: str
-    kind: str  # country | agency | company
+    kind: str  # country | agency | company | programme
     story_ids: tuple[str, ...]  # the stories naming the actor, in the order given
 
 
@@ -93,6 +116,10 @@ def actor_counts(stories: Sequence[tuple[str, str]]) -> list[ActorCount]:
         ids = tuple(sid for sid, text in stories if matches(text, group))
         if ids:
             found.append(ActorCount(name, "country", ids))
+    for name, group in _GAZETTEER_PROGRAMMES.items():
+        ids = tuple(sid for sid, text in stories if matches(text, group))
+        if ids:
+            found.append(ActorCount(name, "programme", ids))
     for kind, table in _PATTERNS.items():
         for name, pattern in table.items():
             ids = tuple(sid for sid, text in stories if pattern.search(text))

@@ -122,7 +122,7 @@ _HELPED_BY = re.compile(
 )
 
 
-def _figures(text: str) -> set[str]:
+def figures(text: str) -> set[str]:
     found = set(_FIGURE.findall(text))
     found.update(_NUMBER_WORDS[w.lower()] for w in _NUMBER_WORD.findall(text))
     return found
@@ -218,7 +218,7 @@ def _literal(word: str, lowered_evidence: str) -> bool:
 
 def moved_figures(sentence: str, evidence: str) -> str | None:
     """The figures check alone (what the check was before names and events were added)."""
-    moved = sorted(_figures(sentence) - _figures(evidence))
+    moved = sorted(figures(sentence) - figures(evidence))
     if moved:
         return f"it states {', '.join(moved)}, which the items it cites do not"
     return None

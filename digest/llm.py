@@ -37,6 +37,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
+from spacebrief.digest.actors import actor_counts
+from spacebrief.digest.faithfulness import figures as figures_of
 from spacebrief.digest.faithfulness import unsupported
 from spacebrief.segmenter.sentences import split_sentences
 
@@ -184,6 +186,85 @@ def _ask(endpoint: LlmEndpoint, payload: dict, headers: dict[str, str]) -> str:
     return answer
 
 
+def _answer(endpoint: LlmEndpoint, messages: list[dict[str, str]], fallback: str) -> str | None:
+    """The model's answer, or None (logged without secrets, with what happens instead)."""
+    headers = {"Content-Type": "application/json"}
+    if endpoint.api_key:
+        headers["Authorization"] = f"Bearer {endpoint.api_key}"
+    payload = {"model": endpoint.model, "messages": messages, "temperature": 0}
+    try:
+        return _ask(endpoint, payload, headers)
+    except _Refused as refused:
+        failure = redact(str(refused), endpoint.secrets())
+        log.warning("The LLM at %s %s; %s.", endpoint.shown, failure, fallback)
+        return None
+
+
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
+_ACRONYM = re.compile(
+    r"\b(?:[A-Z][A-Za-z]*[A-Z][A-Za-z]*|[A-Za-z]*\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)\b", re.ASCII
+)
+
+
+def translation_faults(original: str, english: str) -> list[str]:
+    """What a translation lost or invented: a figure, a name the actors table knows
+    (countries, agencies, companies, programmes, in any script), an acronym or code."""
+    faults = []
+    # Digits must survive; a number spelt out ("the two sides") is no invention.
+    lost = set(_DIGITS.findall(original)) - figures_of(english)
+    invented = set(_DIGITS.findall(english)) - figures_of(original)
+    if lost:
+        faults.append(f"lost figures {sorted(lost)}")
+    if invented:
+        faults.append(f"invented figures {sorted(invented)}")
+    named = {a.name for a in actor_counts([("", original)])}
+    kept = {a.name for a in actor_counts([("", english)])}
+    if named - kept:
+        faults.append(f"lost names {sorted(named - kept)}")
+    lowered = english.casefold()
+    codes = {c for c in _ACRONYM.findall(original) if not c.isdigit()}
+    lost = sorted(c for c in codes if c.casefold() not in lowered)
+    if lost:
+        faults.append(f"lost codes {lost}")
+    return faults
+
+
+def translated(
+    endpoint: LlmEndpoint, language: str, title: str, summary: str
+) -> tuple[str, str] | None:
+    """The model's English title and summary, or None unless every figure, name and code
+    of the original survives (then the caller writes a gist instead)."""
+    messages = [
+        {
+            "role": "system",
+            "content": (
+                "You translate news items into English for analysts. Translate faithfully "
+                "and completely, adding nothing; keep every name, number and date. Answer "
+                "with exactly two lines: 'Title: <the title in English>' and "
+                "'Summary: <the summary in English>'."
+            ),
+        },
+        {"role": "user", "content": f"Language: {language}\nTitle: {title}\nSummary: {summary}"},
+    ]
+    answer = _answer(endpoint, messages, "writing an English gist instead")
+    if answer is None:
+        return None
+    fields = dict(
+        (key.strip().lower(), value.strip())
+        for key, _, value in (line.partition(":") for line in answer.strip().splitlines())
+        if value.strip()
+    )
+    english_title, english_summary = fields.get("title", ""), fields.get("summary", "")
+    if not english_title or (summary.strip() and not english_summary):
+        log.warning("The LLM's translation was not two lines, Title and Summary; using a gist.")
+        return None
+    faults = translation_faults(f"{title} {summary}", f"{english_title} {english_summary}")
+    if faults:
+        log.warning("The LLM's translation was refused (%s); using a gist.", "; ".join(faults))
+        return None
+    return " ".join(english_title.split()), " ".join(english_summary.split())
+
+
 def cited_paragraph(
     endpoint: LlmEndpoint, instruction: str, evidence: Sequence[str], *, max_sentences: int = 6
 ) -> list[tuple[str, tuple[int, ...]]] | None:
@@ -205,17 +286,8 @@ def cited_paragraph(
             "content": f"{instruction} At most {max_sentences} sentences.\n\nEvidence:\n{numbered}",
         },
     ]
-    headers = {"Content-Type": "application/json"}
-    if endpoint.api_key:
-        headers["Authorization"] = f"Bearer {endpoint.api_key}"
-    payload = {"model": endpoint.model, "messages": messages, "temperature": 0}
-    try:
-        answer = _ask(endpoint, payload, headers)
-    except _Refused as refused:
-        failure = redact(str(refused), endpoint.secrets())
-        log.warning(
-            "The LLM at %s %s; keeping the paragraph written without it.", endpoint.shown, failure
-        )
+    answer = _answer(endpoint, messages, "keeping the paragraph written without it")
+    if answer is None:
         return None
     parsed, refusal = check_answer(answer, evidence)
     if parsed is None:

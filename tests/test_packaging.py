@@ -165,6 +165,7 @@ print(len(load_taxonomy().trends))
         "2025-03-24-28d.html",
         "2025-03-24-28d.json",
         "2025-03-24-28d.md",
+        "2025-03-24-28d.txt",
     ]
 
 

@@ -121,9 +121,12 @@ SELECT a.alert_id, a.cluster_id, a.trend_id, coalesce(tn.name, '') AS trend_name
        il.evidence[a.trend_id] AS evidence,
        coalesce(il.trends, []) AS trends,
        a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at,
-       a.decided_by, a.reason
+       a.decided_by, a.reason,
+       CASE WHEN lower(coalesce(i.language, 'en')) NOT LIKE 'en%' THEN i.language END,
+       r.title, r.summary, r.note
 FROM owed AS a
 LEFT JOIN items AS i USING (item_id)
+LEFT JOIN english_readings AS r USING (item_id)
 LEFT JOIN item_labels AS il USING (item_id)
 LEFT JOIN trend_names AS tn ON tn.trend_id = a.trend_id
 ORDER BY a.created_at, a.alert_id
@@ -177,6 +180,10 @@ def owed_alerts(
             updated_at,
             decided_by,
             reason,
+            language,
+            english_title,
+            english_summary,
+            reading_note,
         ) = row
         others = tuple(
             OtherTrend(t["trend_id"], t["name"]) for t in trends if t["trend_id"] != trend_id
@@ -205,6 +212,10 @@ def owed_alerts(
                 updated_at=updated_at,
                 decided_by=decided_by,
                 reason=reason,
+                language=language,
+                english_title=english_title,
+                english_summary=english_summary,
+                reading_note=reading_note,
             )
         )
     return owed

@@ -21,10 +21,17 @@ from typing import Any
 
 import duckdb
 
-from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
+from spacebrief.digest.counter import DEFAULT_COUNTER_POLICY, CounterEvidencePolicy
+from spacebrief.digest.ranking import (
+    BACKGROUND_HEADLINE,
+    DEFAULT_RANKING,
+    EVENT_HEADLINE,
+    RankingPolicy,
+)
 from spacebrief.digest.types import (
     FamilyCount,
     SignalCandidate,
+    StoredReading,
     TrendCount,
     TrendInfo,
     TrendLabel,
@@ -33,6 +40,8 @@ from spacebrief.digest.types import (
     WindowItem,
     WindowTotals,
 )
+
+_YEAR = r"\b((?:19|20)\d\d)\b"  # a year a story's lead mentions
 
 
 @dataclass(frozen=True)
@@ -59,12 +68,14 @@ def load_window(
     per_trend: int = 3,
     signals: int = 5,
     ranking: RankingPolicy = DEFAULT_RANKING,
+    counter: CounterEvidencePolicy = DEFAULT_COUNTER_POLICY,
 ) -> WindowData:
-    """The window's counts and top rows; stories ranked by `ranking` (digest policy)."""
+    """The window's counts and top rows; stories ranked by `ranking`, counter-evidence
+    admitted by `counter` (both digest policy)."""
     bounds = window_bounds(edition_date, days, history_windows)
     span = float(days * 86400)
     con.execute("SET TimeZone = 'UTC'")
-    _stage_window(con, bounds, span)
+    _stage_window(con, bounds, span, counter)
     version = _taxonomy_version(con)
     trends = _trends(con, version)
     totals = [
@@ -80,7 +91,7 @@ def load_window(
         for row in con.execute(
             "SELECT trend_id, w, count(DISTINCT item_id), count(DISTINCT cluster_id), "
             " count(DISTINCT cluster_id) FILTER (stance <> 'against'), "
-            " count(DISTINCT cluster_id) FILTER (stance = 'against') "
+            " count(DISTINCT cluster_id) FILTER (confident_against) "
             "FROM digest_labels GROUP BY ALL ORDER BY trend_id, w"
         ).fetchall()
     ]
@@ -105,14 +116,29 @@ def load_window(
             WHERE l.w = 0
             GROUP BY l.item_id
         )
+        , texts AS (
+            SELECT d.item_id,
+                   regexp_matches(i.title, ?, 'i') AS explainer,
+                   regexp_matches(i.title, ?, 'i') AS event,
+                   regexp_extract_all(coalesce(i.summary, ''), ?, 1)
+                       AS years
+            FROM digest_window AS d
+            JOIN items AS i ON i.rowid = d.item_row
+            WHERE d.w = 0 AND d.relevant
+        )
         SELECT d.item_id,
                d.relevance * (1 + coalesce(weight.trend_weight, 0))
                  * (? + (1 - ?) * greatest(0.0,
                         1 - (epoch(?::TIMESTAMPTZ) - epoch(d.published_at)) / ?))
+                 * CASE WHEN t.explainer
+                          OR (NOT t.event AND len(t.years) > 0
+                              AND list_max(t.years) <= CAST(? AS VARCHAR))
+                        THEN ? ELSE 1.0 END
                  AS rank,
                count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
         FROM digest_window AS d
         LEFT JOIN weight USING (item_id)
+        JOIN texts AS t USING (item_id)
         WHERE d.w = 0 AND d.relevant
         QUALIFY row_number() OVER (PARTITION BY d.cluster_id ORDER BY rank DESC, d.item_id) = 1
         ORDER BY rank DESC, d.item_id
@@ -122,10 +148,15 @@ def load_window(
             ranking.watch_weight,
             ranking.rising_weight,
             ranking.declining_weight,
+            BACKGROUND_HEADLINE,
+            EVENT_HEADLINE,
+            _YEAR,
             ranking.recency_floor,
             ranking.recency_floor,
             bounds.end,
             span,
+            edition_date.year - ranking.old_years,
+            ranking.background_weight,
             candidates,
         ],
     ).fetchall()
@@ -153,7 +184,7 @@ def load_window(
         WITH strongest_per_story AS (
             SELECT trend_id, item_id, stance_score, evidence, cluster_id
             FROM digest_labels
-            WHERE w = 0 AND stance = 'against'
+            WHERE w = 0 AND confident_against
             QUALIFY row_number() OVER (
                 PARTITION BY trend_id, cluster_id ORDER BY stance_score DESC, item_id) = 1
         )
@@ -181,6 +212,11 @@ def load_window(
         LIMIT ?
         """,
         [signals],
+    ).fetchall()
+
+    story_trends = con.execute(
+        "SELECT cluster_id, list(DISTINCT trend_id ORDER BY trend_id) FROM digest_labels "
+        "WHERE w = 0 GROUP BY cluster_id ORDER BY cluster_id"
     ).fetchall()
 
     rank_of = {row[0]: (float(row[1]), int(row[2])) for row in ranked}
@@ -214,11 +250,20 @@ def load_window(
         ranked_story_ids=tuple(row[0] for row in ranked),
         trend_support=_trend_support(support_rows, against_rows),
         signals=tuple(signal_candidates),
+        story_trends=tuple((row[0], tuple(row[1])) for row in story_trends),
+        counter=counter,
+        ranking=ranking,
     )
 
 
-def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: float) -> None:
-    """Temp tables: the window's items with their latest classification, and their labels."""
+def _stage_window(
+    con: duckdb.DuckDBPyConnection,
+    bounds: WindowBounds,
+    span: float,
+    counter: CounterEvidencePolicy,
+) -> None:
+    """Temp tables: the window's items with their latest classification, and their labels
+    (`confident_against`: a verdict the edition may quote as counter-evidence)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE digest_window AS
@@ -248,14 +293,18 @@ def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: fl
         CREATE OR REPLACE TEMP TABLE digest_labels AS
         SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id,
                coalesce(l.stance, 'supports') AS stance,
-               coalesce(l.stance_score, 0.0) AS stance_score
+               coalesce(l.stance_score, 0.0) AS stance_score,
+               (coalesce(l.stance, 'supports') = 'against'
+                AND coalesce(l.stance_score, 0.0) >= $min_confidence
+                AND l.score >= $min_label_score) AS confident_against
         FROM labels AS l
         JOIN digest_window AS d
           ON d.item_id = l.item_id
          AND d.classifier_version = l.classifier_version
          AND d.taxonomy_version = l.taxonomy_version
         WHERE d.relevant
-        """
+        """,
+        {"min_confidence": counter.min_confidence, "min_label_score": counter.min_label_score},
     )
 
 
@@ -329,7 +378,7 @@ def _item_details(
         row[0]: row
         for row in con.execute(
             "SELECT item_id, title, coalesce(summary, ''), url, coalesce(source_name, source_id), "
-            "published_at, cluster_id, content "
+            "published_at, cluster_id, content, language "
             "FROM items WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
             [item_rows],
         ).fetchall()
@@ -350,6 +399,14 @@ def _item_details(
             [list(item_ids)],
         ).fetchall()
     )
+    readings = {
+        row[0]: StoredReading(row[1], row[2], row[3], row[4])
+        for row in con.execute(
+            "SELECT item_id, title, summary, kind, method FROM english_readings "
+            "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(item_ids)],
+        ).fetchall()
+    }
     details: dict[str, dict[str, Any]] = {}
     for item_id, _, _, relevance in staged:
         row = texts[item_id]
@@ -369,6 +426,8 @@ def _item_details(
             ),
             "embedding": tuple(float(v) for v in embedding) if embedding else None,
             "content": row[7],
+            "language": row[8],
+            "english": readings.get(item_id),
         }
     return details
 

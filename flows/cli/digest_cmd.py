@@ -41,13 +41,13 @@ def digest(
         help="Also e-mail it (SPACEBRIEF_SMTP_URL, _EMAIL_TO, _EMAIL_FROM); once per recipient.",
     ),
 ) -> None:
-    """Write the newsletter edition (Markdown, HTML, JSON) from what the warehouse holds."""
+    """Write the newsletter edition (Markdown, HTML, plain text, JSON) from the warehouse."""
     with console.status("Building the edition…"):
         summary = write_digest(
             warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
         )
     console.print(untrusted(summary.describe()), highlight=False)
-    for path in (summary.markdown_path, summary.html_path, summary.json_path):
+    for path in (summary.markdown_path, summary.html_path, summary.text_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
     if send:
         with console.status("E-mailing the edition…"):

@@ -19,6 +19,7 @@ from spacebrief.core import ClassifySummary, classify_pending
 from spacebrief.core import load_classifier as load_classifier_from
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
+from spacebrief.flows.steps.english_step import read_in_english
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse import labels as label_store
 
@@ -114,8 +115,9 @@ def classify(
     relabel: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
-    """Label what the configured classifier has not labelled; owe the alerts they raise."""
-    return classify_pending(
+    """Label what the configured classifier has not labelled; owe the alerts they raise;
+    then store an English reading of each new story not in English (for the alerts)."""
+    summary = classify_pending(
         warehouse,
         classifier=load_classifier(settings),
         destination=alert_destination(settings),
@@ -124,6 +126,8 @@ def classify(
         relabel=relabel,
         on_progress=on_progress,
     )
+    read_in_english(warehouse, settings)
+    return summary
 
 
 @dataclass(frozen=True)

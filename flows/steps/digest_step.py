@@ -18,9 +18,9 @@ from pathlib import Path
 
 from spacebrief.core import build_edition
 from spacebrief.digest.exceptions import DigestError
-from spacebrief.digest.llm import LlmEndpoint
-from spacebrief.digest.render import render_html, render_json, render_markdown
+from spacebrief.digest.render import render_html, render_json, render_markdown, render_text
 from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.english_step import llm_endpoint
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.editions import EditionRecord, record_edition
 
@@ -42,6 +42,7 @@ class EditionSummary:
     stories: int = 0
     citations: int = 0
     duration_seconds: float = 0.0
+    text_path: Path | None = None  # the plain-text e-mail part
 
     def describe(self) -> str:
         return (
@@ -57,19 +58,6 @@ def edition_stem(edition_date: date, days: int) -> str:
     if days == DEFAULT_DAYS_FOR_PLAIN_NAMES:
         return edition_date.isoformat()
     return f"{edition_date.isoformat()}-{days}d"
-
-
-def _llm_endpoint(settings: Settings) -> LlmEndpoint | None:
-    if not settings.llm_url:
-        return None
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    return LlmEndpoint(
-        settings.llm_url.get_secret_value(),
-        settings.llm_model,
-        key,
-        settings.llm_timeout_seconds,
-        settings.llm_max_answer_bytes,
-    )
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -94,7 +82,7 @@ def write_digest(
         day=edition_date,
         days=days,
         top_stories=settings.digest_top_stories,
-        llm=_llm_endpoint(settings),
+        llm=llm_endpoint(settings),
     )
 
     directory = out_dir or settings.editions_dir
@@ -103,8 +91,9 @@ def write_digest(
     except OSError as error:
         raise DigestError(f"Cannot create the editions folder {directory}: {error}.") from error
     stem = edition_stem(edition_date, days)
-    paths = {ext: directory / f"{stem}.{ext}" for ext in ("md", "html", "json")}
+    paths = {ext: directory / f"{stem}.{ext}" for ext in ("md", "html", "json", "txt")}
     _write_atomically(paths["md"], render_markdown(edition))
+    _write_atomically(paths["txt"], render_text(edition))
     _write_atomically(paths["html"], render_html(edition))
     _write_atomically(paths["json"], render_json(edition))
 
@@ -131,6 +120,7 @@ def write_digest(
         markdown_path=paths["md"],
         html_path=paths["html"],
         json_path=paths["json"],
+        text_path=paths["txt"],
         title=edition.title,
         stories=len(edition.stories),
         citations=len(edition.citations),

@@ -114,7 +114,7 @@ def _read(path: Path | None, what: str) -> str:
 
 
 def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSummary) -> EmailSummary:
-    """E-mail `edition` (its HTML, with the Markdown as the plain-text part) to each
+    """E-mail `edition` (its HTML, with its plain-text rendering as the text part) to each
     recipient that does not have it yet."""
     started = time.perf_counter()
     if not email_configured(settings):
@@ -136,7 +136,9 @@ def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         edition_id=edition_id,
         subject=edition.title or f"spacebrief edition {edition.edition_date}",
         html=_read(edition.html_path, "HTML"),
-        text=_read(edition.markdown_path, "Markdown"),
+        text=_read(edition.text_path, "plain-text")
+        if edition.text_path is not None
+        else _read(edition.markdown_path, "Markdown"),
         sender=sender,
     )
     with warehouse.write() as con, transaction(con):

@@ -162,7 +162,7 @@ def test_a_good_answer_is_used_with_its_citations_mapped_to_items(
         "Beijing is training a Pakistani astronaut.",
         "Moscow is turning east for lunar work.",
     ]
-    assert edition.expert_view[2].text.startswith("The largest movement this window was in “")
+    assert edition.expert_view[2].text.startswith("The clearest movement this window was in ")
     cited = {c.number: c.item_id for c in edition.citations}
     first, second = edition.expert_view[:2]
     assert cited[first.citations[0]] == window.ranked_story_ids[0]

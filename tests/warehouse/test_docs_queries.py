@@ -54,6 +54,9 @@ INSERT INTO feedback_clicks (click_key, alert_id, item_id, trend_id, action, sla
                              slack_ts, channel, recorded_at)
 VALUES ('C1|1.0|U1|off_theme', 'al2', 'a3', 'rule:stations', 'off_theme', 'ana', '1.0', 'C1',
         now());
+INSERT INTO english_readings VALUES ('a3', 'gist', 'fr', 'French-language report naming Senegal',
+ 'A French-language report from Orbit Wire.', 'English gist of a French-language story, not a '
+ || 'translation', 'gist', 'c1', now());
 INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVAL 7 DAY, now(),
  7, 3, '/tmp/e.md', '/tmp/e.html', '/tmp/e.json', now());
 """
