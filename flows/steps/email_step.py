@@ -139,22 +139,23 @@ def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         text=_read(edition.markdown_path, "Markdown"),
         sender=sender,
     )
-    with warehouse.write() as con, transaction(con):
-        email_sql.insert_owed(
-            con, edition_id, [(r, message_id_for(edition_id, r, sender)) for r in recipients]
+    with warehouse.delivering():  # one delivery at a time: `sending` rows are a dead run's
+        with warehouse.write() as con, transaction(con):
+            email_sql.insert_owed(
+                con, edition_id, [(r, message_id_for(edition_id, r, sender)) for r in recipients]
+            )
+            rows = email_sql.deliveries(con, edition_id, recipients)
+        order = {recipient: n for n, recipient in enumerate(recipients)}
+        rows.sort(key=lambda row: order[row.recipient])  # as SPACEBRIEF_EMAIL_TO lists them
+        owed = [r for r in rows if r.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)]
+        already = sum(1 for row in rows if row.status == DeliveryStatus.SENT)
+        report = deliver_edition(
+            email,
+            owed,
+            transport=SmtpTransport(server, timeout=settings.smtp_timeout_seconds),
+            ledger=WarehouseEmailLedger(warehouse),
+            journal=SentJournal(settings.email_journal_path),
         )
-        rows = email_sql.deliveries(con, edition_id, recipients)
-    order = {recipient: n for n, recipient in enumerate(recipients)}
-    rows.sort(key=lambda row: order[row.recipient])  # as SPACEBRIEF_EMAIL_TO lists them
-    owed = [row for row in rows if row.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)]
-    already = sum(1 for row in rows if row.status == DeliveryStatus.SENT)
-    report = deliver_edition(
-        email,
-        owed,
-        transport=SmtpTransport(server, timeout=settings.smtp_timeout_seconds),
-        ledger=WarehouseEmailLedger(warehouse),
-        journal=SentJournal(settings.email_journal_path),
-    )
     earlier_failures = tuple(
         (row.recipient, row.last_error or "failed in an earlier run")
         for row in rows
