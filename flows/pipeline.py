@@ -198,13 +198,17 @@ def ingest_feeds(sources: str | None = None) -> IngestSummary:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def classify_items(relabel: bool = False) -> ClassifySummary:
+def classify_items(relabel: bool = False, news_since: datetime | None = None) -> ClassifySummary:
     from spacebrief.flows.steps.classify_step import classify
 
     return _run_step(
         "classify",
         lambda settings, warehouse: classify(
-            warehouse, settings, relabel=relabel, on_progress=_progress("classify")
+            warehouse,
+            settings,
+            relabel=relabel,
+            since=news_since,
+            on_progress=_progress("classify"),
         ),
     )
 
@@ -303,6 +307,16 @@ def email_edition(edition: EditionSummary) -> EmailSummary | None:
         summary = send_edition(warehouse, settings, edition)
     _log().info(summary.describe())
     return summary
+
+
+@task(name="oldest-item-time", cache_policy=NO_CACHE, persist_result=False)
+def oldest_item_time() -> datetime | None:
+    """When the oldest stored item was published: where a recorded set's news begins."""
+    from spacebrief.warehouse.items import earliest_published_at
+
+    _, warehouse = _context()
+    with warehouse.read() as con:
+        return earliest_published_at(con)
 
 
 @task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
@@ -405,16 +419,19 @@ def cycle_flow(
     edition_date: date | None = None,
     days: int | None = None,
     edition_from_newest_item: bool = False,
+    news_from_oldest_item: bool = False,
 ) -> CycleReport:
     """One whole cycle: ingest -> classify -> alerts -> digest (-> post the edition).
 
     A failed alert delivery does not stop the edition: the alerts stay pending in the
     ledger for the next run, and the report says what failed. `edition_from_newest_item`
-    dates the edition by the newest item stored (recorded sample feeds end in the past).
+    dates the edition by the newest item stored (recorded sample feeds end in the past);
+    `news_from_oldest_item` counts every stored story as news (the news horizon starts
+    at the oldest), so a recorded set still alerts.
     """
     ingested = ingest_feeds(sources)
     _announce_ingested(ingested)
-    classified = classify_items()
+    classified = classify_items(news_since=oldest_item_time() if news_from_oldest_item else None)
     emit_watchlist_detected(classified.new_alerts)
     alerts_state = deliver_pending_alerts(return_state=True)
     alerts, alerts_error = None, None

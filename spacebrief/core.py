@@ -169,6 +169,7 @@ class ClassifySummary:
     classifier_version: str = ""
     taxonomy_version: str = ""
     relabel: bool = False
+    held_alerts: tuple[AlertCandidate, ...] = ()  # owed to nobody: not news, alerted already
 
     def describe(self) -> str:
         """One sentence for a person."""
@@ -178,10 +179,16 @@ class ClassifySummary:
                 f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
             )
         verb = "Re-labelled" if self.relabel else "Classified"
+        held = ""
+        if self.held_alerts:
+            held = (
+                f", {len(self.held_alerts)} held back (not news, or the story was alerted "
+                "already: `spacebrief alerts --dry-run` says which)"
+            )
         return (
             f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
             f"{self.relevant} on-theme, {self.labels} trend label(s), "
-            f"{len(self.new_alerts)} new watch-list alert(s) owed."
+            f"{len(self.new_alerts)} new watch-list alert(s) owed{held}."
         )
 
 
@@ -189,8 +196,10 @@ class WarehouseClassificationStore:
     """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
 
     Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes. The new,
-    unmuted alerts are kept in `new_alerts` for the caller to report.
+    in ONE transaction, so a label never exists without the alert it owes. Only news
+    pings: a story published (first seen, when undated) before `news_since` owes a
+    `held` row, never a message. The new alerts owed are kept in `new_alerts`, the held
+    ones in `held_alerts`, for the caller to report.
     """
 
     def __init__(
@@ -200,12 +209,17 @@ class WarehouseClassificationStore:
         destination: str = OUTBOX,
         alert_thresholds: Mapping[str, float] | None = None,
         default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
+        news_since: datetime | None = None,
     ) -> None:
+        from spacebrief.alerts.news import DEFAULT_NEWS_HORIZON
+
         self.warehouse = warehouse
         self.destination = destination
         self.thresholds = dict(alert_thresholds or {})
         self.default_threshold = default_alert_threshold
+        self.news_since = news_since or datetime.now(UTC) - DEFAULT_NEWS_HORIZON
         self.new_alerts: list[AlertCandidate] = []
+        self.held_alerts: list[AlertCandidate] = []
 
     def pending_items(
         self, taxonomy: Taxonomy, classifier_version: str, *, relabel: bool
@@ -219,24 +233,33 @@ class WarehouseClassificationStore:
     def store_classifications(
         self, classifications: Sequence[Classification], clusters: Mapping[str, str]
     ) -> int:
+        from spacebrief.alerts.news import hold_what_is_not_news
         from spacebrief.alerts.rules import apply_rules, select_candidates
         from spacebrief.warehouse import transaction
         from spacebrief.warehouse.alerts import insert_pending_alerts
-        from spacebrief.warehouse.labels import store_classifications
+        from spacebrief.warehouse.items import news_times
+        from spacebrief.warehouse.labels import first_classified_at, store_classifications
         from spacebrief.warehouse.watch_rules import rule_hits
 
         destination = self.destination
+        ids = [c.item_id for c in classifications]
         candidates = select_candidates(
             classifications, clusters, self.thresholds, self.default_threshold, destination
         )
         with self.warehouse.write() as con, transaction(con):
+            classified_before = first_classified_at(con, ids)
             labels = store_classifications(con, classifications)
             hits = rule_hits(
-                con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
+                con,
+                ids,
+                destination.startswith(SLACK_PREFIX),
+                classified_before=classified_before,
             )
             ruled = apply_rules(candidates, classifications, clusters, hits, destination)
+            ruled = hold_what_is_not_news(ruled, news_times(con, ids), self.news_since)
             inserted = insert_pending_alerts(con, ruled)
-        self.new_alerts.extend(c for c in inserted if not c.muted)
+        self.new_alerts.extend(c for c in inserted if c.owed)
+        self.held_alerts.extend(c for c in inserted if c.held)
         return labels
 
 
@@ -248,10 +271,15 @@ def classify_pending(
     alert_thresholds: Mapping[str, float] | None = None,
     default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
     relabel: bool = False,
+    news_since: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
     """Label the stored items this classifier has not labelled (all of them with
-    `relabel`), and owe `destination` an alert for each watch-list story over its bar.
+    `relabel`), and owe `destination` an alert for each watch-list story over its bar
+    that is news: published (first seen, when undated) at or after `news_since`, by
+    default 48 hours ago. Older stories get a `held` ledger row instead (a new feed's
+    backlog, a relabel after a new model or taxonomy), and a story the classifier has
+    alerted already is not alerted again for another trend.
 
     Items are classified in chunks with no connection open (the model is the slow part);
     each chunk's classifications, labels and alert-ledger rows are then written in ONE
@@ -268,6 +296,7 @@ def classify_pending(
         destination=destination,
         alert_thresholds=alert_thresholds,
         default_alert_threshold=default_alert_threshold,
+        news_since=news_since,
     )
     run = label_pending(
         classifier or _packaged_classifier(),
@@ -281,6 +310,7 @@ def classify_pending(
         relevant=run.relevant,
         labels=run.labels,
         new_alerts=tuple(store.new_alerts),
+        held_alerts=tuple(store.held_alerts),
         duration_seconds=time.monotonic() - started,
         classifier_version=run.classifier_version,
         taxonomy_version=run.taxonomy_version,

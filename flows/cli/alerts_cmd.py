@@ -42,7 +42,7 @@ def _show_plan(summary: AlertsSummary) -> None:
             muted.add_row(*(untrusted(value or "") for value in row))
         console.print(muted)
     if summary.held:
-        held = Table(title="Held back: watch-list labels of the last 7 days that ping nobody")
+        held = Table(title="Held back (last 7 days): what pings nobody, and why")
         for column in ("trend", "score", "story", "why not"):
             held.add_column(column, overflow="fold")
         for label in summary.held:

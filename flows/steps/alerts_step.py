@@ -88,7 +88,7 @@ class AlertsSummary:
                 f"Dry run: {len(self.planned)} message(s) would go to {self.destination} "
                 f"carrying {sum(len(m.alerts) for m in self.planned)} alert(s); "
                 f"{self.pending} alert(s) owed in all; {len(self.muted)} muted by a rule "
-                "in the last 7 days."
+                f"and {len(self.held)} held back in the last 7 days."
             )
         parts = [f"Sent {self.sent} alert(s) to {self.destination} in {self.messages} message(s)"]
         if self.grouped:
@@ -226,9 +226,10 @@ def deliver_alerts(
 
 
 def _held_labels(con: Any, settings: Settings, destination: str) -> tuple[HeldLabel, ...]:
-    """Why the last week's other watch labels ping nobody, by the rule that decided it."""
+    """Why the last week's other watch labels ping nobody, by the rule that decided it:
+    held by the ledger (not news, alerted already), or under the bar (alerts.rules)."""
     since = datetime.now(UTC) - timedelta(days=7)
-    held = []
+    held = [HeldLabel(*row) for row in ledger_sql.held_alerts(con, destination, since)]
     for item_id, title, trend_id, score, stance, relevant in ledger_sql.unalerted_watch_labels(
         con, destination, since
     ):

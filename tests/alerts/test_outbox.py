@@ -86,7 +86,7 @@ def test_later_reports_name_the_story_they_follow(outbox_home):
     settings, warehouse, stories = outbox_home
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     deliver_alerts(warehouse, settings)
-    stories.add("Egypt's ILRS role detailed", {"W5": 0.7}, cluster_id="item-1")
+    stories.add("Egypt's ILRS role detailed", {"W5": 0.7}, cluster_id="item-1", rule="ilrs")
 
     summary = deliver_alerts(warehouse, settings)
 
