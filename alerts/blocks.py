@@ -10,6 +10,7 @@ blocks) here, once, so no caller can build a message Slack would reject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -102,6 +103,23 @@ def _header(alert: PendingAlert) -> str:
     return f"Watch-list {_trend_label(alert)}"
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+SUMMARY_LIMIT = 600
+
+
+def _rule_blocks(alert: PendingAlert) -> list[Block]:
+    """A watch rule names no trend, so its alert says what the story is: the summary, and
+    a quote (the sentence behind the item's strongest label, else the summary's first)."""
+    summary = " ".join((alert.summary or "").split())
+    quote = alert.evidence or _SENTENCE_END.split(summary, maxsplit=1)[0]
+    blocks: list[Block] = []
+    if summary and summary != quote:
+        blocks.append(section(escape_text(truncate(summary, SUMMARY_LIMIT))))
+    if quote:
+        blocks.append(section(f">{escape_text(truncate(quote, 1500))}"))
+    return blocks
+
+
 def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
     """One story (one cluster) and every watch-list trend it newly triggers."""
     lead = max(alerts, key=lambda a: a.score)
@@ -111,7 +129,9 @@ def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
         {"type": "header", "text": plain_text(_header(lead), HEADER_LIMIT)},
         section(f"*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}"),
     ]
-    if lead.evidence:
+    if lead.rule_name is not None:
+        blocks.extend(_rule_blocks(lead))
+    elif lead.evidence:
         blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
     facts = [f"*Score* {lead.score:.2f}"] if lead.rule_name is None else ["*Matched* a watch rule"]
     if len(watch) > 1:
@@ -138,7 +158,9 @@ def follow_up_message(alerts: Sequence[PendingAlert], threaded: bool) -> Message
     blocks: list[Block] = [
         section(f"{intro}: {trends}\n*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}")
     ]
-    if lead.evidence:
+    if lead.rule_name is not None:
+        blocks.extend(_rule_blocks(lead))
+    elif lead.evidence:
         blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
     text = f"{intro}: {_trend_label(lead)}: {lead.title}"
     return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)

@@ -123,6 +123,7 @@ class PendingAlert:
     updated_at: datetime | None = None
     decided_by: str | None = None
     reason: str | None = None
+    summary: str | None = None  # the item's summary (a watch rule's alert shows it)
 
     @property
     def rule_name(self) -> str | None:

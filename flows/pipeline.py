@@ -179,13 +179,13 @@ def _run_name(kind: str) -> Callable[[], str]:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def ingest_feeds(sources: str | None = None) -> IngestSummary:
+def ingest_feeds(sources: str | None = None, force: bool = False) -> IngestSummary:
     from spacebrief.flows.steps.ingest_step import ingest
 
     return _run_step(
         "ingest",
         lambda settings, warehouse: ingest(
-            warehouse, settings, sources, on_progress=_progress("ingest")
+            warehouse, settings, sources, on_progress=_progress("ingest"), force=force
         ),
     )
 
@@ -344,13 +344,16 @@ def _is_locked(state: State[Any]) -> bool:
 
 
 @flow(name="ingest", flow_run_name=_run_name("ingest"), persist_result=False)
-def ingest_flow(sources: str | None = None, classify_in_background: bool = False) -> Any:
-    """Fetch the feeds that are due, store new items, and announce them.
+def ingest_flow(
+    sources: str | None = None, classify_in_background: bool = False, force: bool = False
+) -> Any:
+    """Fetch the feeds that are due (every feed now with `force`: "Run" in the UI with
+    force on), store new items, and announce them.
 
     With `classify_in_background` (as `serve` runs it) new items go straight to the task
     worker's warm classifier (`flows.background`) instead of a flow run of their own.
     """
-    summary = ingest_feeds(sources)
+    summary = ingest_feeds(sources, force)
     _announce_ingested(summary)
     if classify_in_background and summary.new_items:
         from spacebrief.flows.background import classify_in_background as classify_task

@@ -162,7 +162,8 @@ item_labels AS (
     SELECT l.item_id,
            list({'trend_id': l.trend_id, 'name': coalesce(tn.name, '')} ORDER BY l.score DESC)
                AS trends,
-           map_from_entries(list({'k': l.trend_id, 'v': l.evidence})) AS evidence
+           map_from_entries(list({'k': l.trend_id, 'v': l.evidence})) AS evidence,
+           arg_max(l.evidence, l.score) AS top_evidence
     FROM v_labels AS l
     LEFT JOIN trend_names AS tn USING (trend_id)
     WHERE l.item_id IN (SELECT item_id FROM owed)
@@ -172,10 +173,11 @@ SELECT a.alert_id, a.cluster_id, a.trend_id, coalesce(tn.name, '') AS trend_name
        a.destination, a.item_id, a.score, a.status, a.attempts,
        coalesce(i.title, '(item no longer in the warehouse)') AS title,
        i.url, i.source_name, i.published_at,
-       il.evidence[a.trend_id] AS evidence,
+       CASE WHEN starts_with(a.trend_id, $rule) THEN il.top_evidence
+            ELSE il.evidence[a.trend_id] END AS evidence,
        coalesce(il.trends, []) AS trends,
        a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at,
-       a.decided_by, a.reason
+       a.decided_by, a.reason, i.summary
 FROM owed AS a
 LEFT JOIN items AS i USING (item_id)
 LEFT JOIN item_labels AS il USING (item_id)
@@ -204,6 +206,7 @@ def owed_alerts(
         "states": states,
         "alert_ids": list(alert_ids) if alert_ids is not None else None,
         "edition": EDITION_TREND,
+        "rule": RULE_TREND_PREFIX,
     }
     rows = con.execute(_OWED_SQL, params).fetchall()
     owed = []
@@ -231,6 +234,7 @@ def owed_alerts(
             updated_at,
             decided_by,
             reason,
+            summary,
         ) = row
         others = tuple(
             OtherTrend(t["trend_id"], t["name"]) for t in trends if t["trend_id"] != trend_id
@@ -259,6 +263,7 @@ def owed_alerts(
                 updated_at=updated_at,
                 decided_by=decided_by,
                 reason=reason,
+                summary=summary,
             )
         )
     return owed

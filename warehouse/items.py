@@ -153,6 +153,20 @@ def earliest_published_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return _utc(row[0]) if row else None
 
 
+def published_span(
+    con: duckdb.DuckDBPyConnection, newest_days: int = 5
+) -> tuple[int, list[datetime]]:
+    """How many items the warehouse holds, and the UTC days of the newest of them (up to
+    `newest_days` distinct days, newest first), for "this window is empty" hints."""
+    count = con.execute("SELECT count(*) FROM items").fetchone()
+    days = con.execute(
+        "SELECT DISTINCT CAST(timezone('UTC', published_at) AS DATE) AS day FROM items "
+        "ORDER BY day DESC LIMIT ?",
+        [newest_days],
+    ).fetchall()
+    return (int(count[0]) if count else 0), [d[0] for d in days]
+
+
 def news_times(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -> dict[str, datetime]:
     """item_id -> when it became news: published, or first seen when the feed gave no date."""
     if not item_ids:

@@ -8,7 +8,7 @@ from rich.table import Table
 
 from spacebrief.alerts.blocks import render_text
 from spacebrief.alerts.delivery import PlannedMessage
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
@@ -93,7 +93,8 @@ def alerts(
             warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
         )
     console.print(untrusted(summary.describe()), highlight=False)
-    if summary.stopped_by or summary.failed:
+    if summary.undelivered:
+        print_error(summary.undelivered_sentence())
         raise typer.Exit(1)  # cron and CI must notice alerts left undelivered
 
 

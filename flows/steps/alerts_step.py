@@ -82,6 +82,19 @@ class AlertsSummary:
     held: tuple[HeldLabel, ...] = field(default=(), repr=False)
     muted: tuple[tuple[str, str, str, str, str], ...] = field(default=(), repr=False)
 
+    @property
+    def undelivered(self) -> bool:
+        """Alerts this run could not deliver (a failure, or a run cut short): a cron job's
+        error. Alerts the flood caps hold for a later run are not."""
+        return bool(self.failed or self.stopped_by)
+
+    def undelivered_sentence(self) -> str:
+        return (
+            f"Alerts were left undelivered ({self.failed} failed, {self.pending} still "
+            "pending); they stay in the ledger: the next run tries the pending ones, "
+            "`spacebrief alerts --retry-failed` the failed ones."
+        )
+
     def describe(self) -> str:
         if self.dry_run:
             return (

@@ -49,6 +49,17 @@ class EmailSummary:
     deferred: tuple[tuple[str, str], ...] = ()
     duration_seconds: float = 0.0
 
+    @property
+    def undelivered(self) -> bool:
+        return bool(self.failed or self.deferred)
+
+    def undelivered_sentence(self) -> str:
+        return (
+            f"The {self.edition_id} edition did not reach {len(self.failed) + len(self.deferred)}"
+            " recipient(s); the ledger keeps them: the next `digest --send` tries the "
+            "pending ones again."
+        )
+
     def describe(self) -> str:
         sentence = (
             f"E-mailed the {self.edition_id} edition to {len(self.sent) + self.reconciled} of "

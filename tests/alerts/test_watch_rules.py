@@ -117,6 +117,8 @@ def test_rules_decide_the_next_cycle_mute_keeps_its_decision_and_headers_name_th
     classify(warehouse, settings)
     assert deliver_alerts(warehouse, settings).sent == 1
     assert fake_slack.messages[-1]["blocks"][0]["text"]["text"] == "Watch rule weather-test"
+    sections = [b["text"]["text"] for b in fake_slack.messages[-1]["blocks"] if "text" in b]
+    assert ">No launch." in sections  # a rule's alert quotes the story (its summary here)
     assert classify(warehouse, settings).new_alerts == ()
     assert deliver_alerts(warehouse, settings).sent == 0
     assert len(fake_slack.messages) == 2
