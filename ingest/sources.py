@@ -2,8 +2,8 @@
 
 Every source gets a `source_id` that is a slug of its name; the warehouse then knows a
 source by its URL (`source_key`): a source whose URL it has seen under another id keeps
-that id (one outlet read from a folder and from a catalog is one source), and a new URL
-whose slug another URL holds gets an id of its own (it inherits no backoff). A catalog's
+that id (one outlet read from a folder and from a catalog is one source), and a name
+whose stored URL was another starts with no fetch state (it inherits no backoff). A catalog's
 shape is a pydantic model (`CatalogDocument`, unknown keys refused, so a misspelt
 `ful_text:` is not silently ignored); its first complaint becomes one sentence naming the
 file, the source and the field.

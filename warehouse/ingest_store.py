@@ -69,6 +69,7 @@ class WarehouseIngestStore:
     ) -> tuple[list[Source], dict[str, SourceState]]:
         with self.warehouse.write() as con:
             resolved = source_table.resolve_sources(con, sources)
+            source_table.forget_other_urls(con, resolved)
             source_table.upsert_sources(con, resolved)
             return resolved, source_table.source_states(con, [s.source_id for s in resolved])
 

@@ -4,14 +4,13 @@ A source's ETag/Last-Modified, consecutive failures and next-fetch time live her
 next run can send conditional requests and leave failing feeds alone for a while.
 Each attempt is a row in `fetches`, which is what `spacebrief sources` summarises.
 
-A source's state belongs to its URL, not its name (`resolve_sources`): a catalog entry
-whose URL is stored under another id takes that id, and one whose id is stored with
-another URL gets an id of its own.
+A source's state belongs to its URL, not its name: a catalog entry whose URL is stored
+under another id takes that id (`resolve_sources`), and an id stored with another URL
+starts with no state of its own (`forget_other_urls`).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -62,40 +61,50 @@ def _utc(value: datetime | None) -> datetime | None:
 
 def resolve_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[Source]:
     """The sources with the ids their URLs are stored under (read only; order kept, one
-    per id).
-
-    A URL the warehouse knows keeps its id, whatever the source is called now (when an
-    older run split one URL over two ids, the one named like this source wins, else the
-    one with the most items). A new URL whose id another URL holds gets the id plus a
-    hash of its URL, so it starts with no backoff and no validators of its own.
-    """
+    per id): a URL the warehouse knows keeps its id, whatever the source is called now
+    (when an older run split one URL over two ids, the one named like this source wins,
+    else the one with the most items)."""
     rows = con.execute(
         "SELECT s.source_id, s.url, count(i.item_id) FROM sources AS s "
         "LEFT JOIN items AS i USING (source_id) GROUP BY ALL ORDER BY s.source_id"
     ).fetchall()
     known: dict[str, list[tuple[str, int]]] = {}
-    holder: dict[str, str] = {}
     for source_id, url, items in rows:
         known.setdefault(source_key(url), []).append((source_id, int(items)))
-        holder[source_id] = source_key(url)
     resolved: dict[str, Source] = {}
     for source in sources:
-        key = source_key(source.url)
-        stored = known.get(key)
-        if stored:
-            ids = [source_id for source_id, _ in stored]
-            chosen = (
-                source.source_id
-                if source.source_id in ids
-                else max(stored, key=lambda row: (row[1], row[0]))[0]
-            )
-        elif holder.get(source.source_id, key) != key:
-            digest = hashlib.sha256(key.encode()).hexdigest()[:8]
-            chosen = f"{source.source_id[:70]}-{digest}"
-        else:
-            chosen = source.source_id
+        stored = known.get(source_key(source.url))
+        chosen = source.source_id
+        if stored and chosen not in [source_id for source_id, _ in stored]:
+            chosen = max(stored, key=lambda row: (row[1], row[0]))[0]
         resolved.setdefault(chosen, replace(source, source_id=chosen))
     return list(resolved.values())
+
+
+def forget_other_urls(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[str]:
+    """Clear the fetch state (validators, failures, backoff, schedule) of each source whose
+    id was stored with another URL: the state is the URL's, so a new feed named like an
+    old failed one starts afresh. Its items keep their ids. Returns the ids cleared."""
+    stored = dict(
+        con.execute(
+            "SELECT source_id, url FROM sources WHERE list_contains(?, source_id)",
+            [[s.source_id for s in sources]],
+        ).fetchall()
+    )
+    moved = [
+        s.source_id
+        for s in sources
+        if s.source_id in stored and source_key(stored[s.source_id]) != source_key(s.url)
+    ]
+    if moved:
+        con.execute(
+            "UPDATE sources SET etag = NULL, last_modified = NULL, consecutive_failures = 0, "
+            "next_fetch_at = NULL, last_status = NULL, last_error = NULL, "
+            "poll_interval_seconds = NULL, entries_per_day = NULL, schedule_reason = NULL, "
+            "feed_ttl_seconds = NULL, feed_update_seconds = NULL WHERE list_contains(?, source_id)",
+            [moved],
+        )
+    return moved
 
 
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:

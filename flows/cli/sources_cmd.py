@@ -237,6 +237,13 @@ def _in_use(rows: list[SourceHealth], catalog: list[Source]) -> list[SourceHealt
     return rows + never
 
 
+def _short(location: str) -> str:
+    """A catalog's file name (a folder's name, a URL as it is): a title fits 80 columns."""
+    from spacebrief.ingest._fetch import is_remote
+
+    return location if is_remote(location) else Path(location).name or location
+
+
 def _next_fetch(row: SourceHealth) -> datetime | None:
     """The stored next fetch, moved within today's poll bounds (as serve and ingest do)."""
     from spacebrief.flows.steps.ingest_step import poll_rules_from
@@ -290,7 +297,7 @@ def sources(
     title = (
         f"{len(rows)} sources the warehouse has seen"
         if every
-        else f"{len(rows)} sources in {escape(visible(where))}"
+        else f"{len(rows)} sources in {escape(visible(_short(where)))}"
     )
     table = Table(title=title)
     with_text = any(row.contents_ok or row.contents_failed for row in rows)

@@ -81,7 +81,11 @@ def test_each_example_runs_and_finds_the_fixture_data(filled: Warehouse, sql: st
 def test_the_watchlist_view_shows_the_alert_status(filled: Warehouse) -> None:
     with filled.read() as con:
         rows = run_query(con, "SELECT item_id, trend_id, alert_status FROM v_watchlist ORDER BY 1")
-    assert rows.rows == [("a1", "W1", "pending"), ("a2", "W1", "pending")]
+    assert rows.rows == [
+        ("a1", "W1", "pending"),
+        ("a2", "W1", "pending"),
+        ("a3", "rule:stations", "sent"),  # a watch rule's alert is on the watch list too
+    ]
 
 
 def test_a_relabel_replaces_the_labels_in_every_view(filled: Warehouse) -> None:
