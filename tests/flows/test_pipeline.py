@@ -152,3 +152,16 @@ def test_run_exits_1_when_every_feed_failed_or_alerts_stay_undelivered(
     assert down.exit_code == 1, down.output
     assert "Alerts were left undelivered" in down.output
     assert "Every feed tried failed" not in down.output
+
+
+def test_the_ingest_flow_fetches_a_feed_that_is_not_due_when_forced(home, feed_server):
+    """The UI's "Run" of spacebrief-ingest with force on: the deployment's fetch-now."""
+    feed_server.serve("/feed.xml", feed(OFF_THEME_STORY), etag='"v1"')
+    url = feed_server.url("/feed.xml")
+    assert ingest_flow(sources=url).fetched == 1
+    assert ingest_flow(sources=url).skipped == 1
+
+    forced = ingest_flow(sources=url, force=True)
+
+    assert (forced.skipped, forced.unchanged) == (0, 1)
+    assert feed_server.hits("/feed.xml") == 2
