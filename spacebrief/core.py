@@ -86,13 +86,14 @@ def ingest_feeds(
     from spacebrief.warehouse.ingest_store import WarehouseIngestStore
 
     catalog = load_sources(str(sources)) if isinstance(sources, str | PathLike) else list(sources)
-    return ingest_sources(
-        catalog,
-        WarehouseIngestStore(warehouse),
-        fetch_policy=policy,
-        force=force,
-        progress=on_progress,
-    )
+    with warehouse.exclusive("ingest"):  # one ingest at a time: no feed fetched twice
+        return ingest_sources(
+            catalog,
+            WarehouseIngestStore(warehouse),
+            fetch_policy=policy,
+            force=force,
+            progress=on_progress,
+        )
 
 
 def read_items(
@@ -298,13 +299,14 @@ def classify_pending(
         default_alert_threshold=default_alert_threshold,
         news_since=news_since,
     )
-    run = label_pending(
-        classifier or _packaged_classifier(),
-        store,
-        relabel=relabel,
-        batch_size=CLASSIFY_CHUNK,
-        progress=on_progress,
-    )
+    with warehouse.exclusive("classify"):  # one at a time: no item classified twice
+        run = label_pending(
+            classifier or _packaged_classifier(),
+            store,
+            relabel=relabel,
+            batch_size=CLASSIFY_CHUNK,
+            progress=on_progress,
+        )
     summary = ClassifySummary(
         classified=run.classified,
         relevant=run.relevant,

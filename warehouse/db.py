@@ -40,7 +40,7 @@ Connection = duckdb.DuckDBPyConnection
 type through this alias, so only `warehouse/` imports duckdb."""
 
 STORAGE_COMPATIBILITY = "v1.0.0"
-DELIVERY_WAIT_SECONDS = 15 * 60.0  # a delivery run waits out another one (Slack may be slow)
+JOB_WAIT_SECONDS = 30 * 60.0  # a run waits out another run of its kind (Slack may be slow)
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
 _HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")
 _DAMAGE_PATTERN = re.compile(
@@ -196,7 +196,14 @@ class Warehouse:
                 con.close()
 
     @contextmanager
-    def delivering(self, wait_seconds: float = DELIVERY_WAIT_SECONDS) -> Iterator[None]:
+    def exclusive(self, job: str, wait_seconds: float = JOB_WAIT_SECONDS) -> Iterator[None]:
+        """One `job` run at a time (ingest, classify), whoever starts it: a second run
+        waits, then finds the work done (no feed fetched twice, no item classified twice)."""
+        with held_lock(self.path.parent, wait_seconds=wait_seconds, name=f".{job}.lock", what=job):
+            yield
+
+    @contextmanager
+    def delivering(self, wait_seconds: float = JOB_WAIT_SECONDS) -> Iterator[None]:
         """One delivery run at a time (alerts, edition posts, e-mail), whoever starts it:
         rows left `sending` are then a crashed run's, safe to reconcile."""
         with held_lock(

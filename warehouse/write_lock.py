@@ -8,10 +8,13 @@ serve's task worker, the public API, a Slack click), because none of them can wr
 without going through `write()`. Holds last as long as one write (seconds), so the wait
 is the warehouse's `lock_wait_seconds`.
 
-Deliveries take a second lock, `.deliver.lock`, for a whole run (`Warehouse.delivering`):
-a run that finds ledger rows `sending` must know that no live run is posting them before
-it reconciles them against Slack, and only a crashed run's rows can be in that state
-while the lock is free.
+Whole runs take a lock of their kind too (`Warehouse.exclusive`, `Warehouse.delivering`):
+`.ingest.lock` and `.classify.lock`, so serve's start-up run, its wake-up's run and a
+cron `spacebrief ingest` never fetch one feed twice or classify one item twice (the
+second waits, then finds the work done); `.deliver.lock`, because a delivery run that
+finds ledger rows `sending` must know that no live run is posting them before it
+reconciles them against Slack, and only a crashed run's rows can be in that state while
+the lock is free. A run lock is always taken before the writer lock, never inside it.
 
 Why a file lock and not a Prefect global concurrency limit: it works the same with no
 Prefect at all, needs nothing created on a server first, and the kernel releases it when

@@ -56,13 +56,15 @@ def ingest(
     """Fetch, parse, dedupe and store the catalogue's sources (`sources`: another location;
     `catalog`: these sources of it); `force` ignores backoff and Cache-Control schedules;
     `refetch_content` fetches the pages of full-text sources again, even those done."""
-    return ingest_sources(
-        catalog if catalog is not None else load_sources(sources or settings.sources_location),
-        WarehouseIngestStore(warehouse),
-        fetch_policy=policy_from(settings),
-        poll_rules=poll_rules_from(settings),
-        force=force,
-        batch_items=batch_items,
-        refetch_content=refetch_content,
-        progress=on_progress,
-    )
+    chosen = catalog if catalog is not None else load_sources(sources or settings.sources_location)
+    with warehouse.exclusive("ingest"):  # one ingest at a time: no feed fetched twice
+        return ingest_sources(
+            chosen,
+            WarehouseIngestStore(warehouse),
+            fetch_policy=policy_from(settings),
+            poll_rules=poll_rules_from(settings),
+            force=force,
+            batch_items=batch_items,
+            refetch_content=refetch_content,
+            progress=on_progress,
+        )
