@@ -283,25 +283,22 @@ def reconcile(
     return remaining
 
 
-class ClaimedElsewhere(Exception):
-    """Another run claimed part of a message's alerts first: this run posts none of them."""
-
-
 def _post_one(
     message: PlannedMessage,
     transport: Transport,
     ledger: Ledger,
     limits: Limits,
     sleep: Callable[[float], None],
-) -> Delivered:
+) -> Delivered | None:
     """Claim, then post, retrying what may not have landed (after checking it did not);
-    raise otherwise, with the ledger settled (pending or failed)."""
+    raise otherwise, with the ledger settled (pending or failed). None: another run
+    claimed part of the message's alerts first, so this run posts none of them."""
     ids = message.alert_ids
     started = datetime.now(UTC)
     claimed = ledger.claim(ids, message.key, message.reply_to, message.thread_ts)
     if set(claimed) != set(ids):
         ledger.release(claimed, message.key)
-        raise ClaimedElsewhere
+        return None
 
     def post() -> Delivered:
         try:
@@ -405,14 +402,11 @@ def deliver(
             ledger.mark_failed(message.alert_ids, str(error))
             report.failed += len(message.alerts)
             delivered = None
-        except ClaimedElsewhere:
-            log.info(
-                "Another run claimed %d alert(s) first; not posting them.", len(message.alerts)
-            )
-            report.claimed_elsewhere += len(message.alerts)
-            delivered = None
         else:
-            if delivered is not None:
+            if delivered is None:
+                log.info("Another run claimed these %d alert(s) first.", len(message.alerts))
+                report.claimed_elsewhere += len(message.alerts)
+            else:
                 ledger.mark_sent(message.alert_ids, delivered)
                 report.sent += len(message.alerts)
                 report.messages += 1
