@@ -53,8 +53,9 @@ def test_csv_lines_end_in_lf_so_a_shell_can_pass_a_field_on(filled_home: Path) -
     into the item id while the CSV ended its lines with CRLF."""
     result = runner.invoke(app, ["query", "SELECT source_id FROM sources ORDER BY 1", "-f", "csv"])
     assert result.exit_code == 0, result.output
-    assert "\r" not in result.stdout
-    assert result.stdout.splitlines()[-1] == "b" and result.stdout.endswith("b\n")
+    raw = result.stdout_bytes  # `.stdout` would turn CRLF into LF for us
+    assert b"\r" not in raw
+    assert raw == b"source_id\na\nb\n"
 
 
 def test_table_output_counts_rows(filled_home: Path) -> None:
