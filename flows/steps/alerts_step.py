@@ -117,7 +117,7 @@ class AlertsSummary:
                 "sends them again)"
             )
         if self.stopped_by:
-            sentence += f". Stopped early: {self.stopped_by}"
+            sentence += f". Stopped early: {self.stopped_by.rstrip('.')}"
         return sentence + "."
 
 
