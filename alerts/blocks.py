@@ -10,6 +10,7 @@ blocks) here, once, so no caller can build a message Slack would reject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -110,6 +111,8 @@ def _reading_blocks(alert: PendingAlert) -> list[Block]:
 
 
 def _evidence_blocks(alert: PendingAlert) -> list[Block]:
+    if alert.rule_name is not None:
+        return _rule_blocks(alert)
     if not alert.evidence:
         return []
     label = "Original: " if alert.language else ""
@@ -127,6 +130,23 @@ def _header(alert: PendingAlert) -> str:
     if alert.rule_name is not None:
         return f"Watch rule {alert.rule_name}"
     return f"Watch-list {_trend_label(alert)}"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+SUMMARY_LIMIT = 600
+
+
+def _rule_blocks(alert: PendingAlert) -> list[Block]:
+    """A watch rule names no trend, so its alert says what the story is: the summary, and
+    a quote (the sentence behind the item's strongest label, else the summary's first)."""
+    summary = " ".join((alert.summary or "").split())
+    quote = alert.evidence or _SENTENCE_END.split(summary, maxsplit=1)[0]
+    blocks: list[Block] = []
+    if summary and summary != quote:
+        blocks.append(section(escape_text(truncate(summary, SUMMARY_LIMIT))))
+    if quote:
+        blocks.append(section(f">{escape_text(truncate(quote, 1500))}"))
+    return blocks
 
 
 def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:

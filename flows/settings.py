@@ -194,8 +194,14 @@ class Settings(BaseSettings):
     train_cron: str = "30 2 * * *"
     """When `serve` tries a refit on the feedback (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`);
     the refit is promoted only if no worse."""
+    train_min_held_out_feedback: int = Field(default=10, ge=0)
+    """Held-out feedback verdicts a refit needs before it can be called no worse and
+    promoted (`train --promote`, the nightly refit)."""
 
     # Alerts
+    alert_news_horizon_hours: float = Field(default=48.0, gt=0)
+    """Only news pings: a story published (first seen, when undated) longer ago than this
+    is held, never alerted (a new feed's backlog, a relabel, a new rule)."""
     alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
     """The Slack bar: a watch label pings only when its calibrated score reaches it (`null`:
     any label)."""

@@ -40,7 +40,7 @@ from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from spacebrief.ingest.engine import IngestSummary, ingest_sources
 from spacebrief.ingest.exceptions import IngestError
-from spacebrief.ingest.sources import load_sources, slugify
+from spacebrief.ingest.sources import load_sources, slugify, source_key
 from spacebrief.ingest.store import IngestBatch, IngestStore
 from spacebrief.ingest.types import (
     FetchRecord,
@@ -108,6 +108,7 @@ __all__ = [
     "shingles",
     "site_of",
     "slugify",
+    "source_key",
     "source_sites",
     "write_opml",
     "xml_hazard",

@@ -46,7 +46,7 @@ from spacebrief.ingest._batch_writer import BatchWriter, FeedOutcome
 from spacebrief.ingest._fetch import Fetched, FetchPolicy, fetch_all
 from spacebrief.ingest._pages import PageRequest, fetch_pages
 from spacebrief.ingest._read import FeedReading, read_feed
-from spacebrief.ingest.schedule import PollRules
+from spacebrief.ingest.schedule import PollRules, within_bounds
 from spacebrief.ingest.store import IngestStore
 from spacebrief.ingest.types import FetchStatus, PageResult, Source
 
@@ -75,6 +75,19 @@ class IngestSummary:
     pages_ok: int = 0
     pages_failed: int = 0
     bugs: int = 0  # sources, entries and pages lost to a bug of ours (logged with tracebacks)
+
+    @property
+    def all_failed(self) -> bool:
+        """Every feed this run tried failed (none read, none unchanged): a cron job's error."""
+        return self.failed > 0 and self.fetched + self.unchanged == 0
+
+    def failure_sentence(self) -> str:
+        tried = self.feeds - self.skipped
+        not_due = f"; {self.skipped} were not due" if self.skipped else ""
+        return (
+            f"Every feed tried failed ({self.failed} of {tried}{not_due}): nothing was read; "
+            "`spacebrief sources` says why."
+        )
 
     def describe(self) -> str:
         pages = ""
@@ -116,10 +129,11 @@ def ingest_sources(
     done. `progress(done, total)` hears of each source read."""
     clock = time.perf_counter()
     policy = fetch_policy or FetchPolicy()
-    catalog = list(sources)
-    states = store.register_sources(catalog)
+    rules = poll_rules or PollRules()
+    catalog, stored = store.register_sources(list(sources))
+    states = {source_id: within_bounds(state, rules) for source_id, state in stored.items()}
 
-    writer = BatchWriter(store, batch_items, poll_rules or PollRules())
+    writer = BatchWriter(store, batch_items, rules)
     pending: list[tuple[Fetched, Future[FeedReading]]] = []
     done = 0
     total = len(catalog)

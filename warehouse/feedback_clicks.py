@@ -73,6 +73,13 @@ def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
         record_feedback(con, item_id, trend_id, click.action == "right", analyst=analyst, now=now)
     elif click.action == "off_theme" and is_trend and source_id is not None:
         record_feedback(con, item_id, trend_id, False, analyst=analyst, now=now)
+    elif click.action == "off_theme" and source_id is not None:
+        # A watch rule's alert names no trend, but off-theme is said of the item: none of
+        # the trends it is labelled with holds. Right / Wrong trend on it teach nothing.
+        for (label,) in con.execute(
+            "SELECT trend_id FROM v_labels WHERE item_id = ? ORDER BY trend_id", [item_id]
+        ).fetchall():
+            record_feedback(con, item_id, label, False, analyst=analyst, now=now)
     elif click.action == "mute_source" and source_id is not None:
         add_rule(
             con,

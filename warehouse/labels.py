@@ -122,6 +122,26 @@ def pending_items(
     )
 
 
+def first_classified_at(
+    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]
+) -> dict[str, datetime]:
+    """item_id -> when any classifier first labelled it; items never classified are absent.
+
+    Read before a batch replaces its rows, so a relabel under the same versions still
+    knows the item was classified before (watch rules decide only for later stories)."""
+    if not item_ids:
+        return {}
+    rows = con.execute(
+        "SELECT item_id, min(classified_at) FROM classifications "
+        "WHERE list_contains(?, item_id) GROUP BY item_id",
+        [list(dict.fromkeys(item_ids))],
+    ).fetchall()
+    return {
+        item_id: when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        for item_id, when in rows
+    }
+
+
 def store_classifications(
     con: duckdb.DuckDBPyConnection,
     classifications: Sequence[Classification],

@@ -61,7 +61,7 @@ def query(
         records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif format is Format.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # a shell reads LF lines
         writer.writerow([visible(column) for column in result.columns])
         for row in result.rows:
             writer.writerow(

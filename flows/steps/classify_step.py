@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ __all__ = [
     "head_path",
     "labelled_feed_items",
     "load_classifier",
+    "news_since",
     "train",
 ]
 
@@ -108,15 +110,22 @@ def alert_destination(settings: Settings) -> str:
     )
 
 
+def news_since(settings: Settings, now: datetime | None = None) -> datetime:
+    """The start of the news horizon: older stories are held, not alerted."""
+    return (now or datetime.now(UTC)) - timedelta(hours=settings.alert_news_horizon_hours)
+
+
 def classify(
     warehouse: Warehouse,
     settings: Settings,
     *,
     relabel: bool = False,
+    since: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
-    """Label what the configured classifier has not labelled; owe the alerts they raise;
-    then store an English reading of each new story not in English (for the alerts)."""
+    """Label what the configured classifier has not labelled; owe the alerts they raise
+    for stories that are news (published after `since`, default: the news horizon); then
+    store an English reading of each new story not in English (for the alerts)."""
     summary = classify_pending(
         warehouse,
         classifier=load_classifier(settings),
@@ -124,6 +133,7 @@ def classify(
         alert_thresholds=settings.alert_thresholds,
         default_alert_threshold=settings.alert_default_threshold,
         relabel=relabel,
+        news_since=since or news_since(settings),
         on_progress=on_progress,
     )
     read_in_english(warehouse, settings)

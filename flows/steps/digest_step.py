@@ -43,14 +43,32 @@ class EditionSummary:
     citations: int = 0
     duration_seconds: float = 0.0
     text_path: Path | None = None  # the plain-text e-mail part
+    hint: str = ""  # the window is empty though the warehouse holds items elsewhere
 
     def describe(self) -> str:
-        return (
+        sentence = (
             f"Wrote the {self.edition_date.isoformat()} edition ({self.days}-day window, "
             f"{self.items} on-theme items, {self.stories} selected stories, "
             f"{self.citations} cited sources) to {self.html_path.parent} "
             f"in {self.duration_seconds:.1f} s."
         )
+        return f"{sentence} {self.hint}" if self.hint else sentence
+
+
+def empty_window_hint(warehouse: Warehouse, days: int) -> str:
+    """When the window holds nothing but the warehouse holds items: which days it has."""
+    from spacebrief.warehouse.items import published_span
+
+    with warehouse.read() as con:
+        count, newest = published_span(con)
+    if not count:
+        return ""
+    shown = ", ".join(day.isoformat() for day in newest)
+    return (
+        f"Its window holds no items, but the warehouse has {count} published on other days "
+        f"(the newest: {shown}): try `spacebrief digest --date {newest[0].isoformat()} "
+        f"--days {days}`."
+    )
 
 
 def edition_stem(edition_date: date, days: int) -> str:
@@ -112,6 +130,9 @@ def write_digest(
                 json_path=str(paths["json"]),
             ),
         )
+    hint = ""
+    if not edition.items_total:
+        hint = empty_window_hint(warehouse, days)
     summary = EditionSummary(
         edition_id=edition.edition_id,
         edition_date=edition_date,
@@ -125,6 +146,7 @@ def write_digest(
         stories=len(edition.stories),
         citations=len(edition.citations),
         duration_seconds=time.perf_counter() - started,
+        hint=hint,
     )
     log.info(summary.describe())
     return summary

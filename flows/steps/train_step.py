@@ -83,7 +83,13 @@ def train_and_promote(
         taxonomy = load_taxonomy(settings.taxonomy_path)
         target = head_path(settings)
         current = load_head(target if target.exists() else packaged_head_path())
-        result, candidate = attempt(taxonomy, current, feedback, eval_paths or default_eval_paths())
+        result, candidate = attempt(
+            taxonomy,
+            current,
+            feedback,
+            eval_paths or default_eval_paths(),
+            min_held_out=settings.train_min_held_out_feedback,
+        )
         if result.promote:
             candidate.save(target)
             _loaded.clear()

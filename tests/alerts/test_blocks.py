@@ -133,3 +133,23 @@ def test_a_story_not_in_english_is_announced_by_its_english_reading() -> None:
 def test_an_english_story_has_no_reading_line() -> None:
     body = story_message([alert()])
     assert "Original headline" not in all_text(body)
+
+
+def test_a_watch_rule_alert_carries_the_summary_and_a_quote():
+    """A rule names no trend, so its message says what the story is (before: a headline)."""
+    summary = (
+        "Cairo signed a memorandum with CNSA on Tuesday. The agency will host a <!channel> "
+        "ground station for the lunar base."
+    )
+    labelled = story_message(
+        [alert(trend_id="rule:ilrs", evidence="Egypt signed on to the ILRS.", summary=summary)]
+    )
+    texts = [b["text"]["text"] for b in labelled.blocks if b["type"] == "section"]
+    assert any(t.startswith("Cairo signed a memorandum") and "&lt;!channel&gt;" in t for t in texts)
+    assert ">Egypt signed on to the ILRS." in texts
+
+    unlabelled = story_message([alert(trend_id="rule:ilrs", evidence=None, summary=summary)])
+    texts = [b["text"]["text"] for b in unlabelled.blocks if b["type"] == "section"]
+    assert ">Cairo signed a memorandum with CNSA on Tuesday." in texts
+    assert any(t.startswith("Cairo signed") and "ground station" in t for t in texts)
+    assert unlabelled.blocks[0]["text"]["text"] == "Watch rule ilrs"

@@ -48,6 +48,16 @@ def test_csv_output_has_a_header(filled_home: Path) -> None:
     ]
 
 
+def test_csv_lines_end_in_lf_so_a_shell_can_pass_a_field_on(filled_home: Path) -> None:
+    """`spacebrief feedback $(spacebrief query ... -f csv | tail -1) W1 --yes` read a `\\r`
+    into the item id while the CSV ended its lines with CRLF."""
+    result = runner.invoke(app, ["query", "SELECT source_id FROM sources ORDER BY 1", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    raw = result.stdout_bytes  # `.stdout` would turn CRLF into LF for us
+    assert b"\r" not in raw
+    assert raw == b"source_id\na\nb\n"
+
+
 def test_table_output_counts_rows(filled_home: Path) -> None:
     result = runner.invoke(app, ["query", "SELECT source_id, name FROM sources"])
     assert result.exit_code == 0, result.output

@@ -150,7 +150,8 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
 ):
     warehouse = settings.warehouse()  # the one `spacebrief sources` reads
     serve_site(server, ["misrsat2", "cookie-wall"])
-    ingest(warehouse, settings, write_catalog(tmp_path, server))
+    catalog = write_catalog(tmp_path, server)
+    ingest(warehouse, settings, catalog)
     rows = {row[0].rsplit("/", 1)[-1]: row for row in contents(warehouse)}
     wall = rows["cookie-wall"]
     assert wall[1] == TEASER and wall[2] is None and wall[4] == "failed"
@@ -162,7 +163,7 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
 
     # COLUMNS, not console.width: restoring the width would pin it for every later test.
     monkeypatch.setenv("COLUMNS", "220")
-    table = CliRunner().invoke(app, ["sources"])
+    table = CliRunner().invoke(app, ["sources", "--sources", str(catalog)])
     assert table.exit_code == 0, table.output
     assert "Full text" in table.output
     assert "1 extracted, 1 failed" in table.output

@@ -7,6 +7,7 @@ one feed in two folders, FreshRSS's full-content selector).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -356,3 +357,103 @@ def test_export_is_well_formed_xml_whatever_the_catalog_holds(cli, tmp_path):
     assert feed.name == "Evil[31m Wiregpj.exe"
     assert feed.tags == ("red[0m", "bell")
     assert feed.extra["content_selector"] == "div.story"
+
+
+def _ingest_catalog(text: str, tmp_path: Path, name: str = "sources.yaml") -> Path:
+    catalog = tmp_path / name
+    catalog.write_text(text, "utf-8")
+    return catalog
+
+
+def test_a_source_is_its_url_not_its_name(home, tmp_path):
+    """A folder run and a catalog run of one file are one source; a new URL under an old
+    failed name starts with no backoff (before: it inherited the old URL's and was skipped
+    as not due)."""
+    from spacebrief.flows.settings import Settings
+    from spacebrief.warehouse.sources import source_health
+
+    folder = tmp_path / "feeds"
+    folder.mkdir()
+    (folder / "ars.xml").write_bytes(rss_feed("Ars Technica - All content", [entry(1), entry(2)]))
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--sources", str(folder)]).exit_code == 0
+    catalog = _ingest_catalog(
+        f"sources:\n  - {{name: Ars Technica, url: '{folder / 'ars.xml'}'}}\n"
+        "  - {name: Desk, url: 'http://127.0.0.1:9/gone.xml'}\n",
+        tmp_path,
+    )
+    run = runner.invoke(app, ["ingest", "--sources", str(catalog)])
+    assert "0 new items" in run.output, run.output
+
+    warehouse = Settings().warehouse()
+    with warehouse.read() as con:
+        rows = {row.name: row for row in source_health(con)}
+        items = con.execute("SELECT count(*), count(DISTINCT source_id) FROM items").fetchone()
+    assert items == (2, 1)
+    assert rows["Ars Technica"].items == 2 and rows["Desk"].consecutive_failures == 1
+
+    (tmp_path / "desk.xml").write_bytes(rss_feed("Desk", [entry(3)]))
+    moved = _ingest_catalog(
+        f"sources:\n  - {{name: Desk, url: '{tmp_path / 'desk.xml'}'}}\n", tmp_path, "moved.yaml"
+    )
+    again = runner.invoke(app, ["ingest", "--sources", str(moved)])
+    assert "1 fetched" in again.output and "0 failed" in again.output, again.output
+    with warehouse.read() as con:
+        [desk] = [row for row in source_health(con) if row.name == "Desk"]
+    assert desk.url.endswith("desk.xml")
+    assert (desk.consecutive_failures, desk.last_status, desk.items) == (0, "ok", 1)
+
+
+def test_sources_shows_the_catalog_in_use_and_all_shows_history(home, tmp_path, monkeypatch):
+
+    monkeypatch.setenv("COLUMNS", "200")
+    old = tmp_path / "old.xml"
+    old.write_bytes(rss_feed("Old desk", [entry(1)]))
+    new = tmp_path / "new.xml"
+    new.write_bytes(rss_feed("New desk", [entry(2)]))
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", "--sources", str(old)]).exit_code == 0
+    catalog = _ingest_catalog(
+        f"sources:\n  - {{name: New desk, url: '{new}'}}\n"
+        "  - {name: Not yet, url: 'http://127.0.0.1:9/later.xml'}\n",
+        tmp_path,
+    )
+    monkeypatch.setenv("SPACEBRIEF_SOURCES", str(catalog))
+    assert runner.invoke(app, ["ingest"]).exit_code == 0  # one read, one failed
+
+    shown = runner.invoke(app, ["sources"])
+    everything = runner.invoke(app, ["sources", "--all"])
+
+    assert shown.exit_code == 0, shown.output
+    assert "2 sources in" in shown.output and "New desk" in shown.output
+    assert "Not yet" in shown.output and re.search(r"\bold\b", shown.output) is None
+    assert everything.exit_code == 0 and "3 sources the warehouse has seen" in everything.output
+    assert "old" in everything.output
+
+
+def test_sources_fetch_fetches_one_source_now_whatever_its_schedule(home, tmp_path, monkeypatch):
+
+    monkeypatch.setenv("COLUMNS", "200")
+    with FeedServer() as server:
+        server.serve("/a.xml", rss_feed("A", [entry(1)]), etag='"a"')
+        server.serve("/b.xml", rss_feed("B", [entry(2)]), etag='"b"')
+        catalog = _ingest_catalog(
+            f"sources:\n  - {{name: Alpha, url: '{server.url('/a.xml')}'}}\n"
+            f"  - {{name: Beta, url: '{server.url('/b.xml')}'}}\n",
+            tmp_path,
+        )
+        monkeypatch.setenv("SPACEBRIEF_SOURCES", str(catalog))
+        runner = CliRunner()
+        assert runner.invoke(app, ["ingest"]).exit_code == 0
+        server.serve("/a.xml", rss_feed("A", [entry(1), entry(3)]), etag='"a2"')
+        assert "2 not due yet" in runner.invoke(app, ["ingest"]).output
+
+        fetched = runner.invoke(app, ["sources", "fetch", "alpha"])
+
+        assert fetched.exit_code == 0, fetched.output
+        assert "Read 1 feeds" in fetched.output and "1 new items" in fetched.output
+        assert server.hits("/a.xml") == 2
+        every = runner.invoke(app, ["sources", "fetch", "--all"])
+        assert every.exit_code == 0 and "Read 2 feeds" in every.output
+        missing = runner.invoke(app, ["sources", "fetch", "Gamma"])
+        assert missing.exit_code == 1 and "There is no source 'Gamma'" in missing.output
