@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from spacebrief.digest.chart import COLOURS, chart_svg
 from spacebrief.digest.momentum import format_mean
+from spacebrief.digest.text import reports_phrase
 from spacebrief.digest.types import CitedSentence, Edition
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -57,6 +58,7 @@ def _environment() -> Environment:
     environment.filters["cites"] = cite_markers
     environment.filters["md_sentence"] = _sentence_markdown
     environment.filters["mean"] = format_mean
+    environment.globals["reports_phrase"] = reports_phrase
     return environment
 
 

@@ -47,7 +47,9 @@ class WindowItem:
     relevance: float
     labels: tuple[TrendLabel, ...] = ()
     rank: float = 0.0  # relevance x trend weight x recency, computed in DuckDB
-    cluster_size: int = 1
+    cluster_size: int = 1  # the story's reports in the window
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report (warehouse.stories)
     embedding: tuple[float, ...] | None = None
     content: str | None = None  # the article's text (full-text sources), when extracted
 
@@ -195,6 +197,8 @@ class SignalEntry:
     citation: int
     closest_trend: str | None
     closest_score: float | None
+    independent_reports: int = 1
+    echoes: int = 0
 
 
 @dataclass(frozen=True)
@@ -206,7 +210,9 @@ class StoryEntry:
     published: str
     url: str | None
     trend_tags: tuple[str, ...]
-    reports: int  # items in the story's cluster within the window
+    reports: int  # the story's reports within the window
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
     from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.stories import BackfillReport
 
 log = logging.getLogger(__name__)
 
@@ -189,7 +190,8 @@ class WarehouseClassificationStore:
     """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
 
     Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes. `lock` wraps
+    in ONE transaction, so a label never exists without the alert it owes; the actors its
+    items name and the stories they join (`warehouse.stories`) go in it too. `lock` wraps
     each connection (the Dask flow takes the warehouse write lock there). The new,
     unmuted alerts are kept in `new_alerts` for the caller to report.
     """
@@ -226,6 +228,7 @@ class WarehouseClassificationStore:
         from spacebrief.warehouse import transaction
         from spacebrief.warehouse.alerts import insert_pending_alerts
         from spacebrief.warehouse.labels import store_classifications
+        from spacebrief.warehouse.stories import read_for_the_room
         from spacebrief.warehouse.watch_rules import rule_hits
 
         destination = self.destination
@@ -234,6 +237,7 @@ class WarehouseClassificationStore:
         )
         with self.lock(), self.warehouse.write() as con, transaction(con):
             labels = store_classifications(con, classifications)
+            read_for_the_room(con, [c.item_id for c in classifications])
             hits = rule_hits(
                 con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
             )
@@ -396,3 +400,56 @@ def deliver_pending_alerts(
         )
     report.retried = retried
     return report
+
+
+def backfill_reading_room(
+    warehouse: Warehouse,
+    *,
+    reread_actors: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> BackfillReport:
+    """Read the stored items the classify step has not read for actors and stories (every
+    classified item with `reread_actors`, after the gazetteer changed), in publication
+    order, a chunk per transaction; and record which items the editions written before
+    citations were kept cite. Re-running does only what is left."""
+    import json
+
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.editions import record_edition_citations
+    from spacebrief.warehouse.labels import refresh_current_classifications
+    from spacebrief.warehouse.stories import (
+        BackfillReport,
+        backfill_chunks,
+        editions_without_citations,
+        items_to_backfill,
+        store_actors,
+        store_stories,
+    )
+
+    with warehouse.write() as con, transaction(con):
+        refresh_current_classifications(con)
+        item_ids = items_to_backfill(con, reread=reread_actors)
+        editions = editions_without_citations(con)
+    done = actors = 0
+    if on_progress:
+        on_progress(0, len(item_ids))
+    for chunk in backfill_chunks(item_ids):
+        with warehouse.write() as con, transaction(con):
+            actors += store_actors(con, chunk, replace=reread_actors)
+            store_stories(con, chunk)
+        done += len(chunk)
+        if on_progress:
+            on_progress(done, len(item_ids))
+    recorded = 0
+    for edition_id, json_path in editions:
+        try:
+            citations = json.loads(Path(json_path or "").read_text(encoding="utf-8"))["citations"]
+            pairs = [(int(c["number"]), str(c["item_id"])) for c in citations]
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("The edition %s has no readable JSON file; its citations are skipped.",
+                        edition_id)
+            continue
+        with warehouse.write() as con, transaction(con):
+            record_edition_citations(con, edition_id, pairs)
+        recorded += 1
+    return BackfillReport(items=len(item_ids), actors=actors, editions=recorded)
