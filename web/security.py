@@ -66,7 +66,7 @@ def token_matches(token: str, given: str) -> bool:
 
 def session_cookie(token: str, analyst: str, now: float | None = None) -> str:
     issued = str(int(now if now is not None else time.time()))
-    name = base64.urlsafe_b64encode(analyst.encode()).decode()
+    name = base64.urlsafe_b64encode(analyst.encode()).decode().rstrip("=")
     return f"{name}.{issued}.{_mac(token, 'session', analyst, issued)}"
 
 
@@ -76,7 +76,7 @@ def read_session(token: str | None, value: str | None, now: float | None = None)
         return None
     name, issued, signature = value.split(".")
     try:
-        analyst = base64.urlsafe_b64decode(name.encode()).decode()
+        analyst = base64.urlsafe_b64decode((name + "=" * (-len(name) % 4)).encode()).decode()
         age = (now if now is not None else time.time()) - int(issued)
     except ValueError:
         return None
@@ -107,6 +107,8 @@ def same_site(headers: MutableMapping[str, str] | Any, host: str) -> bool:
     origin = headers.get("origin")
     if origin is None:  # not a browser's cross-site request: those always say their origin
         return True
+    if origin == "null":  # an opaque origin: trust it only where the browser says same-origin
+        return fetch_site == "same-origin"
     return origin.split("://", 1)[-1].lower() == host.lower()
 
 
@@ -118,7 +120,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
+    # no referrer leaves for other sites (an article's outlet learns nothing of the room);
+    # same-origin keeps the browser's Origin header on the room's own forms
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
 
