@@ -308,6 +308,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
 
 # Actors the gazetteer does not spell out, and spellings that must beat a shorter one.
 EXTRA: dict[Actor, str] = {
+    CHINA: "кита[яюе]|китаем",  # the gazetteer's "китай" misses the other cases
     _country("Nigeria"): "nigeria|нигери",
     _country("Niger"): "niger\\b",
     _country("South Sudan"): "south sudan",

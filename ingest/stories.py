@@ -91,9 +91,7 @@ def _unit_rows(reports: Sequence[Report], width: int) -> np.ndarray:
     return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
 
 
-def assign_stories(
-    new: Sequence[Report], known: Sequence[tuple[Report, str]]
-) -> dict[str, str]:
+def assign_stories(new: Sequence[Report], known: Sequence[tuple[Report, str]]) -> dict[str, str]:
     """item_id -> story_id for the new reports, oldest first, against the known ones
     (report, its story) and the new ones before them. A report that starts a story names
     it after its cluster; stories are never renamed."""
@@ -111,11 +109,11 @@ def assign_stories(
         if report.item_id in story_of_item:  # already has a story: never moved
             assigned[report.item_id] = story_of_item[report.item_id]
             continue
-        story = story_of_cluster.get(report.cluster_id)
-        if story is None and cosines is not None:
+        found = story_of_cluster.get(report.cluster_id)
+        if found is None and cosines is not None:
             visible = len(known) + offset  # the known reports and the new ones before it
-            story = _closest_story(report, cosines[offset, :visible], pool, story_of_item)
-        story = story or report.cluster_id
+            found = _closest_story(report, cosines[offset, :visible], pool, story_of_item)
+        story = found or report.cluster_id
         assigned[report.item_id] = story
         story_of_item[report.item_id] = story
         story_of_cluster.setdefault(report.cluster_id, story)

@@ -446,8 +446,9 @@ def backfill_reading_room(
             citations = json.loads(Path(json_path or "").read_text(encoding="utf-8"))["citations"]
             pairs = [(int(c["number"]), str(c["item_id"])) for c in citations]
         except (OSError, ValueError, KeyError, TypeError):
-            log.warning("The edition %s has no readable JSON file; its citations are skipped.",
-                        edition_id)
+            log.warning(
+                "The edition %s has no readable JSON file; its citations are skipped.", edition_id
+            )
             continue
         with warehouse.write() as con, transaction(con):
             record_edition_citations(con, edition_id, pairs)

@@ -1,7 +1,9 @@
 """What the digest reads from the warehouse, and the `editions` ledger it writes.
 
 Everything that scales with the number of items runs inside DuckDB: the window's items
-(with each item's latest classification) go into a temporary table once, trend and family
+(with each item's latest classification, and its story: `story_reports` joins a cluster
+to the other reports of its event, so "stories" here are events) go into a temporary
+table once, trend and family
 counts per window are GROUP BYs over it, stories are ranked and deduplicated per cluster
 with window functions, and only the top rows (a few dozen items, their texts and
 embeddings) are fetched into Python. Temporary tables live in memory, so this also works
@@ -240,7 +242,11 @@ def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: fl
         CREATE OR REPLACE TEMP TABLE digest_window AS
         WITH window_items AS (
             SELECT i.item_id, coalesce(s.story_id, i.cluster_id) AS cluster_id,
-                   coalesce(s.role, 'independent') AS role, i.published_at,
+                   -- not read for stories yet: a cluster is near-copies, its first the report
+                   coalesce(s.role, CASE WHEN row_number() OVER (
+                       PARTITION BY i.cluster_id ORDER BY i.published_at, i.item_id) = 1
+                       THEN 'independent' ELSE 'echo' END) AS role,
+                   i.published_at,
                    i.rowid AS item_row,
                    CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(i.published_at)) / $span)
                         AS INTEGER) AS w
@@ -464,4 +470,3 @@ def record_edition_citations(
             "INSERT INTO edition_citations (edition_id, number, item_id) VALUES (?, ?, ?)",
             [(edition_id, number, item_id) for number, item_id in citations],
         )
-

@@ -46,7 +46,7 @@ def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
         "ORDER BY recorded_at LIMIT 1",
         [click.alert_id],
     ).fetchone()
-    return _record(con, click, earlier, click.alert_id, *alert)  # type: ignore[arg-type]
+    return _record(con, click, earlier, click.alert_id, *alert)
 
 
 def record_label_click(

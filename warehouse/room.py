@@ -139,8 +139,7 @@ def _where(filters: ItemFilters, con: duckdb.DuckDBPyConnection) -> tuple[list[s
     labelled = _classification_where(filters, con)
     if labelled is not None:
         sql.append(
-            f"i.item_id IN (SELECT c.item_id FROM current_classifications AS c "
-            f"WHERE {labelled[0]})"
+            f"i.item_id IN (SELECT c.item_id FROM current_classifications AS c WHERE {labelled[0]})"
         )
         params += labelled[1]
     return sql, params

@@ -187,11 +187,12 @@ def _story_reports(
         "ORDER BY (s.role <> 'independent'), i.published_at, i.item_id",
         [story_id],
     ).fetchall()
-    if not rows:  # not read for stories yet: its cluster, each report counted as its own
+    if not rows:  # not read for stories yet: its cluster, near-copies of its first report
         rows = con.execute(
             "SELECT item_id, title, coalesce(source_name, source_id), published_at, language, "
-            "'independent', NULL, NULL FROM items WHERE cluster_id = ? OR item_id = ? "
-            "ORDER BY published_at, item_id",
+            "CASE WHEN row_number() OVER (ORDER BY published_at, item_id) = 1 "
+            "THEN 'independent' ELSE 'echo' END, NULL, NULL "
+            "FROM items WHERE cluster_id = ? OR item_id = ? ORDER BY published_at, item_id",
             [cluster_id, item_id],
         ).fetchall()
     return tuple(

@@ -16,6 +16,7 @@ from spacebrief.web.config import RoomConfig
 from spacebrief.web.render import message
 from spacebrief.web.security import RoomSecurity
 
+
 def _stylesheet(request: Request) -> Response:
     css = resources.files("spacebrief.web").joinpath("templates", "room.css").read_bytes()
     return Response(css, media_type="text/css", headers={"cache-control": "max-age=3600"})

@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from spacebrief.warehouse import Connection
 from spacebrief.warehouse.exceptions import WarehouseError
 from spacebrief.warehouse.room import (
     FAMILIES,
@@ -23,6 +24,7 @@ from spacebrief.warehouse.room import (
     Cursor,
     ItemFilters,
     ItemRow,
+    SearchPage,
     filter_options,
     list_items,
     newest_day,
@@ -87,7 +89,9 @@ def _cursor(request: Request, name: str) -> Cursor | None:
     try:
         return Cursor(datetime.fromisoformat(moment), item_id)
     except ValueError:
-        raise BadParameter(f"The page link is damaged ({name}); start from the first page.") from None
+        raise BadParameter(
+            f"The page link is damaged ({name}); start from the first page."
+        ) from None
 
 
 def cursor_param(cursor: Cursor | None) -> str | None:
@@ -101,8 +105,8 @@ def _filters(request: Request) -> ItemFilters:
     except ValueError:
         raise BadParameter(f"min_relevance wants a number, not {minimum[:20]!r}.") from None
     relevance = _choice(request, "relevance", ("on-theme", "off-theme"))
-    text = {k: request.query_params.get(k, "").strip() or None for k in ("trend", "language",
-                                                                          "source", "actor")}  # fmt: skip
+    names = ("trend", "language", "source", "actor")
+    text = {k: request.query_params.get(k, "").strip() or None for k in names}
     return ItemFilters(
         since=_date(request, "since"),
         until=_date(request, "until"),
@@ -137,7 +141,9 @@ def edition(request: Request) -> Response:
         entry = edition_entry(con, edition_id)
         cited = edition_items(con, edition_id) if entry else {}
     if entry is None:
-        return message(request, "No such edition", "The archive holds no edition by that name.", 404)
+        return message(
+            request, "No such edition", "The archive holds no edition by that name.", 404
+        )
     try:
         html = Path(entry.html_path or "").read_text(encoding="utf-8")
     except OSError:
@@ -215,13 +221,13 @@ def item(request: Request) -> HTMLResponse:
 # ----------------------------------------------------------------------------- search
 
 
-def _highlights(con: object, rows: tuple[ItemRow, ...], query: str) -> list[dict[str, Markup]]:
+def _highlights(con: Connection, rows: tuple[ItemRow, ...], query: str) -> list[dict[str, Markup]]:
     terms = search_terms(query)
     regexes = [t.value for t in terms if t.kind == "regex"]
     titles = [r.title for r in rows]
     bodies = [r.summary for r in rows]
-    title_found = [regex_matches(con, titles, p) for p in regexes]  # type: ignore[arg-type]
-    body_found = [regex_matches(con, bodies, p) for p in regexes]  # type: ignore[arg-type]
+    title_found = [regex_matches(con, titles, p) for p in regexes]
+    body_found = [regex_matches(con, bodies, p) for p in regexes]
     marks = []
     for n, row in enumerate(rows):
         title_spans = term_spans(row.title, terms, title=True)
@@ -230,8 +236,34 @@ def _highlights(con: object, rows: tuple[ItemRow, ...], query: str) -> list[dict
             title_spans += regex_spans(row.title, found[n])
         for found in body_found:
             body_spans += regex_spans(row.summary, found[n])
-        marks.append({"title": marked(row.title, title_spans), "body": snippet(row.summary, body_spans)})
+        marks.append(
+            {"title": marked(row.title, title_spans), "body": snippet(row.summary, body_spans)}
+        )
     return marks
+
+
+def _search_page(
+    request: Request,
+    query: str,
+    within: str,
+    *,
+    error: str | None = None,
+    result: SearchPage | None = None,
+    marks: list[dict[str, Markup]] | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "search.html.j2",
+        q=query,
+        within=within,
+        error=error,
+        result=result,
+        marks=marks or [],
+        windows=SEARCH_WINDOWS,
+        cursor_param=cursor_param,
+        saved=request.query_params.get("saved"),
+        signed_in=session_of(request) is not None,
+    )
 
 
 def search(request: Request) -> HTMLResponse:
@@ -240,39 +272,28 @@ def search(request: Request) -> HTMLResponse:
     within = request.query_params.get("within", str(config.search_days))
     try:
         if within not in SEARCH_WINDOWS:
-            raise BadParameter(f"within is one of {', '.join(SEARCH_WINDOWS)} days, not {within[:10]!r}.")
+            raise BadParameter(
+                f"within is one of {', '.join(SEARCH_WINDOWS)} days, not {within[:10]!r}."
+            )
         until = _date(request, "until")
         before, after = _cursor(request, "before"), _cursor(request, "after")
     except BadParameter as error:
-        return page(request, "search.html.j2", q=query, within=within, error=str(error),
-                    result=None, marks=[], windows=SEARCH_WINDOWS, cursor_param=cursor_param)  # fmt: skip
+        return _search_page(request, query, within, error=str(error))
     if not query:
-        return page(request, "search.html.j2", q="", within=within, error=None, result=None,
-                    marks=[], windows=SEARCH_WINDOWS, cursor_param=cursor_param)  # fmt: skip
+        return _search_page(request, query, within)
     with config.warehouse.read() as con:
         end = until or newest_day(con) or _today(request)
         days = SEARCH_WINDOWS[within]
         since = end - timedelta(days=days - 1) if days else None
         try:
-            result = search_items(con, query, since=since, until=end, before=before, after=after,
-                                  limit=config.page_size)  # fmt: skip
+            result = search_items(
+                con, query, since=since, until=end, before=before, after=after,
+                limit=config.page_size,
+            )  # fmt: skip
             marks = _highlights(con, result.page.rows, query)
         except RuleQueryError as error:
-            return page(request, "search.html.j2", q=query, within=within, error=str(error),
-                        result=None, marks=[], windows=SEARCH_WINDOWS, cursor_param=cursor_param)  # fmt: skip
-    return page(
-        request,
-        "search.html.j2",
-        q=query,
-        within=within,
-        error=None,
-        result=result,
-        marks=marks,
-        windows=SEARCH_WINDOWS,
-        cursor_param=cursor_param,
-        saved=request.query_params.get("saved"),
-        signed_in=session_of(request) is not None,
-    )
+            return _search_page(request, query, within, error=str(error))
+    return _search_page(request, query, within, result=result, marks=marks)
 
 
 # ----------------------------------------------------------------------------- entities

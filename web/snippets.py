@@ -112,7 +112,9 @@ def snippet(text: str, spans: Sequence[Span], width: int = SNIPPET_CHARS) -> Mar
     if start and space > start - 20:
         start = space + 1
     end = min(len(text), start + width)
-    inside = [(max(s, start) - start, min(e, end) - start) for s, e in merged if e > start and s < end]
+    inside = [
+        (max(s, start) - start, min(e, end) - start) for s, e in merged if e > start and s < end
+    ]
     body = marked(text[start:end], inside)
     return Markup("").join(
         [Markup("…") if start else Markup(""), body, Markup("…") if end < len(text) else Markup("")]

@@ -18,10 +18,10 @@ from starlette.responses import RedirectResponse, Response
 
 from spacebrief.alerts.feedback import ACTIONS, Click
 from spacebrief.warehouse import transaction
+from spacebrief.warehouse.exceptions import WarehouseError
 from spacebrief.warehouse.feedback_clicks import WEB_CHANNEL, record_click, record_label_click
 from spacebrief.warehouse.rule_query import RuleQueryError
 from spacebrief.warehouse.watch_rules import add_rule
-from spacebrief.warehouse.exceptions import WarehouseError
 from spacebrief.web.render import config_of, item_url, link, message, page, session_of
 from spacebrief.web.security import (
     SESSION_COOKIE,
@@ -89,7 +89,9 @@ def sign_in_page(request: Request) -> Response:
 
 def _local_path(value: str) -> str:
     """Only a path of this room (no scheme, no //host): a sign-in cannot send you away."""
-    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
+    return (
+        value if value.startswith("/") and not value.startswith("//") and "\\" not in value else "/"
+    )
 
 
 async def sign_in(request: Request) -> Response:

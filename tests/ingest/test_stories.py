@@ -27,6 +27,13 @@ OWN_WORDS = (
 )
 
 
+FOLLOW_UP_TEXT = (
+    "The agency will name its candidate in May, after medical tests and a selection board "
+    "in Islamabad this spring."
+)
+WIRE_1_URL = "https://wire.example/wire-1"
+
+
 def vector(*values: float) -> np.ndarray:
     return np.array(values, dtype=np.float32)
 
@@ -120,11 +127,10 @@ def test_roles_independent_echo_and_follow_up() -> None:
         report("wire-1", "wire", summary=WIRE),
         report("copy", "partner", hours=1, summary=WIRE + " The deal was signed in Beijing."),
         report("own", "daily", hours=2, summary=OWN_WORDS),
-        report("wire-2", "wire", hours=3, summary="The agency will name its candidate in May, "
-               "after medical tests and a selection board in Islamabad this spring."),  # fmt: skip
-        report("same-page", "aggregator", hours=4, summary="short", url="https://wire.example/wire-1"),
+        report("wire-2", "wire", hours=3, summary=FOLLOW_UP_TEXT),
+        report("same-page", "aggregator", hours=4, summary="short", url=WIRE_1_URL),
         report("link", "digest", hours=5, summary="Read more elsewhere", offsite=True),
-    ]  # fmt: skip
+    ]
     roles = {r.item_id: r for r in report_roles("s", reports)}
     assert roles["wire-1"].role == INDEPENDENT
     assert (roles["copy"].role, roles["copy"].echo_of, roles["copy"].reason) == (

@@ -58,7 +58,7 @@ def browser() -> Iterator[webdriver.Chrome]:
 
 def no_alert_opened(driver: webdriver.Chrome) -> bool:
     try:
-        driver.switch_to.alert
+        _ = driver.switch_to.alert
     except NoAlertPresentException:
         return True
     return False
@@ -168,7 +168,11 @@ def test_hostile_feed_text_runs_no_script_and_breaks_no_markup(
     assert len(ids) > 30
     config = RoomFactory_for(hostile_warehouse)
     with serving(config) as base:
-        pages = ["/items", "/search?q=Tiangong+OR+ILRS+OR+script&within=all", "/entities?period=all"]
+        pages = [
+            "/items",
+            "/search?q=Tiangong+OR+ILRS+OR+script&within=all",
+            "/entities?period=all",
+        ]
         pages += [f"/items/{item_id}" for item_id in ids]
         for path in pages:
             browser.get(base + path)
@@ -185,7 +189,7 @@ def test_hostile_feed_text_runs_no_script_and_breaks_no_markup(
         assert len(rows) == min(len(ids), 50)  # each item one row, none swallowed or split
 
 
-def RoomFactory_for(warehouse: Warehouse):  # noqa: N802 - reads as the factory it stands for
+def RoomFactory_for(warehouse: Warehouse):
     from spacebrief.web.config import RoomConfig
 
     return RoomConfig(warehouse=warehouse, today=lambda: EDITION_DATE)

@@ -72,7 +72,11 @@ def test_items_come_newest_first_in_keyset_pages(read_only_room: httpx.Client) -
         ("family=watch&alerted=yes", "US aid freeze hits SERVIR", "Euclid releases"),
         ("relevance=off-theme", "Euclid releases", "Pakistan signs deal"),
         ("since=2025-02-28&until=2025-02-28", "Pakistan signs deal", "US aid freeze"),
-        ("source=orbital-affairs-wire&actor=Pakistan", "Pakistan signs deal", "Tiangong to welcome"),
+        (
+            "source=orbital-affairs-wire&actor=Pakistan",
+            "Pakistan signs deal",
+            "Tiangong to welcome",
+        ),
         ("stance=against", "Thailand keeps a foot in both lunar camps", "Pakistan signs deal"),
     ],
 )

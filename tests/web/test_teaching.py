@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from spacebrief.warehouse import Warehouse
-from spacebrief.web.server import check_address
 from spacebrief.web.exceptions import WebError
+from spacebrief.web.server import check_address
 from tests.web.conftest import TOKEN
 
 pytestmark = pytest.mark.slow
@@ -81,7 +81,7 @@ def test_off_theme_on_an_alert_writes_the_slack_buttons_rows_once(
 def test_a_second_analyst_finds_the_alert_decided(
     teaching_room: httpx.Client, room_warehouse: Warehouse
 ) -> None:
-    item_id, alert_id, _ = alerted_item(room_warehouse)
+    item_id, _, _ = alerted_item(room_warehouse)
     sign_in(teaching_room, "ana")
     form = next(f for f in forms(teaching_room.get(f"/items/{item_id}").text) if f.get("alert_id"))
     data = {k: v for k, v in form.items() if not k.startswith("_")}
@@ -114,7 +114,7 @@ def test_a_label_no_alert_carried_can_be_marked(
 def test_mute_source_adds_the_mute_rule(
     teaching_room: httpx.Client, room_warehouse: Warehouse
 ) -> None:
-    item_id, alert_id, _ = alerted_item(room_warehouse)
+    item_id, _, _ = alerted_item(room_warehouse)
     sign_in(teaching_room)
     form = next(f for f in forms(teaching_room.get(f"/items/{item_id}").text) if f.get("alert_id"))
     data = {k: v for k, v in form.items() if not k.startswith("_")} | {"action": "mute_source"}
@@ -157,7 +157,7 @@ def test_without_the_csrf_token_nothing_is_written(
 def test_a_post_from_another_site_is_refused(
     teaching_room: httpx.Client, room_warehouse: Warehouse
 ) -> None:
-    item_id, alert_id, _ = alerted_item(room_warehouse)
+    item_id, _, _ = alerted_item(room_warehouse)
     sign_in(teaching_room)
     form = next(f for f in forms(teaching_room.get(f"/items/{item_id}").text) if f.get("alert_id"))
     data = {k: v for k, v in form.items() if not k.startswith("_")} | {"action": "off_theme"}
@@ -184,9 +184,9 @@ def test_a_sign_in_cannot_send_the_analyst_to_another_site(teaching_room: httpx.
 def test_a_read_only_room_refuses_every_write(
     read_only_room: httpx.Client, room_warehouse: Warehouse
 ) -> None:
-    item_id, alert_id, _ = alerted_item(room_warehouse)
+    item_id, _, _ = alerted_item(room_warehouse)
     page = read_only_room.get(f"/items/{item_id}")
-    assert "<form method=\"post\" action=\"/items" not in page.text
+    assert '<form method="post" action="/items' not in page.text
     refused = read_only_room.post(f"/items/{item_id}/feedback", data={"action": "off_theme"})
     assert refused.status_code == 403 and "read-only" in refused.text
     assert read_only_room.post("/login", data={"token": TOKEN}).status_code == 403
