@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 from spacebrief.web.app import create_app
 from spacebrief.web.config import RoomConfig, is_loopback
 from spacebrief.web.exceptions import WebError
@@ -17,11 +19,26 @@ def check_address(host: str, token: str | None) -> None:
         )
 
 
+def check_port(host: str, port: int) -> None:
+    """A port already taken is one sentence, not uvicorn's log line and exit."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host.strip("[]"), port))
+        except OSError as error:
+            raise WebError(
+                f"Cannot listen on {host} port {port} ({error.strerror or error}): another "
+                "program (another reading room?) holds it; choose another with --port."
+            ) from None
+
+
 def serve(config: RoomConfig) -> None:
     """Serve until Ctrl-C (uvicorn's signal handling stops it cleanly)."""
     import uvicorn
 
     check_address(config.host, config.token)
+    check_port(config.host, config.port)
     uvicorn.run(
         create_app(config),
         host=config.host,

@@ -19,11 +19,12 @@ def web(
 ) -> None:
     """Serve the reading room: editions, items, search, entities; teach with the token."""
     from spacebrief.web.config import RoomConfig
-    from spacebrief.web.server import check_address, serve
+    from spacebrief.web.server import check_address, check_port, serve
 
     config = settings()
     token = config.web_token.get_secret_value() if config.web_token else None
     check_address(host, token)
+    check_port(host, port)
     room = warehouse()
     room.initialise()  # the pages read tables the newest migrations add
     mode = "analysts who sign in with the token can teach" if token else "read-only"

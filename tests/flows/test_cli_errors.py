@@ -146,6 +146,18 @@ CASES: list[tuple[str, Setup, list[str], str]] = [
     ("cut-short-sources", cut_short_warehouse, ["sources"], "warehouse"),
     ("query-limit-negative", nothing, ["query", "SELECT 1", "--limit", "-1"], "--limit"),
     ("digest-year-one", nothing, ["digest", "--date", "0001-01-01"], "--date"),
+    (
+        "web-beyond-loopback",
+        nothing,
+        ["web", "--host", "0.0.0.0"],
+        "Refusing to serve the reading room on 0.0.0.0 without a feedback token",
+    ),
+    (
+        "web-short-token",
+        environment("SPACEBRIEF_WEB_TOKEN", SECRET[:10]),
+        ["web"],
+        "SPACEBRIEF_WEB_TOKEN",
+    ),
 ]
 
 
