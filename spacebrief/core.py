@@ -422,6 +422,7 @@ def backfill_reading_room(
         backfill_chunks,
         editions_without_citations,
         items_to_backfill,
+        refresh_actor_months,
         store_actors,
         store_stories,
     )
@@ -440,6 +441,9 @@ def backfill_reading_room(
         done += len(chunk)
         if on_progress:
             on_progress(done, len(item_ids))
+    if reread_actors:  # placed items keep their stories, so recount their actors' months
+        with warehouse.write() as con, transaction(con):
+            refresh_actor_months(con)
     recorded = 0
     for edition_id, json_path in editions:
         try:

@@ -198,7 +198,7 @@ def store_classifications(
 
 _CURRENT_COLUMNS = (
     "item_id, classifier_version, taxonomy_version, classified_at, relevant, relevance, "
-    "trends, against"
+    "trends, against, published_at"
 )
 
 
@@ -214,12 +214,15 @@ def _keep_current(con: duckdb.DuckDBPyConnection) -> None:
                    coalesce(list(l.trend_id ORDER BY l.score DESC, l.trend_id)
                             FILTER (WHERE l.trend_id IS NOT NULL), []::VARCHAR[]) AS trends,
                    coalesce(list(l.trend_id ORDER BY l.trend_id)
-                            FILTER (WHERE l.stance = 'against'), []::VARCHAR[]) AS against
+                            FILTER (WHERE l.stance = 'against'), []::VARCHAR[]) AS against,
+                   any_value(i.published_at) AS published_at
             FROM _new_classifications AS c
             LEFT JOIN _new_labels AS l
               ON l.item_id = c.item_id AND l.classifier_version = c.classifier_version
              AND l.taxonomy_version = c.taxonomy_version
-            GROUP BY ALL
+            LEFT JOIN items AS i ON i.item_id = c.item_id
+            GROUP BY c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+                     c.relevant, c.relevance
         )
         SELECT {_CURRENT_COLUMNS} FROM stored
         QUALIFY row_number() OVER (
@@ -228,7 +231,8 @@ def _keep_current(con: duckdb.DuckDBPyConnection) -> None:
             classifier_version = excluded.classifier_version,
             taxonomy_version = excluded.taxonomy_version,
             classified_at = excluded.classified_at, relevant = excluded.relevant,
-            relevance = excluded.relevance, trends = excluded.trends, against = excluded.against
+            relevance = excluded.relevance, trends = excluded.trends, against = excluded.against,
+            published_at = excluded.published_at
         WHERE (excluded.classified_at, excluded.classifier_version)
            >= (current_classifications.classified_at, current_classifications.classifier_version)
         """
@@ -247,12 +251,16 @@ def refresh_current_classifications(con: duckdb.DuckDBPyConnection) -> int:
                coalesce(list(l.trend_id ORDER BY l.score DESC, l.trend_id)
                         FILTER (WHERE l.trend_id IS NOT NULL), []::VARCHAR[]),
                coalesce(list(l.trend_id ORDER BY l.trend_id)
-                        FILTER (WHERE l.stance = 'against'), []::VARCHAR[])
+                        FILTER (WHERE l.stance = 'against'), []::VARCHAR[]),
+               any_value(i.published_at)
         FROM v_classifications AS c
         LEFT JOIN labels AS l
           ON l.item_id = c.item_id AND l.classifier_version = c.classifier_version
          AND l.taxonomy_version = c.taxonomy_version
-        GROUP BY ALL
+        LEFT JOIN items AS i ON i.item_id = c.item_id
+        GROUP BY c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+                 c.relevant, c.relevance
+        ORDER BY any_value(i.published_at), c.item_id
         """
     )
     row = con.execute("SELECT count(*) FROM current_classifications").fetchone()

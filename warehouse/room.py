@@ -11,7 +11,7 @@ days, so its regexes scan a month of items, not the archive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -111,38 +111,65 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
 
-def _where(filters: ItemFilters, con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[Any]]:
-    """WHERE conjuncts over `items AS i`, each a fixed string with bound values."""
-    sql: list[str] = []
-    params: list[Any] = []
-    if filters.since is not None:
-        sql.append("i.published_at >= ?")
-        params.append(_start_of(filters.since))
-    if filters.until is not None:
-        sql.append("i.published_at < ?")
-        params.append(_start_of(filters.until + timedelta(days=1)))
-    if filters.language:
-        sql.append(
-            "(lower(coalesce(i.language, '')) = lower(?) "
-            "OR starts_with(lower(coalesce(i.language, '')), lower(?) || '-'))"
-        )
-        params += [filters.language, filters.language]
-    if filters.source:
-        sql.append("(i.source_id = ? OR i.source_name = ?)")
-        params += [filters.source, filters.source]
-    if filters.actor:
-        sql.append("i.item_id IN (SELECT item_id FROM item_actors WHERE actor = ?)")
-        params.append(filters.actor)
-    if filters.alerted is not None:
-        sent = "i.cluster_id IN (SELECT cluster_id FROM alerts WHERE status = 'sent')"
-        sql.append(sent if filters.alerted else f"NOT {sent}")
-    labelled = _classification_where(filters, con)
-    if labelled is not None:
-        sql.append(
-            f"i.item_id IN (SELECT c.item_id FROM current_classifications AS c WHERE {labelled[0]})"
-        )
-        params += labelled[1]
+Bounds = tuple[datetime | None, datetime | None]
+WhereFor = Callable[[Bounds], tuple[list[str], list[Any]]]
+
+
+def _within(column: str, bounds: Bounds) -> tuple[str, list[Any]]:
+    """` AND column >= ? AND column <= ?` for the slice being read (either may be open)."""
+    sql, params = "", []
+    if bounds[0] is not None:
+        sql += f" AND {column} >= ?"
+        params.append(bounds[0])
+    if bounds[1] is not None:
+        sql += f" AND {column} <= ?"
+        params.append(bounds[1])
     return sql, params
+
+
+def _where(filters: ItemFilters, con: duckdb.DuckDBPyConnection) -> WhereFor:
+    """The filters as WHERE conjuncts over `items AS i` (fixed strings, bound values), for
+    a slice of time: the per-item tables' subqueries are cut to the slice too, since they
+    carry the item's date, so a page of the newest days never reads the archive."""
+    labelled = _classification_where(filters, con)
+
+    def where_for(bounds: Bounds) -> tuple[list[str], list[Any]]:
+        sql: list[str] = []
+        params: list[Any] = []
+        if filters.since is not None:
+            sql.append("i.published_at >= ?")
+            params.append(_start_of(filters.since))
+        if filters.until is not None:
+            sql.append("i.published_at < ?")
+            params.append(_start_of(filters.until + timedelta(days=1)))
+        if filters.language:
+            sql.append(
+                "(lower(coalesce(i.language, '')) = lower(?) "
+                "OR starts_with(lower(coalesce(i.language, '')), lower(?) || '-'))"
+            )
+            params += [filters.language, filters.language]
+        if filters.source:
+            sql.append("(i.source_id = ? OR i.source_name = ?)")
+            params += [filters.source, filters.source]
+        if filters.actor:
+            within, within_params = _within("a.published_at", bounds)
+            sql.append(
+                f"i.item_id IN (SELECT a.item_id FROM item_actors AS a WHERE a.actor = ?{within})"
+            )
+            params += [filters.actor, *within_params]
+        if filters.alerted is not None:
+            sent = "i.cluster_id IN (SELECT cluster_id FROM alerts WHERE status = 'sent')"
+            sql.append(sent if filters.alerted else f"NOT {sent}")
+        if labelled is not None:
+            within, within_params = _within("c.published_at", bounds)
+            sql.append(
+                "i.item_id IN (SELECT c.item_id FROM current_classifications AS c "
+                f"WHERE {labelled[0]}{within})"
+            )
+            params += [*labelled[1], *within_params]
+        return sql, params
+
+    return where_for
 
 
 def _classification_where(
@@ -186,24 +213,75 @@ def _family_trends(con: duckdb.DuckDBPyConnection, family: str) -> list[str]:
     ]
 
 
-def _keyset(
-    where: list[str], params: list[Any], before: Cursor | None, after: Cursor | None
-) -> tuple[str, str]:
-    """The page's extra condition and order: older than `before`, or newer than `after`."""
-    if after is not None:
-        where.append("(i.published_at, i.item_id) > (?, ?)")
-        params += [_utc(after.published_at), after.item_id]
-        return " AND ".join(where) or "true", "ASC"
-    if before is not None:
-        where.append("(i.published_at, i.item_id) < (?, ?)")
-        params += [_utc(before.published_at), before.item_id]
-    return " AND ".join(where) or "true", "DESC"
+def in_list(ids: Sequence[str]) -> str:
+    """`(?, ?, ...)` for these ids: DuckDB answers `IN` over bound placeholders from the
+    table's index, where `IN (SELECT unnest(?))` reads the whole column."""
+    return "(" + ", ".join("?" for _ in ids) + ")" if ids else "(NULL)"
 
 
-_ROW_COLUMNS = (
-    "i.item_id, i.title, coalesce(i.summary, ''), i.url, i.source_id, "
-    "coalesce(i.source_name, i.source_id), i.language, i.published_at, i.cluster_id"
-)
+# A page is looked for in the newest few days first, then further back: with items stored
+# in publication order (ingest appends them), DuckDB's zone maps skip every row group
+# outside the slice, so a common filter's page costs a few days' rows, not the archive's.
+SLICE_DAYS = (3, 30, 365)
+
+
+def _newest(
+    con: duckdb.DuckDBPyConnection,
+    where_for: WhereFor,
+    *,
+    before: Cursor | None,
+    after: Cursor | None,
+    limit: int,
+    floor: datetime | None = None,
+    ceiling: datetime | None = None,
+) -> tuple[list[tuple[str, datetime]], bool]:
+    """(item_id, published_at) of one keyset page, newest first (oldest first after
+    `after`), and whether the last slice read covered everything from `floor` (or the
+    beginning) on, so that a short page is every match there is."""
+    newer = after is not None
+    cursor = after or before
+    if cursor is not None:
+        anchor = _utc(cursor.published_at)
+    else:
+        row = con.execute("SELECT max(published_at) FROM items").fetchone()
+        if row is None or row[0] is None:
+            return [], True
+        anchor = min(_utc(row[0]), ceiling) if ceiling else _utc(row[0])
+    keyset: list[str] = []
+    keyset_params: list[Any] = []
+    if cursor is not None:
+        keyset.append(f"(i.published_at, i.item_id) {'>' if newer else '<'} (?, ?)")
+        keyset_params += [_utc(cursor.published_at), cursor.item_id]
+    if ceiling is not None:
+        keyset.append("i.published_at < ?")
+        keyset_params.append(ceiling)
+    order = "ASC" if newer else "DESC"
+    for days in (*SLICE_DAYS, None):
+        complete = days is None
+        if newer:
+            bounds: Bounds = (anchor, anchor + timedelta(days=days) if days else None)
+        else:
+            start = anchor - timedelta(days=days) if days else floor
+            if floor is not None and start is not None and start <= floor:
+                start, complete = floor, True
+            bounds = (start, anchor if cursor is not None else None)
+        where, params = where_for(bounds)
+        slice_sql = []
+        if bounds[0] is not None:
+            slice_sql.append("i.published_at >= ?")
+        if newer and bounds[1] is not None:
+            slice_sql.append("i.published_at < ?")
+        slice_params = [b for b, used in zip(bounds, (True, newer), strict=True)
+                        if used and b is not None]  # fmt: skip
+        conditions = " AND ".join([*where, *keyset, *slice_sql]) or "true"
+        rows = con.execute(
+            f"SELECT i.item_id, i.published_at FROM items AS i WHERE {conditions} "
+            f"ORDER BY i.published_at {order}, i.item_id {order} LIMIT ?",
+            [*params, *keyset_params, *slice_params, limit + 1],
+        ).fetchall()
+        if len(rows) > limit or complete:
+            return [(r[0], _utc(r[1])) for r in rows], complete
+    return [], True  # unreachable: the last pass has no bound
 
 
 def list_items(
@@ -215,30 +293,24 @@ def list_items(
     limit: int = PAGE_SIZE,
 ) -> ItemPage:
     """Items matching the filters, newest first, one keyset page."""
-    where, params = _where(filters, con)
-    condition, order = _keyset(where, params, before, after)
-    rows = con.execute(
-        f"SELECT {_ROW_COLUMNS} FROM items AS i WHERE {condition} "
-        f"ORDER BY i.published_at {order}, i.item_id {order} LIMIT ?",
-        [*params, limit + 1],
-    ).fetchall()
-    return _page(con, rows, limit, before=before, after=after)
+    found, _ = _newest(con, _where(filters, con), before=before, after=after, limit=limit)
+    return _page(con, found, limit, before=before, after=after)
 
 
 def _page(
     con: duckdb.DuckDBPyConnection,
-    rows: list[tuple[Any, ...]],
+    found: list[tuple[str, datetime]],
     limit: int,
     *,
     before: Cursor | None,
     after: Cursor | None,
     total: int | None = None,
 ) -> ItemPage:
-    more = len(rows) > limit
-    rows = rows[:limit]
+    more = len(found) > limit
+    found = found[:limit]
     if after is not None:
-        rows.reverse()
-    items = _rows_with_detail(con, rows)
+        found.reverse()
+    items = _rows_with_detail(con, [item_id for item_id, _ in found])
     first, last = (items[0], items[-1]) if items else (None, None)
     older = Cursor(last.published_at, last.item_id) if last and (more or after) else None
     if after is not None and not more:
@@ -248,26 +320,39 @@ def _page(
     return ItemPage(tuple(items), older, newer, total)
 
 
-def _rows_with_detail(
-    con: duckdb.DuckDBPyConnection, rows: Sequence[tuple[Any, ...]]
-) -> list[ItemRow]:
-    ids = [row[0] for row in rows]
+_ROW_COLUMNS = (
+    "i.item_id, i.title, coalesce(i.summary, ''), i.url, i.source_id, "
+    "coalesce(i.source_name, i.source_id), i.language, i.published_at, i.cluster_id"
+)
+
+
+def _rows_with_detail(con: duckdb.DuckDBPyConnection, ids: Sequence[str]) -> list[ItemRow]:
+    """The page's rows, in the order given, each with its labels, story and alert state:
+    every look-up by the page's ids."""
+    by_id = {
+        row[0]: row
+        for row in con.execute(
+            f"SELECT {_ROW_COLUMNS} FROM items AS i WHERE i.item_id IN {in_list(ids)}", ids
+        ).fetchall()
+    }
+    rows = [by_id[item_id] for item_id in ids if item_id in by_id]
     labels = current_labels(con, ids)
     classified = {
         row[0]: (bool(row[1]), float(row[2]))
         for row in con.execute(
             "SELECT item_id, relevant, relevance FROM current_classifications "
-            "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
-            [ids],
+            f"WHERE item_id IN {in_list(ids)}",
+            ids,
         ).fetchall()
     }
     stories = _story_counts(con, ids, {row[0]: row[8] for row in rows})
+    clusters = sorted({row[8] for row in rows})
     alerted = {
         row[0]
         for row in con.execute(
             "SELECT DISTINCT cluster_id FROM alerts WHERE status = 'sent' "
-            "AND cluster_id IN (SELECT unnest(?::VARCHAR[]))",
-            [sorted({row[8] for row in rows})],
+            f"AND cluster_id IN {in_list(clusters)}",
+            clusters,
         ).fetchall()
     }
     out = []
@@ -299,18 +384,17 @@ def _story_counts(
     """Each item's story and how it was reported (its cluster, before stories were read)."""
     story_of = dict(
         con.execute(
-            "SELECT item_id, story_id FROM story_reports "
-            "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
-            [list(ids)],
+            f"SELECT item_id, story_id FROM story_reports WHERE item_id IN {in_list(ids)}", ids
         ).fetchall()
     )
+    story_ids = sorted(set(story_of.values()))
     counts = {
         row[0]: StoryCount(row[0], int(row[1]), int(row[2]), int(row[3]))
         for row in con.execute(
             "SELECT story_id, count(*), count(*) FILTER (WHERE role = 'independent'), "
             "count(*) FILTER (WHERE role = 'echo') FROM story_reports "
-            "WHERE story_id IN (SELECT unnest(?::VARCHAR[])) GROUP BY story_id",
-            [sorted(set(story_of.values()))],
+            f"WHERE story_id IN {in_list(story_ids)} GROUP BY story_id",
+            story_ids,
         ).fetchall()
     }
     found = {}
@@ -327,39 +411,54 @@ def current_labels(
     con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], *, every_version: bool = False
 ) -> dict[str, list[LabelLine]]:
     """Each item's labels, strongest first: of its latest classification, or of every
-    classification it ever had (`every_version`, the item page's history)."""
-    only_current = "" if every_version else "AND c.item_id IS NOT NULL "
+    classification it ever had (`every_version`, the item page's history). Three look-ups
+    by key, joined here: as one SQL join DuckDB read far more than the page's rows."""
+    ids = list(item_ids)
+    current = {
+        row[0]: (row[1], row[2])
+        for row in con.execute(
+            "SELECT item_id, classifier_version, taxonomy_version FROM current_classifications "
+            f"WHERE item_id IN {in_list(ids)}",
+            ids,
+        ).fetchall()
+    }
     rows = con.execute(
-        "SELECT l.item_id, l.trend_id, coalesce(t.name, l.trend_id), coalesce(t.family, ''), "
-        "l.score, coalesce(l.stance, 'supports'), coalesce(l.stance_score, 0.0), l.evidence, "
-        "l.classifier_version, l.taxonomy_version, l.labelled_at, c.item_id IS NOT NULL "
-        "FROM labels AS l "
-        "LEFT JOIN current_classifications AS c ON c.item_id = l.item_id "
-        " AND c.classifier_version = l.classifier_version "
-        " AND c.taxonomy_version = l.taxonomy_version "
-        "LEFT JOIN trends AS t ON t.trend_id = l.trend_id "
-        " AND t.taxonomy_version = l.taxonomy_version "
-        f"WHERE l.item_id IN (SELECT unnest(?::VARCHAR[])) {only_current}"
-        "ORDER BY l.item_id, (c.item_id IS NULL), l.labelled_at DESC, l.score DESC, l.trend_id",
-        [list(item_ids)],
+        "SELECT item_id, trend_id, score, coalesce(stance, 'supports'), "
+        "coalesce(stance_score, 0.0), evidence, classifier_version, taxonomy_version, "
+        f"labelled_at FROM labels WHERE item_id IN {in_list(ids)}",
+        ids,
     ).fetchall()
+    names = {
+        (row[0], row[1]): (row[2], row[3])
+        for row in con.execute(
+            "SELECT trend_id, taxonomy_version, name, family FROM trends "
+            f"WHERE taxonomy_version IN {in_list(sorted({r[7] for r in rows}))}",
+            sorted({r[7] for r in rows}),
+        ).fetchall()
+    }
     found: dict[str, list[LabelLine]] = {}
-    for row in rows:
-        found.setdefault(row[0], []).append(
+    for item_id, trend_id, score, stance, against, evidence, cv, tv, at in rows:
+        is_current = current.get(item_id) == (cv, tv)
+        if not (is_current or every_version):
+            continue
+        name, family = names.get((trend_id, tv), (trend_id, ""))
+        found.setdefault(item_id, []).append(
             LabelLine(
-                trend_id=row[1],
-                trend_name=row[2],
-                family=row[3],
-                score=float(row[4]),
-                stance=row[5],
-                stance_score=float(row[6]),
-                evidence=row[7],
-                classifier_version=row[8],
-                taxonomy_version=row[9],
-                labelled_at=_utc(row[10]),
-                current=bool(row[11]),
+                trend_id=trend_id,
+                trend_name=name,
+                family=family,
+                score=float(score),
+                stance=stance,
+                stance_score=float(against),
+                evidence=evidence,
+                classifier_version=cv,
+                taxonomy_version=tv,
+                labelled_at=_utc(at),
+                current=is_current,
             )
         )
+    for labels in found.values():
+        labels.sort(key=lambda x: (not x.current, -x.labelled_at.timestamp(), -x.score, x.trend_id))
     return found
 
 
@@ -392,39 +491,29 @@ def search_items(
     after: Cursor | None = None,
     limit: int = PAGE_SIZE,
 ) -> SearchPage:
-    """Items a watch-rule query matches between two days (inclusive), newest first, with
-    how many matched in all; `RuleQueryError` (one sentence) for a query that cannot run."""
+    """Items a watch-rule query matches between two days (inclusive), newest first; on a
+    first page that holds every match, how many items and stories matched (a page filled
+    from the newest days alone does not count the rest: that would read the whole window).
+    `RuleQueryError` (one sentence) for a query that cannot run."""
     compiled = compile_query(query)
     check_regexes(con, compiled)
-    where, params = _where(ItemFilters(since=since, until=until), con)
-    where.append(f"({compiled.sql})")
-    params += compiled.params
-    matched = " AND ".join(where)
-    page_where: list[str] = []
-    page_params: list[Any] = []
-    condition, order = _keyset(page_where, page_params, before, after)
-    rows = con.execute(
-        f"""
-        WITH matched AS (
-            SELECT {_ROW_COLUMNS}, coalesce(s.story_id, i.cluster_id) AS story,
-                   count(*) OVER () AS total
-            FROM items AS i LEFT JOIN story_reports AS s USING (item_id)
-            WHERE {matched}
-        )
-        SELECT * EXCLUDE (story, total), total,
-               (SELECT count(DISTINCT story) FROM matched) AS stories
-        FROM matched AS i
-        WHERE {condition}
-        ORDER BY i.published_at {order}, i.item_id {order} LIMIT ?
-        """,
-        [*params, *page_params, limit + 1],
-    ).fetchall()
-    total = int(rows[0][9]) if rows else 0
-    stories = int(rows[0][10]) if rows else 0
-    page = _page(con, [row[:9] for row in rows], limit, before=before, after=after, total=total)
-    if not rows and (before or after):
-        page = ItemPage((), None, None, None)
-    return SearchPage(query, since, until, page, stories, compiled.regexes)
+    floor = _start_of(since) if since else None
+    ceiling = _start_of(until + timedelta(days=1)) if until else None
+    found, complete = _newest(
+        con,
+        lambda _: ([f"({compiled.sql})"], list(compiled.params)),
+        before=before,
+        after=after,
+        limit=limit,
+        floor=floor,
+        ceiling=ceiling,
+    )
+    counted = complete and len(found) <= limit and before is None and after is None
+    page = _page(
+        con, found, limit, before=before, after=after, total=len(found) if counted else None
+    )
+    stories = len({row.story.story_id if row.story else row.item_id for row in page.rows})
+    return SearchPage(query, since, until, page, stories if counted else 0, compiled.regexes)
 
 
 def regex_matches(

@@ -8,11 +8,11 @@ cluster before stories were read), so one event syndicated forty times counts on
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import duckdb
 
-from spacebrief.warehouse.room import StoryCount
+from spacebrief.warehouse.room import StoryCount, in_list
 
 
 @dataclass(frozen=True)
@@ -82,26 +82,25 @@ def actor_totals(
     since: date | None = None,
     limit: int = 200,
 ) -> list[ActorTotal]:
-    """Actors by the stories naming them (since a day, of a kind), most first."""
+    """Actors by the stories naming them since the first day of `since`'s month (every
+    month when None), most first, from `actor_months`: a story told across two months
+    counts in each."""
+    start = since.replace(day=1) if since else None
     rows = con.execute(
         """
-        SELECT a.actor, any_value(a.kind), count(DISTINCT coalesce(s.story_id, i.cluster_id)),
-               count(*), max(a.published_at)
-        FROM item_actors AS a
-        JOIN items AS i USING (item_id)
-        LEFT JOIN story_reports AS s USING (item_id)
-        WHERE ($kind IS NULL OR a.kind = $kind) AND ($since IS NULL OR a.published_at >= $since)
-        GROUP BY a.actor
-        ORDER BY 3 DESC, a.actor
+        SELECT actor, any_value(kind), sum(stories), sum(items), max(month)
+        FROM actor_months
+        WHERE ($kind IS NULL OR kind = $kind) AND ($since IS NULL OR month >= $since)
+        GROUP BY actor
+        ORDER BY 3 DESC, actor
         LIMIT $limit
         """,
-        {
-            "kind": kind,
-            "since": datetime.combine(since, time(0), tzinfo=UTC) if since else None,
-            "limit": limit,
-        },
+        {"kind": kind, "since": start, "limit": limit},
     ).fetchall()
-    return [ActorTotal(r[0], r[1], int(r[2]), int(r[3]), _utc(r[4])) for r in rows]
+    return [
+        ActorTotal(r[0], r[1], int(r[2]), int(r[3]), datetime.combine(r[4], time(0), tzinfo=UTC))
+        for r in rows
+    ]
 
 
 def entity_detail(
@@ -109,100 +108,106 @@ def entity_detail(
 ) -> EntityDetail | None:
     """One actor: stories per month, and the chosen month's (default the latest) stories
     and trends. None when no item names it."""
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE room_entity AS
-        SELECT a.item_id, a.kind, a.published_at, a.in_title,
-               strftime(timezone('UTC', a.published_at), '%Y-%m') AS month,
-               coalesce(s.story_id, i.cluster_id) AS story_id, s.role
-        FROM item_actors AS a
-        JOIN items AS i USING (item_id)
-        LEFT JOIN story_reports AS s USING (item_id)
-        WHERE a.actor = ?
-        """,
+    counted = con.execute(
+        "SELECT strftime(month, '%Y-%m'), stories, items, kind FROM actor_months "
+        "WHERE actor = ? ORDER BY month",
         [name],
-    )
-    kind_row = con.execute("SELECT any_value(kind) FROM room_entity").fetchone()
-    if kind_row is None or kind_row[0] is None:
+    ).fetchall()
+    if not counted:
         return None
-    months = tuple(
-        MonthCount(r[0], int(r[1]), int(r[2]))
-        for r in con.execute(
-            "SELECT month, count(DISTINCT story_id), count(*) FROM room_entity "
-            "GROUP BY month ORDER BY month"
-        ).fetchall()
-    )
+    months = tuple(MonthCount(r[0], int(r[1]), int(r[2])) for r in counted)
+    kind = str(counted[-1][3])
     shown = month if month and any(m.month == month for m in months) else months[-1].month
+    start = datetime.strptime(shown + "-01", "%Y-%m-%d").replace(tzinfo=UTC)
+    end = (start + timedelta(days=32)).replace(day=1)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE room_entity AS "
+        "SELECT item_id, published_at, coalesce(story_id, item_id) AS story_id, trends "
+        "FROM item_actors WHERE actor = ? AND published_at >= ? AND published_at < ?",
+        [name, start, end],
+    )
     trends = tuple(
         TrendCountLine(r[0], r[1], r[2], int(r[3]))
         for r in con.execute(
             """
-            SELECT l.trend_id, coalesce(any_value(t.name), l.trend_id),
-                   coalesce(any_value(t.family), ''), count(DISTINCT e.story_id)
-            FROM room_entity AS e
-            JOIN current_classifications AS c USING (item_id)
-            JOIN labels AS l
-              ON l.item_id = c.item_id AND l.classifier_version = c.classifier_version
-             AND l.taxonomy_version = c.taxonomy_version
-            LEFT JOIN trends AS t
-              ON t.trend_id = l.trend_id AND t.taxonomy_version = l.taxonomy_version
-            WHERE e.month = ?
-            GROUP BY l.trend_id
-            ORDER BY 4 DESC, l.trend_id
-            """,
-            [shown],
+            WITH named AS (
+                SELECT story_id, unnest(trends) AS trend_id FROM room_entity
+            ),
+            newest AS (  -- trend ids are stable across taxonomy versions: the newest's names
+                SELECT trend_id, name, family FROM trends
+                QUALIFY row_number() OVER (
+                    PARTITION BY trend_id ORDER BY taxonomy_version DESC) = 1
+            )
+            SELECT n.trend_id, coalesce(any_value(t.name), n.trend_id),
+                   coalesce(any_value(t.family), ''), count(DISTINCT n.story_id)
+            FROM named AS n
+            LEFT JOIN newest AS t USING (trend_id)
+            GROUP BY n.trend_id
+            ORDER BY 4 DESC, n.trend_id
+            """
         ).fetchall()
     )
-    stories = _stories(con, shown, limit)
+    stories = _stories(con, limit)
     in_month = next((m.stories for m in months if m.month == shown), 0)
-    return EntityDetail(name, kind_row[0], months, trends, stories, shown, in_month)
+    return EntityDetail(name, kind, months, trends, stories, shown, in_month)
 
 
-def _stories(con: duckdb.DuckDBPyConnection, month: str, limit: int) -> tuple[ActorStory, ...]:
-    rows = con.execute(
-        """
-        WITH chosen AS (
-            SELECT story_id, min(published_at) AS first_named,
-                   arg_min(item_id, (coalesce(role, 'independent') <> 'independent',
-                                     published_at, item_id)) AS item_id
-            FROM room_entity WHERE month = ?
-            GROUP BY story_id
-            ORDER BY first_named DESC, story_id
-            LIMIT ?
-        ),
-        reports AS (
-            SELECT s.story_id, s.item_id, s.role, i.published_at,
-                   coalesce(i.source_name, i.source_id) AS outlet
-            FROM story_reports AS s JOIN items AS i USING (item_id)
-            WHERE s.story_id IN (SELECT story_id FROM chosen)
-        )
-        SELECT ch.story_id, ch.item_id, i.title, i.cluster_id,
-               coalesce(min(r.published_at), i.published_at),
-               count(r.item_id), count(r.item_id) FILTER (WHERE r.role = 'independent'),
-               count(r.item_id) FILTER (WHERE r.role = 'echo'),
-               list(r.outlet ORDER BY r.published_at, r.item_id)
-                   FILTER (WHERE r.role = 'independent'),
-               coalesce(any_value(c.trends), []::VARCHAR[])
-        FROM chosen AS ch
-        JOIN items AS i ON i.item_id = ch.item_id
-        LEFT JOIN reports AS r ON r.story_id = ch.story_id
-        LEFT JOIN current_classifications AS c ON c.item_id = ch.item_id
-        GROUP BY ch.story_id, ch.item_id, i.title, i.cluster_id, i.published_at, ch.first_named
-        ORDER BY ch.first_named DESC, ch.story_id
-        """,
-        [month, limit],
+def _stories(con: duckdb.DuckDBPyConnection, limit: int) -> tuple[ActorStory, ...]:
+    """The month's newest stories naming the actor, each by its first independent report,
+    with how it was reported: every look-up after the first by the chosen stories' keys."""
+    chosen = con.execute(
+        "SELECT story_id, min(published_at) AS first_named, list(item_id) FROM room_entity "
+        "GROUP BY story_id ORDER BY first_named DESC, story_id LIMIT ?",
+        [limit],
     ).fetchall()
-    return tuple(
-        ActorStory(
-            story=StoryCount(r[0], max(1, int(r[5])), max(1, int(r[6])), int(r[7])),
-            item_id=r[1],
-            headline=r[2],
-            first_published=_utc(r[4]),
-            outlets=tuple(r[8] or ()),
-            trends=tuple(r[9]),
-        )
-        for r in rows
+    story_ids = [row[0] for row in chosen]
+    reports: dict[str, list[tuple[str, str, datetime, str]]] = {}
+    for story_id, item_id, role, published, outlet in con.execute(
+        "SELECT s.story_id, s.item_id, s.role, i.published_at, "
+        "coalesce(i.source_name, i.source_id) FROM story_reports AS s "
+        "JOIN items AS i USING (item_id) "
+        f"WHERE s.story_id IN {in_list(story_ids)} ORDER BY i.published_at, s.item_id",
+        story_ids,
+    ).fetchall():
+        reports.setdefault(story_id, []).append((item_id, role, _utc(published), outlet))
+    leads: list[str] = []
+    for story_id, _, named in chosen:
+        naming = [r[0] for r in reports.get(story_id, []) if r[0] in named]
+        independent = [
+            r[0] for r in reports.get(story_id, []) if r[1] == "independent" and r[0] in named
+        ]
+        leads.append((independent or naming or named)[0])
+    titles = dict(
+        con.execute(
+            f"SELECT item_id, title FROM items WHERE item_id IN {in_list(leads)}", leads
+        ).fetchall()
     )
+    trends = dict(
+        con.execute(
+            "SELECT item_id, trends FROM current_classifications "
+            f"WHERE item_id IN {in_list(leads)}",
+            leads,
+        ).fetchall()
+    )
+    out = []
+    for (story_id, first_named, _), lead in zip(chosen, leads, strict=True):
+        told = reports.get(story_id, [])
+        out.append(
+            ActorStory(
+                story=StoryCount(
+                    story_id,
+                    max(1, len(told)),
+                    max(1, sum(r[1] == "independent" for r in told)),
+                    sum(r[1] == "echo" for r in told),
+                ),
+                item_id=lead,
+                headline=titles.get(lead, ""),
+                first_published=_utc(first_named),
+                outlets=tuple(r[3] for r in told if r[1] == "independent"),
+                trends=tuple(trends.get(lead) or ()),
+            )
+        )
+    return tuple(out)
 
 
 def list_editions(con: duckdb.DuckDBPyConnection) -> list[EditionEntry]:

@@ -121,9 +121,11 @@ def store_actors(
     con.register("_new_actors", table)
     try:
         con.execute(
-            "INSERT INTO item_actors (item_id, actor, kind, mentions, in_title, published_at) "
-            "SELECT item_id, actor, kind, mentions, in_title, published_at FROM _new_actors "
-            "ON CONFLICT DO NOTHING"
+            "INSERT INTO item_actors (item_id, actor, kind, mentions, in_title, published_at, "
+            "story_id, trends) SELECT a.item_id, a.actor, a.kind, a.mentions, a.in_title, "
+            "a.published_at, s.story_id, c.trends FROM _new_actors AS a "
+            "LEFT JOIN story_reports AS s USING (item_id) "
+            "LEFT JOIN current_classifications AS c USING (item_id) ON CONFLICT DO NOTHING"
         )
     finally:
         con.unregister("_new_actors")
@@ -187,7 +189,62 @@ def store_stories(
         by_story[assigned[report.item_id]].append(report)
     roles = [role for story, reports in by_story.items() for role in report_roles(story, reports)]
     _write_roles(con, roles, now or datetime.now(UTC))
+    placed = [r.item_id for r in new]
+    con.execute(
+        "UPDATE item_actors SET story_id = s.story_id FROM story_reports AS s "
+        "WHERE item_actors.item_id = s.item_id "
+        "AND item_actors.item_id IN (SELECT unnest(?::VARCHAR[]))",
+        [placed],
+    )
+    _count_actor_months(con, placed)
     return len(new)
+
+
+def _count_actor_months(con: duckdb.DuckDBPyConnection, placed: Sequence[str]) -> None:
+    """Add the newly placed items to `actor_months`: each item once, each story once per
+    actor and month (a story already counted there by an earlier item adds nothing)."""
+    con.execute(
+        """
+        INSERT INTO actor_months (actor, kind, month, items, stories)
+        WITH batch AS (
+            SELECT actor, kind, story_id, item_id,
+                   CAST(date_trunc('month', timezone('UTC', published_at)) AS DATE) AS month
+            FROM item_actors WHERE item_id IN (SELECT unnest($placed::VARCHAR[]))
+        ),
+        counted_before AS (
+            SELECT DISTINCT a.actor, a.story_id,
+                   CAST(date_trunc('month', timezone('UTC', a.published_at)) AS DATE) AS month
+            FROM item_actors AS a
+            WHERE a.story_id IN (SELECT story_id FROM batch)
+              AND a.item_id NOT IN (SELECT unnest($placed::VARCHAR[]))
+        )
+        SELECT b.actor, any_value(b.kind), b.month, count(*),
+               count(DISTINCT b.story_id) FILTER (WHERE c.story_id IS NULL)
+        FROM batch AS b
+        LEFT JOIN counted_before AS c
+          ON c.actor = b.actor AND c.story_id = b.story_id AND c.month = b.month
+        GROUP BY b.actor, b.month
+        ON CONFLICT (actor, month) DO UPDATE SET
+            items = actor_months.items + excluded.items,
+            stories = actor_months.stories + excluded.stories
+        """,
+        {"placed": list(placed)},
+    )
+
+
+def refresh_actor_months(con: duckdb.DuckDBPyConnection) -> None:
+    """Recount `actor_months` from `item_actors` (after actors were read again)."""
+    con.execute("DELETE FROM actor_months")
+    con.execute(
+        """
+        INSERT INTO actor_months (actor, kind, month, items, stories)
+        SELECT actor, any_value(kind),
+               CAST(date_trunc('month', timezone('UTC', published_at)) AS DATE) AS month,
+               count(*), count(DISTINCT coalesce(story_id, item_id))
+        FROM item_actors
+        GROUP BY actor, month
+        """
+    )
 
 
 def _write_roles(
@@ -216,9 +273,16 @@ def _write_roles(
 
 
 def read_for_the_room(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -> None:
-    """What the classify step records beside the labels: actors, then stories."""
+    """What the classify step records beside the labels: actors, then stories; and, for
+    items read before (a relabel), their actors' copy of the labels."""
     store_actors(con, item_ids)
     store_stories(con, item_ids)
+    con.execute(
+        "UPDATE item_actors SET trends = c.trends FROM current_classifications AS c "
+        "WHERE item_actors.item_id = c.item_id "
+        "AND item_actors.item_id IN (SELECT unnest(?::VARCHAR[]))",
+        [list(item_ids)],
+    )
 
 
 # ----------------------------------------------------------------------------- backfill

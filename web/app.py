@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from starlette.applications import Starlette
@@ -11,6 +13,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
+from spacebrief.warehouse.reader import HeldReader
 from spacebrief.web import reading, teaching
 from spacebrief.web.config import RoomConfig
 from spacebrief.web.render import message
@@ -33,6 +36,17 @@ async def _unavailable(request: Request, error: Exception) -> Response:
 
 
 def create_app(config: RoomConfig) -> Starlette:
+    reader = HeldReader(
+        config.warehouse,
+        idle_seconds=config.reader_idle_seconds,
+        pause_seconds=0.5 if config.reader_idle_seconds else 0.0,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        reader.close()  # the file is free the moment the room stops
+
     routes = [
         Route("/", reading.home),
         Route("/editions", reading.home),
@@ -59,6 +73,8 @@ def create_app(config: RoomConfig) -> Starlette:
             )
         ],
         exception_handlers={WarehouseLocked: _busy, WarehouseError: _unavailable},
+        lifespan=lifespan,
     )
     app.state.config = config
+    app.state.reader = reader
     return app

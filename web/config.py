@@ -26,7 +26,9 @@ class RoomConfig:
     decides the host names accepted (a page asked for by another name is refused, so a
     hostile page cannot rebind its own name to 127.0.0.1 and read through the browser)
     and whether reading needs signing in too (anywhere but loopback it does).
-    `today`: the clock's day, for "this month" (tests pin it)."""
+    `today`: the clock's day, for "this month" (tests pin it). Pages read through one
+    read-only instance held between pages for `reader_idle_seconds`
+    (`warehouse.reader.HeldReader` says why and how writers still get in)."""
 
     warehouse: Warehouse
     token: str | None = None
@@ -35,6 +37,8 @@ class RoomConfig:
     page_size: int = 50
     search_days: int = 30
     today: Callable[[], date] | None = field(default=None)
+    # the read-only instance is kept this long after a page (0: a fresh one per page)
+    reader_idle_seconds: float = 1.0
 
     @property
     def can_teach(self) -> bool:

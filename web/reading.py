@@ -40,7 +40,7 @@ from spacebrief.warehouse.room_entities import (
 )
 from spacebrief.warehouse.room_item import item_detail
 from spacebrief.warehouse.rule_query import RuleQueryError, search_terms
-from spacebrief.web.render import config_of, item_url, message, page, session_of
+from spacebrief.web.render import config_of, item_url, message, page, reader_of, session_of
 from spacebrief.web.security import EDITION_POLICY
 from spacebrief.web.snippets import marked, regex_spans, snippet, term_spans
 
@@ -126,7 +126,7 @@ def _filters(request: Request) -> ItemFilters:
 
 
 def home(request: Request) -> HTMLResponse:
-    with config_of(request).warehouse.read() as con:
+    with reader_of(request).read() as con:
         editions = list_editions(con)
     return page(request, "editions.html.j2", editions=editions)
 
@@ -137,7 +137,7 @@ _SOURCE_ITEM = re.compile(r'(<li id="source-(\d+)"[^>]*>)')
 
 def edition(request: Request) -> Response:
     edition_id = request.path_params["edition_id"]
-    with config_of(request).warehouse.read() as con:
+    with reader_of(request).read() as con:
         entry = edition_entry(con, edition_id)
         cited = edition_items(con, edition_id) if entry else {}
     if entry is None:
@@ -182,7 +182,7 @@ def items(request: Request) -> HTMLResponse:
         before, after = _cursor(request, "before"), _cursor(request, "after")
     except BadParameter as error:
         return message(request, "Items", str(error), 400)
-    with config.warehouse.read() as con:
+    with reader_of(request).read() as con:
         options = filter_options(con)
         try:
             listing = list_items(con, filters, before=before, after=after, limit=config.page_size)
@@ -203,7 +203,7 @@ def items(request: Request) -> HTMLResponse:
 
 def item(request: Request) -> HTMLResponse:
     item_id = request.path_params["item_id"]
-    with config_of(request).warehouse.read() as con:
+    with reader_of(request).read() as con:
         detail = item_detail(con, item_id)
     if detail is None:
         return message(request, "No such item", "The warehouse holds no item with that id.", 404)
@@ -281,7 +281,7 @@ def search(request: Request) -> HTMLResponse:
         return _search_page(request, query, within, error=str(error))
     if not query:
         return _search_page(request, query, within)
-    with config.warehouse.read() as con:
+    with reader_of(request).read() as con:
         end = until or newest_day(con) or _today(request)
         days = SEARCH_WINDOWS[within]
         since = end - timedelta(days=days - 1) if days else None
@@ -300,7 +300,6 @@ def search(request: Request) -> HTMLResponse:
 
 
 def entities(request: Request) -> HTMLResponse:
-    config = config_of(request)
     kind = request.query_params.get("kind") or "country"
     if kind not in KINDS:
         return message(request, "Entities", f"kind is one of {', '.join(KINDS)}.", 400)
@@ -315,7 +314,7 @@ def entities(request: Request) -> HTMLResponse:
         "365": today - timedelta(days=364),
         "all": None,
     }[period]
-    with config.warehouse.read() as con:
+    with reader_of(request).read() as con:
         totals = actor_totals(con, kind=kind, since=since)
     return page(request, "entities.html.j2", totals=totals, kind=kind, kinds=KINDS,
                 period=period, periods=periods, since=since)  # fmt: skip
@@ -324,7 +323,7 @@ def entities(request: Request) -> HTMLResponse:
 def entity(request: Request) -> HTMLResponse:
     name = request.path_params["name"]
     month = request.query_params.get("month") or _today(request).strftime("%Y-%m")
-    with config_of(request).warehouse.read() as con:
+    with reader_of(request).read() as con:
         detail = entity_detail(con, name, month=month)
     if detail is None:
         return message(request, name[:80], "No stored item names this actor.", 404)

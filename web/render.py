@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse
 
 from spacebrief.digest.text import reports_phrase
 from spacebrief.untrusted import safe_url
+from spacebrief.warehouse.reader import HeldReader
 from spacebrief.web.config import RoomConfig
 from spacebrief.web.english import reading_of
 from spacebrief.web.security import (
@@ -33,6 +34,11 @@ from spacebrief.web.security import (
 def config_of(request: Request) -> RoomConfig:
     config: RoomConfig = request.app.state.config
     return config
+
+
+def reader_of(request: Request) -> HeldReader:
+    reader: HeldReader = request.app.state.reader
+    return reader
 
 
 def session_of(request: Request) -> Session | None:

@@ -22,7 +22,15 @@ from spacebrief.warehouse.exceptions import WarehouseError
 from spacebrief.warehouse.feedback_clicks import WEB_CHANNEL, record_click, record_label_click
 from spacebrief.warehouse.rule_query import RuleQueryError
 from spacebrief.warehouse.watch_rules import add_rule
-from spacebrief.web.render import config_of, item_url, link, message, page, session_of
+from spacebrief.web.render import (
+    config_of,
+    item_url,
+    link,
+    message,
+    page,
+    reader_of,
+    session_of,
+)
 from spacebrief.web.security import (
     SESSION_COOKIE,
     SESSION_HOURS,
@@ -158,7 +166,11 @@ async def feedback(request: Request) -> Response:
     trend_id = form.get("trend_id", "")
 
     def write() -> str:
-        with config_of(request).warehouse.write() as con, transaction(con):
+        with (
+            reader_of(request).paused(),
+            config_of(request).warehouse.write() as con,
+            transaction(con),
+        ):
             if click.alert_id:
                 outcome = record_click(con, click)
             else:
@@ -182,7 +194,11 @@ async def save_rule(request: Request) -> Response:
     mute = form.get("kind") == "mute"
 
     def write() -> None:
-        with config_of(request).warehouse.write() as con, transaction(con):
+        with (
+            reader_of(request).paused(),
+            config_of(request).warehouse.write() as con,
+            transaction(con),
+        ):
             add_rule(con, name, query, mute=mute, analyst=session.analyst)
 
     try:

@@ -58,10 +58,10 @@ VALUES ('C1|1.0|U1|off_theme', 'al2', 'a3', 'rule:stations', 'off_theme', 'ana',
 INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVAL 7 DAY, now(),
  7, 3, '/tmp/e.md', '/tmp/e.html', '/tmp/e.json', now());
 INSERT INTO item_actors VALUES
- ('a1', 'Senegal', 'country', 2, true, now()),
- ('a1', 'ILRS', 'programme', 1, false, now()),
- ('a2', 'Senegal', 'country', 1, false, now()),
- ('a3', 'France', 'country', 1, false, now() - INTERVAL 2 DAY);
+ ('a1', 'Senegal', 'country', 2, true, now(), 'a1', ['W1', 'R2']),
+ ('a1', 'ILRS', 'programme', 1, false, now(), 'a1', ['W1', 'R2']),
+ ('a2', 'Senegal', 'country', 1, false, now(), 'a1', ['W1']),
+ ('a3', 'France', 'country', 1, false, now() - INTERVAL 2 DAY, 'a3', []);
 INSERT INTO story_reports VALUES
  ('a1', 'a1', 'independent', NULL, NULL, now()),
  ('a2', 'a1', 'echo', 'a1', 'near-copy', now()),

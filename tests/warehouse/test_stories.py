@@ -4,7 +4,7 @@ the latest classification kept for fast reading."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,7 @@ from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.editions import EditionRecord, record_edition
 from spacebrief.warehouse.items import insert_items
 from spacebrief.warehouse.labels import store_classifications
-from spacebrief.warehouse.stories import read_for_the_room, store_actors
+from spacebrief.warehouse.stories import read_for_the_room, refresh_actor_months, store_actors
 
 T0 = datetime(2025, 2, 28, 9, tzinfo=UTC)
 DEAL = (
@@ -190,6 +190,8 @@ def test_the_migration_fills_current_classifications_for_a_warehouse_made_before
             "DROP VIEW v_item_actors; DROP VIEW v_stories; DROP VIEW v_story_reports; "
             "DROP TABLE item_actors; DROP TABLE story_reports; "
             "DROP TABLE current_classifications; DROP TABLE edition_citations; "
+            "DROP TABLE actor_months; DROP INDEX labels_by_item; "
+            "DROP INDEX classifications_by_item; "
             "DELETE FROM schema_migrations WHERE version = 160"
         )
     assert 160 in stored.initialise()
@@ -216,3 +218,27 @@ def test_backfill_reads_stored_items_and_old_editions_once(
     assert cited == [(1, "own")]
     again = backfill_reading_room(stored)
     assert (again.items, again.actors, again.editions) == (0, 0, 0)
+
+
+def test_actor_months_kept_batch_by_batch_equal_a_recount(stored: Warehouse) -> None:
+    with stored.write() as con, transaction(con):
+        read_for_the_room(con, ["wire", "other"])
+        read_for_the_room(con, ["copy", "own"])  # join the story "wire" already counted
+        kept = con.execute("SELECT * FROM actor_months ORDER BY actor, month").fetchall()
+        refresh_actor_months(con)
+        recounted = con.execute("SELECT * FROM actor_months ORDER BY actor, month").fetchall()
+    assert kept == recounted
+    assert ("Pakistan", "country", date(2025, 2, 1), 3, 1) in kept  # 3 reports, 1 story
+
+
+def test_a_relabel_rewrites_the_actors_copy_of_the_labels(stored: Warehouse) -> None:
+    later = datetime.now(UTC) + timedelta(days=1)
+    with stored.write() as con, transaction(con):
+        read_for_the_room(con, list(VECTORS))
+        relabelled = classification("wire", VECTORS["wire"], version="clf-2", trends=("W1",))
+        store_classifications(con, [relabelled], now=later)
+        read_for_the_room(con, ["wire"])
+        trends = con.execute(
+            "SELECT DISTINCT trends FROM item_actors WHERE item_id = 'wire'"
+        ).fetchall()
+    assert trends == [(["W1"],)]

@@ -55,7 +55,10 @@ def room_warehouse(sample_room: Warehouse, tmp_path: Path) -> Warehouse:
 @contextmanager
 def serving(config: RoomConfig) -> Iterator[str]:
     """The room on a free port of 127.0.0.1 until the block ends; yields its base URL."""
-    sock = socket.socket()
+    # proto IPPROTO_TCP, as uvicorn's own sockets have: asyncio then sets TCP_NODELAY on
+    # each connection (with proto 0 it does not, and keep-alive requests wait 40 ms for
+    # delayed ACKs)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     server = uvicorn.Server(

@@ -2,7 +2,9 @@
 --
 -- item_actors: the actors each item names (classifiers/actors.py: the gazetteer's spellings
 --   in every language, one English name each), written when the item is classified.
---   published_at is the item's, copied so "named this month" needs no join.
+--   published_at, story_id and trends are the item's, copied so "stories naming X this
+--   month, and their trends" reads this table alone (a story is never renamed; trends are
+--   rewritten whenever the item is classified again).
 -- story_reports: each classified item's story (an event: the near-copy clusters of ingest
 --   joined when their reports tell the same event, warehouse/stories.py) and its role in it:
 --   independent (a new outlet in its own words), echo (a near-copy of an earlier report,
@@ -12,6 +14,10 @@
 --   the transaction that stores classifications, so a page reads labels without ranking
 --   every classification of a million items (v_classifications still says the same).
 -- edition_citations: which item each [n] of an edition cites, so an item knows its editions.
+-- actor_months: per actor and month, the items and stories naming it, kept as items are
+--   read, so an actor's page draws its history without counting a million rows.
+-- The indexes serve the reading room's look-ups by key (a page's items' labels, a story's
+-- reports); DuckDB uses them for `= ?` and `IN (?, ?, ...)`.
 CREATE TABLE item_actors (
     item_id      VARCHAR NOT NULL,
     actor        VARCHAR NOT NULL,
@@ -19,6 +25,8 @@ CREATE TABLE item_actors (
     mentions     INTEGER NOT NULL,
     in_title     BOOLEAN NOT NULL,
     published_at TIMESTAMPTZ NOT NULL,
+    story_id     VARCHAR,           -- NULL until the item is placed in its story
+    trends       VARCHAR[],         -- the item's current labels (kept on every relabel)
     PRIMARY KEY (item_id, actor)
 );
 
@@ -39,10 +47,25 @@ CREATE TABLE current_classifications (
     relevant           BOOLEAN NOT NULL,
     relevance          DOUBLE NOT NULL,
     trends             VARCHAR[] NOT NULL,  -- its labels, strongest first
-    against            VARCHAR[] NOT NULL   -- the labels whose stance runs against the trend
+    against            VARCHAR[] NOT NULL,  -- the labels whose stance runs against the trend
+    published_at       TIMESTAMPTZ          -- the item's, so a page's newest days read alone
 );
 
 -- (filled from the stored classifications by warehouse/backfills.py)
+
+CREATE TABLE actor_months (
+    actor   VARCHAR NOT NULL,
+    kind    VARCHAR NOT NULL,
+    month   DATE NOT NULL,               -- the first day of the month (UTC)
+    items   INTEGER NOT NULL,
+    stories INTEGER NOT NULL,            -- distinct stories naming it in that month
+    PRIMARY KEY (actor, month)
+);
+
+CREATE INDEX labels_by_item ON labels (item_id);
+CREATE INDEX classifications_by_item ON classifications (item_id);
+CREATE INDEX story_reports_by_story ON story_reports (story_id);
+CREATE INDEX item_actors_by_story ON item_actors (story_id);
 
 CREATE TABLE edition_citations (
     edition_id VARCHAR NOT NULL,
@@ -75,9 +98,8 @@ GROUP BY story_id;
 CREATE VIEW v_item_actors AS
 SELECT a.item_id, a.actor, a.kind, a.mentions, a.in_title, a.published_at,
        CAST(timezone('UTC', a.published_at) AS DATE) AS published_day,
-       coalesce(s.story_id, i.cluster_id) AS story_id, i.title, i.source_name,
+       coalesce(a.story_id, i.cluster_id) AS story_id, i.title, i.source_name,
        c.relevant
 FROM item_actors AS a
 JOIN items AS i USING (item_id)
-LEFT JOIN story_reports AS s USING (item_id)
 LEFT JOIN current_classifications AS c USING (item_id);
