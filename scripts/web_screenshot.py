@@ -56,8 +56,9 @@ def main() -> None:
                 except httpx.TransportError:
                     time.sleep(0.2)
             options = webdriver.ChromeOptions()
-            for argument in ("--headless=new", "--no-sandbox", "--hide-scrollbars",
-                             "--window-size=1200,900", "--force-device-scale-factor=1"):  # fmt: skip
+            arguments = ("--headless=new", "--no-sandbox", "--hide-scrollbars",
+                         "--window-size=1200,900", "--force-device-scale-factor=1")  # fmt: skip
+            for argument in arguments:
                 options.add_argument(argument)
             options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
             service = webdriver.ChromeService(shutil.which("chromedriver"))
