@@ -48,7 +48,7 @@ KINDS = ("country", "region", "agency", "organisation", "programme", "company")
 SEARCH_WINDOWS = {"7": 7, "30": 30, "90": 90, "365": 365, "all": None}
 
 
-class BadParameter(ValueError):
+class _BadParameter(ValueError):
     """A query parameter a person typed that cannot be read; the message is for them."""
 
 
@@ -64,7 +64,7 @@ def _date(request: Request, name: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise BadParameter(f"{name} wants a day as YYYY-MM-DD, not {value[:40]!r}.") from None
+        raise _BadParameter(f"{name} wants a day as YYYY-MM-DD, not {value[:40]!r}.") from None
 
 
 def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None:
@@ -72,7 +72,7 @@ def _choice(request: Request, name: str, allowed: tuple[str, ...]) -> str | None
     if not value:
         return None
     if value not in allowed:
-        raise BadParameter(f"{name} is one of {', '.join(allowed)}, not {value[:40]!r}.")
+        raise _BadParameter(f"{name} is one of {', '.join(allowed)}, not {value[:40]!r}.")
     return value
 
 
@@ -89,7 +89,7 @@ def _cursor(request: Request, name: str) -> Cursor | None:
     try:
         return Cursor(datetime.fromisoformat(moment), item_id)
     except ValueError:
-        raise BadParameter(
+        raise _BadParameter(
             f"The page link is damaged ({name}); start from the first page."
         ) from None
 
@@ -103,7 +103,7 @@ def _filters(request: Request) -> ItemFilters:
     try:
         min_relevance = float(minimum) if minimum else None
     except ValueError:
-        raise BadParameter(f"min_relevance wants a number, not {minimum[:20]!r}.") from None
+        raise _BadParameter(f"min_relevance wants a number, not {minimum[:20]!r}.") from None
     relevance = _choice(request, "relevance", ("on-theme", "off-theme"))
     names = ("trend", "language", "source", "actor")
     text = {k: request.query_params.get(k, "").strip() or None for k in names}
@@ -180,7 +180,7 @@ def items(request: Request) -> HTMLResponse:
     try:
         filters = _filters(request)
         before, after = _cursor(request, "before"), _cursor(request, "after")
-    except BadParameter as error:
+    except _BadParameter as error:
         return message(request, "Items", str(error), 400)
     with reader_of(request).read() as con:
         options = filter_options(con)
@@ -272,12 +272,12 @@ def search(request: Request) -> HTMLResponse:
     within = request.query_params.get("within", str(config.search_days))
     try:
         if within not in SEARCH_WINDOWS:
-            raise BadParameter(
+            raise _BadParameter(
                 f"within is one of {', '.join(SEARCH_WINDOWS)} days, not {within[:10]!r}."
             )
         until = _date(request, "until")
         before, after = _cursor(request, "before"), _cursor(request, "after")
-    except BadParameter as error:
+    except _BadParameter as error:
         return _search_page(request, query, within, error=str(error))
     if not query:
         return _search_page(request, query, within)

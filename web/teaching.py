@@ -49,7 +49,7 @@ READ_ONLY = (
 )
 
 
-class FormRefused(Exception):
+class _FormRefused(Exception):
     """A form that must not be acted on; the message is one sentence for the analyst."""
 
 
@@ -58,7 +58,7 @@ async def _form(request: Request) -> dict[str, str]:
     async for chunk in request.stream():
         body += chunk
         if len(body) > MAX_FORM_BYTES:
-            raise FormRefused("The form is larger than any form of this room; nothing was saved.")
+            raise _FormRefused("The form is larger than any form of this room; nothing was saved.")
     fields = parse_qs(body.decode("utf-8", errors="replace"), max_num_fields=20)
     return {key: values[0] for key, values in fields.items()}
 
@@ -68,21 +68,21 @@ async def _checked(request: Request) -> tuple[dict[str, str], Session]:
     and the CSRF token is this session's."""
     config = config_of(request)
     if config.token is None:
-        raise FormRefused(READ_ONLY)
+        raise _FormRefused(READ_ONLY)
     if not same_site(request.headers, request.headers.get("host", "")):
-        raise FormRefused("The form came from another site; nothing was saved.")
+        raise _FormRefused("The form came from another site; nothing was saved.")
     session = session_of(request)
     if session is None:
-        raise FormRefused("Sign in with the feedback token first; nothing was saved.")
+        raise _FormRefused("Sign in with the feedback token first; nothing was saved.")
     form = await _form(request)
     if not csrf_matches(config.token, session, form.get("nonce", ""), form.get("csrf", "")):
-        raise FormRefused(
+        raise _FormRefused(
             "The form is out of date or was not made by this room; reload the page and try again."
         )
     return form, session
 
 
-def _refused(request: Request, error: FormRefused) -> Response:
+def _refused(request: Request, error: _FormRefused) -> Response:
     return message(request, "Nothing saved", str(error), 403)
 
 
@@ -110,7 +110,7 @@ async def sign_in(request: Request) -> Response:
         return message(request, "Sign in", "The form came from another site.", 403)
     try:
         form = await _form(request)
-    except FormRefused as error:
+    except _FormRefused as error:
         return _refused(request, error)
     analyst = analyst_of(form.get("name", ""))
     target = _local_path(form.get("next", "/"))
@@ -152,8 +152,8 @@ async def feedback(request: Request) -> Response:
         form, session = await _checked(request)
         action = form.get("action", "")
         if action not in ACTIONS:
-            raise FormRefused("That is not one of the four actions; nothing was saved.")
-    except FormRefused as error:
+            raise _FormRefused("That is not one of the four actions; nothing was saved.")
+    except _FormRefused as error:
         return _refused(request, error)
     click = Click(
         action=action,
@@ -188,7 +188,7 @@ async def save_rule(request: Request) -> Response:
     """Save the search's query as a watch rule (or a mute rule)."""
     try:
         form, session = await _checked(request)
-    except FormRefused as error:
+    except _FormRefused as error:
         return _refused(request, error)
     query, name = form.get("q", ""), form.get("name", "")
     mute = form.get("kind") == "mute"
