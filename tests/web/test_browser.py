@@ -23,7 +23,10 @@ from tests.ingest.test_hostile_feeds_fuzz import hostile_feed
 from tests.web.conftest import EDITION_DATE, TOKEN, RoomFactory, serving
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
+from selenium.common.exceptions import (  # noqa: E402
+    NoAlertPresentException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -69,11 +72,16 @@ def click_link(driver: webdriver.Chrome, text: str) -> None:
 
 
 def shows(driver: webdriver.Chrome, element_id: str, text: str) -> str:
-    """The element's text once it holds `text` (a click's page may still be loading)."""
-    WebDriverWait(driver, 10).until(
-        lambda d: text in " ".join(e.text for e in d.find_elements(By.ID, element_id))
-    )
-    return str(driver.find_element(By.ID, element_id).text)
+    """The element's text once it holds `text` (a click's page may still be loading, and
+    an element read while the next page replaces it has gone stale: read it again)."""
+    seen: list[str] = []
+
+    def holds(d: webdriver.Chrome) -> bool:
+        seen[:] = [e.text for e in d.find_elements(By.ID, element_id)]
+        return any(text in t for t in seen)
+
+    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(holds)
+    return next(t for t in seen if text in t)
 
 
 def test_an_analyst_reads_finds_weighs_and_teaches(
