@@ -197,6 +197,8 @@ def _new_signals(
                 headline=headline(item.title),
                 outlet=item.source_name,
                 stories_items=item.cluster_size,
+                independent_reports=item.independent_reports,
+                echoes=item.echoes,
                 citation=book.cite([item.item_id])[0],
                 closest_trend=f"{closest.trend_id} {closest.name}" if closest else None,
                 closest_score=round(signal.closest_score, 3)
@@ -315,6 +317,8 @@ def _stories(
                     words_for(names[label.trend_id].name, names[label.trend_id].statement).subject
                     for label in labels
                 ),
+                independent_reports=item.independent_reports,
+                echoes=item.echoes,
             )
         )
     return tuple(entries)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol
 
-from spacebrief.digest.actors import actor_counts
+from spacebrief.digest.actors import NAMED_KINDS, actor_counts
 
 ReadingKind = Literal["original", "translation", "gist"]
 
@@ -152,7 +152,7 @@ def english_reading(
 def gist(item: Readable, statements: Mapping[str, str]) -> EnglishReading:
     """What the system knows of a story it cannot translate, said as such."""
     name = language_name(item.language)
-    found = actor_counts([("", f"{item.title}. {item.summary}")])
+    found = actor_counts([("", f"{item.title}. {item.summary}")], NAMED_KINDS)
     names = [a.name for a in sorted(found, key=lambda a: _KIND_ORDER.get(a.kind, 9))][:5]
     kind = f"{name}-language" if name != "non-English" else "non-English"
     if names:

@@ -37,7 +37,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 import httpx
 
-from spacebrief.digest.actors import actor_counts
+from spacebrief.digest.actors import NAMED_KINDS, actor_counts
 from spacebrief.digest.faithfulness import figures as figures_of
 from spacebrief.digest.faithfulness import unsupported
 from spacebrief.segmenter.sentences import split_sentences
@@ -217,8 +217,8 @@ def translation_faults(original: str, english: str) -> list[str]:
         faults.append(f"lost figures {sorted(lost)}")
     if invented:
         faults.append(f"invented figures {sorted(invented)}")
-    named = {a.name for a in actor_counts([("", original)])}
-    kept = {a.name for a in actor_counts([("", english)])}
+    named = {a.name for a in actor_counts([("", original)], NAMED_KINDS)}
+    kept = {a.name for a in actor_counts([("", english)], NAMED_KINDS)}
     if named - kept:
         faults.append(f"lost names {sorted(named - kept)}")
     lowered = english.casefold()

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from spacebrief.digest.chart import COLOURS, chart_svg
 from spacebrief.digest.english import language_name
 from spacebrief.digest.momentum import format_mean
+from spacebrief.digest.text import reports_phrase
 from spacebrief.digest.types import Citation, CitedSentence, Edition, TrendEntry
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
@@ -104,6 +105,7 @@ def _environment() -> Environment:
     environment.filters["plain"] = plain_text
     environment.filters["plain_sentence"] = plain_sentence
     environment.filters["wrap"] = wrap
+    environment.globals["reports_phrase"] = reports_phrase
     return environment
 
 

@@ -49,7 +49,9 @@ class WindowItem:
     relevance: float
     labels: tuple[TrendLabel, ...] = ()
     rank: float = 0.0  # relevance x trend weight x recency, computed in DuckDB
-    cluster_size: int = 1
+    cluster_size: int = 1  # the story's reports in the window
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report (warehouse.stories)
     embedding: tuple[float, ...] | None = None
     content: str | None = None  # the article's text (full-text sources), when extracted
     language: str | None = None  # ISO 639-1 as ingest stored it
@@ -231,6 +233,8 @@ class SignalEntry:
     citation: int
     closest_trend: str | None
     closest_score: float | None
+    independent_reports: int = 1
+    echoes: int = 0
 
 
 @dataclass(frozen=True)
@@ -242,11 +246,13 @@ class StoryEntry:
     published: str
     url: str | None
     trend_tags: tuple[str, ...]  # trend codes, shown as small tags
-    reports: int  # items in the story's cluster within the window
+    reports: int  # the story's reports within the window
     original_headline: str | None = None  # the headline in its own language, when translated
     reading: str = "original"  # original | translation | gist
     reading_note: str = ""  # "Translated from Russian", "English gist of ..., not a translation"
     trend_subjects: tuple[str, ...] = ()  # the same trends in words, for the plain-text copy
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report
 
 
 @dataclass(frozen=True)

@@ -263,6 +263,26 @@ class Settings(BaseSettings):
     )
     """Another Web API base URL (an enterprise proxy, a test server)."""
 
+    # The reading room: `spacebrief web`
+    web_token: SecretStr | None = None
+    """The reading room's feedback token (16+ characters, a secret): analysts who sign in
+    with it can mark items and alerts, mute a source and save a search as a watch rule from
+    `spacebrief web`; unset, the pages are read-only and served on 127.0.0.1 only."""
+
+    @field_validator("web_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if len(secret) < 16 or any(c.isspace() or not c.isprintable() for c in secret):
+            raise ValueError(
+                "it must be one word of at least 16 characters, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe())'` "
+                "(the value is not shown)"
+            )
+        return SecretStr(secret)
+
     @field_validator("slack_webhook_url")
     @classmethod
     def _whole_webhook_url(cls, value: SecretStr | None) -> SecretStr | None:

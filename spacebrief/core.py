@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
     from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.stories import BackfillReport
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,8 @@ class WarehouseClassificationStore:
     """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
 
     Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes. Only news
+    in ONE transaction, so a label never exists without the alert it owes; the actors its
+    items name and the stories they join (`warehouse.stories`) go in it too. Only news
     pings: a story published (first seen, when undated) before `news_since` owes a
     `held` row, never a message. The new alerts owed are kept in `new_alerts`, the held
     ones in `held_alerts`, for the caller to report.
@@ -240,6 +242,7 @@ class WarehouseClassificationStore:
         from spacebrief.warehouse.alerts import insert_pending_alerts
         from spacebrief.warehouse.items import news_times
         from spacebrief.warehouse.labels import first_classified_at, store_classifications
+        from spacebrief.warehouse.stories import read_for_the_room
         from spacebrief.warehouse.watch_rules import rule_hits
 
         destination = self.destination
@@ -250,6 +253,7 @@ class WarehouseClassificationStore:
         with self.warehouse.write() as con, transaction(con):
             classified_before = first_classified_at(con, ids)
             labels = store_classifications(con, classifications)
+            read_for_the_room(con, [c.item_id for c in classifications])
             hits = rule_hits(
                 con,
                 ids,
@@ -429,3 +433,61 @@ def deliver_pending_alerts(
         )
     report.retried = retried
     return report
+
+
+def backfill_reading_room(
+    warehouse: Warehouse,
+    *,
+    reread_actors: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> BackfillReport:
+    """Read the stored items the classify step has not read for actors and stories (every
+    classified item with `reread_actors`, after the gazetteer changed), in publication
+    order, a chunk per transaction; and record which items the editions written before
+    citations were kept cite. Re-running does only what is left."""
+    import json
+
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.editions import record_edition_citations
+    from spacebrief.warehouse.labels import refresh_current_classifications
+    from spacebrief.warehouse.stories import (
+        BackfillReport,
+        backfill_chunks,
+        editions_without_citations,
+        items_to_backfill,
+        refresh_actor_months,
+        store_actors,
+        store_stories,
+    )
+
+    with warehouse.write() as con, transaction(con):
+        refresh_current_classifications(con)
+        item_ids = items_to_backfill(con, reread=reread_actors)
+        editions = editions_without_citations(con)
+    done = actors = 0
+    if on_progress:
+        on_progress(0, len(item_ids))
+    for chunk in backfill_chunks(item_ids):
+        with warehouse.write() as con, transaction(con):
+            actors += store_actors(con, chunk, replace=reread_actors)
+            store_stories(con, chunk)
+        done += len(chunk)
+        if on_progress:
+            on_progress(done, len(item_ids))
+    if reread_actors:  # placed items keep their stories, so recount their actors' months
+        with warehouse.write() as con, transaction(con):
+            refresh_actor_months(con)
+    recorded = 0
+    for edition_id, json_path in editions:
+        try:
+            citations = json.loads(Path(json_path or "").read_text(encoding="utf-8"))["citations"]
+            pairs = [(int(c["number"]), str(c["item_id"])) for c in citations]
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning(
+                "The edition %s has no readable JSON file; its citations are skipped.", edition_id
+            )
+            continue
+        with warehouse.write() as con, transaction(con):
+            record_edition_citations(con, edition_id, pairs)
+        recorded += 1
+    return BackfillReport(items=len(item_ids), actors=actors, editions=recorded)

@@ -78,6 +78,7 @@ def test_the_wheel_holds_every_data_file_and_one_top_level_package(
         "classifiers": ["fitted/*.npz"],
         "warehouse": ["migrations/*.sql"],
         "digest": ["templates/*.j2"],
+        "web": ["templates/*.j2", "templates/room.css"],
     }
     expected = {"spacebrief/py.typed"}
     for folder, patterns in data.items():

@@ -1,7 +1,9 @@
 """What the digest reads from the warehouse, and the `editions` ledger it writes.
 
 Everything that scales with the number of items runs inside DuckDB: the window's items
-(with each item's latest classification) go into a temporary table once, trend and family
+(with each item's latest classification, and its story: `story_reports` joins a cluster
+to the other reports of its event, so "stories" here are events) go into a temporary
+table once, trend and family
 counts per window are GROUP BYs over it, stories are ranked and deduplicated per cluster
 with window functions, and only the top rows (a few dozen items, their texts and
 embeddings) are fetched into Python. Temporary tables live in memory, so this also works
@@ -135,7 +137,10 @@ def load_window(
                               AND list_max(t.years) <= CAST(? AS VARCHAR))
                         THEN ? ELSE 1.0 END
                  AS rank,
-               count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+               count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size,
+               count(*) FILTER (WHERE d.role = 'independent')
+                   OVER (PARTITION BY d.cluster_id) AS independent_reports,
+               count(*) FILTER (WHERE d.role = 'echo') OVER (PARTITION BY d.cluster_id) AS echoes
         FROM digest_window AS d
         LEFT JOIN weight USING (item_id)
         JOIN texts AS t USING (item_id)
@@ -202,7 +207,10 @@ def load_window(
     ).fetchall()
     signal_rows = con.execute(
         """
-        SELECT d.item_id, count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+        SELECT d.item_id, count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size,
+               count(*) FILTER (WHERE d.role = 'independent')
+                   OVER (PARTITION BY d.cluster_id) AS independent_reports,
+               count(*) FILTER (WHERE d.role = 'echo') OVER (PARTITION BY d.cluster_id) AS echoes
         FROM digest_window AS d
         WHERE d.w = 0 AND d.relevant
           AND d.cluster_id NOT IN (SELECT cluster_id FROM digest_labels WHERE w = 0)
@@ -219,7 +227,9 @@ def load_window(
         "WHERE w = 0 GROUP BY cluster_id ORDER BY cluster_id"
     ).fetchall()
 
-    rank_of = {row[0]: (float(row[1]), int(row[2])) for row in ranked}
+    rank_of = {row[0]: float(row[1]) for row in ranked}
+    reports_of = {row[0]: (int(row[2]), int(row[3]), int(row[4])) for row in ranked}
+    reports_of.update({row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in signal_rows})
     size_of = {row[0]: int(row[1]) for row in signal_rows}
     wanted = (
         list(rank_of)
@@ -229,11 +239,19 @@ def load_window(
     details = _item_details(con, sorted(set(wanted)))
     items = []
     for item_id in sorted(details):
-        rank, size = rank_of.get(item_id, (0.0, size_of.get(item_id, 1)))
-        items.append(WindowItem(**details[item_id], rank=round(rank, 9), cluster_size=size))
+        size, independent, echoes = reports_of.get(item_id, (1, 1, 0))
+        items.append(
+            WindowItem(
+                **details[item_id],
+                rank=round(rank_of.get(item_id, 0.0), 9),
+                cluster_size=size,
+                independent_reports=independent,
+                echoes=echoes,
+            )
+        )
     signal_candidates = [
         SignalCandidate(item_id, *_closest_trend(con, item_id, {t.trend_id for t in trends}))
-        for item_id, _ in signal_rows
+        for item_id, *_ in signal_rows
     ]
     return WindowData(
         edition_date=edition_date,
@@ -268,11 +286,18 @@ def _stage_window(
         """
         CREATE OR REPLACE TEMP TABLE digest_window AS
         WITH window_items AS (
-            SELECT item_id, cluster_id, published_at, rowid AS item_row,
-                   CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(published_at)) / $span)
+            SELECT i.item_id, coalesce(s.story_id, i.cluster_id) AS cluster_id,
+                   -- not read for stories yet: a cluster is near-copies, its first the report
+                   coalesce(s.role, CASE WHEN row_number() OVER (
+                       PARTITION BY i.cluster_id ORDER BY i.published_at, i.item_id) = 1
+                       THEN 'independent' ELSE 'echo' END) AS role,
+                   i.published_at,
+                   i.rowid AS item_row,
+                   CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(i.published_at)) / $span)
                         AS INTEGER) AS w
-            FROM items
-            WHERE published_at >= $history_start AND published_at < $end
+            FROM items AS i
+            LEFT JOIN story_reports AS s USING (item_id)
+            WHERE i.published_at >= $history_start AND i.published_at < $end
         ),
         latest AS (
             SELECT c.item_id, c.classifier_version, c.taxonomy_version, c.relevant, c.relevance,
@@ -368,7 +393,7 @@ def _item_details(
     if not item_ids:
         return {}
     staged = con.execute(
-        "SELECT item_id, item_row, classification_row, relevance FROM digest_window "
+        "SELECT item_id, item_row, classification_row, relevance, cluster_id FROM digest_window "
         "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
         [list(item_ids)],
     ).fetchall()
@@ -408,7 +433,7 @@ def _item_details(
         ).fetchall()
     }
     details: dict[str, dict[str, Any]] = {}
-    for item_id, _, _, relevance in staged:
+    for item_id, _, _, relevance, story_id in staged:
         row = texts[item_id]
         embedding = embeddings.get(item_id)
         details[item_id] = {
@@ -418,7 +443,7 @@ def _item_details(
             "url": row[3],
             "source_name": row[4],
             "published_at": row[5],
-            "cluster_id": row[6],
+            "cluster_id": story_id,  # the story: its clusters joined (warehouse.stories)
             "relevance": float(relevance),
             "labels": tuple(
                 TrendLabel(e["trend_id"], float(e["score"]), e["stance"])
@@ -462,10 +487,12 @@ class EditionRecord:
     markdown_path: str | None
     html_path: str | None
     json_path: str | None
+    citations: tuple[tuple[int, str], ...] = ()  # [n] -> the item it cites
 
 
 def record_edition(con: duckdb.DuckDBPyConnection, record: EditionRecord) -> None:
-    """Upsert the edition's row: rebuilding an edition replaces its paths and counts."""
+    """Upsert the edition's row and its citations: rebuilding an edition replaces its
+    paths, counts and the items it cites."""
     con.execute(
         """
         INSERT INTO editions (edition_id, edition_date, window_start, window_end, days, items,
@@ -489,3 +516,16 @@ def record_edition(con: duckdb.DuckDBPyConnection, record: EditionRecord) -> Non
             record.json_path,
         ],
     )
+    record_edition_citations(con, record.edition_id, record.citations)
+
+
+def record_edition_citations(
+    con: duckdb.DuckDBPyConnection, edition_id: str, citations: Sequence[tuple[int, str]]
+) -> None:
+    """Replace the edition's [n] -> item rows (a rebuilt edition may cite other items)."""
+    con.execute("DELETE FROM edition_citations WHERE edition_id = ?", [edition_id])
+    if citations:
+        con.executemany(
+            "INSERT INTO edition_citations (edition_id, number, item_id) VALUES (?, ?, ?)",
+            [(edition_id, number, item_id) for number, item_id in citations],
+        )

@@ -289,3 +289,46 @@ def compile_query(query: str) -> CompiledQuery:
         raise RuleQueryError("The query could not be compiled.")
     clause = _group(node)
     return CompiledQuery(text, clause.sql, clause.params, tuple(compiler.regexes))
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """A term whose matches a search result highlights: not negated, over the text."""
+
+    kind: str  # word | prefix | phrase | regex
+    value: str  # the word, prefix or phrase as typed (unquoted), or the regex's pattern
+    title_only: bool = False
+
+
+def search_terms(query: str) -> tuple[SearchTerm, ...]:
+    """The positive text terms of a query (words, prefixes, phrases, regexes, anywhere or
+    after `title:`), for highlighting; source:, lang:, trend: and negated terms are not.
+    Call after `compile_query` accepted the query."""
+    found: list[SearchTerm] = []
+
+    def term(token: Token, title_only: bool) -> None:
+        if token.type == "REGEX":
+            found.append(SearchTerm("regex", token.value[1:-1], title_only))
+        elif token.type == "PHRASE":
+            found.append(SearchTerm("phrase", " ".join(_unquote(token.value).split()), title_only))
+        elif token.value.endswith("*") and len(token.value) > 1:
+            found.append(SearchTerm("prefix", token.value.rstrip("*"), title_only))
+        else:
+            found.append(SearchTerm("word", token.value, title_only))
+
+    stack: list[Tree[Token] | Token] = [_parser().parse(query.strip())]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            term(node, False)
+        elif node.data == "negate":
+            continue
+        elif node.data == "anywhere":
+            term(node.children[0], False)  # type: ignore[arg-type]
+        elif node.data == "field":
+            name, value = node.children
+            if str(name).lower() == "title:":
+                term(value, True)  # type: ignore[arg-type]
+        else:
+            stack.extend(reversed(node.children))
+    return tuple(t for t in found if t.value)

@@ -128,6 +128,7 @@ def write_digest(
                 markdown_path=str(paths["md"]),
                 html_path=str(paths["html"]),
                 json_path=str(paths["json"]),
+                citations=tuple((c.number, c.item_id) for c in edition.citations),
             ),
         )
     hint = ""

@@ -101,8 +101,7 @@ def test_without_an_llm_a_foreign_story_gets_a_gist_that_says_it_is_one() -> Non
     assert reading.kind == "gist"
     assert reading.note == "English gist of a Russian-language story, not a translation"
     assert reading.title == (
-        "Russian-language report naming China, Russia, CNSA, Roscosmos and the International "
-        "Lunar Research Station"
+        "Russian-language report naming China, Russia, CNSA, Roscosmos and ILRS"
     )
     assert reading.summary.startswith(
         "A Russian-language report of 5 March 2025 from Eurasia Orbit Digest that names"

@@ -155,6 +155,18 @@ CASES: list[tuple[str, Setup, list[str], str]] = [
         "SPACEBRIEF_FETCH_CONCURRENCY",
     ),
     ("digest-year-one", nothing, ["digest", "--date", "0001-01-01"], "--date"),
+    (
+        "web-beyond-loopback",
+        nothing,
+        ["web", "--host", "0.0.0.0"],
+        "Refusing to serve the reading room on 0.0.0.0 without a feedback token",
+    ),
+    (
+        "web-short-token",
+        environment("SPACEBRIEF_WEB_TOKEN", SECRET[:10]),
+        ["web"],
+        "SPACEBRIEF_WEB_TOKEN",
+    ),
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.labels import refresh_current_classifications
 from spacebrief.warehouse.query import run_query
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
@@ -61,6 +62,15 @@ INSERT INTO english_readings VALUES ('a3', 'gist', 'fr', 'French-language report
  || 'translation', 'gist', 'c1', now());
 INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVAL 7 DAY, now(),
  7, 3, '/tmp/e.md', '/tmp/e.html', '/tmp/e.json', now());
+INSERT INTO item_actors VALUES
+ ('a1', 'Senegal', 'country', 2, true, now(), 'a1', ['W1', 'R2']),
+ ('a1', 'ILRS', 'programme', 1, false, now(), 'a1', ['W1', 'R2']),
+ ('a2', 'Senegal', 'country', 1, false, now(), 'a1', ['W1']),
+ ('a3', 'France', 'country', 1, false, now() - INTERVAL 2 DAY, 'a3', []);
+INSERT INTO story_reports VALUES
+ ('a1', 'a1', 'independent', NULL, NULL, now()),
+ ('a2', 'a1', 'echo', 'a1', 'near-copy', now()),
+ ('a3', 'a3', 'independent', NULL, NULL, now());
 """
 
 
@@ -68,6 +78,7 @@ INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVA
 def filled(warehouse: Warehouse) -> Warehouse:
     with warehouse.write() as con:
         con.execute(FIXTURE)
+        refresh_current_classifications(con)
     return warehouse
 
 
