@@ -113,7 +113,7 @@ def real_feed_items() -> list[LabelledItem] | None:
     feeds = SHARED / "feeds" / "real"
     if not feeds.is_dir():
         return None
-    from spacebrief.flows.steps.classify_step import labelled_feed_items
+    from spacebrief._learning import labelled_feed_items
 
     return labelled_feed_items(REAL_LABELS, feeds)
 
@@ -194,8 +194,8 @@ def main() -> None:
         sys.exit(f"bench/cascade.py measures MiniLM, which is not installed here: {missing}")
     started_all = time.perf_counter()
 
+    from spacebrief._classify import alert_bars
     from spacebrief.flows.settings import Settings
-    from spacebrief.flows.steps.classify_step import alert_bars
 
     classifier = Classifier.load()
     trend_ids = classifier.taxonomy.trend_ids

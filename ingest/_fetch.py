@@ -48,7 +48,8 @@ from tenacity import (
     stop_before_delay,
 )
 
-from spacebrief.ingest.exceptions import IngestError
+from spacebrief._async import run as run_coroutine
+from spacebrief.ingest.exceptions import TargetRefused
 from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
 from spacebrief.ingest.types import FetchStatus, Source, SourceState
@@ -126,10 +127,6 @@ class _TooLarge(Exception):
     pass
 
 
-class TargetRefused(IngestError):
-    """We will not fetch from there (scheme or address); the message says why."""
-
-
 def unsupported_scheme(location: str) -> str | None:
     """The scheme of a location we cannot fetch (ftp, gopher...), else None.
 
@@ -150,7 +147,7 @@ def readable_url(url: str, *, allow_private: bool) -> str:
     """
     why = url_refusal(url, allow_private=allow_private)
     if why:
-        raise TargetRefused(f"{url.strip()!r} is not read: it is {why}.")
+        raise TargetRefused(f"{url.strip()!r} is not read: it is {why}.", url=url.strip())
     return url.strip()
 
 
@@ -173,7 +170,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
     if why:
         remote = url.scheme in ("http", "https")
         shown = (url.host or "it") if remote else f"{url.scheme}://…"  # never the local path
-        raise TargetRefused(f"refused to fetch {shown}: it is {why}")
+        raise TargetRefused(f"refused to fetch {shown}: it is {why}", url=shown)
     host = url.host
     try:
         addresses = {ipaddress.ip_address(host)}
@@ -189,7 +186,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
         why = address_refusal(address, allow_private=allow_private)
         if why:
             shown = host if str(address) == host else f"{host} ({address})"
-            raise TargetRefused(f"refused to fetch {shown}: it is {why}")
+            raise TargetRefused(f"refused to fetch {shown}: it is {why}", url=shown)
 
 
 def _is_name_resolution_failure(exc: BaseException) -> bool:
@@ -599,5 +596,5 @@ def fetch_many(
 ) -> list[Fetched]:
     """Blocking convenience: fetch everything and return the outcomes (bodies kept)."""
     results: list[Fetched] = []
-    asyncio.run(fetch_all(sources, states or {}, results.append, policy, force=force))
+    run_coroutine(fetch_all(sources, states or {}, results.append, policy, force=force))
     return results

@@ -32,7 +32,6 @@ passes for a sick feed and the next run reads that source again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
@@ -42,6 +41,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from spacebrief._async import run as run_coroutine
 from spacebrief.ingest._batch_writer import BatchWriter, FeedOutcome
 from spacebrief.ingest._fetch import Fetched, FetchPolicy, fetch_all
 from spacebrief.ingest._pages import PageRequest, fetch_pages
@@ -204,7 +204,7 @@ def ingest_sources(
         advance()
 
     try:
-        asyncio.run(fetch_all(catalog, states, on_result, policy, force=force, on_bug=on_bug))
+        run_coroutine(fetch_all(catalog, states, on_result, policy, force=force, on_bug=on_bug))
         fetched_after = time.perf_counter() - clock
         collect(wait=True)
         writer.close()
@@ -260,7 +260,7 @@ def fetch_full_text(
     requests = [PageRequest(item_id, url, full_text[source]) for item_id, source, url in wanted]
     results: list[PageResult] = []
     bugs: list[PageRequest] = []
-    asyncio.run(fetch_pages(requests, results.append, policy, on_bug=bugs.append))
+    run_coroutine(fetch_pages(requests, results.append, policy, on_bug=bugs.append))
     store.store_contents(results, datetime.now(UTC))
     for result in results:
         if result.status != "ok":
