@@ -74,8 +74,8 @@ class AlertsSummary:
     def undelivered_sentence(self) -> str:
         return (
             f"Alerts were left undelivered ({self.failed} failed, {self.pending} still "
-            "pending); they stay in the ledger: the next run tries the pending ones, a "
-            "retry of the failed ones the failed ones."
+            "pending); they stay in the ledger: the next run tries the pending ones, and "
+            "a retry of the failed ones sends the failed ones."
         )
 
     def describe(self) -> str:

@@ -60,6 +60,7 @@ class EditionSummary:
     duration_seconds: float = 0.0
     text_path: Path | None = None  # the plain-text e-mail part
     hint: str = ""  # the window is empty though the warehouse holds items elsewhere
+    suggested_day: date | None = None  # then, the newest day with items: an edition to try
     highlights: EditionHighlights = field(default_factory=lambda: EditionHighlights(None))
 
     def describe(self) -> str:
@@ -223,18 +224,20 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(partial, path)
 
 
-def _empty_window_hint(sb: Spacebrief, days: int) -> str:
-    """When the window holds nothing but the warehouse holds items: which days it has."""
+def _empty_window_hint(sb: Spacebrief, days: int) -> tuple[str, date | None]:
+    """When the window holds nothing but the warehouse holds items: which days it has,
+    and the newest of them."""
     from spacebrief.warehouse.items import published_span
 
     with sb.warehouse.read() as con:
         count, newest = published_span(con)
     if not count:
-        return ""
+        return "", None
     shown = ", ".join(day.isoformat() for day in newest)
     return (
         f"Its window holds no items, but the warehouse has {count} published on other days "
-        f"(the newest: {shown}): try the edition of {newest[0].isoformat()} over {days} days."
+        f"(the newest: {shown}): try the edition of {newest[0].isoformat()} over {days} days.",
+        newest[0],
     )
 
 
@@ -281,6 +284,7 @@ def write(
                 citations=tuple((c.number, c.item_id) for c in edition.citations),
             ),
         )
+    hint, suggested = ("", None) if edition.items_total else _empty_window_hint(sb, days)
     summary = EditionSummary(
         edition_id=edition.edition_id,
         edition_date=day,
@@ -294,7 +298,8 @@ def write(
         stories=len(edition.stories),
         citations=len(edition.citations),
         duration_seconds=time.perf_counter() - started,
-        hint="" if edition.items_total else _empty_window_hint(sb, days),
+        hint=hint,
+        suggested_day=suggested,
         highlights=highlights_of(edition),
     )
     log.info(summary.describe())

@@ -89,6 +89,8 @@ def alerts(
 
         summary = handle().deliver_alerts(retry_failed=retry_failed, on_progress=on_progress)
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.failed_total:
+        console.print("  (`spacebrief alerts --retry-failed` sends them again)", highlight=False)
     if summary.undelivered:
         print_error(summary.undelivered_sentence())
         raise typer.Exit(1)  # cron and CI must notice alerts left undelivered

@@ -48,6 +48,12 @@ def digest(
     with console.status("Building the edition…"):
         summary = sb.write_edition(_parse_date(day), days, out_dir=out)
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.suggested_day is not None:
+        console.print(
+            f"  (`spacebrief digest --date {summary.suggested_day.isoformat()} "
+            f"--days {summary.days}`)",
+            highlight=False,
+        )
     for path in (summary.markdown_path, summary.html_path, summary.text_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
     if send:

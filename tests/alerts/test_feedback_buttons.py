@@ -267,7 +267,8 @@ def test_listen_refuses_a_rejected_app_token_in_one_sentence(posted, fake_slack,
 
     result = CliRunner().invoke(app, ["listen"])
     assert result.exit_code == 1
-    assert "Slack rejected SLACK_APP_TOKEN (invalid_auth)" in result.output
+    assert "Slack rejected the app-level token (invalid_auth)" in result.output
+    assert "(SLACK_APP_TOKEN)" in result.output
     assert "xapp-1-revoked" not in result.output
 
 
