@@ -121,12 +121,15 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (stat.st_dev, stat.st_ino)
 
 
-def _ensure_current(con: duckdb.DuckDBPyConnection, path: Path) -> list[int]:
-    """Migrate `path` once per process (again when the file was replaced since)."""
+def _ensure_current(
+    con: duckdb.DuckDBPyConnection, path: Path, *, check: bool = False
+) -> list[int]:
+    """Migrate `path` once per process (again when the file was replaced since, or when
+    `check` asks to read its schema_migrations anyway)."""
     key = path.resolve()
     with _migrating:
         identity = _file_identity(key)
-        if identity is not None and _migrated.get(key) == identity:
+        if not check and identity is not None and _migrated.get(key) == identity:
             return []
         applied = migrate(con)
         _migrated[key] = _file_identity(key) or (0, 0)
@@ -276,12 +279,13 @@ class Warehouse:
             con.close()
 
     def initialise(self) -> list[int]:
-        """Create the file if needed and apply missing migrations."""
+        """Create the file if needed and apply missing migrations (read from the file
+        each time: a write trusts this process's note that the file is current)."""
         with held_lock(self.path.parent, wait_seconds=self.lock_wait_seconds):
             con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
             try:
                 with _damage_is_one_sentence(self.path):
-                    return _ensure_current(con, self.path)
+                    return _ensure_current(con, self.path, check=True)
             finally:
                 con.close()
 

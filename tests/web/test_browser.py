@@ -120,6 +120,10 @@ def test_an_analyst_reads_finds_weighs_and_teaches(
         box = browser.find_element(By.NAME, "q")
         box.send_keys("Pakistan AND astronaut*")
         box.submit()
+        # the results page may still be loading under a busy machine: wait for its marks
+        WebDriverWait(driver=browser, timeout=20).until(
+            lambda d: d.find_elements(By.TAG_NAME, "mark")
+        )
         marks = [m.text for m in browser.find_elements(By.TAG_NAME, "mark")]
         assert "Pakistan" in marks and "astronaut" in marks
 
