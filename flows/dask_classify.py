@@ -43,7 +43,7 @@ def classify_batch(
 ) -> tuple[str, list[Classification]]:
     """Runs on a Dask worker: the pure classifier, no warehouse; says which worker it was.
     The worker keeps one model in `spacebrief.load_classifier`'s cache, keyed on the head
-    file's modification time: a head promoted meanwhile is loaded at the next batch."""
+    file (inode, modification time, size): a head promoted meanwhile is loaded at the next batch."""
     from distributed import get_worker
 
     classifier = spacebrief.load_classifier(taxonomy_path, head)

@@ -3,7 +3,7 @@
 A loaded classifier takes seconds and hundreds of megabytes, so every caller in a
 process (the handle, the flows' tasks, a long-lived task worker, a Dask worker) gets it
 from `cached_classifier`, keyed on what defines the model: the taxonomy file and its
-version, and the head file with its modification time and size. A refit that is
+version, and the head file with its inode, modification time and size. A refit that is
 promoted, or an edited taxonomy with a new version, is a new key: the next call loads
 the new model, and no worker keeps classifying with a demoted head.
 """
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CLASSIFY_CHUNK = 256  # items classified, then written in one transaction
-_ModelKey = tuple[str, str, str, int, int]
+_ModelKey = tuple[str, str, str, int, int, int]
 _loaded: dict[_ModelKey, Classifier] = {}
 _loading = threading.Lock()
 
@@ -48,6 +48,7 @@ def _model_key(taxonomy_path: Path, head_path: Path) -> _ModelKey:
         str(taxonomy_path.resolve()),
         version,
         str(head.resolve()),
+        stat.st_ino,  # a promotion replaces the file: a new inode even within one mtime tick
         stat.st_mtime_ns,
         stat.st_size,
     )

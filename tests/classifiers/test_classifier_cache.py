@@ -1,0 +1,49 @@
+"""One classifier cache per process, keyed on what defines the model: a long-lived
+process (a flow's task worker, a Dask worker calling `spacebrief.load_classifier` for each
+batch) keeps the model it loaded until the head file changes, then loads the new one."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+import spacebrief
+from spacebrief.classifiers.head import load_head, packaged_head_path
+
+
+def promote(head_file: Path, scale: float) -> str:
+    """Write a refit head in place, as a promotion does: same path, new weights."""
+    refit = load_head(packaged_head_path())
+    refit = replace(refit, coef=refit.coef * scale, relevance_coef=refit.relevance_coef * scale)
+    staged = head_file.with_suffix(".new.npz")
+    refit.save(staged)
+    os.replace(staged, head_file)
+    return refit.version
+
+
+def test_the_same_head_is_loaded_once_and_a_promoted_head_replaces_it(tmp_path: Path) -> None:
+    head_file = tmp_path / "classifier" / "head.npz"
+    first_version = promote(head_file, 0.5)
+
+    first = spacebrief.load_classifier(head_path=head_file)
+    assert spacebrief.load_classifier(head_path=head_file) is first, "the model was reloaded"
+    assert first.head.version == first_version
+
+    demoted_version = promote(head_file, 2.0)
+    assert demoted_version != first_version
+
+    second = spacebrief.load_classifier(head_path=head_file)
+    assert second is not first, "a process kept classifying with the demoted head"
+    assert second.head.version == demoted_version
+    assert np.allclose(second.head.coef, first.head.coef * 4.0, rtol=1e-5, atol=1e-6)
+
+
+def test_a_head_file_that_does_not_exist_yet_means_the_packaged_head(tmp_path: Path) -> None:
+    absent = tmp_path / "classifier" / "head.npz"
+    classifier = spacebrief.load_classifier(head_path=absent)
+    assert classifier.head.version == load_head(packaged_head_path()).version
+    head_version = promote(absent, 3.0)
+    assert spacebrief.load_classifier(head_path=absent).head.version == head_version
