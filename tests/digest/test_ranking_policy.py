@@ -26,10 +26,33 @@ def has_watch_label(data: WindowData, item) -> bool:
     return any(families.get(label.trend_id) == "watch" for label in item.labels)
 
 
-def test_the_default_policy_is_the_one_load_window_uses(filled_warehouse: Warehouse) -> None:
+def default_rank(data: WindowData, item) -> float:
+    """The module's formula, worked by hand for a story that is news (not background)."""
+    policy = DEFAULT_RANKING
+    weights = {"watch": policy.watch_weight, "rising": policy.rising_weight}
+    weights["declining"] = policy.declining_weight
+    families = {t.trend_id: str(t.family.value) for t in data.trends}
+    trend_weight = max(
+        (label.score * weights.get(families[label.trend_id], 1.0) for label in item.labels),
+        default=0.0,
+    )
+    span = (data.window_end - data.window_start).total_seconds()
+    freshness = max(0.0, 1 - (data.window_end - item.published_at).total_seconds() / span)
+    recency = policy.recency_floor + (1 - policy.recency_floor) * freshness
+    return item.relevance * (1 + trend_weight) * recency
+
+
+def test_the_default_policy_weighs_relevance_by_trend_family_and_recency(
+    filled_warehouse: Warehouse,
+) -> None:
     with filled_warehouse.read() as con:
-        implicit = load_window(con, EDITION_DATE, 7)
-    assert window(filled_warehouse, RankingPolicy()) == implicit
+        data = load_window(con, EDITION_DATE, 7)
+    stories = ranked(data)
+    assert len(stories) >= 5 and any(has_watch_label(data, s) for s in stories)
+    assert [s.rank for s in stories] == pytest.approx([default_rank(data, s) for s in stories])
+    assert [s.rank for s in stories] == sorted((s.rank for s in stories), reverse=True)
+    assert any(s.rank > s.relevance for s in stories), "no trend label raised a story"
+    assert any(s.rank < s.relevance for s in stories), "no story lost rank to its age"
 
 
 def test_with_no_trend_weight_and_no_recency_stories_rank_by_relevance_alone(
