@@ -58,17 +58,19 @@ class Classifier:
         if head.trend_ids != taxonomy.trend_ids:
             raise ClassifierError(
                 "The taxonomy's trends differ from those the classifier head was fitted on: "
-                "run `spacebrief train` after editing the taxonomy."
+                "fit the head again after editing the taxonomy.",
+                refit=True,
             )
         if head.encoder != ENCODER_NAME or head.feature_names != FEATURE_NAMES:
             raise ClassifierError(
                 "The classifier head was fitted with other features than this version "
-                "computes: run `spacebrief train` to refit it."
+                "computes: fit it again.",
+                refit=True,
             )
         if head.taxonomy_version != taxonomy.version:
             log.warning(
                 "The classifier head was fitted on taxonomy %s, the taxonomy is now %s; "
-                "run `spacebrief train` so the new wording counts.",
+                "fit the head again so the new wording counts.",
                 head.taxonomy_version,
                 taxonomy.version,
             )

@@ -12,6 +12,7 @@ class ClassifierError(SpacebriefError):
 
     path: Path | None = None  # the taxonomy, head, model or input file at fault
     trend_id: str | None = None  # the trend id at fault
+    refit: bool = False  # fitting the head again (a train run) repairs it
 
 
 class MissingExtra(ClassifierError):

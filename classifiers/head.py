@@ -15,6 +15,7 @@ bar (`alerts.rules`) needs scores that mean the same for every trend.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
@@ -121,8 +122,9 @@ def load_head(path: Path | None = None) -> Head:
     path = path or packaged_head_path()
     if not path.exists():
         raise ClassifierError(
-            f"There is no fitted classifier head at {path}: run `spacebrief train` first.",
+            f"There is no fitted classifier head at {path}: fit one first.",
             path=path,
+            refit=True,
         )
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -142,11 +144,12 @@ def load_head(path: Path | None = None) -> Head:
                 if "calibration" in data.files
                 else None,
             )
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ClassifierError(
             f"The classifier head {path} is damaged or from another version ({error}): "
-            "run `spacebrief train` to rebuild it.",
+            "fit it again.",
             path=path,
+            refit=True,
         ) from error
 
 

@@ -85,7 +85,7 @@ class IngestSummary:
         not_due = f"; {self.skipped} were not due" if self.skipped else ""
         return (
             f"Every feed tried failed ({self.failed} of {tried}{not_due}): nothing was read; "
-            "`spacebrief sources` says why."
+            "each feed's health says why."
         )
 
     def describe(self) -> str:
@@ -93,7 +93,7 @@ class IngestSummary:
         if self.pages_ok or self.pages_failed:
             pages = (
                 f" Full text: {self.pages_ok} page(s) extracted, {self.pages_failed} kept "
-                "the feed's text (see `spacebrief sources`)."
+                "the feed's text."
             )
         return (
             f"Read {self.feeds} feeds in {self.duration_seconds:.1f} s: "

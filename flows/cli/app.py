@@ -23,7 +23,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 import spacebrief
-from spacebrief import Settings, Spacebrief, SpacebriefError, load_settings
+from spacebrief import ClassifierError, Settings, Spacebrief, SpacebriefError, load_settings
 from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_offline_environment
@@ -41,15 +41,24 @@ err_console = Console(stderr=True, soft_wrap=True)
 def print_error(error: object, hint: str | None = None) -> None:
     """`Error: <one sentence>` on stderr, `hint` (an option or a variable) before its full
     stop when the sentence does not name it; the sentence may quote feed text or SQL."""
-    sentence = str(error)
-    if hint and hint not in sentence:
-        body = sentence[:-1] if sentence.endswith(".") else sentence
-        sentence = f"{body} ({hint})."
     err_console.print(
-        Text.assemble(("Error: ", "bold red"), untrusted(sentence)),
+        Text.assemble(("Error: ", "bold red"), untrusted(with_hint(str(error), hint))),
         highlight=False,
         soft_wrap=True,
     )
+
+
+def with_hint(sentence: str, hint: str | None) -> str:
+    """The library's sentence with what a person types (a command, an option, a variable)
+    before its full stop, unless it names it already."""
+    if not hint or hint in sentence:
+        return sentence
+    body = sentence[:-1] if sentence.endswith(".") else sentence
+    return f"{body} ({hint})."
+
+
+SOURCES_COMMAND = "`spacebrief sources`"  # each feed's health, and why it failed
+TRAIN_COMMAND = "`spacebrief train`"  # fits the classifier head again
 
 
 def hint_for(error: BaseException, ctx: ClickContext | None) -> str | None:
@@ -66,6 +75,8 @@ def hint_for(error: BaseException, ctx: ClickContext | None) -> str | None:
                 return str(param.opts[0])
     if error.setting:
         return variable_of(error.setting)
+    if isinstance(error, ClassifierError) and error.refit:
+        return TRAIN_COMMAND
     return None
 
 

@@ -6,7 +6,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from spacebrief import IngestSummary
-from spacebrief.flows.cli.app import app, console, handle, print_error
+from spacebrief.flows.cli.app import SOURCES_COMMAND, app, console, handle, print_error
 from spacebrief.flows.cli.terminal import untrusted
 
 
@@ -50,8 +50,10 @@ def ingest(
 def report_ingest(summary: IngestSummary) -> None:
     """The run in a sentence; exit 1, with a sentence saying so, when every feed failed."""
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.pages_failed:
+        console.print(f"{SOURCES_COMMAND} says why each page that kept the feed's text failed.")
     if summary.all_failed:
-        print_error(summary.failure_sentence())
+        print_error(summary.failure_sentence(), SOURCES_COMMAND)
         raise typer.Exit(1)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")

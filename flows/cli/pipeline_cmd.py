@@ -16,7 +16,16 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spacebrief.flows.cli.app import app, console, err_console, handle, print_error, settings
+from spacebrief.flows.cli.app import (
+    SOURCES_COMMAND,
+    app,
+    console,
+    err_console,
+    handle,
+    print_error,
+    settings,
+    with_hint,
+)
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_prefect
 
@@ -140,7 +149,7 @@ def _cycle_problems(report: Any) -> list[str]:
     undelivered."""
     problems = []
     if report.ingest.all_failed:
-        problems.append(report.ingest.failure_sentence())
+        problems.append(with_hint(report.ingest.failure_sentence(), SOURCES_COMMAND))
     if report.alerts_error:
         problems.append(
             f"Alerts were not delivered ({report.alerts_error}); they stay pending: "

@@ -9,8 +9,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import spacebrief
+from spacebrief import ClassifierError
 from spacebrief.classifiers.head import load_head, packaged_head_path
 
 
@@ -47,3 +49,13 @@ def test_a_head_file_that_does_not_exist_yet_means_the_packaged_head(tmp_path: P
     assert classifier.head.version == load_head(packaged_head_path()).version
     head_version = promote(absent, 3.0)
     assert spacebrief.load_classifier(head_path=absent).head.version == head_version
+
+
+def test_a_damaged_head_is_an_error_that_carries_its_path_and_its_repair(tmp_path: Path) -> None:
+    """The library speaks of the thing (`refit`); the CLI adds the command that does it."""
+    head_file = tmp_path / "head.npz"
+    head_file.write_bytes(b"PK\x03\x04 cut short")  # a zip's start: once a BadZipFile traceback
+    with pytest.raises(ClassifierError, match="damaged") as refused:
+        spacebrief.load_classifier(head_path=head_file)
+    assert (refused.value.path, refused.value.refit) == (head_file, True)
+    assert "spacebrief " not in str(refused.value) and "--" not in str(refused.value)

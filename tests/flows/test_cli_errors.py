@@ -75,6 +75,14 @@ def cut_short_warehouse(tmp: Path, env: pytest.MonkeyPatch) -> None:
     path.write_bytes(data[: len(data) // 3])
 
 
+def damaged_head(tmp: Path, env: pytest.MonkeyPatch) -> None:
+    """A refitted head cut short: the library says "fit it again", the CLI names the command."""
+    (tmp / "home" / "classifier").mkdir(parents=True)
+    (tmp / "home" / "classifier" / "head.npz").write_bytes(b"PK\x03\x04 not a head")
+    (tmp / "items.jsonl").write_text('{"id": "a", "title": "Roscosmos signs"}\n')
+    env.chdir(tmp)
+
+
 def nothing(tmp: Path, env: pytest.MonkeyPatch) -> None:
     Warehouse(tmp / "home" / "spacebrief.duckdb").initialise()
 
@@ -154,6 +162,7 @@ CASES: list[tuple[str, Setup, list[str], str]] = [
         ["ingest"],
         "SPACEBRIEF_FETCH_CONCURRENCY",
     ),
+    ("damaged-head", damaged_head, ["classify", "--input", "items.jsonl"], "(`spacebrief train`)"),
     ("digest-year-one", nothing, ["digest", "--date", "0001-01-01"], "--date"),
     (
         "web-beyond-loopback",

@@ -73,7 +73,7 @@ def test_every_feed_failing_is_an_error_a_cron_job_sees(cli, server, tmp_path):
 
     assert failed.exit_code == 1, failed.output
     assert "Every feed tried failed (2 of 2)" in failed.output
-    assert "`spacebrief sources` says why" in failed.output
+    assert "says why (`spacebrief sources`)" in failed.output
     server.serve("/a.xml", rss_feed("A", [entry(1)]))
     half = cli.invoke(app, ["ingest", "--sources", str(catalog), "--force"], env=env)
     assert half.exit_code == 0, half.output  # one feed read: the run did its job
