@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from spacebrief.flows.prefect_env import OFFLINE_DEFAULTS
+from tests.alerts.slack_server import FakeSlack
 
 os.environ.update(OFFLINE_DEFAULTS)
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
@@ -70,3 +71,11 @@ def prefect_harness() -> Iterator[None]:
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    """A Slack Web API, webhook and Socket Mode server on 127.0.0.1 (alerts and CLI tests)."""
+    server = FakeSlack().start()
+    yield server
+    server.stop()

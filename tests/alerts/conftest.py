@@ -9,18 +9,17 @@ step does.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+import spacebrief
+from spacebrief import AlertsSummary, ClassifySummary, EditionSummary, EmailSummary, Settings
 from spacebrief.alerts.rules import apply_rules, select_candidates
 from spacebrief.alerts.types import AlertCandidate, RuleHit
 from spacebrief.classifiers.types import Classification, TrendScore
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.digest_step import EditionSummary
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.alerts import insert_pending_alerts
 from tests.alerts.slack_server import CHANNEL, TOKEN, FakeSlack
@@ -35,6 +34,25 @@ TREND_NAMES = {
     "W5": "african-launch",
     "R2": "china-mentor",
 }
+
+
+def deliver_alerts(warehouse: Warehouse, settings: Settings, **options: object) -> AlertsSummary:
+    """The handle's delivery on this warehouse with these settings (`options`: dry_run,
+    retry_failed, destination, transport, on_progress)."""
+    with spacebrief.open(warehouse.path, settings=settings) as sb:
+        return sb.deliver_alerts(**options)  # type: ignore[arg-type]
+
+
+def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSummary) -> EmailSummary:
+    """The handle's e-mail of a written edition."""
+    with spacebrief.open(warehouse.path, settings=settings) as sb:
+        return sb.email_edition(edition)
+
+
+def classify(warehouse: Warehouse, settings: Settings, *, relabel: bool = False) -> ClassifySummary:
+    """The handle's classify run: labels, and the alerts they owe."""
+    with spacebrief.open(warehouse.path, settings=settings) as sb:
+        return sb.classify(relabel=relabel)
 
 
 @dataclass
@@ -124,13 +142,6 @@ class Stories:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-@pytest.fixture
-def fake_slack() -> Iterator[FakeSlack]:
-    server = FakeSlack().start()
-    yield server
-    server.stop()
-
-
 def slack_settings(home: Path, fake: FakeSlack, **overrides: object) -> Settings:
     values: dict[str, object] = {
         "home": home,
@@ -194,12 +205,12 @@ class EditionHome:
 
 @pytest.fixture
 def edition_home(tmp_path: Path) -> EditionHome:
-    from spacebrief.flows.steps.digest_step import write_digest
     from tests.digest.conftest import EDITION_DATE, fill, week_rows
 
     home = tmp_path / "home"
     settings = Settings(home=home)
     warehouse = settings.warehouse()
     fill(warehouse, week_rows())
-    edition = write_digest(warehouse, settings, edition_date=EDITION_DATE)
+    with spacebrief.open(warehouse.path, settings=settings) as sb:
+        edition = sb.write_edition(EDITION_DATE)
     return EditionHome(home, warehouse, edition)

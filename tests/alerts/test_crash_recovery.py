@@ -16,18 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.warehouse import Warehouse
-from tests.alerts.conftest import REPO_ROOT, Stories, slack_settings
+from tests.alerts.conftest import REPO_ROOT, Stories, deliver_alerts, slack_settings
 from tests.alerts.slack_server import CHANNEL, TOKEN, Fault
 
-CHILD = (
-    "from spacebrief.flows.settings import Settings\n"
-    "from spacebrief.flows.steps.alerts_step import deliver_alerts\n"
-    "from spacebrief.warehouse import Warehouse\n"
-    "settings = Settings()\n"
-    "deliver_alerts(Warehouse(settings.warehouse_path), settings)\n"
-)
+CHILD = "import spacebrief\nwith spacebrief.open() as sb:\n    sb.deliver_alerts()\n"
 
 
 def _start_child(home: Path, fake, tmp_path: Path) -> subprocess.Popen:

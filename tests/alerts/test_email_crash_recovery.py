@@ -17,17 +17,15 @@ import sys
 
 import pytest
 
-from spacebrief.flows.steps.email_step import send_edition
-from tests.alerts.conftest import REPO_ROOT
+from tests.alerts.conftest import REPO_ROOT, send_edition
 from tests.alerts.smtp_server import SmtpServer
 
 CHILD = """
 import json, os, signal, sys
 from pathlib import Path
 from spacebrief.alerts import email as alert_email, smtp as alert_smtp
-from spacebrief.flows.steps import email_step as step
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.digest_step import EditionSummary
+import spacebrief
+from spacebrief import EditionSummary
 from spacebrief.warehouse.ledger import WarehouseLedger
 
 point = os.environ["KILL_AT"]
@@ -41,8 +39,8 @@ elif point == "after-journal":    # accepted and journalled; the ledger still sa
     WarehouseLedger.mark_sent = die
 fields = json.loads(sys.argv[1])
 edition = EditionSummary(**{k: Path(v) if k.endswith("_path") else v for k, v in fields.items()})
-settings = Settings()
-step.send_edition(settings.warehouse(), settings, edition)
+with spacebrief.open() as sb:
+    sb.email_edition(edition)
 """
 
 

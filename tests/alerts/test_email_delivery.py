@@ -18,7 +18,7 @@ from spacebrief.alerts.email import EditionEmail, build_message, parse_recipient
 from spacebrief.alerts.exceptions import EmailConfigurationError, EmailUnreachable
 from spacebrief.alerts.smtp import parse_smtp_url
 from spacebrief.alerts.types import EmailDelivery
-from spacebrief.flows.steps.email_step import send_edition
+from tests.alerts.conftest import send_edition
 from tests.alerts.smtp_server import (
     PASSWORD,
     QUIET,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from spacebrief.flows.steps.email_step import send_edition
+from tests.alerts.conftest import send_edition
 from tests.alerts.smtp_server import SmtpServer
 from tests.digest.test_chromium import CHROMIUM, SECTIONS, chromium, console_messages
 

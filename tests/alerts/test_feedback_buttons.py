@@ -19,9 +19,8 @@ import pytest
 
 import spacebrief
 from spacebrief.alerts.feedback import BLOCK_ID
-from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.warehouse import Warehouse
-from tests.alerts.conftest import REPO_ROOT, Stories, slack_settings
+from tests.alerts.conftest import REPO_ROOT, Stories, deliver_alerts, slack_settings
 from tests.alerts.slack_server import APP_TOKEN, CHANNEL, TOKEN
 
 
@@ -84,7 +83,7 @@ def test_bot_messages_carry_the_four_buttons_and_webhook_ones_none(posted, fake_
 
 
 def test_webhook_messages_have_no_buttons(tmp_path, fake_slack):
-    from spacebrief.flows.settings import Settings
+    from spacebrief import Settings
 
     settings = Settings(
         home=tmp_path / "h", SLACK_WEBHOOK_URL=fake_slack.webhook_url, SLACK_APP_TOKEN=APP_TOKEN

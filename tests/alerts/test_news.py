@@ -15,17 +15,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
+from spacebrief import Settings
 from spacebrief.alerts.types import AlertCandidate, Delivered
 from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.alerts_step import deliver_alerts
-from spacebrief.flows.steps.classify_step import classify
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.alerts import insert_pending_alerts
 from spacebrief.warehouse.items import insert_items
 from spacebrief.warehouse.ledger import WarehouseLedger
 from spacebrief.warehouse.watch_rules import add_rule
+from tests.alerts.conftest import classify, deliver_alerts
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 

@@ -6,9 +6,9 @@ import json
 
 from spacebrief.alerts.blocks import story_message
 from spacebrief.alerts.transports import OutboxTransport
-from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.warehouse.alerts import owed_alerts
 from spacebrief.warehouse.ledger import WarehouseLedger
+from tests.alerts.conftest import deliver_alerts
 
 
 def outbox_lines(settings) -> list[dict]:

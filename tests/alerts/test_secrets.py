@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from spacebrief.alerts.blocks import MessageBody
 from spacebrief.alerts.exceptions import AlertsError, SlackConfigurationError
 from spacebrief.alerts.transports import WebhookTransport, redact
-from spacebrief.flows.steps.alerts_step import deliver_alerts
+from tests.alerts.conftest import deliver_alerts
 
 SECRET = "Zq8sECRETwebhookTOKEN42"
 

@@ -13,11 +13,10 @@ import pytest
 from spacebrief.alerts.delivery import Limits, deliver
 from spacebrief.alerts.exceptions import AlertsError, SlackConfigurationError
 from spacebrief.alerts.transports import SlackBotTransport
-from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.alerts import owed_alerts, story_roots
 from spacebrief.warehouse.ledger import WarehouseLedger
-from tests.alerts.conftest import Stories, slack_settings
+from tests.alerts.conftest import Stories, deliver_alerts, slack_settings
 from tests.alerts.slack_server import CHANNEL, TOKEN, Fault
 
 

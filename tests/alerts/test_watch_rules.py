@@ -13,13 +13,11 @@ import pytest
 from typer.testing import CliRunner
 
 from spacebrief.flows.cli import app
-from spacebrief.flows.steps.alerts_step import deliver_alerts
-from spacebrief.flows.steps.classify_step import classify
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.items import insert_items
 from spacebrief.warehouse.watch_rules import add_rule
-from tests.alerts.conftest import slack_settings
+from tests.alerts.conftest import classify, deliver_alerts, slack_settings
 from tests.alerts.slack_server import CHANNEL, Fault
 from tests.alerts.test_crash_recovery import _kill_when_held, _start_child
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from spacebrief import Settings
 from spacebrief.alerts.blocks import story_message
 from spacebrief.alerts.exceptions import SlackConfigurationError
 from spacebrief.alerts.transports import WebhookTransport
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.alerts import owed_alerts
 from spacebrief.warehouse.ledger import WarehouseLedger
-from tests.alerts.conftest import Stories
+from tests.alerts.conftest import Stories, deliver_alerts
 from tests.alerts.slack_server import Fault
 
 

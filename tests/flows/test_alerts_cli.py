@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from spacebrief import Settings
 from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import Stories
 from tests.alerts.slack_server import CHANNEL
@@ -16,6 +16,9 @@ from tests.alerts.slack_server import CHANNEL
 def cli_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("SPACEBRIEF_HOME", str(home))
+    monkeypatch.setenv("SPACEBRIEF_CONFIG", str(tmp_path / "absent.toml"))
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "SLACK_WEBHOOK_URL", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     return home
 

@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from typer.testing import CliRunner
 
+from spacebrief import Settings
 from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
 from tests.alerts.smtp_server import PASSWORD, QUIET, USER, SmtpServer
 from tests.digest.conftest import fill, week_rows
 
@@ -19,6 +19,9 @@ pytestmark = QUIET
 def cli_home(tmp_path, monkeypatch):
     home = tmp_path / "home"
     monkeypatch.setenv("SPACEBRIEF_HOME", str(home))
+    monkeypatch.setenv("SPACEBRIEF_CONFIG", str(tmp_path / "absent.toml"))
+    for name in ("SLACK_BOT_TOKEN", "SLACK_CHANNEL", "SLACK_WEBHOOK_URL", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setenv("SPACEBRIEF_EMAIL_TO", "ana@example.org,ben@example.org")
     monkeypatch.setenv("SPACEBRIEF_EMAIL_FROM", "brief@spacebrief.example.org")
