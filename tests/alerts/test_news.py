@@ -13,11 +13,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from typer.testing import CliRunner
 
 from spacebrief import Settings
 from spacebrief.alerts.types import AlertCandidate, Delivered
-from spacebrief.flows.cli import app
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.alerts import insert_pending_alerts
@@ -97,12 +95,10 @@ def test_a_backlog_is_held_with_its_reason_and_only_the_news_is_sent(cycle):
         assert status == "held"
         assert f"published {old.published_at:%Y-%m-%d}" in reason and "news horizon" in reason
 
-    plan = CliRunner().invoke(
-        app, ["alerts", "--dry-run"], env={"SPACEBRIEF_HOME": str(settings.home)}
-    )
-    assert plan.exit_code == 0, plan.output
-    assert "Held back" in plan.output and "not news: published" in plan.output
-    assert "3 held back" in plan.output
+    plan = deliver_alerts(warehouse, settings, dry_run=True)
+    assert {h.item_id for h in plan.held} == {"story-2", "story-3", "story-4"}
+    assert all("not news: published" in h.reason for h in plan.held), plan.held
+    assert "3 held back" in plan.describe()
 
     sent = deliver_alerts(warehouse, settings)
     assert (sent.sent, sent.pending) == (1, 0)
