@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+import spacebrief
+from spacebrief import Settings
 from spacebrief.digest.counter import STANCE_CONFIDENCE_BAR
-from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse
 
 pytestmark = pytest.mark.slow
@@ -26,18 +27,16 @@ FEED = Path(__file__).parent / "fixtures" / "counter-evidence.xml"
 
 @pytest.fixture(scope="module")
 def counter_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, dict, str]:
-    from spacebrief.flows.steps import classify_step, ingest_step
-    from spacebrief.flows.steps.digest_step import write_digest
-
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SPACEBRIEF_HOME", str(home))
         patch.setenv("SPACEBRIEF_CONFIG", str(home / "absent.toml"))
         settings = Settings()
         warehouse = Warehouse(settings.warehouse_path)
-        ingest_step.ingest(warehouse, settings, str(FEED))
-        classify_step.classify(warehouse, settings)
-        summary = write_digest(warehouse, settings, edition_date=date(2025, 6, 9), days=7)
+        with spacebrief.open(warehouse.path, settings=settings) as sb:
+            sb.ingest(str(FEED))
+            sb.classify()
+            summary = sb.write_edition(date(2025, 6, 9), 7)
     edition = json.loads(summary.json_path.read_text("utf-8"))
     return warehouse, edition, summary.markdown_path.read_text("utf-8")
 

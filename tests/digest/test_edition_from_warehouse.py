@@ -8,17 +8,25 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+import spacebrief
+from spacebrief import EditionSummary, Settings
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.counter import STANCE_CONFIDENCE_BAR, CounterEvidencePolicy
 from spacebrief.digest.momentum import contradiction
 from spacebrief.digest.render import render_html, render_json, render_markdown
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.digest_step import write_digest
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE, fill, week_rows
+
+
+def write_digest(
+    warehouse: Warehouse, settings: Settings, day: date, days: int | None = None
+) -> EditionSummary:
+    """The handle's edition, written and recorded: the files and rows are what is tested."""
+    with spacebrief.open(warehouse.path, settings=settings) as sb:
+        return sb.write_edition(day, days)
+
 
 SECTIONS = [
     "## Trend Analysis",
@@ -192,12 +200,12 @@ def test_the_step_writes_three_files_and_upserts_the_editions_row(
     filled_warehouse: Warehouse, home: Path
 ) -> None:
     settings = Settings()
-    first = write_digest(filled_warehouse, settings, edition_date=EDITION_DATE, days=7)
+    first = write_digest(filled_warehouse, settings, EDITION_DATE, 7)
     assert first.markdown_path == settings.editions_dir / "2025-03-24.md"
     before = first.html_path.read_bytes()
-    again = write_digest(filled_warehouse, settings, edition_date=EDITION_DATE, days=7)
+    again = write_digest(filled_warehouse, settings, EDITION_DATE, 7)
     assert again.html_path.read_bytes() == before
-    other = write_digest(filled_warehouse, settings, edition_date=EDITION_DATE, days=14)
+    other = write_digest(filled_warehouse, settings, EDITION_DATE, 14)
     assert other.json_path.name == "2025-03-24-14d.json"
     with filled_warehouse.read() as con:
         rows = con.execute(
@@ -208,37 +216,6 @@ def test_the_step_writes_three_files_and_upserts_the_editions_row(
         ("2025-03-24-7d", 7, 8, str(first.html_path)),
     ]
     assert "2025-03-24 edition" in first.describe()
-
-
-def test_the_cli_rebuilds_a_past_edition_into_a_chosen_folder(
-    filled_warehouse: Warehouse, home: Path, tmp_path: Path
-) -> None:
-    from spacebrief.flows.cli import app
-
-    home.mkdir(parents=True)
-    (home / "spacebrief.duckdb").write_bytes(filled_warehouse.path.read_bytes())
-    out = tmp_path / "out"
-    result = CliRunner().invoke(
-        app, ["digest", "--date", "2025-03-24", "--days", "7", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == [
-        "2025-03-24.html",
-        "2025-03-24.json",
-        "2025-03-24.md",
-        "2025-03-24.txt",
-    ]
-    bad = CliRunner().invoke(app, ["digest", "--date", "24/03/2025"])
-    assert bad.exit_code == 1
-    assert "YYYY-MM-DD" in bad.output
-
-
-def test_a_missing_warehouse_is_one_clear_error(home: Path) -> None:
-    from spacebrief.flows.cli import app
-
-    result = CliRunner().invoke(app, ["digest", "--date", "2025-03-24"])
-    assert result.exit_code == 1
-    assert "There is no warehouse" in result.output
 
 
 def test_only_the_candidate_rows_reach_python(filled_warehouse: Warehouse) -> None:
@@ -254,7 +231,7 @@ def test_only_the_candidate_rows_reach_python(filled_warehouse: Warehouse) -> No
 def test_a_fresh_warehouse_gives_an_honest_empty_edition(tmp_path: Path, home: Path) -> None:
     warehouse = Warehouse(tmp_path / "fresh.duckdb")
     warehouse.initialise()
-    summary = write_digest(warehouse, Settings(), edition_date=EDITION_DATE)
+    summary = write_digest(warehouse, Settings(), EDITION_DATE)
     markdown = summary.markdown_path.read_text(encoding="utf-8")
     assert summary.items == 0 and summary.citations == 0
     assert "No items were collected for 18 March 2025 to 24 March 2025" in markdown
@@ -267,7 +244,7 @@ def test_a_window_of_zero_days_is_refused_with_a_clear_message(
     from spacebrief.digest.exceptions import DigestError
 
     with pytest.raises(DigestError, match="at least one day"):
-        write_digest(filled_warehouse, Settings(), edition_date=EDITION_DATE, days=0)
+        write_digest(filled_warehouse, Settings(), EDITION_DATE, 0)
 
 
 def test_ranking_weighs_watch_list_labels_and_recency(tmp_path: Path) -> None:

@@ -18,13 +18,13 @@ from pathlib import Path
 import pytest
 
 import spacebrief
+from spacebrief import Settings
 from spacebrief._classify import read_in_english
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.english import english_reading
 from spacebrief.digest.llm import LlmEndpoint, translated
 from spacebrief.digest.render import render_markdown, render_text
 from spacebrief.digest.types import TrendLabel, WindowItem
-from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE, Row, fill, week_rows

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import spacebrief
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, parse_cited
 from spacebrief.warehouse import Warehouse
@@ -243,8 +244,7 @@ def test_a_password_in_the_endpoint_url_is_never_in_a_message(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Row 6: SPACEBRIEF_LLM_URL's password was printed in digest's and run's warning."""
-    from spacebrief.flows.settings import Settings
-    from spacebrief.flows.steps.digest_step import write_digest
+    from spacebrief import Settings
 
     state, url = chat
     state.mode = "error"
@@ -253,7 +253,7 @@ def test_a_password_in_the_endpoint_url_is_never_in_a_message(
     monkeypatch.setenv("SPACEBRIEF_LLM_API_KEY", "sk-Secret-Key-42")
     monkeypatch.setenv("SPACEBRIEF_LLM_TIMEOUT_SECONDS", "5")
     settings = Settings(home=filled_warehouse.path.parent)
-    write_digest(filled_warehouse, settings, edition_date=EDITION_DATE, days=7)
+    spacebrief.open(filled_warehouse.path, settings=settings).write_edition(EDITION_DATE, 7)
     assert state.requests and state.requests[0]["auth"] == "Bearer sk-Secret-Key-42"
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any("answered HTTP 500" in w and "127.0.0.1" in w for w in warnings), warnings

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+import spacebrief
+from spacebrief import Settings
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.counter import STANCE_CONFIDENCE_BAR
 from spacebrief.digest.render import render_text
 from spacebrief.digest.types import Edition
-from spacebrief.flows.settings import Settings
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.editions import load_window
 from tests.digest.rubric import expert_view_faults
@@ -28,10 +29,6 @@ EDITION_DATE = date(2025, 3, 24)  # the sample feeds' latest week
 
 @pytest.fixture(scope="module")
 def sample_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse, Path]:
-    ingest_step = pytest.importorskip("spacebrief.flows.steps.ingest_step")
-    classify_step = pytest.importorskip("spacebrief.flows.steps.classify_step")
-    from spacebrief.flows.steps.digest_step import write_digest
-
     home = tmp_path_factory.mktemp("home")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SPACEBRIEF_HOME", str(home))
@@ -40,9 +37,10 @@ def sample_edition(tmp_path_factory: pytest.TempPathFactory) -> tuple[Warehouse,
         if not any(settings.samples_dir.glob("*.xml")):
             pytest.skip("seeds/samples holds no feeds yet")
         warehouse = Warehouse(settings.warehouse_path)
-        ingest_step.ingest(warehouse, settings, str(settings.samples_dir))
-        classify_step.classify(warehouse, settings)
-        summary = write_digest(warehouse, settings, edition_date=EDITION_DATE, days=7)
+        with spacebrief.open(warehouse.path, settings=settings) as sb:
+            sb.ingest(str(settings.samples_dir))
+            sb.classify()
+            summary = sb.write_edition(EDITION_DATE, 7)
     return warehouse, summary.markdown_path
 
 

@@ -7,13 +7,20 @@ from pathlib import Path
 
 import pytest
 
+import spacebrief
+from spacebrief import ClassifySummary, Settings
 from spacebrief.classifiers.types import Classification, TrendScore
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import classify
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, WarehouseError, transaction
 from spacebrief.warehouse import labels as labels
 from spacebrief.warehouse.items import insert_items
+
+
+def classify(store: Warehouse, settings: Settings, *, relabel: bool = False) -> ClassifySummary:
+    """The handle's classify run on this warehouse: what it stores is what is tested."""
+    with spacebrief.open(store.path, settings=settings) as sb:
+        return sb.classify(relabel=relabel)
+
 
 NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)  # news: within 48 h
 
