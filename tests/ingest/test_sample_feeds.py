@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from spacebrief.flows.settings import seeds_dir
 from spacebrief.ingest._read import read_feed
 from spacebrief.ingest.sources import load_sources
+from spacebrief.settings import seeds_dir
 
 
 def _read_samples() -> dict[str, list]:

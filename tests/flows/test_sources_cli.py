@@ -1,4 +1,5 @@
-"""`spacebrief sources import/export/add/remove`: the catalog managed like a feed reader's.
+"""`spacebrief sources import/export/add/remove`: the catalog managed like a feed reader's
+(reading each reader's OPML is tested through the library in tests/ingest/test_opml.py).
 
 The OPML files under fixtures/opml/ follow the layouts Feedly, Inoreader, FreshRSS,
 Miniflux and NetNewsWire export (nested folders, categories, htmlUrl, missing titles,
@@ -15,9 +16,15 @@ from typer.testing import CliRunner
 
 from spacebrief.flows.cli import app
 from spacebrief.ingest import load_sources, read_opml
+from spacebrief.warehouse import Warehouse
+from tests.ingest.conftest import cli, ingest, server
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
+from tests.ingest.test_full_text import serve_site
+from tests.ingest.test_full_text import write_catalog as full_text_catalog
 
-OPML = Path(__file__).parent / "fixtures" / "opml"
+__all__ = ["cli", "server"]  # the ingest tests' fixtures: the CLI in a fresh home, a feed server
+
+OPML = Path(__file__).parents[1] / "ingest" / "fixtures" / "opml"
 CATALOG = """\
 # Our feeds. Keep the trade press first.
 sources:
@@ -44,57 +51,6 @@ def catalog(tmp_path: Path) -> Path:
 def run(cli, *args: str):
     result = cli.invoke(app, list(args))
     return result
-
-
-@pytest.mark.parametrize(
-    ("name", "expected"),
-    [
-        (
-            "feedly.opml",
-            {
-                "https://spacenews.com/feed/": ("SpaceNews", ("Space policy", "China")),
-                "https://www.thespacereview.com/rss.xml": ("The Space Review", ("Space policy",)),
-                "https://www.cgtn.com/subscribe/rss/section/sci-tech.xml": (
-                    "CGTN Sci-Tech",
-                    ("China",),
-                ),
-            },
-        ),
-        (
-            "inoreader.xml",
-            {
-                "https://spaceinafrica.com/feed/": ("Space in Africa", ("Global South", "Africa")),
-                "https://www.isro.gov.in/rss.xml": ("ISRO press releases", ("Global South",)),
-                "https://tass.com/rss/v2.xml": ("Roscosmos news & TASS", ("russia", "wire")),
-            },
-        ),
-        (
-            "miniflux.opml",
-            {
-                "https://feeds.arstechnica.com/arstechnica/index": ("Ars Technica", ("All",)),
-                "https://www.esa.int/rssfeed/Our_Activities/Space_News": (None, ("All",)),
-            },
-        ),
-        (
-            "netnewswire.opml",
-            {
-                "https://tass.com/rss/v2.xml": ("TASS", ("Russia",)),
-                "https://www.space.com/feeds/all": (None, ()),
-            },
-        ),
-    ],
-)
-def test_each_readers_export_gives_its_feeds_names_and_folders(name, expected):
-    feeds = read_opml((OPML / name).read_bytes()).feeds
-    assert {f.url: (f.name, f.tags) for f in feeds} == expected
-
-
-def test_htmlurl_becomes_the_site_and_freshrss_full_content_becomes_full_text():
-    feeds = {f.url: f for f in read_opml((OPML / "freshrss.opml.xml").read_bytes()).feeds}
-    teaser = feeds["https://teaser-wire.example/rss"]
-    assert teaser.site == "https://teaser-wire.example/"
-    assert teaser.extra == {"content_selector": "div.story-body", "full_text": True}
-    assert feeds["https://www.nasaspaceflight.com/feed/"].extra == {}
 
 
 def test_import_appends_new_feeds_keeps_comments_and_skips_known_ones(cli, catalog):
@@ -363,7 +319,7 @@ def test_a_source_is_its_url_not_its_name(home, tmp_path):
     """A folder run and a catalog run of one file are one source; a new URL under an old
     failed name starts with no backoff (before: it inherited the old URL's and was skipped
     as not due)."""
-    from spacebrief.flows.settings import Settings
+    from spacebrief import Settings
     from spacebrief.warehouse.sources import source_health
 
     folder = tmp_path / "feeds"
@@ -451,3 +407,20 @@ def test_sources_fetch_fetches_one_source_now_whatever_its_schedule(home, tmp_pa
         assert every.exit_code == 0 and "Read 2 feeds" in every.output
         missing = runner.invoke(app, ["sources", "fetch", "Gamma"])
         assert missing.exit_code == 1 and "There is no source 'Gamma'" in missing.output
+
+
+def test_sources_shows_a_failed_extraction_in_the_full_text_column(
+    home, server, tmp_path, monkeypatch
+):
+    warehouse = Warehouse(home / "spacebrief.duckdb")  # the one `spacebrief sources` reads
+    serve_site(server, ["misrsat2", "cookie-wall"])
+    catalog = full_text_catalog(tmp_path, server)
+    ingest(warehouse, catalog)
+
+    # COLUMNS, not console.width: restoring the width would pin it for every later test.
+    monkeypatch.setenv("COLUMNS", "220")
+    table = CliRunner().invoke(app, ["sources", "--sources", str(catalog)])
+    assert table.exit_code == 0, table.output
+    assert "Full text" in table.output
+    assert "1 extracted, 1 failed" in table.output
+    assert "found no article text" in table.output

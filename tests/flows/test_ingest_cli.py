@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from spacebrief.flows.cli import app
-from tests.ingest.conftest import FIXTURES
+from tests.ingest.conftest import FIXTURES, cli, server
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
+
+__all__ = ["cli", "server"]  # the ingest tests' fixtures: the CLI in a fresh home, a feed server
 
 
 def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):
