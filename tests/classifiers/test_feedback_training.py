@@ -1,4 +1,4 @@
-"""Analyst feedback recorded from the CLI becomes training data at the next `spacebrief train`."""
+"""Analyst feedback recorded through the handle becomes training data at the next refit."""
 
 from __future__ import annotations
 
@@ -6,20 +6,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+import spacebrief
+from spacebrief import Settings
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.head import load_head, packaged_head_path
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.training import fit_head, taxonomy_examples, written_examples
 from spacebrief.classifiers.types import TextItem
-from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.items import insert_items
 
-runner = CliRunner()
 NOW = datetime(2025, 5, 1, tzinfo=UTC)
 TITLE = "Brazil weighs offers from Beijing and Washington for its next lunar partner"
 SUMMARY = "Officials in Brasilia are studying both proposals before a decision next year."
@@ -52,12 +50,11 @@ def test_feedback_changes_the_refitted_head_and_its_scores(home: Path, tmp_path:
     item = TextItem("brazil", TITLE, SUMMARY)
     before = Classifier.load().classify([item])[0].scores["W1"]
 
-    recorded = runner.invoke(app, ["feedback", "brazil", "W1", "--yes", "--analyst", "ana"])
-    assert recorded.exit_code == 0, recorded.output
-    assert "supports W1" in recorded.output
-    trained = runner.invoke(app, ["train"], env={"COLUMNS": "200"})
-    assert trained.exit_code == 0, trained.output
-    assert "(1 from analyst feedback)" in trained.output
+    with spacebrief.open(settings=settings) as sb:
+        recorded = sb.feedback("brazil", "W1", True, analyst="ana")
+        assert "supports W1" in recorded.describe()
+        trained = sb.train()
+    assert trained.feedback == 1 and "(1 from analyst feedback)" in trained.describe()
 
     refitted = home / "classifier" / "head.npz"
     assert refitted.exists()
@@ -65,14 +62,6 @@ def test_feedback_changes_the_refitted_head_and_its_scores(home: Path, tmp_path:
     after = Classifier.load(head_path=refitted).classify([item])[0].scores["W1"]
     assert after > before
     assert load_head(refitted).label_threshold == load_head(packaged_head_path()).label_threshold
-
-
-def test_feedback_for_an_unknown_trend_or_item_is_one_sentence(home: Path) -> None:
-    Warehouse(Settings().warehouse_path).initialise()
-    unknown_trend = runner.invoke(app, ["feedback", "x", "Z1", "--no"])
-    assert unknown_trend.exit_code == 1 and "'Z1' is not a trend" in unknown_trend.output
-    unknown_item = runner.invoke(app, ["feedback", "x", "W1", "--no"])
-    assert unknown_item.exit_code == 1 and "no item 'x'" in unknown_item.output
 
 
 @pytest.mark.slow

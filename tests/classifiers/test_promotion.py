@@ -7,14 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import spacebrief
+from spacebrief import Settings
 from spacebrief._learning import default_eval_paths
 from spacebrief.classifiers.promotion import HeadFigures, decide, split_feedback
 from spacebrief.classifiers.types import FeedbackExample
-from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.items import insert_items
@@ -116,10 +114,12 @@ def test_a_refit_that_is_worse_is_kept_out_recorded_and_shown(home):
     with warehouse.read() as con:
         assert [a.decision for a in list_attempts(con)] == ["skipped", "kept"]
 
-    shown = CliRunner().invoke(app, ["train", "--status"], env={"COLUMNS": "250"})
-    assert shown.exit_code == 0, shown.output
-    assert "kept" in shown.output and "skipped" in shown.output
-    assert f"{row.old_eval_macro_f1:.3f} -> {row.new_eval_macro_f1:.3f}" in shown.output
+    shown = spacebrief.open(warehouse.path, settings=settings).train_status()
+    assert [a.decision for a in shown] == ["skipped", "kept"]
+    assert (shown[1].old_eval_macro_f1, shown[1].new_eval_macro_f1) == pytest.approx(
+        (row.old_eval_macro_f1, row.new_eval_macro_f1)
+    )
+    assert f"{row.old_eval_macro_f1:.3f} -> {row.new_eval_macro_f1:.3f}" in first.describe()
 
 
 @pytest.mark.slow
@@ -160,22 +160,4 @@ def test_a_refit_on_a_handful_of_verdicts_is_kept_until_more_feedback_comes(home
     assert result.row.decision == "kept", result.describe()
     assert "held-out verdict" in result.row.reason and "at least 10" in result.row.reason
     assert not spacebrief.open(settings=settings).head_path.exists()
-
-    shown = CliRunner().invoke(app, ["train", "--promote"], env={"COLUMNS": "250"})
-    assert shown.exit_code == 0, shown.output
-    assert "at least 10" in shown.output
-
-
-@pytest.mark.slow
-@pytest.mark.usefixtures("prefect_harness")
-def test_the_train_flow_records_its_attempt_under_prefect(home):
-    from spacebrief.flows.pipeline import train_flow
-
-    warehouse = Warehouse(Settings().warehouse_path)
-    warehouse.initialise()
-
-    summary = train_flow()
-
-    assert summary.row.decision == "skipped"
-    with warehouse.read() as con:
-        assert [a.decision for a in list_attempts(con)] == ["skipped"]
+    assert "at least 10" in result.describe()

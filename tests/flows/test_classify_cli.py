@@ -1,4 +1,5 @@
-"""`spacebrief classify --input/--output` and `spacebrief eval` as a user runs them."""
+"""`spacebrief classify --input/--output`, `spacebrief eval` and `spacebrief feedback` as a
+user runs them."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from spacebrief import Settings
 from spacebrief.flows.cli import app
+from spacebrief.warehouse import Warehouse
 
 runner = CliRunner()
 
@@ -89,3 +92,11 @@ def test_eval_refuses_labels_the_taxonomy_does_not_know(tmp_path: Path, home: Pa
     result = runner.invoke(app, ["eval", "--input", str(labelled)])
     assert result.exit_code == 1
     assert "X9" in result.output
+
+
+def test_feedback_for_an_unknown_trend_or_item_is_one_sentence(home: Path) -> None:
+    Warehouse(Settings().warehouse_path).initialise()
+    unknown_trend = runner.invoke(app, ["feedback", "x", "Z1", "--no"])
+    assert unknown_trend.exit_code == 1 and "'Z1' is not a trend" in unknown_trend.output
+    unknown_item = runner.invoke(app, ["feedback", "x", "W1", "--no"])
+    assert unknown_item.exit_code == 1 and "no item 'x'" in unknown_item.output
