@@ -59,7 +59,7 @@ _METADATA_ADDRESSES = frozenset(
 LINK_LOCAL = "a link-local address (where cloud metadata lives), never read"
 PRIVATE = (
     "a private, loopback or reserved address, read only when the source says "
-    "`allow_private: true` (or SPACEBRIEF_FETCH_ALLOW_PRIVATE is set)"
+    "`allow_private: true` (or the `fetch_allow_private` setting is on)"
 )
 
 
