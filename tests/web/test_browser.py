@@ -25,7 +25,7 @@ from tests.web.conftest import EDITION_DATE, TOKEN, RoomFactory, serving
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 from selenium.common.exceptions import (  # noqa: E402
     NoAlertPresentException,
-    StaleElementReferenceException,
+    WebDriverException,
 )
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -72,15 +72,21 @@ def click_link(driver: webdriver.Chrome, text: str) -> None:
 
 
 def shows(driver: webdriver.Chrome, element_id: str, text: str) -> str:
-    """The element's text once it holds `text` (a click's page may still be loading, and
-    an element read while the next page replaces it has gone stale: read it again)."""
+    """The element's text once it holds `text`. A click's page may still be loading, and
+    a node read while the next page replaces it is gone (chromedriver then says "stale" or
+    "node does not belong to the document"): read the texts in one script call, which sees
+    a single document, and read again until the text shows."""
     seen: list[str] = []
 
     def holds(d: webdriver.Chrome) -> bool:
-        seen[:] = [e.text for e in d.find_elements(By.ID, element_id)]
+        found = d.execute_script(
+            "const e = document.getElementById(arguments[0]); return e && e.innerText;",
+            element_id,
+        )
+        seen[:] = [found] if found else []
         return any(text in t for t in seen)
 
-    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(holds)
+    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(holds)
     return next(t for t in seen if text in t)
 
 
