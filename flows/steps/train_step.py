@@ -23,11 +23,15 @@ from spacebrief.warehouse import train_attempts as attempts
 log = logging.getLogger(__name__)
 
 
+HELD_OUT_SPLIT = "heldout.jsonl"  # reported, never used to choose anything
+
+
 def default_eval_paths() -> list[Path]:
     """The package's own labelled items (written for spacebrief, never ../shared): shipped
-    in the wheel, so a refit is judged the same way wherever spacebrief is installed."""
+    in the wheel, so a refit is judged the same way wherever spacebrief is installed. The
+    held-out split stays out: a promotion is a choice, and nothing is chosen on it."""
     folder = Path(str(resources.files("spacebrief.seeds") / "evaluation"))
-    return sorted(folder.glob("*.jsonl"))
+    return sorted(p for p in folder.glob("*.jsonl") if p.name != HELD_OUT_SPLIT)
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,21 @@ def train_and_promote(
             feedback_until=newest,
         )
     else:
+        from spacebrief.classifiers.classifier import Classifier
+
         taxonomy = load_taxonomy(settings.taxonomy_path)
         target = head_path(settings)
-        current = load_head(target if target.exists() else packaged_head_path())
-        result, candidate = attempt(taxonomy, current, feedback, eval_paths or default_eval_paths())
+        packaged = load_head(packaged_head_path())
+        current = load_head(target) if target.exists() else packaged
+        if current.encoder != packaged.encoder:  # a head of an earlier judge: start afresh
+            current = packaged
+        result, candidate = attempt(
+            taxonomy,
+            current,
+            feedback,
+            eval_paths or default_eval_paths(),
+            base=Classifier(taxonomy, packaged),
+        )
         if result.promote:
             candidate.save(target)
             _loaded.clear()
