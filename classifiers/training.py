@@ -376,8 +376,17 @@ def train_head(
         previous if previous is not None and previous.encoder == classifier.head.encoder else None
     )
     previous = previous or classifier.head
-    examples = all_examples(taxonomy, feedback)
-    features = classifier.decision_features([e.text for e in examples], cache=True)
+    written = all_examples(taxonomy)
+    verdicts = feedback_examples(feedback)
+    examples = written + verdicts
+    # The written examples' vectors are cached on disk (the same thousands every night);
+    # only the feedback's few items go through the judge.
+    features = np.vstack(
+        [
+            classifier.decision_features([e.text for e in written], cache=True),
+            classifier.decision_features([e.text for e in verdicts]),
+        ]
+    )
     head = fit_head(
         taxonomy,
         examples,

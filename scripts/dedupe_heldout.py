@@ -97,8 +97,10 @@ def main() -> None:
     for i, matches in sorted(found.items()):
         for k in matches:
             record = training[k]
-            print(f"{held[i].get('id')}: {held[i]['title'][:60]!r} ~ {record['_file']}: "
-                  f"{record['title'][:60]!r}")
+            print(
+                f"{held[i].get('id')}: {held[i]['title'][:60]!r} ~ {record['_file']}: "
+                f"{record['title'][:60]!r}"
+            )
             if record["_file"] == "taxonomy.yaml":
                 drop_held.add(i)
             else:

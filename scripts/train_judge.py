@@ -181,6 +181,12 @@ def main() -> None:
     parser.add_argument("--stance-top", type=int, default=6, help="... of the stance stack")
     parser.add_argument("--stance-rate", type=float, default=1e-4)
     parser.add_argument("--output", type=Path, default=FITTED)
+    parser.add_argument(
+        "--ship-fold",
+        type=int,
+        help="score only this fold, choose everything on it and ship the model trained on "
+        "the other folds (one fine-tune instead of folds + 1)",
+    )
     parser.add_argument("--report", type=Path)
     parser.add_argument(
         "--training", type=Path, help="another folder of training files (default: seeds/training)"
@@ -262,7 +268,10 @@ def main() -> None:
     identity = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(trend_ids) + 1, 1))
     example_fold = np.array([fold_of(e.group or e.text, max(args.folds, 1)) for e in examples])
     pair_fold = np.array([fold_of(p[3] or p[0], max(args.folds, 1)) for p in pairs])
-    for fold in range(args.folds):
+    folds = range(args.folds) if args.ship_fold is None else [args.ship_fold]
+    scored = np.isin(example_fold, list(folds))
+    pair_scored = np.isin(pair_fold, list(folds))
+    for fold in folds:
         reset()
         train = np.flatnonzero(example_fold != fold)
         fine_tune_items(
@@ -305,7 +314,7 @@ def main() -> None:
         log(f"fold {fold + 1}/{args.folds} done")
 
     # 3. Calibration and thresholds from the out-of-fold scores.
-    known = ~np.isnan(y)
+    known = ~np.isnan(y) & scored[:, None]
     gold = np.nan_to_num(y).astype(bool)
     calibration = np.zeros((len(trend_ids) + 1, 2), dtype=np.float32)
     for col in range(len(trend_ids)):
@@ -316,7 +325,7 @@ def main() -> None:
         1 + np.exp(-(logits * np.roll(calibration, 1, 0)[:, 0] + np.roll(calibration, 1, 0)[:, 1]))
     )
     relevance, trends = probability[:, 0], probability[:, 1:]
-    complete = np.array([e.complete for e in examples])
+    complete = np.array([e.complete for e in examples]) & scored
     if args.folds:
         label_threshold, relevance_threshold = tune_thresholds(
             trends[complete], relevance[complete], gold[complete, 1:], gold[complete, 0]
@@ -327,7 +336,9 @@ def main() -> None:
         bars = choices.slack_bars(
             trend_ids, trends, labelled, gold[:, 1:], gold[:, 0] & known[:, 0], known[:, 1:]
         )
-        against = choices.against_bar(p_against, [p[2] for p in pairs])
+        against = choices.against_bar(
+            p_against[pair_scored], [p[2] for p, s in zip(pairs, pair_scored, strict=True) if s]
+        )
     else:
         label_threshold, relevance_threshold, bars = 0.5, 0.5, []
         against = choices.AgainstBar(0.5, 0.0, 0.0, 0.0)
@@ -376,10 +387,12 @@ def main() -> None:
         }
         log(f"alternatives: {report['alternatives']}")
 
-    # 4. The shipped model: everything, with the choices of step 3.
-    reset()
-    fine_tune_items(judge, [item_states[r] for r in item_rows], y, schedule, log, args.top)
-    fine_tune_stance(judge, states, stance_index, stance_labels, stance_schedule, log)
+    # 4. The shipped model: everything, with the choices of step 3 (with --ship-fold, the
+    # stacks of that fold, fine-tuned on the other folds; the heads see every example).
+    if args.ship_fold is None:
+        reset()
+        fine_tune_items(judge, [item_states[r] for r in item_rows], y, schedule, log, args.top)
+        fine_tune_stance(judge, states, stance_index, stance_labels, stance_schedule, log)
     part = FittedPart(
         stack_arrays(judge.trend_stack, args.top),
         stack_arrays(judge.stance_stack, args.stance_top),
