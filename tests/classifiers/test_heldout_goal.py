@@ -48,10 +48,11 @@ def test_slack_and_stance(report: EvalReport) -> None:
 
 
 # Measured with the shipped model, less a margin (see the module's docstring).
-RELEVANCE_ACCURACY = 0.0
-MACRO_F1 = 0.0
-MIN_F1 = 0.0
-GROUP_RECALL = 0.0
-WATCH_PINGED = 0.0
-SUPPORTING_AGAINST = 1.0
-AGAINST_PRECISION = 0.0
+# 5 December 2026: 0.971, 0.814, 0.604, every group >= 0.96, 109/134 = 0.81, 0/317, 2/7.
+RELEVANCE_ACCURACY = 0.96
+MACRO_F1 = 0.80
+MIN_F1 = 0.58
+GROUP_RECALL = 0.90
+WATCH_PINGED = 0.78  # below the goal (0.85): docs/classifier.md says why
+SUPPORTING_AGAINST = 0.01
+AGAINST_PRECISION = 0.25  # far below the goal (0.80): docs/classifier.md says why
