@@ -40,6 +40,7 @@ from spacebrief.classifiers import choices  # noqa: E402
 from spacebrief.classifiers.decision import decide  # noqa: E402
 from spacebrief.classifiers.e5_base import file_hash, source_path  # noqa: E402
 from spacebrief.classifiers.encoder import MultilingualEncoder  # noqa: E402
+from spacebrief.classifiers.evaluation import evaluate  # noqa: E402
 from spacebrief.classifiers.features import ENTITY_SCALE, featurize  # noqa: E402
 from spacebrief.classifiers.gazetteer import entity_features  # noqa: E402
 from spacebrief.classifiers.judge import (  # noqa: E402
@@ -129,24 +130,24 @@ def vectors_from(judge: Judge, states: list) -> np.ndarray:
 
 
 def against_from(judge: Judge, states: list, pairs: list[tuple[int, str]]) -> np.ndarray:
+    """(pairs, 3) P(supports), P(against), P(neither) of the stance stack."""
     torch = judge._torch
     joined = [
         torch.cat([judge.statement_states(s).to(torch.bfloat16), states[row]]) for row, s in pairs
     ]
-    out = np.zeros(len(pairs), dtype=np.float32)
+    out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
     order = sorted(range(len(joined)), key=lambda i: joined[i].shape[0])
     with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
         for start in range(0, len(order), 64):
             index = order[start : start + 64]
             hidden, mask = pad_states(joined, index, torch.float32)
             pooled = mean_pool(run_layers(judge.stance_stack, hidden, mask), mask)
-            out[index] = torch.softmax(judge.stance_out(pooled).float(), -1)[:, 1]
+            out[index] = torch.softmax(judge.stance_out(pooled).float(), -1)
     return out
 
 
 def cross_validated(taxonomy, logits, gold, known, complete, label_threshold) -> dict:
     """Out-of-fold figures of a variant, calibrated and thresholded like the shipped one."""
-    from spacebrief.classifiers.evaluation import evaluate
     from spacebrief.classifiers.training import RELEVANCE_PREFERRED
 
     calibrated = np.zeros_like(logits)
@@ -188,6 +189,12 @@ def main() -> None:
         "the other folds (one fine-tune instead of folds + 1)",
     )
     parser.add_argument("--report", type=Path)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("build") / "train_judge",
+        help="where the out-of-fold scores and vectors are kept (scores.npz)",
+    )
     parser.add_argument(
         "--training", type=Path, help="another folder of training files (default: seeds/training)"
     )
@@ -265,6 +272,8 @@ def main() -> None:
     logits = np.zeros((len(examples), 1 + len(trend_ids)), dtype=np.float32)
     alt_logits = np.zeros_like(logits)
     p_against = np.zeros(len(pairs), dtype=np.float32)
+    p_stance = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
+    fold_vectors = np.zeros((args.folds, len(examples), judge.hidden), dtype=np.float16)
     identity = np.tile(np.array([[1.0, 0.0]], dtype=np.float32), (len(trend_ids) + 1, 1))
     example_fold = np.array([fold_of(e.group or e.text, max(args.folds, 1)) for e in examples])
     pair_fold = np.array([fold_of(p[3] or p[0], max(args.folds, 1)) for p in pairs])
@@ -278,6 +287,8 @@ def main() -> None:
             judge, [item_states[item_rows[i]] for i in train], y[train], schedule, log, args.top
         )
         vectors = vectors_from(judge, [states[r] for r in item_rows])
+        if fold < args.folds:
+            fold_vectors[fold] = vectors
         features = np.hstack([vectors, entities]).astype(np.float32)
         head = fit_head(
             taxonomy,
@@ -310,8 +321,27 @@ def main() -> None:
             log,
         )
         pair_test = np.flatnonzero(pair_fold == fold)
-        p_against[pair_test] = against_from(judge, states, [stance_index[i] for i in pair_test])
+        p_stance[pair_test] = against_from(judge, states, [stance_index[i] for i in pair_test])
+        p_against[pair_test] = p_stance[pair_test, 1]
         log(f"fold {fold + 1}/{args.folds} done")
+    args.work.mkdir(parents=True, exist_ok=True)
+    oof = {
+        "logits": logits,
+        "alt_logits": alt_logits,
+        "targets": y,
+        "p_stance": p_stance,
+        "stance": np.array([p[2] for p in pairs]),
+        "pair_trend": np.array([p[1] for p in pairs]),
+        "pair_text": np.array([p[0] for p in pairs]),
+        "pair_fold": pair_fold,
+        "example_fold": example_fold,
+        "fold_vectors": fold_vectors,
+        "screen_features": featurized.features,
+        "gate": featurized.gate,
+        "texts": np.array(texts),
+    }
+    np.savez(args.work / "scores.npz", **oof)
+    log(f"out-of-fold scores saved to {args.work / 'scores.npz'}")
 
     # 3. Calibration and thresholds from the out-of-fold scores.
     known = ~np.isnan(y) & scored[:, None]
@@ -361,8 +391,6 @@ def main() -> None:
         _, labelled = decide(
             trends, relevance, np.full(len(trend_ids), label_threshold), relevance_threshold
         )
-        from spacebrief.classifiers.evaluation import evaluate
-
         cv = evaluate(
             trend_ids,
             gold[complete, 0],
@@ -402,7 +430,10 @@ def main() -> None:
         against.bar,
     )
     shipped = Judge(part)  # what classify will run: fp16 weights, the fast dtype
-    features = np.hstack([shipped.item_vectors(texts), entities]).astype(np.float32)
+    shipped_vectors = shipped.item_vectors(texts)
+    np.savez(args.work / "shipped.npz", vectors=shipped_vectors, texts=np.array(texts))
+    part.save(args.work / "judge.npz")
+    features = np.hstack([shipped_vectors, entities]).astype(np.float32)
     head = fit_head(
         taxonomy,
         examples,
