@@ -364,7 +364,13 @@ def main() -> None:
             trends, relevance, np.full(len(trend_ids), label_threshold), relevance_threshold
         )
         bars = choices.slack_bars(
-            trend_ids, trends, labelled, gold[:, 1:], gold[:, 0] & known[:, 0], known[:, 1:]
+            trend_ids,
+            trends,
+            labelled,
+            gold[:, 1:],
+            gold[:, 0] & known[:, 0],
+            known[:, 1:],
+            label_threshold,
         )
         against = choices.against_bar(
             p_against[pair_scored], [p[2] for p, s in zip(pairs, pair_scored, strict=True) if s]
