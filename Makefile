@@ -56,6 +56,7 @@ bench: install-test
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/classify.py
 	$(BIN)/python bench/digest.py
+	$(BIN)/python bench/web.py
 	$(BIN)/python bench/latency.py
 	$(BIN)/python bench/full_text.py
 

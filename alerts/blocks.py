@@ -10,6 +10,7 @@ blocks) here, once, so no caller can build a message Slack would reject.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC
@@ -85,8 +86,37 @@ def _outlet(alert: PendingAlert) -> str:
     return escape_text(alert.source_name or "unknown outlet")
 
 
+def _title(alert: PendingAlert) -> str:
+    """The headline an English reader reads: the story's English reading when it has one."""
+    return alert.english_title or alert.title or "(untitled)"
+
+
 def _headline(alert: PendingAlert, limit: int = 300) -> str:
-    return link(alert.url, truncate(alert.title or "(untitled)", limit))
+    return link(alert.url, truncate(_title(alert), limit))
+
+
+def _reading_blocks(alert: PendingAlert) -> list[Block]:
+    """For a story not in English: how its English reading was made, the original
+    headline, and the reading's summary (a gist says it is one)."""
+    if not alert.language:
+        return []
+    if alert.english_title is None:
+        note = f"A story in {escape_text(alert.language)}; no English reading yet"
+    else:
+        note = escape_text(alert.reading_note or "English reading")
+    blocks = [context(f"{note} · Original headline: {escape_text(truncate(alert.title, 300))}")]
+    if alert.english_summary:
+        blocks.append(section(f">{escape_text(truncate(alert.english_summary, 1500))}"))
+    return blocks
+
+
+def _evidence_blocks(alert: PendingAlert) -> list[Block]:
+    if alert.rule_name is not None:
+        return _rule_blocks(alert)
+    if not alert.evidence:
+        return []
+    label = "Original: " if alert.language else ""
+    return [section(f">{label}{escape_text(truncate(alert.evidence, 1500))}")]
 
 
 def _trend_label(alert: PendingAlert) -> str:
@@ -102,6 +132,23 @@ def _header(alert: PendingAlert) -> str:
     return f"Watch-list {_trend_label(alert)}"
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+SUMMARY_LIMIT = 600
+
+
+def _rule_blocks(alert: PendingAlert) -> list[Block]:
+    """A watch rule names no trend, so its alert says what the story is: the summary, and
+    a quote (the sentence behind the item's strongest label, else the summary's first)."""
+    summary = " ".join((alert.summary or "").split())
+    quote = alert.evidence or _SENTENCE_END.split(summary, maxsplit=1)[0]
+    blocks: list[Block] = []
+    if summary and summary != quote:
+        blocks.append(section(escape_text(truncate(summary, SUMMARY_LIMIT))))
+    if quote:
+        blocks.append(section(f">{escape_text(truncate(quote, 1500))}"))
+    return blocks
+
+
 def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
     """One story (one cluster) and every watch-list trend it newly triggers."""
     lead = max(alerts, key=lambda a: a.score)
@@ -110,9 +157,9 @@ def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
     blocks: list[Block] = [
         {"type": "header", "text": plain_text(_header(lead), HEADER_LIMIT)},
         section(f"*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}"),
+        *_reading_blocks(lead),
+        *_evidence_blocks(lead),
     ]
-    if lead.evidence:
-        blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
     facts = [f"*Score* {lead.score:.2f}"] if lead.rule_name is None else ["*Matched* a watch rule"]
     if len(watch) > 1:
         facts.append(
@@ -126,7 +173,7 @@ def story_message(alerts: Sequence[PendingAlert]) -> MessageBody:
             + ", ".join(escape_text(f"{t.trend_id} {t.name}".strip()) for t in others)
         )
     blocks.append(context(" · ".join(facts)))
-    text = f"{_header(lead)}: {lead.title} ({lead.source_name or 'unknown'})"
+    text = f"{_header(lead)}: {_title(lead)} ({lead.source_name or 'unknown'})"
     return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)
 
 
@@ -136,11 +183,11 @@ def follow_up_message(alerts: Sequence[PendingAlert], threaded: bool) -> Message
     trends = ", ".join(f"{escape_text(_trend_label(a))} ({a.score:.2f})" for a in alerts)
     intro = "New on this story" if threaded else "Update on a story already alerted"
     blocks: list[Block] = [
-        section(f"{intro}: {trends}\n*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}")
+        section(f"{intro}: {trends}\n*{_headline(lead)}*\n{_outlet(lead)} · {_date(lead)}"),
+        *_reading_blocks(lead),
+        *_evidence_blocks(lead),
     ]
-    if lead.evidence:
-        blocks.append(section(f">{escape_text(truncate(lead.evidence, 1500))}"))
-    text = f"{intro}: {_trend_label(lead)}: {lead.title}"
+    text = f"{intro}: {_trend_label(lead)}: {_title(lead)}"
     return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks)
 
 
@@ -168,7 +215,7 @@ def grouped_message(
             section(f"*{_headline(lead, 200)}*\n{trends} · {_outlet(lead)} · {_date(lead)}")
         )
     text = f"{len(stories)} watch-list stories (grouped): " + "; ".join(
-        max(a, key=lambda x: x.score).title for a in stories[:5]
+        _title(max(a, key=lambda x: x.score)) for a in stories[:5]
     )
     return MessageBody(text=truncate(escape_text(text), FALLBACK_LIMIT), blocks=blocks[:MAX_BLOCKS])
 

@@ -3,7 +3,9 @@
 The ledger is written through a `Ledger` the caller provides (the alerts step backs it
 with the warehouse), in this order for every message:
 
-1. `mark_sending` (committed) with the message's marker, *before* the post;
+1. `claim` (committed) with the message's marker, *before* the post: a compare-and-set
+   from `pending` to `sending` that returns what it claimed; a message posts only when
+   every alert it carries was claimed by this run;
 2. the post, carrying the marker;
 3. `mark_sent` with the Slack ts, or an outcome that says what the failure means.
 
@@ -55,13 +57,19 @@ log = logging.getLogger(__name__)
 class Ledger(Protocol):
     """Ledger writes, each committed before it returns."""
 
-    def mark_sending(
+    def claim(
         self,
         alert_ids: Sequence[str],
         message_key: str,
         reply_to: str | None,
         thread_ts: str | None,
-    ) -> None: ...
+    ) -> list[str]:
+        """`pending` -> `sending` for the rows still pending; the ids claimed."""
+        ...
+
+    def release(self, alert_ids: Sequence[str], message_key: str) -> None:
+        """Back to pending: claimed for a message that was not posted."""
+        ...
 
     def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None: ...
 
@@ -117,6 +125,7 @@ class DeliveryReport:
     follow_ups: int = 0
     failed: int = 0
     held: int = 0  # left pending by the caps, or because the run stopped early
+    claimed_elsewhere: int = 0  # alerts another run claimed first: not posted by this one
     stopped_by: str | None = None
 
 
@@ -280,12 +289,16 @@ def _post_one(
     ledger: Ledger,
     limits: Limits,
     sleep: Callable[[float], None],
-) -> Delivered:
-    """Post, retrying what may not have landed (after checking it did not); raise otherwise,
-    with the ledger settled (pending or failed)."""
+) -> Delivered | None:
+    """Claim, then post, retrying what may not have landed (after checking it did not);
+    raise otherwise, with the ledger settled (pending or failed). None: another run
+    claimed part of the message's alerts first, so this run posts none of them."""
     ids = message.alert_ids
     started = datetime.now(UTC)
-    ledger.mark_sending(ids, message.key, message.reply_to, message.thread_ts)
+    claimed = ledger.claim(ids, message.key, message.reply_to, message.thread_ts)
+    if set(claimed) != set(ids):
+        ledger.release(claimed, message.key)
+        return None
 
     def post() -> Delivered:
         try:
@@ -390,7 +403,10 @@ def deliver(
             report.failed += len(message.alerts)
             delivered = None
         else:
-            if delivered is not None:
+            if delivered is None:
+                log.info("Another run claimed these %d alert(s) first.", len(message.alerts))
+                report.claimed_elsewhere += len(message.alerts)
+            else:
                 ledger.mark_sent(message.alert_ids, delivered)
                 report.sent += len(message.alerts)
                 report.messages += 1

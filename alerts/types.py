@@ -23,6 +23,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"  # out of attempts, or refused for good; --retry-failed takes it back
     MUTED = "muted"  # alerts only: a mute rule matched; kept for the record, never sent
+    HELD = "held"  # alerts only: not news, or the story was alerted already; never sent
 
 
 def alert_id_for(cluster_id: str, trend_id: str, destination: str) -> str:
@@ -47,6 +48,7 @@ class AlertCandidate:
     destination: str  # "slack:<channel>" | "webhook" | "outbox"
     decided_by: str = "classifier"  # classifier | watch:<rule> | mute:<rule>
     reason: str = ""
+    held_because: str = ""  # why it is owed to nobody (not news, alerted already); "" if owed
 
     @property
     def alert_id(self) -> str:
@@ -55,6 +57,15 @@ class AlertCandidate:
     @property
     def muted(self) -> bool:
         return self.decided_by.startswith(MUTE_PREFIX)
+
+    @property
+    def held(self) -> bool:
+        return bool(self.held_because)
+
+    @property
+    def owed(self) -> bool:
+        """Pending delivery: neither muted nor held."""
+        return not (self.muted or self.held)
 
 
 RULE_TREND_PREFIX = "rule:"  # ledger trend of a watch rule's alert: rule:<name>
@@ -112,6 +123,11 @@ class PendingAlert:
     updated_at: datetime | None = None
     decided_by: str | None = None
     reason: str | None = None
+    language: str | None = None  # the story's language, when it is not English
+    english_title: str | None = None  # its English reading (english_readings), if any
+    english_summary: str | None = None
+    reading_note: str | None = None  # "Translated from Russian", "English gist of ..."
+    summary: str | None = None  # the item's summary (a watch rule's alert shows it)
 
     @property
     def rule_name(self) -> str | None:

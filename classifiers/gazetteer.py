@@ -323,3 +323,13 @@ def theme_gate(entities: np.ndarray) -> np.ndarray:
 
 def matches(text: str, group: str) -> bool:
     return _found(text, text.lower(), group)
+
+
+def spans(text: str, group: str) -> list[tuple[int, int]]:
+    """Where the group's names stand in `text` (start, end), for checks that need the place
+    of a name and not only that it is there (digest/faithfulness.py)."""
+    found = [m.span() for m in _COMPILED[group].finditer(text.lower())]
+    cased = _COMPILED_CASED.get(group)
+    if cased:
+        found.extend(m.span() for m in cased.finditer(text))
+    return sorted(found)

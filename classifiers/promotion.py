@@ -12,6 +12,9 @@ must earn its place on two sets it did not see while fitting:
 
 The new head is promoted when neither figure drops (a tolerance of 0.005 absorbs float
 noise between machines); otherwise the old head stays and the reason names the figure.
+Agreement on one or two held-out verdicts says nothing ("0.000 -> 0.000" is no evidence),
+so a refit with fewer than `min_held_out` held-out verdicts (default 10) is not promoted:
+its feedback waits for more.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
 TOLERANCE = 0.005
 HELD_OUT_SHARE = 3  # one verdict in three is held out
+MIN_HELD_OUT = 10  # held-out verdicts needed before a head can be called no worse
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,21 @@ def measure(
     return HeadFigures(float(macro), float(relevance), agreement)
 
 
-def decide(old: HeadFigures, new: HeadFigures) -> tuple[bool, str]:
-    """Promote only when the new head is no worse on the evaluation data and the feedback."""
+def decide(
+    old: HeadFigures,
+    new: HeadFigures,
+    *,
+    held_out: int | None = None,
+    min_held_out: int = MIN_HELD_OUT,
+) -> tuple[bool, str]:
+    """Promote only when the new head is no worse on the evaluation data and the feedback,
+    measured on at least `min_held_out` held-out verdicts (`held_out`: how many there
+    were; None when the caller checked that itself)."""
+    if held_out is not None and held_out < min_held_out:
+        return False, (
+            f"kept the old head: only {held_out} held-out verdict(s), and promotion needs at "
+            f"least {min_held_out} to call a head no worse (more feedback, then try again)"
+        )
     worse = []
     if new.eval_macro_f1 < old.eval_macro_f1 - TOLERANCE:
         worse.append(f"evaluation macro F1 {old.eval_macro_f1:.3f} -> {new.eval_macro_f1:.3f}")
@@ -145,6 +162,7 @@ def attempt(
     eval_paths: Sequence[Path],
     *,
     base: Classifier | None = None,
+    min_held_out: int = MIN_HELD_OUT,
 ) -> tuple[PromotionAttempt, Head]:
     """Refit on the fitted share of the feedback; measure old and new; decide.
 
@@ -159,7 +177,7 @@ def attempt(
     items = shipped_eval_items(eval_paths)
     old = measure(taxonomy, current, base, items, held)
     new = measure(taxonomy, candidate, base, items, held)
-    promote, reason = decide(old, new)
+    promote, reason = decide(old, new, held_out=len(held), min_held_out=min_held_out)
     return (
         PromotionAttempt(
             old_version=current.version,

@@ -1,101 +1,62 @@
-"""The actors an analyst tracks across stories: countries, agencies and companies.
+"""The actors an analyst tracks across stories: countries, agencies, companies, programmes.
 
-China and Russia are matched with the classifier's gazetteer groups (every language of
-the feeds); the others by their names and common spellings in the feeds' main scripts.
-Counting distinct stories, not items, keeps one syndicated event from looking like a
-trend of its own.
+Actors are found by the classifier's actor normaliser (`classifiers.actors`): the
+gazetteer's spellings in every language of the feeds, each under one English name, the
+same names the warehouse's `item_actors` table and the reading room use. Counting
+distinct stories, not items, keeps one syndicated event from looking like a trend of
+its own.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from spacebrief.classifiers.gazetteer import matches
+from spacebrief.classifiers.actors import actor_spans, named_actors
 
-_B = r"(?<![\w])"  # a name starts a word (CJK names are matched anywhere)
-
-COUNTRIES: dict[str, str] = {
-    "the United States": r"united states|\bu\.s\.|\busa\b|washington|\bсша\b|美国|الولايات المتحدة",
-    "India": r"india\b|indian\b|भारत|印度|الهند|инди[яи]",
-    "Pakistan": r"pakistan|باكستان|巴基斯坦|пакистан|पाकिस्तान",
-    "Egypt": r"egypt|مصر|埃及|египет",
-    "Nigeria": r"nigeria|نيجيريا|尼日利亚|нигери",
-    "Kenya": r"kenya|كينيا|肯尼亚|кени[яи]",
-    "South Africa": r"south africa|南非|юар|جنوب أفريقيا",
-    "Brazil": r"brazil|brasil|巴西|бразили|البرازيل",
-    "Argentina": r"argentin|阿根廷|аргентин",
-    "Thailand": r"thailand|thai\b|泰国|таиланд",
-    "Indonesia": r"indonesia|印度尼西亚|индонези",
-    "Iran": r"iran\b|iranian|伊朗|иран|إيران",
-    "Türkiye": r"turkey|türkiye|turkish|土耳其|турци",
-    "the UAE": r"\buae\b|emirat|الإمارات|阿联酋|оаэ",
-    "Saudi Arabia": r"saudi|السعودية|沙特",
-    "Ethiopia": r"ethiopia|إثيوبيا|埃塞俄比亚|эфиопи",
-    "Bangladesh": r"bangladesh|বাংলাদেশ|孟加拉",
-    "Venezuela": r"venezuela|委内瑞拉|венесуэл",
-    "Senegal": r"senegal|sénégal|塞内加尔",
-    "Rwanda": r"rwanda|卢旺达",
-    "Algeria": r"algeria|algérie|الجزائر|阿尔及利亚",
-    "Japan": r"japan|日本|япони",
-    "Vietnam": r"vietnam|viet nam|越南|вьетнам",
-}
-AGENCIES: dict[str, str] = {
-    "NASA": r"nasa\b|наса|美国航天局",
-    "CNSA": r"cnsa\b|china national space administration|国家航天局",
-    "Roscosmos": r"roscosmos|roskosmos|роскосмос",
-    "ESA": r"\besa\b|european space agency",
-    "ISRO": r"isro\b|इसरो",
-    "JAXA": r"jaxa\b",
-    "the African Space Agency": r"african space agency|afsa\b",
-    "APSCO": r"apsco\b|asia-pacific space cooperation",
-    "the UN space committee": r"copuos|unoosa|peaceful uses of outer space",
-}
-COMPANIES: dict[str, str] = {
-    "SpaceX": r"spacex|starlink|crew dragon|falcon 9",
-    "China Great Wall Industry": r"great wall industry|cgwic|中国长城工业",
-    "CASC": r"\bcasc\b|china aerospace science and technology",
-    "OneWeb": r"oneweb|eutelsat",
-    "Axiom Space": r"axiom",
-    "Blue Origin": r"blue origin",
-    "Airbus": r"airbus",
-    "Thales Alenia Space": r"thales",
-}
-_GAZETTEER = {"China": "china", "Russia": "russia"}
-
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    parts = pattern.split("|")
-    return re.compile(
-        "|".join(p if re.match(r"[\u3040-\u9fff]", p) else _B + p for p in parts),
-        re.IGNORECASE,
-    )
-
-
-_PATTERNS = {
-    kind: {name: _compile(pattern) for name, pattern in table.items()}
-    for kind, table in (("country", COUNTRIES), ("agency", AGENCIES), ("company", COMPANIES))
-}
+COUNTED_KINDS = ("country", "agency", "company")
+NAMED_KINDS = (*COUNTED_KINDS, "programme")  # what a reader must find again in a rewording
+# The lunar alliances are what a claim is about, not who makes it: the faithfulness check
+# reads them as names of their own (digest/faithfulness.py), never as actors.
+_ALLIANCES = ("ILRS", "the Artemis Accords", "the Artemis programme")
 
 
 @dataclass(frozen=True)
 class ActorCount:
     name: str
-    kind: str  # country | agency | company
+    kind: str  # country | agency | company | programme
     story_ids: tuple[str, ...]  # the stories naming the actor, in the order given
 
 
-def actor_counts(stories: Sequence[tuple[str, str]]) -> list[ActorCount]:
-    """Actors named in (story id, text) pairs, most stories first (ties by name)."""
-    found: list[ActorCount] = []
-    for name, group in _GAZETTEER.items():
-        ids = tuple(sid for sid, text in stories if matches(text, group))
-        if ids:
-            found.append(ActorCount(name, "country", ids))
-    for kind, table in _PATTERNS.items():
-        for name, pattern in table.items():
-            ids = tuple(sid for sid, text in stories if pattern.search(text))
-            if ids:
-                found.append(ActorCount(name, kind, ids))
-    return sorted(found, key=lambda a: (-len(a.story_ids), a.name))
+def actor_counts(
+    stories: Sequence[tuple[str, str]], kinds: Sequence[str] = COUNTED_KINDS
+) -> list[ActorCount]:
+    """Actors of `kinds` named in (story id, text) pairs, most stories first (ties by name)."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for story_id, text in stories:
+        for named in named_actors(text):
+            if named.actor.kind in kinds:
+                ids = found.setdefault((named.actor.name, named.actor.kind), [])
+                if story_id not in ids:
+                    ids.append(story_id)
+    counts = [ActorCount(name, kind, tuple(ids)) for (name, kind), ids in found.items()]
+    return sorted(counts, key=lambda a: (-len(a.story_ids), a.name))
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    name: str
+    kind: str
+    start: int
+    end: int
+
+
+def actor_mentions(text: str) -> list[ActorMention]:
+    """Every actor named in `text`, where it stands, in reading order (the same names as
+    `actor_counts`; "Beijing" and "Chinese" are China, "Moscow" is Russia)."""
+    found = [
+        ActorMention(actor.name, actor.kind, start, end)
+        for actor, start, end in actor_spans(text)
+        if actor.kind in NAMED_KINDS and actor.name not in _ALLIANCES
+    ]
+    return sorted(found, key=lambda m: (m.start, m.end, m.name))

@@ -9,27 +9,28 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, timedelta
 
 from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.citations import CitationBook, utc_day
+from spacebrief.digest.english import EnglishReading, english_reading, language_name
 from spacebrief.digest.expert import measured_view, movement_sentences
-from spacebrief.digest.llm import LlmEndpoint, cited_paragraph
-from spacebrief.digest.momentum import contradiction, measure, reading
-from spacebrief.digest.outlook import outlook_sentences
-from spacebrief.digest.summaries import SourcedSentence, story_summary
+from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, translated
+from spacebrief.digest.outlook import ForwardStatement, forward_statements
+from spacebrief.digest.selection import select_stories
+from spacebrief.digest.summaries import story_summary
+from spacebrief.digest.trend_sections import HEADINGS, trend_sections, trend_weights
+from spacebrief.digest.trend_words import words_for
 from spacebrief.digest.types import (
     Chart,
     ChartSeries,
     CitedSentence,
     Edition,
     FamilySection,
-    QuietTrend,
     SignalEntry,
     StoryEntry,
-    TrendEntry,
     TrendInfo,
-    TrendSupport,
     WindowData,
     WindowItem,
 )
@@ -37,13 +38,8 @@ from spacebrief.untrusted import safe_url
 
 TITLE = "Space China, Russia and Global South"
 COLLECTION = "Insights from space news Collection"
-_HEADINGS = {
-    TrendFamily.RISING: ("Rising", "🔺"),
-    TrendFamily.DECLINING: ("Declining", "🔻"),
-    TrendFamily.WATCH: ("Watch List", "⚠️"),
-}
 _THIN_ITEMS = 5
-_EXPERT_POOL = 12
+EXPERT_POOL = 12
 
 
 def date_label(day: date) -> str:
@@ -58,17 +54,28 @@ def edition_id(window: WindowData) -> str:
 def build_edition(
     window: WindowData, *, top_stories: int = 12, llm: LlmEndpoint | None = None
 ) -> Edition:
-    items = {item.item_id: item for item in window.items}
     trends = sorted(window.trends, key=lambda t: (t.position, t.trend_id))
-    book = CitationBook(items)
-    ranked = [items[i] for i in window.ranked_story_ids if i in items]
+    statements = {t.trend_id: t.statement for t in trends}
+    readings = _readings(window.items, statements, llm)
+    items = {item.item_id: _in_english(item, readings[item.item_id]) for item in window.items}
+    book = CitationBook({item.item_id: item for item in window.items}, readings)
+    ranked = select_stories(
+        [items[i] for i in window.ranked_story_ids if i in items], window.ranking
+    )
 
-    families = _trend_sections(window, trends, book)
+    families = trend_sections(window, trends, book, readings)
     signals = _new_signals(window, items, trends, book)
-    forward = outlook_sentences(ranked, window.edition_date.year)
-    expert, expert_method = _expert_view(window, families, signals, ranked, book, llm)
-    outlook, outlook_method = _outlook(forward, book, llm)
-    stories = _stories(ranked[:top_stories], trends, book)
+    forward = forward_statements(
+        ranked,
+        window.edition_date,
+        trend_weight=trend_weights(families),
+        min_label_score=window.counter.min_label_score,
+    )
+    expert, expert_method = _expert_view(
+        window, families, signals, ranked, items, [s.item_id for s in forward], book, llm
+    )
+    outlook, outlook_method = _outlook(forward, items, book, llm)
+    stories = _stories(ranked[:top_stories], trends, book, readings)
     current = next((t for t in window.totals if t.window == 0), None)
     relevant_items = current.relevant_items if current else 0
     return Edition(
@@ -94,6 +101,44 @@ def build_edition(
         citations=book.citations(),
         chart=_chart(window),
     )
+
+
+def _readings(
+    items: Sequence[WindowItem], statements: Mapping[str, str], llm: LlmEndpoint | None
+) -> dict[str, EnglishReading]:
+    """Every item's English reading: a stored or fresh checked translation, else a gist."""
+
+    def translate(language: str, title: str, summary: str) -> tuple[str, str] | None:
+        assert llm is not None
+        return translated(llm, language, title, summary)
+
+    readings = {}
+    for item in items:
+        stored = None
+        if item.english is not None and item.english.kind == "translation":
+            stored = EnglishReading(
+                item.english.title,
+                item.english.summary,
+                "translation",
+                item.language,
+                f"Translated from {language_name(item.language)}",
+            )
+        readings[item.item_id] = english_reading(
+            item,
+            statements=statements,
+            translate=translate if llm is not None else None,
+            stored=stored,
+        )
+    return readings
+
+
+def _in_english(item: WindowItem, reading: EnglishReading) -> WindowItem:
+    """The item as the edition quotes it: a translation's title and summary stand for the
+    item's; a gist gives a title but no sentence to quote (it is ours, not the item's)."""
+    if reading.is_original:
+        return item
+    summary = reading.summary if reading.kind == "translation" else ""
+    return replace(item, title=reading.title, summary=summary, content=None)
 
 
 def _window_span(window: WindowData) -> str:
@@ -134,92 +179,6 @@ def _coverage_note(window: WindowData) -> str:
     return f"This edition covers {span}: {items} collected, {on_theme}."
 
 
-def _stories_per_window(window: WindowData, count: str = "stories") -> dict[str, list[int]]:
-    """Per trend, oldest window first: all its stories, or its "supporting" / "against" ones."""
-    size = window.history_windows + 1
-    series: dict[str, list[int]] = {t.trend_id: [0] * size for t in window.trends}
-    for tally in window.trend_counts:
-        if tally.trend_id in series and 0 <= tally.window < size:
-            series[tally.trend_id][size - 1 - tally.window] = getattr(tally, count)
-    return series
-
-
-def _trend_sections(
-    window: WindowData, trends: Sequence[TrendInfo], book: CitationBook
-) -> tuple[FamilySection, ...]:
-    stories = _stories_per_window(window)
-    supporting = _stories_per_window(window, "supporting")
-    against = _stories_per_window(window, "against")
-    current = {c.trend_id: c for c in window.trend_counts if c.window == 0}
-    support = {s.trend_id: s for s in window.trend_support}
-    sections = []
-    for family in TrendFamily:
-        members = [t for t in trends if t.family == family]
-        covered = [t for t in members if t.trend_id in current and current[t.trend_id].items > 0]
-        covered.sort(
-            key=lambda t: (
-                -current[t.trend_id].stories,
-                -current[t.trend_id].items,
-                t.position,
-                t.trend_id,
-            )
-        )
-        entries = []
-        for trend in covered:
-            momentum = measure(stories[trend.trend_id])
-            evidence = support.get(trend.trend_id, TrendSupport(trend.trend_id, ()))
-            entries.append(
-                TrendEntry(
-                    trend_id=trend.trend_id,
-                    family=family,
-                    name=trend.name,
-                    statement=trend.statement.rstrip("."),
-                    items=current[trend.trend_id].items,
-                    stories=current[trend.trend_id].stories,
-                    citations=book.cite(evidence.item_ids),
-                    momentum=momentum,
-                    reading=reading(
-                        family,
-                        momentum,
-                        contested=against[trend.trend_id][-1] > supporting[trend.trend_id][-1],
-                    ),
-                    contradiction=contradiction(
-                        family,
-                        supporting[trend.trend_id],
-                        against[trend.trend_id][-1],
-                        window.history_windows,
-                        window.days,
-                    ),
-                    supporting=supporting[trend.trend_id][-1],
-                    against_stories=against[trend.trend_id][-1],
-                    against=book.cite(evidence.against_ids),
-                    counter_evidence=tuple(
-                        CitedSentence(text, book.cite([item_id]))
-                        for item_id, text in zip(
-                            evidence.against_ids, evidence.against_evidence, strict=False
-                        )
-                        if text
-                    ),
-                )
-            )
-        quiet = tuple(
-            QuietTrend(
-                t.trend_id,
-                t.name,
-                t.statement.rstrip("."),
-                measure(stories[t.trend_id]),
-                contradiction(
-                    family, supporting[t.trend_id], 0, window.history_windows, window.days
-                ),
-            )
-            for t in members
-            if t not in covered
-        )
-        heading, symbol = _HEADINGS[family]
-        sections.append(FamilySection(family, heading, symbol, tuple(entries), quiet))
-    return tuple(sections)
-
-
 def _new_signals(
     window: WindowData,
     items: Mapping[str, WindowItem],
@@ -238,6 +197,8 @@ def _new_signals(
                 headline=headline(item.title),
                 outlet=item.source_name,
                 stories_items=item.cluster_size,
+                independent_reports=item.independent_reports,
+                echoes=item.echoes,
                 citation=book.cite([item.item_id])[0],
                 closest_trend=f"{closest.trend_id} {closest.name}" if closest else None,
                 closest_score=round(signal.closest_score, 3)
@@ -253,14 +214,16 @@ def _expert_view(
     families: Sequence[FamilySection],
     signals: Sequence[SignalEntry],
     ranked: Sequence[WindowItem],
+    items: Mapping[str, WindowItem],
+    outlook_items: Sequence[str],
     book: CitationBook,
     llm: LlmEndpoint | None,
 ) -> tuple[tuple[CitedSentence, ...], str]:
     """The LLM's cited paragraph when one is configured and passes the check (followed by
     the measured movements), else the paragraph written from measured facts."""
-    pool = list(ranked[:_EXPERT_POOL])
+    pool = list(ranked[:EXPERT_POOL])
     if llm is not None and pool:
-        evidence = [_evidence_line(item) for item in pool]
+        evidence = [evidence_line(item) for item in pool]
         answer = cited_paragraph(
             llm,
             "Write one analytical paragraph (an expert's view) on what this window's news "
@@ -274,26 +237,25 @@ def _expert_view(
             ]
             movements = movement_sentences(families, window.history_windows, window.days)
             return (*written, *movements), "llm"
-    against_scores = {
-        book.cite([item_id])[0]: score
-        for support in window.trend_support
-        for item_id, score in zip(support.against_ids, support.against_scores, strict=False)
-        if book.cite([item_id])
-    }
     view = measured_view(
         families,
         ranked,
         signals,
+        outlook_items,
         book,
         windows_before=window.history_windows,
         days=window.days,
-        against_scores=against_scores,
+        story_trends=window.story_trends,
+        known=items,
     )
     return view, "measured"
 
 
 def _outlook(
-    chosen: Sequence[SourcedSentence], book: CitationBook, llm: LlmEndpoint | None
+    chosen: Sequence[ForwardStatement],
+    items: Mapping[str, WindowItem],
+    book: CitationBook,
+    llm: LlmEndpoint | None,
 ) -> tuple[tuple[CitedSentence, ...], str]:
     if llm is not None and chosen:
         answer = cited_paragraph(
@@ -307,30 +269,56 @@ def _outlook(
                 CitedSentence(text, book.cite(chosen[n - 1].item_id for n in numbers))
                 for text, numbers in answer
             ), "llm"
-    return tuple(_cite_sentence(s, book) for s in chosen), "extractive"
+    return tuple(_attributed(s, items[s.item_id], book) for s in chosen), "extractive"
+
+
+def _attributed(statement: ForwardStatement, item: WindowItem, book: CitationBook) -> CitedSentence:
+    """ "Roscosmos says ... around 2027 (Eurasia Orbit Digest, 6 March)."."""
+    day = item.published_at
+    text = statement.text.rstrip(".")
+    return CitedSentence(
+        f"{text} ({item.source_name}, {day.day} {calendar.month_name[day.month]}).",
+        book.cite([item.item_id]),
+    )
 
 
 def _stories(
-    ranked: Sequence[WindowItem], trends: Sequence[TrendInfo], book: CitationBook
+    ranked: Sequence[WindowItem],
+    trends: Sequence[TrendInfo],
+    book: CitationBook,
+    readings: Mapping[str, EnglishReading],
 ) -> tuple[StoryEntry, ...]:
     names = {t.trend_id: t for t in trends}
     entries = []
     for item in ranked:
         labels = sorted(item.labels, key=lambda label: (-label.score, label.trend_id))
+        labels = [label for label in labels if label.trend_id in names]
+        reading = readings.get(item.item_id)
+        translated = reading is not None and not reading.is_original
+        if reading is not None and reading.kind == "gist":
+            summary: tuple[str, ...] = (reading.summary,)
+        else:
+            summary = story_summary(item)
+        original = next((i for i in book.citations() if i.item_id == item.item_id), None)
         entries.append(
             StoryEntry(
                 citation=book.cite([item.item_id])[0],
                 headline=headline(item.title),
-                summary=story_summary(item),
+                summary=summary,
                 outlet=item.source_name,
                 published=utc_day(item.published_at),
                 url=safe_url(item.url),
-                trend_tags=tuple(
-                    f"{label.trend_id} {names[label.trend_id].name}"
-                    for label in labels
-                    if label.trend_id in names
-                ),
+                trend_tags=tuple(label.trend_id for label in labels),
                 reports=item.cluster_size,
+                original_headline=original.original_title if translated and original else None,
+                reading=reading.kind if reading is not None else "original",
+                reading_note=reading.note if reading is not None else "",
+                trend_subjects=tuple(
+                    words_for(names[label.trend_id].name, names[label.trend_id].statement).subject
+                    for label in labels
+                ),
+                independent_reports=item.independent_reports,
+                echoes=item.echoes,
             )
         )
     return tuple(entries)
@@ -349,7 +337,7 @@ def _chart(window: WindowData) -> Chart:
         for count in window.family_counts:
             if count.family == family and 0 <= count.window < size:
                 values[size - 1 - count.window] = count.stories
-        series.append(ChartSeries(family, _HEADINGS[family][0], tuple(values)))
+        series.append(ChartSeries(family, HEADINGS[family][0], tuple(values)))
     return Chart(tuple(labels), tuple(series))
 
 
@@ -358,11 +346,8 @@ def headline(title: str) -> str:
     return " ".join(title.split())
 
 
-def _cite_sentence(sentence: SourcedSentence, book: CitationBook) -> CitedSentence:
-    return CitedSentence(sentence.text, book.cite([sentence.item_id]))
-
-
-def _evidence_line(item: WindowItem) -> str:
+def evidence_line(item: WindowItem) -> str:
+    """An item as the LLM sees it, and as the faithfulness check holds its sentences to."""
     summary = " ".join(story_summary(item))
     day = utc_day(item.published_at)
     return f"{headline(item.title)} ({item.source_name}, {day}). {summary}".strip()

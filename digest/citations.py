@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
+from spacebrief.digest.english import EnglishReading
 from spacebrief.digest.types import Citation, WindowItem
 from spacebrief.untrusted import safe_url
 
@@ -23,8 +24,13 @@ def utc_day(moment: datetime) -> str:
 
 
 class CitationBook:
-    def __init__(self, items: Mapping[str, WindowItem]) -> None:
+    def __init__(
+        self,
+        items: Mapping[str, WindowItem],
+        readings: Mapping[str, EnglishReading] | None = None,
+    ) -> None:
         self._items = items
+        self._readings = readings or {}
         self._numbers: dict[str, int] = {}
 
     def cite(self, item_ids: Iterable[str]) -> tuple[int, ...]:
@@ -40,14 +46,24 @@ class CitationBook:
         return tuple(numbers)
 
     def citations(self) -> tuple[Citation, ...]:
-        return tuple(
-            Citation(
-                number=number,
-                item_id=item_id,
-                title=" ".join(self._items[item_id].title.split()),
-                outlet=self._items[item_id].source_name,
-                published=utc_day(self._items[item_id].published_at),
-                url=safe_url(self._items[item_id].url),
+        """The sources in reading order, each titled in English (its original title kept
+        beside a translation or a gist)."""
+        cited = []
+        for item_id, number in sorted(self._numbers.items(), key=lambda kv: kv[1]):
+            item = self._items[item_id]
+            reading = self._readings.get(item_id)
+            translated = reading is not None and not reading.is_original
+            cited.append(
+                Citation(
+                    number=number,
+                    item_id=item_id,
+                    title=" ".join((reading.title if translated else item.title).split()),
+                    outlet=item.source_name,
+                    published=utc_day(item.published_at),
+                    url=safe_url(item.url),
+                    original_title=" ".join(item.title.split()) if translated else None,
+                    reading=reading.kind if reading is not None else "original",
+                    language=item.language,
+                )
             )
-            for item_id, number in sorted(self._numbers.items(), key=lambda kv: kv[1])
-        )
+        return tuple(cited)

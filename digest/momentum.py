@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spacebrief.classifiers.types import TrendFamily
+from spacebrief.digest.counter import DEFAULT_COUNTER_POLICY, CounterEvidencePolicy
 from spacebrief.digest.types import Momentum
 
 _BLOCKS = "▁▂▃▄▅▆▇█"
@@ -74,18 +75,19 @@ def contradiction(
     against_now: int,
     windows_before: int,
     days: int,
+    policy: CounterEvidencePolicy = DEFAULT_COUNTER_POLICY,
 ) -> str | None:
     """A plain sentence when the news runs against a trend, else None.
 
-    Two cases are real contradictions: counter-evidence outweighing support in the
-    edition's window (more stories against the statement than for it), and a rising
+    Two cases are real contradictions: confident counter-evidence clearly outweighing
+    support in the edition's window (`policy.outweighs`: one verdict is never enough), and a rising
     trend whose support has dried up for two windows or more after it had some. Falling
     or rising coverage alone is not one: every trend is a statement the news can support
     (a declining trend states the decline), and `reading` says what the movement means.
     """
     supporting = [int(v) for v in supporting_oldest_first]
     now = supporting[-1] if supporting else 0
-    if against_now > now:
+    if policy.outweighs(against_now, now):
         return (
             f"Counter-evidence outweighs support this window: {against_now} "
             f"{_stories(against_now)} against the statement, {now} for it."

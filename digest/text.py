@@ -141,3 +141,15 @@ def near_duplicate(a: str, b: str, threshold: float = 0.7) -> bool:
     if not left or not right:
         return a.strip().lower() == b.strip().lower()
     return len(left & right) / len(left | right) >= threshold
+
+
+def reports_phrase(reports: int, independent: int, echoes: int) -> str:
+    """How a story was reported, for an analyst: "3 independent reports", "1 independent
+    report, 40 echoes", "2 independent reports, 1 follow-up" (an outlet's second report)."""
+    follow_ups = max(0, reports - independent - echoes)
+    parts = [f"{independent} independent report{'' if independent == 1 else 's'}"]
+    if echoes:
+        parts.append(f"{echoes} echo{'' if echoes == 1 else 'es'}")
+    if follow_ups:
+        parts.append(f"{follow_ups} follow-up{'' if follow_ups == 1 else 's'}")
+    return ", ".join(parts)

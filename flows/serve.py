@@ -22,7 +22,9 @@ place, and pausing on shutdown clears their future runs until the next start.
 
 The local server is a `prefect server start` subprocess on 127.0.0.1 in its own process
 group, so a Ctrl-C in the terminal reaches this process only and shutdown happens in the
-right order: the runner stops (cancelling its flow runs), then the server.
+right order: the runner stops (cancelling its flow runs), then the server. The watchdog of
+`run` (`flows/ephemeral_server.py`) is tied to it too: a kill -9 of serve ends the server,
+so the next serve finds its port free; a Ctrl-C during start-up stops it as well.
 
 Prefect is imported inside the functions: `PREFECT_API_URL` must be in the environment
 before Prefect's first import, and it is only known once the server is up.
@@ -46,6 +48,7 @@ from typing import TYPE_CHECKING, Any, cast
 import httpx
 
 from spacebrief.exceptions import SpacebriefError
+from spacebrief.flows.ephemeral_server import tie_to_us
 from spacebrief.flows.prefect_env import PREFECT_DEFAULTS, prefect_home
 from spacebrief.flows.settings import Settings
 
@@ -156,19 +159,23 @@ def start_local_server(
             start_new_session=True,
         )
     server = LocalServer(process, port, log_path)
-    deadline = time.monotonic() + timeout
-    while not is_healthy(server.api_url):
-        if process.poll() is not None:
-            raise ServeError(
-                f"The Prefect server exited with code {process.returncode} while starting; "
-                f"see {log_path}."
-            )
-        if time.monotonic() >= deadline:
-            server.stop()
-            raise ServeError(
-                f"The Prefect server did not answer within {timeout:.0f} s; see {log_path}."
-            )
-        time.sleep(0.5)
+    tie_to_us(process.pid)  # a kill -9 of serve takes the server with it
+    try:
+        deadline = time.monotonic() + timeout
+        while not is_healthy(server.api_url):
+            if process.poll() is not None:
+                raise ServeError(
+                    f"The Prefect server exited with code {process.returncode} while "
+                    f"starting; see {log_path}."
+                )
+            if time.monotonic() >= deadline:
+                raise ServeError(
+                    f"The Prefect server did not answer within {timeout:.0f} s; see {log_path}."
+                )
+            time.sleep(0.5)
+    except BaseException:  # Ctrl-C while it starts included: leave no server behind
+        server.stop()
+        raise
     return server
 
 
@@ -192,7 +199,7 @@ def deployments(settings: Settings, sources: str | None = None) -> list[RunnerDe
             schedules=[
                 Interval(every, anchor_date=SCHEDULE_ANCHOR, slug="ingest-interval"),
             ],
-            parameters={"sources": sources, "classify_in_background": True},
+            parameters={"sources": sources, "classify_in_background": True, "force": False},
             description="Fetch the feeds that are due, store new items, hand them to the "
             "task worker's classifier.",
             tags=tags,
@@ -352,40 +359,96 @@ def start_background(
 
 
 def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
-    """Whether a feed of the catalog is due (new in the catalog counts); False when busy."""
+    """Whether a feed of the catalog is due (new in the catalog counts), its stored next
+    fetch moved within today's poll bounds; False when busy."""
+    from spacebrief.flows.steps.ingest_step import poll_rules_from
     from spacebrief.ingest import IngestError, load_sources
-    from spacebrief.ingest.schedule import is_due
+    from spacebrief.ingest.schedule import is_due, within_bounds
     from spacebrief.warehouse import Warehouse
     from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
-    from spacebrief.warehouse.sources import next_due_at
+    from spacebrief.warehouse.sources import resolve_sources, source_states
 
     try:
-        ids = [source.source_id for source in load_sources(sources or settings.sources_location)]
+        catalog = load_sources(sources or settings.sources_location)
     except IngestError:
         return False  # the next backstop run says what is wrong with the catalog
     if not settings.warehouse_path.exists():
         return True
     try:
         with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
-            return is_due(next_due_at(con, ids), now)
+            ids = [source.source_id for source in resolve_sources(con, catalog)]
+            states = source_states(con, ids)
     except WarehouseLocked:
         return False  # a run is writing (here or in another process); look again soon
     except WarehouseError:
         return True
+    rules = poll_rules_from(settings)
+    return any(
+        source_id not in states
+        or is_due(within_bounds(states[source_id], rules).next_fetch_at, now)
+        for source_id in ids
+    )
+
+
+def items_waiting(settings: Settings) -> bool:
+    """Whether stored items wait for a classifier, whoever stored them (the CLI, the API,
+    another process); False when the warehouse is busy or absent."""
+    from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.exceptions import WarehouseError
+    from spacebrief.warehouse.items import count_unclassified
+
+    if not settings.warehouse_path.exists():
+        return False
+    try:
+        with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
+            return count_unclassified(con) > 0
+    except WarehouseError:
+        return False  # busy (a run is writing) or not migrated yet: look again soon
+
+
+def classify_in_flight(client: Any) -> bool:
+    """A classify background task scheduled, pending or running (ours or an ingest run's)."""
+    from prefect.client.schemas.filters import (
+        TaskRunFilter,
+        TaskRunFilterName,
+        TaskRunFilterState,
+        TaskRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    waiting = TaskRunFilter(
+        name=TaskRunFilterName(like_="classify-in-background"),
+        state=TaskRunFilterState(
+            type=TaskRunFilterStateType(
+                any_=[StateType.SCHEDULED, StateType.PENDING, StateType.RUNNING]
+            )
+        ),
+    )
+    return bool(client.read_task_runs(task_run_filter=waiting, limit=1))
 
 
 def wake_for_due_feeds(
     settings: Settings, sources: str | None, ingest_id: Any, stop: threading.Event
 ) -> None:
-    """Every `poll_wake_seconds`, start an ingest run when a feed is due and none is running."""
+    """Every `poll_wake_seconds`: start an ingest run when a feed is due and none is
+    running, and hand the task worker any stored item no classifier has seen yet (stored
+    by `spacebrief ingest`, the API or another process), so it is classified and its
+    alerts delivered within one wake."""
     from prefect import get_client
     from prefect.logging import get_logger
+
+    from spacebrief.flows.background import classify_in_background
 
     logger = get_logger("spacebrief.serve")
     running: Any = None
     while not stop.wait(settings.poll_wake_seconds):
         try:
             with get_client(sync_client=True) as client:
+                if items_waiting(settings) and not classify_in_flight(client):
+                    classify_in_background.delay()
+                    logger.info(
+                        "Handed the unclassified items in the warehouse to the task worker."
+                    )
                 if running is not None:
                     state = client.read_flow_run(running).state
                     if state is not None and not state.is_final():

@@ -7,7 +7,9 @@ Secrets are `SecretStr`, so printing the settings never shows them, and they are
 here, at start-up (a webhook URL without its scheme, a token with a line break), with
 messages that never quote them: pydantic's errors hide their input, and `load_settings()`
 turns every mistake (bad TOML, a value of the wrong type, broken JSON, a home that is a
-file) into one `ConfigurationError` sentence naming the setting and, for TOML, the line.
+file, a misspelt key in the TOML file, a count of 0 where at least 1 is needed) into one
+`ConfigurationError` sentence naming the setting and, for TOML, the line or the nearest
+known key.
 
 The library folders never read settings: the CLI and the flows read them here and pass
 plain values down.
@@ -15,12 +17,13 @@ plain values down.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -59,6 +62,49 @@ def _toml_file() -> Path:
     return Path(os.environ.get("SPACEBRIEF_CONFIG", "spacebrief.toml"))
 
 
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(%|b|bytes|kb|mb|gb|tb|kib|mib|gib|tib)?\s*$", re.I)
+_UNITS = {
+    "b": 1,
+    "bytes": 1,
+    "kb": 10**3,
+    "mb": 10**6,
+    "gb": 10**9,
+    "tb": 10**12,
+    "kib": 2**10,
+    "mib": 2**20,
+    "gib": 2**30,
+    "tib": 2**40,
+}
+
+
+def machine_memory() -> int | None:
+    """Physical memory in bytes, where the system says (POSIX); None elsewhere."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def memory_size(text: str) -> int:
+    """Bytes of a size as DuckDB writes them (`2GB`, `512MiB`, `25%` of the machine's memory)."""
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError("it must be a share of memory such as 25% or a size such as 2GB")
+    number, unit = float(match[1]), (match[2] or "b").lower()
+    if unit == "%":
+        if not 0 < number <= 100:
+            raise ValueError("a share of memory must be more than 0% and at most 100%")
+        total = machine_memory()
+        if total is None:
+            raise ValueError("this system does not say how much memory it has: give a size (2GB)")
+        size = int(total * number / 100)
+    else:
+        size = int(number * _UNITS[unit])
+    if size < 16 * 2**20:
+        raise ValueError("it must be at least 16MB")
+    return size
+
+
 class ConfigurationError(SpacebriefError):
     """A setting is wrong: the message names it and the fix, never its value."""
 
@@ -73,7 +119,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(
         env_prefix="SPACEBRIEF_",
-        extra="ignore",
+        # Unknown keys of spacebrief.toml are refused (load_settings names the nearest known
+        # one); unknown SPACEBRIEF_* variables are not read by pydantic-settings at all.
+        extra="forbid",
         hide_input_in_errors=True,
         use_attribute_docstrings=True,
     )
@@ -90,23 +138,26 @@ class Settings(BaseSettings):
         default=None, json_schema_extra={"doc_default": "`seeds/taxonomy.yaml`"}
     )
     """The trend taxonomy the classifier and the edition use."""
-    lock_wait_seconds: float = 10.0
+    lock_wait_seconds: float = Field(default=10.0, ge=0)
     """How long a command waits for a busy warehouse."""
+    query_memory_limit: str = "25%"
+    """Memory one `spacebrief query` may use: a share of the machine's memory (`25%`) or a
+    size (`2GB`, `512MiB`); past it the query stops with one sentence."""
 
     # Ingest
-    fetch_concurrency: int = _FETCH.concurrency
+    fetch_concurrency: int = Field(default=_FETCH.concurrency, ge=1)
     """Feed and page fetches in flight at once."""
-    fetch_per_host: int = _FETCH.per_host
+    fetch_per_host: int = Field(default=_FETCH.per_host, ge=1)
     """Fetches in flight at once to one host."""
-    fetch_timeout_seconds: float = _FETCH.read_timeout
+    fetch_timeout_seconds: float = Field(default=_FETCH.read_timeout, gt=0)
     """Read timeout of a fetch (connect: at most 10 s; a whole fetch: three times this)."""
-    fetch_max_bytes: int = _FETCH.max_bytes
+    fetch_max_bytes: int = Field(default=_FETCH.max_bytes, ge=1)
     """Largest feed or page body read; a larger one fails that fetch."""
     fetch_allow_private: bool = False
     """Fetch private and loopback addresses for every source (a source alone: `allow_private:
     true` in sources.yaml); link-local and cloud-metadata addresses and non-http(s) schemes
     are always refused."""
-    ingest_interval_minutes: int = 30
+    ingest_interval_minutes: int = Field(default=30, ge=1)
     """`serve`'s backstop ingest run (it too fetches only the due feeds)."""
     poll_min_seconds: float = Field(default=300.0, gt=0)
     """No feed is polled more often (failures and `Retry-After` may wait longer)."""
@@ -116,9 +167,9 @@ class Settings(BaseSettings):
     """How often `serve` looks for due feeds."""
 
     # Digest
-    digest_days: int = 7
+    digest_days: int = Field(default=7, ge=1)
     """The edition's window in days."""
-    digest_top_stories: int = 12
+    digest_top_stories: int = Field(default=12, ge=1)
     """Stories an edition selects."""
     digest_cron: str = "0 7 * * *"
     """When `serve` writes the daily edition (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`)."""
@@ -126,39 +177,48 @@ class Settings(BaseSettings):
     """The time zone of the digest and train crons."""
     digest_weekly: bool = False
     """Also a weekly edition."""
-    llm_url: str | None = None
+    llm_url: SecretStr | None = None
     """An OpenAI-compatible chat endpoint for the Expert's View (checked, with the measured
-    paragraph as fallback)."""
+    paragraph as fallback; a secret: it may hold a password)."""
     llm_model: str = "default"
     """The model name sent to that endpoint."""
     llm_api_key: SecretStr | None = None
     """The endpoint's API key (a secret)."""
-    llm_timeout_seconds: float = 30.0
-    """How long one call to the endpoint may take before the measured paragraph is used."""
+    llm_timeout_seconds: float = Field(default=30.0, gt=0)
+    """How long one call to the endpoint may take, all of it, before the measured paragraph
+    is used."""
+    llm_max_answer_bytes: int = Field(default=256 * 1024, ge=1)
+    """Largest answer read from the endpoint; a longer one is abandoned mid-stream."""
 
     # Learning from feedback
     train_cron: str = "30 2 * * *"
     """When `serve` tries a refit on the feedback (cron, in `SPACEBRIEF_DIGEST_TIMEZONE`);
     the refit is promoted only if no worse."""
+    train_min_held_out_feedback: int = Field(default=10, ge=0)
+    """Held-out feedback verdicts a refit needs before it can be called no worse and
+    promoted (`train --promote`, the nightly refit)."""
 
     # Alerts
+    alert_news_horizon_hours: float = Field(default=48.0, gt=0)
+    """Only news pings: a story published (first seen, when undated) longer ago than this
+    is held, never alerted (a new feed's backlog, a relabel, a new rule)."""
     alert_default_threshold: float | None = Field(default=None, ge=0, le=1)
     """One Slack bar for every watch trend: a watch label pings only when its calibrated
     score reaches it (`null`: each trend's own bar, shipped with the classifier)."""
-    alert_thresholds: dict[str, float] = Field(default_factory=dict)
+    alert_thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
     """The bar per trend, e.g. `{"W4": 0.9}` (before the default and the classifier's)."""
-    alert_max_per_run: int = 10
+    alert_max_per_run: int = Field(default=10, ge=0)
     """Flood cap: alerts sent in one run."""
-    alert_max_per_hour: int = 30
+    alert_max_per_hour: int = Field(default=30, ge=0)
     """Flood cap: alerts sent in any hour."""
-    alert_max_per_trend: dict[str, int] = Field(default_factory=dict)
+    alert_max_per_trend: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     """New stories per trend in one run, e.g. `{"W6": 3}`; the rest share one grouped message."""
-    alert_max_rate_limit_wait_seconds: float = 30.0
+    alert_max_rate_limit_wait_seconds: float = Field(default=30.0, ge=0)
     """Longest total wait on Slack's `Retry-After` in a run; past it the alerts wait for the
     next run."""
-    alert_backoff_seconds: float = 1.0
+    alert_backoff_seconds: float = Field(default=1.0, ge=0)
     """First wait before retrying a failed Slack post (doubling, with jitter)."""
-    slack_timeout_seconds: float = 10.0
+    slack_timeout_seconds: float = Field(default=10.0, gt=0)
     """Timeout of one call to Slack."""
     post_editions: bool = False
     """Post each new edition's summary to Slack."""
@@ -167,7 +227,7 @@ class Settings(BaseSettings):
     smtp_url: SecretStr | None = None
     """Mail server for the edition by e-mail: `smtp://host:25`, `smtps://…`,
     `smtp+starttls://user:pass@host:587` (a secret: it may hold the password)."""
-    smtp_timeout_seconds: float = 30.0
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
     """Timeout of one SMTP exchange."""
     email_to: str | None = None
     """Comma-separated addresses the edition goes to (`digest --send`, the daily deployment)."""
@@ -194,7 +254,7 @@ class Settings(BaseSettings):
     """App-level token (xapp-…): feedback buttons over Socket Mode."""
     feedback_users: str = Field(default="", json_schema_extra={"doc_default": "unset (everyone)"})
     """Comma-separated Slack user ids or names who may click-teach."""
-    feedback_write_wait_seconds: float = 2.0
+    feedback_write_wait_seconds: float = Field(default=2.0, ge=0)
     """How long a button click waits for a busy warehouse, keeping the ack inside Slack's 3 s."""
     slack_api_url: str | None = Field(
         default=None,
@@ -202,6 +262,26 @@ class Settings(BaseSettings):
         json_schema_extra={"doc_default": "Slack's"},
     )
     """Another Web API base URL (an enterprise proxy, a test server)."""
+
+    # The reading room: `spacebrief web`
+    web_token: SecretStr | None = None
+    """The reading room's feedback token (16+ characters, a secret): analysts who sign in
+    with it can mark items and alerts, mute a source and save a search as a watch rule from
+    `spacebrief web`; unset, the pages are read-only and served on 127.0.0.1 only."""
+
+    @field_validator("web_token")
+    @classmethod
+    def _long_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        secret = value.get_secret_value().strip()
+        if len(secret) < 16 or any(c.isspace() or not c.isprintable() for c in secret):
+            raise ValueError(
+                "it must be one word of at least 16 characters, e.g. from "
+                "`python -c 'import secrets; print(secrets.token_urlsafe())'` "
+                "(the value is not shown)"
+            )
+        return SecretStr(secret)
 
     @field_validator("slack_webhook_url")
     @classmethod
@@ -227,6 +307,12 @@ class Settings(BaseSettings):
                 "it must be one word without spaces or line breaks (the value is not shown)"
             )
         return SecretStr(secret)
+
+    @field_validator("query_memory_limit")
+    @classmethod
+    def _a_size(cls, value: str) -> str:
+        memory_size(value)  # raises ValueError with the sentence
+        return value.strip()
 
     @model_validator(mode="after")
     def _poll_bounds_in_order(self) -> Settings:
@@ -257,6 +343,10 @@ class Settings(BaseSettings):
     @property
     def feedback_user_list(self) -> list[str]:
         return [u.strip() for u in self.feedback_users.split(",") if u.strip()]
+
+    @property
+    def query_memory_limit_bytes(self) -> int:
+        return memory_size(self.query_memory_limit)
 
     @property
     def warehouse_path(self) -> Path:
@@ -304,8 +394,36 @@ def _setting_name(field: str) -> str:
     return f"SPACEBRIEF_{field.upper()}"
 
 
+def known_keys() -> list[str]:
+    """The keys spacebrief.toml may hold: each setting's name, and the Slack aliases."""
+    keys: list[str] = []
+    for name, info in Settings.model_fields.items():
+        keys.append(name)
+        alias = info.validation_alias
+        if isinstance(alias, AliasChoices):
+            keys.extend(str(choice) for choice in alias.choices)
+    return keys
+
+
+def _unknown_key(key: str, toml_file: Path) -> str:
+    """One sentence naming a key of the TOML file no setting has, and the nearest one."""
+    by_lower: dict[str, str] = {}
+    for known in known_keys():  # the settings' own names first: they win a tie of case
+        by_lower.setdefault(known.lower(), known)
+    bare = key.lower().removeprefix("spacebrief_")
+    nearest = difflib.get_close_matches(bare, list(by_lower), n=1, cutoff=0.6)
+    hint = (
+        f"did you mean `{by_lower[nearest[0]]}`?"
+        if nearest
+        else "the settings are listed under Configuration in README.md."
+    )
+    return f"{toml_file} has the unknown setting `{key}`, which nothing reads; {hint}"
+
+
 def _describe_invalid(error: ValidationError, toml_file: Path) -> str:
     first = error.errors()[0]
+    if first["type"] == "extra_forbidden" and len(first["loc"]) == 1:
+        return _unknown_key(str(first["loc"][0]), toml_file)
     field, *inside = [str(part) for part in first["loc"]] or ["settings"]
     where = f" (environment, or `{field}` in {toml_file})" if toml_file.is_file() else ""
     key = f" at {'.'.join(inside)}" if inside else ""

@@ -27,14 +27,20 @@ from spacebrief.ingest._normalise import (
     normalise_entries,
     normalise_entry,
 )
-from spacebrief.ingest._opml import OpmlFeed, read_opml, write_opml
+from spacebrief.ingest._opml import (
+    MAX_OPML_BYTES,
+    OpmlFeed,
+    OpmlSubscriptions,
+    read_opml,
+    write_opml,
+)
 from spacebrief.ingest._pages import PageRequest, fetch_pages, fetch_pages_blocking
 from spacebrief.ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_hazard
 from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from spacebrief.ingest.engine import IngestSummary, ingest_sources
 from spacebrief.ingest.exceptions import IngestError
-from spacebrief.ingest.sources import load_sources, slugify
+from spacebrief.ingest.sources import load_sources, slugify, source_key
 from spacebrief.ingest.store import IngestBatch, IngestStore
 from spacebrief.ingest.types import (
     FetchRecord,
@@ -49,6 +55,7 @@ from spacebrief.ingest.types import (
 )
 
 __all__ = [
+    "MAX_OPML_BYTES",
     "USER_AGENT",
     "CatalogFile",
     "DiscoveredFeed",
@@ -64,6 +71,7 @@ __all__ = [
     "IngestSummary",
     "Item",
     "OpmlFeed",
+    "OpmlSubscriptions",
     "PageRequest",
     "PageResult",
     "PageStatus",
@@ -100,6 +108,7 @@ __all__ = [
     "shingles",
     "site_of",
     "slugify",
+    "source_key",
     "source_sites",
     "write_opml",
     "xml_hazard",

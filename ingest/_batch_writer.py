@@ -40,6 +40,7 @@ class FeedOutcome:
     size: int | None = None
     ttl_seconds: float | None = None
     update_seconds: float | None = None
+    bugs: int = 0  # entries lost to a bug of ours (logged where it happened)
 
 
 class BatchWriter:

@@ -3,7 +3,10 @@
 The address may be the feed itself. Otherwise the page's `<link rel="alternate">`
 elements of a feed type name candidates (resolved against the page's URL), tried in
 the page's order; the first that fetches and parses as a feed with entries wins. Every
-fetch goes through the feed fetcher (same limits and fetch-target rules as ingest).
+fetch goes through the feed fetcher (same limits and fetch-target rules as ingest), and
+the address given and every candidate pass the read rule first (`readable_url`): a page
+naming `file:///etc/passwd` as its feed gets a refusal that reads the same whether or not
+the file exists, since nothing looks.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from urllib.parse import urljoin
 
 import lxml.html
 
-from spacebrief.ingest._fetch import FetchPolicy, fetch_many
+from spacebrief.ingest._fetch import FetchPolicy, fetch_many, readable_url
 from spacebrief.ingest._parse import parse_feed
 from spacebrief.ingest._urls import site_of
 from spacebrief.ingest.exceptions import IngestError
@@ -57,6 +60,8 @@ def feed_links(page: bytes, base: str) -> list[str]:
 
 
 def _fetch(source: Source, policy: FetchPolicy | None) -> tuple[bytes, dict, str]:
+    allow_private = source.allow_private or (policy or FetchPolicy()).allow_private
+    readable_url(source.url, allow_private=allow_private)  # TargetRefused: one sentence
     (result,) = fetch_many([source], policy=policy, force=True)
     if result.status != "ok" or result.body is None:
         raise IngestError(f"Could not fetch {source.url}: {result.error or result.status}.")
@@ -84,11 +89,11 @@ def discover_feed(
         try:
             feed_body, feed_headers, feed_final = _fetch(replace(base, url=candidate), policy)
         except IngestError as exc:
-            problems.append(str(exc))
+            problems.append(str(exc).rstrip("."))
             continue
         feed = parse_feed(feed_body, feed_headers, feed_final)
         if feed.entries:
             site = url if site_of(url) != site_of(candidate) else None
             return DiscoveredFeed(candidate, feed.title, site, len(feed.entries))
         problems.append(f"{candidate}: {feed.problem or 'no entries'}")
-    raise IngestError(f"No working feed behind {url}: " + "; ".join(problems))
+    raise IngestError(f"No working feed behind {url}: " + "; ".join(problems) + ".")

@@ -15,16 +15,20 @@ still fails is reported, and the source's next fetch is pushed back further afte
 consecutive failure (15 min doubling, capped at a day) so a dead feed is not hammered.
 
 Where we fetch is checked before every request, redirects included (an httpx request
-hook, so every caller of `make_client` gets it): only http(s), never a link-local or
-cloud-metadata address, and no private, loopback or reserved address unless the source
-says `allow_private: true` or the policy allows it (tests, a lab intranet). The host's
-resolved addresses are checked, not its name. A refusal is final: no retries.
+hook, so every caller of `make_client` gets it), by the project's one read rule
+(`spacebrief.untrusted.url_refusal`, also applied where an address enters: OPML import,
+`sources add`, discovery, full-text pages): only http(s), never a local path, never a
+link-local or cloud-metadata address, and no private, loopback or reserved address unless
+the source says `allow_private: true` or the policy allows it (tests, a lab intranet).
+Here the host's resolved addresses are checked too, not only its name. A refusal is
+final: no retries.
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 import socket
 import time
@@ -49,15 +53,14 @@ from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
 from spacebrief.ingest.types import FetchStatus, Source, SourceState
 from spacebrief.retry import RetryAfterOrBackoff, parse_retry_after
+from spacebrief.untrusted import address_refusal, url_refusal
 
+log = logging.getLogger(__name__)
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _ALLOW_PRIVATE = "spacebrief_allow_private"
-_METADATA_ADDRESSES = frozenset(
-    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
-)
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,17 @@ class FetchPolicy:
     max_age_cap: timedelta = timedelta(hours=6)
     user_agent: str = USER_AGENT
     allow_private: bool = False  # fetch private/loopback addresses (never link-local)
+
+    def __post_init__(self) -> None:
+        # A semaphore of 0 waits for ever: refuse it here, whoever builds the policy.
+        for name in ("concurrency", "per_host", "max_attempts", "max_bytes"):
+            if getattr(self, name) < 1:
+                raise ValueError(
+                    f"FetchPolicy.{name} must be at least 1, not {getattr(self, name)}"
+                )
+        for name in ("connect_timeout", "read_timeout", "total_timeout"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"FetchPolicy.{name} must be more than 0 seconds")
 
 
 @dataclass(frozen=True)
@@ -128,20 +142,16 @@ def unsupported_scheme(location: str) -> str | None:
     return None if scheme in ("http", "https", "file") else scheme
 
 
-def address_refusal(
-    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool
-) -> str | None:
-    """Why we never fetch from this address, or None when we may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.is_link_local or address in _METADATA_ADDRESSES:
-        return "a link-local address (where cloud metadata lives), never fetched"
-    if address.is_global or allow_private:
-        return None
-    return (
-        "a private, loopback or reserved address, fetched only when the source says "
-        "`allow_private: true` (or SPACEBRIEF_FETCH_ALLOW_PRIVATE is set)"
-    )
+def readable_url(url: str, *, allow_private: bool) -> str:
+    """`url` trimmed when the read rule allows it, else TargetRefused in one sentence.
+
+    For addresses that enter from outside (`sources add`, a page's feed links, an item's
+    page); the sentence names the address as given and says nothing of the local disk.
+    """
+    why = url_refusal(url, allow_private=allow_private)
+    if why:
+        raise TargetRefused(f"{url.strip()!r} is not read: it is {why}.")
+    return url.strip()
 
 
 def target_checker(policy: FetchPolicy) -> Callable[[httpx.Request], Awaitable[None]]:
@@ -156,10 +166,14 @@ def target_checker(policy: FetchPolicy) -> Callable[[httpx.Request], Awaitable[N
 
 
 async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
-    """Refuse a request (first or redirected) to a scheme or address we do not fetch."""
+    """Refuse a request (first or redirected) the read rule refuses (spacebrief.untrusted),
+    then one to a host name whose resolved addresses it refuses."""
     url = request.url
-    if url.scheme not in ("http", "https"):
-        raise TargetRefused(f"refused to fetch a {url.scheme}:// URL; only http(s) is fetched")
+    why = url_refusal(str(url), allow_private=allow_private)
+    if why:
+        remote = url.scheme in ("http", "https")
+        shown = (url.host or "it") if remote else f"{url.scheme}://…"  # never the local path
+        raise TargetRefused(f"refused to fetch {shown}: it is {why}")
     host = url.host
     try:
         addresses = {ipaddress.ip_address(host)}
@@ -518,12 +532,18 @@ async def fetch_all(
     policy: FetchPolicy | None = None,
     *,
     force: bool = False,
+    on_bug: Callable[[Source], None] | None = None,
 ) -> None:
     """Read every source concurrently and hand each outcome to `on_result` as it lands.
 
     Results are handed over, not collected, so the caller can parse a body and drop it
     while other downloads are in flight: memory stays flat in the number of feeds.
     `force` ignores the backoff and max-age schedule (a source is still sent its validators).
+
+    What a feed or its server does ends as that source's result. Anything else raised
+    while reading one is a bug in spacebrief, not a sick feed: it is logged with its
+    traceback and handed to `on_bug` (the others read on and the source's state is left
+    as it was), or re-raised when there is no `on_bug`.
     """
     policy = policy or FetchPolicy()
     now = datetime.now(UTC)
@@ -557,15 +577,12 @@ async def fetch_all(
                     state=_failed_state(state, datetime.now(UTC), policy, None),
                     error=str(exc),
                 )
-            except Exception as exc:  # one source's surprise must not cancel the others
-                result = Fetched(
-                    source=source,
-                    status="failed",
-                    started_at=datetime.now(UTC),
-                    duration_ms=0.0,
-                    state=_failed_state(state, datetime.now(UTC), policy, None),
-                    error=f"unexpected error: {exc!r}",
-                )
+            except Exception:
+                log.exception("A bug in spacebrief stopped the reading of %s", source.url)
+                if on_bug is None:
+                    raise
+                on_bug(source)
+                return
             on_result(result)
 
         async with asyncio.TaskGroup() as group:

@@ -77,6 +77,12 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+def drop_controls(text: str) -> str:
+    """`text` without control characters (C0 but tab and line breaks, DEL, C1) and
+    bidirectional overrides: what no terminal, Slack message or XML file may be handed."""
+    return _CONTROLS.sub("", text)
+
+
 def clean_text(markup: str | None) -> str:
     """Plain text of an HTML fragment: tags stripped, entities decoded, whitespace folded."""
     if not markup:

@@ -7,10 +7,20 @@ each feed's URL, title and folders only, so the outline's `htmlUrl` and our own 
 ElementTree; FreshRSS's full-content selector (`frss:cssFullContent`) becomes
 `full_text: true` with that `content_selector`. No maintained library writes OPML (`opml`
 on PyPI reads only; its 0.5 release dates from 2008), so export is a small ElementTree
-writer: OPML 2.0, one outline per source, tags as `category`, our fields as attributes."""
+writer: OPML 2.0, one outline per source, tags as `category`, our fields as attributes.
+
+An OPML file comes from elsewhere (a reader's export, a colleague's list), so every
+outline's URL passes the project's read rule (`spacebrief.untrusted.url_refusal`) before
+it reaches the catalog: a `file:` URL, a bare or relative path, `javascript:`, `data:`,
+`ftp:`, `gopher:` or a link-local address is refused with one sentence per outline, and
+the rest is imported. A file past `MAX_OPML_BYTES` is refused whole, in one sentence
+(10,000 outlines take about 1.5 MB). Text from the file loses its control and bidi
+characters on the way in, and everything written on the way out is XML 1.0 characters
+only, so an export always parses."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,11 +28,21 @@ from email.utils import format_datetime
 
 import listparser
 
+from spacebrief.ingest._normalise import drop_controls
 from spacebrief.ingest._parse import xml_hazard
 from spacebrief.ingest.exceptions import IngestError
 from spacebrief.ingest.types import Source
+from spacebrief.untrusted import url_refusal
 
 EXTRA_FIELDS = ("language", "full_text", "content_selector")
+MAX_OPML_BYTES = 10 * 1024 * 1024
+# What XML 1.0 allows in a document (its `Char` production), less nothing else.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _clean(value: str) -> str:
+    """Text fit for a catalog and for XML: no control, bidi or non-XML character."""
+    return _NOT_XML.sub("", drop_controls(value)).strip()
 
 
 @dataclass(frozen=True)
@@ -46,6 +66,14 @@ class OpmlFeed:
         return entry
 
 
+@dataclass(frozen=True)
+class OpmlSubscriptions:
+    """What an OPML file offers: the feeds to import, and a sentence per refused outline."""
+
+    feeds: list[OpmlFeed]
+    refused: list[str] = field(default_factory=list)
+
+
 def _extras(document: bytes) -> dict[str, dict[str, str]]:
     """Each feed outline's attributes by its xmlUrl (ElementTree, after the hazard check)."""
     try:
@@ -64,11 +92,22 @@ def _extras(document: bytes) -> dict[str, dict[str, str]]:
 def _value(name: str, raw: str) -> object:
     if name == "full_text":
         return raw.strip().lower() in ("true", "1", "yes")
-    return raw.strip()
+    return _clean(raw)
 
 
-def read_opml(document: bytes, where: str = "the OPML file") -> list[OpmlFeed]:
-    """The feeds of an OPML document, in order, each URL once."""
+def read_opml(
+    document: bytes, where: str = "the OPML file", *, allow_private: bool = False
+) -> OpmlSubscriptions:
+    """The feeds of an OPML document, in order, each URL once, each passing the read rule.
+
+    `allow_private` lets private and loopback addresses in (SPACEBRIEF_FETCH_ALLOW_PRIVATE);
+    link-local addresses and anything but http(s) are refused whatever it says.
+    """
+    if len(document) > MAX_OPML_BYTES:
+        raise IngestError(
+            f"{where} is larger than the {MAX_OPML_BYTES // (1024 * 1024)} MB an OPML import "
+            "reads; split it into smaller files and import each."
+        )
     hazard = xml_hazard(document)
     if hazard:
         raise IngestError(f"{where} was not read: {hazard}.")
@@ -78,45 +117,58 @@ def read_opml(document: bytes, where: str = "the OPML file") -> list[OpmlFeed]:
         raise IngestError(f"{where} holds no feed subscriptions{problem}.")
     extras = _extras(document)
     feeds: list[OpmlFeed] = []
+    refused: list[str] = []
     seen: set[str] = set()
-    for feed in parsed.feeds:
+    for position, feed in enumerate(parsed.feeds, start=1):
         url = str(feed.get("url") or "").strip()
         if not url or url in seen:
             continue
         seen.add(url)
+        name = _clean(str(feed.get("title") or "")) or None
+        why = url_refusal(url, allow_private=allow_private)
+        if why:
+            named = f" ({name})" if name else ""
+            refused.append(f"Outline {position}{named} was not imported: {url!r} is {why}.")
+            continue
         attributes = extras.get(url, {})
         tags: list[str] = []
         paths = [*(feed.get("categories") or ()), *([t] for t in feed.get("tags") or ())]
         for path in paths:  # a nested folder Global South/Africa gives both tags
             for tag in path:
-                if str(tag).strip() and str(tag).strip() not in tags:
-                    tags.append(str(tag).strip())
+                cleaned = _clean(str(tag))
+                if cleaned and cleaned not in tags:
+                    tags.append(cleaned)
         extra = {
             name: _value(name, attributes[name])
             for name in EXTRA_FIELDS
-            if attributes.get(name, "").strip()
+            if _clean(attributes.get(name, ""))
         }
-        fresh_rss_selector = attributes.get("cssFullContent", "").strip()
+        fresh_rss_selector = _clean(attributes.get("cssFullContent", ""))
         if fresh_rss_selector and "content_selector" not in extra:
             extra["content_selector"] = fresh_rss_selector
             extra.setdefault("full_text", True)
+        site = _clean(attributes.get("htmlUrl") or "")
         feeds.append(
             OpmlFeed(
                 url=url,
-                name=str(feed.get("title") or "").strip() or None,
+                name=name,
                 tags=tuple(tags),
-                site=(attributes.get("htmlUrl") or "").strip() or None,
+                site=site if site and url_refusal(site, allow_private=True) is None else None,
                 extra=extra,
             )
         )
-    return feeds
+    return OpmlSubscriptions(feeds, refused)
 
 
 def write_opml(sources: list[Source], title: str = "spacebrief sources") -> str:
-    """OPML 2.0 for these sources; our fields ride along as outline attributes."""
+    """OPML 2.0 for these sources; our fields ride along as outline attributes.
+
+    Every value loses its control, bidi and non-XML characters, so the file always
+    parses (a catalog's names may hold what a feed's title held).
+    """
     opml = ET.Element("opml", version="2.0")
     head = ET.SubElement(opml, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = _clean(title)
     ET.SubElement(head, "dateCreated").text = format_datetime(datetime.now(UTC))
     ET.SubElement(head, "docs").text = "https://opml.org/spec2.opml"
     body = ET.SubElement(opml, "body")
@@ -133,6 +185,6 @@ def write_opml(sources: list[Source], title: str = "spacebrief sources") -> str:
             attributes["full_text"] = "true"
         if source.content_selector:
             attributes["content_selector"] = source.content_selector
-        ET.SubElement(body, "outline", attributes)
+        ET.SubElement(body, "outline", {k: _clean(v) for k, v in attributes.items()})
     ET.indent(opml)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(opml, encoding="unicode") + "\n"

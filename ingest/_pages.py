@@ -15,14 +15,24 @@ so downloads carry on meanwhile.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from urllib.robotparser import RobotFileParser
 
 from spacebrief.ingest._extract import extract_article, extractor_name
-from spacebrief.ingest._fetch import FetchPolicy, _Fetcher, make_client, origin_of
+from spacebrief.ingest._fetch import (
+    FetchPolicy,
+    TargetRefused,
+    _Fetcher,
+    is_remote,
+    make_client,
+    origin_of,
+    readable_url,
+)
 from spacebrief.ingest.types import PageResult, Source, SourceState
 
+log = logging.getLogger(__name__)
 ROBOTS_AGENT = "spacebrief"
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -68,11 +78,19 @@ async def fetch_pages(
     requests: Iterable[PageRequest],
     on_result: Callable[[PageResult], None],
     policy: FetchPolicy | None = None,
+    *,
+    on_bug: Callable[[PageRequest], None] | None = None,
 ) -> None:
-    """Fetch each page (robots.txt permitting), extract its article, hand over the result."""
+    """Fetch each page (robots.txt permitting), extract its article, hand over the result.
+
+    A page the read rule refuses (`readable_url`: a `file:` link, a link-local address)
+    fails with that sentence and is never requested. As in `fetch_all`, anything raised
+    that is not the page's or its server's doing is a bug: logged with its traceback and
+    handed to `on_bug` (no result: the page is tried again next run), or re-raised.
+    """
     policy = policy or FetchPolicy()
     requests = list(requests)
-    origins = {origin_of(r.url) for r in requests}
+    origins = {origin_of(r.url) for r in requests if is_remote(r.url)}
     async with make_client(policy, origins) as client:
         fetcher = _Fetcher(client, policy)
         robots = _Robots(fetcher)
@@ -80,6 +98,15 @@ async def fetch_pages(
         async def one(request: PageRequest) -> None:
             selector = request.source.content_selector
             name = extractor_name(selector)
+            allow_private = request.source.allow_private or policy.allow_private
+            try:
+                readable_url(request.url, allow_private=allow_private)
+            except TargetRefused as exc:
+                refused = PageResult(
+                    request.item_id, request.source.source_id, "failed", name, error=str(exc)
+                )
+                on_result(refused)
+                return
             try:
                 if not await robots.allows(request.source, request.url):
                     on_result(
@@ -129,14 +156,16 @@ async def fetch_pages(
                             extraction.error,
                             fetched.http_status,
                         )
-            except Exception as exc:  # one page's surprise must not cancel the others
-                result = PageResult(
+            except Exception:
+                log.exception(
+                    "A bug in spacebrief stopped the page %s of item %s",
+                    request.url,
                     request.item_id,
-                    request.source.source_id,
-                    "failed",
-                    name,
-                    error=f"unexpected error: {exc!r}",
                 )
+                if on_bug is None:
+                    raise
+                on_bug(request)
+                return
             on_result(result)
 
         async with asyncio.TaskGroup() as group:

@@ -22,7 +22,9 @@ nearly all links are absolute); we join the few relative entry links ourselves, 
 the server's Content-Location or else the address the feed was fetched from.
 
 This module never raises on bad input: a document that yields nothing says why in
-`ParsedFeed.problem`.
+`ParsedFeed.problem`. An entry that feedparser read but we could not turn into a
+`ParsedEntry` is our bug, not the feed's: it is logged with its traceback and counted in
+`ParsedFeed.bugs` (the other entries are kept), never skipped in silence.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -39,8 +42,10 @@ from urllib.parse import urljoin
 
 import feedparser
 
+from spacebrief.ingest._decode import repair_encoding
 from spacebrief.ingest.schedule import ttl_seconds, update_period_seconds
 
+log = logging.getLogger(__name__)
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _SUBSET_END = re.compile(r"\]\s*>")
 _ENTITY_DECL = re.compile(r"<!ENTITY\s+(%\s+)?(\S+)\s+(SYSTEM\b|PUBLIC\b|\"[^\"]*\"|'[^']*')")
@@ -76,6 +81,7 @@ class ParsedFeed:
     link: str | None = None  # the site the feed says it belongs to (self-declared)
     ttl_seconds: float | None = None  # RSS <ttl>
     update_seconds: float | None = None  # sy:updatePeriod / sy:updateFrequency
+    bugs: int = 0  # entries lost to a bug of ours (logged with the traceback)
 
 
 def xml_hazard(body: bytes) -> str | None:
@@ -191,8 +197,8 @@ def _looks_like_json(body: bytes) -> bool:
 def parse_json_feed(body: bytes) -> ParsedFeed | None:
     """JSON Feed 1.0/1.1 (feedparser 6 does not read it); None when it is not one."""
     try:
-        document = json.loads(body.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        document = json.loads(body.decode("utf-8-sig", "replace"))  # a bad byte costs one char
+    except (ValueError, RecursionError):
         return None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         return None
@@ -242,7 +248,7 @@ def parse_feed(
     hazard = xml_hazard(body)
     if hazard:
         return ParsedFeed(entries=(), bozo=True, problem=f"refused to parse: {hazard}")
-    response_headers = {k.lower(): v for k, v in (headers or {}).items()}
+    body, response_headers = repair_encoding(body, headers or {})
     base = response_headers.pop("content-location", None) or url
     try:
         result = feedparser.parse(
@@ -254,11 +260,13 @@ def parse_feed(
     except Exception as exc:  # feedparser is robust, but a feed must never end the run
         return ParsedFeed(entries=(), bozo=True, problem=f"the parser failed: {exc!r}")
     entries = []
-    for entry in result.get("entries") or ():
+    bugs = 0
+    for position, entry in enumerate(result.get("entries") or (), start=1):
         try:
             entries.append(_from_feedparser(entry))
-        except Exception:  # one odd entry must not cost the others
-            continue
+        except Exception:  # a bug of ours: logged and counted; the other entries stay
+            log.exception("A bug in spacebrief lost entry %d of the feed %s", position, url)
+            bugs += 1
     entries = list(_absolute_links(entries, base))
     feed = result.get("feed") or {}
     bozo = bool(result.get("bozo"))
@@ -286,4 +294,5 @@ def parse_feed(
             _text(feed.get("sy_updateperiod")) or None,
             _text(feed.get("sy_updatefrequency")) or None,
         ),
+        bugs=bugs,
     )

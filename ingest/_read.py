@@ -25,6 +25,7 @@ class FeedReading:
     size: int
     ttl_seconds: float | None = None
     update_seconds: float | None = None
+    bugs: int = 0  # entries lost to a bug of ours (ParsedFeed.bugs)
 
 
 def read_feed(
@@ -48,4 +49,5 @@ def read_feed(
         len(body),
         parsed.ttl_seconds,
         parsed.update_seconds,
+        parsed.bugs,
     )

@@ -22,6 +22,12 @@ Sources marked `full_text: true` then have the page of each item never tried bef
 fetched (same fetch machinery, robots.txt obeyed) and its article text stored beside the
 feed's; this runs after the feeds are stored, so a crash here loses no item, and the
 re-run picks up the pages still untried.
+
+A feed's or a page's own trouble (a timeout, a 404, a malformed document) is that
+source's result. An exception from our own code is a bug: it is logged with its
+traceback where it happens, counted in `IngestSummary.bugs` and said in `describe()`,
+and the source keeps the state it had (no fetch row, no "failed" status), so a bug never
+passes for a sick feed and the next run reads that source again.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from spacebrief.ingest._batch_writer import BatchWriter, FeedOutcome
 from spacebrief.ingest._fetch import Fetched, FetchPolicy, fetch_all
 from spacebrief.ingest._pages import PageRequest, fetch_pages
 from spacebrief.ingest._read import FeedReading, read_feed
-from spacebrief.ingest.schedule import PollRules
+from spacebrief.ingest.schedule import PollRules, within_bounds
 from spacebrief.ingest.store import IngestStore
 from spacebrief.ingest.types import FetchStatus, PageResult, Source
 
@@ -68,6 +74,20 @@ class IngestSummary:
     clustered: int = 0
     pages_ok: int = 0
     pages_failed: int = 0
+    bugs: int = 0  # sources, entries and pages lost to a bug of ours (logged with tracebacks)
+
+    @property
+    def all_failed(self) -> bool:
+        """Every feed this run tried failed (none read, none unchanged): a cron job's error."""
+        return self.failed > 0 and self.fetched + self.unchanged == 0
+
+    def failure_sentence(self) -> str:
+        tried = self.feeds - self.skipped
+        not_due = f"; {self.skipped} were not due" if self.skipped else ""
+        return (
+            f"Every feed tried failed ({self.failed} of {tried}{not_due}): nothing was read; "
+            "`spacebrief sources` says why."
+        )
 
     def describe(self) -> str:
         pages = ""
@@ -84,6 +104,12 @@ class IngestSummary:
             + (f", {self.clustered} joining a story told by another item" if self.clustered else "")
             + "."
             + pages
+            + (
+                f" {self.bugs} source(s), entries or pages were not read because of a bug in "
+                "spacebrief; the log has each traceback: please report it."
+                if self.bugs
+                else ""
+            )
         )
 
 
@@ -103,10 +129,11 @@ def ingest_sources(
     done. `progress(done, total)` hears of each source read."""
     clock = time.perf_counter()
     policy = fetch_policy or FetchPolicy()
-    catalog = list(sources)
-    states = store.register_sources(catalog)
+    rules = poll_rules or PollRules()
+    catalog, stored = store.register_sources(list(sources))
+    states = {source_id: within_bounds(state, rules) for source_id, state in stored.items()}
 
-    writer = BatchWriter(store, batch_items, poll_rules or PollRules())
+    writer = BatchWriter(store, batch_items, rules)
     pending: list[tuple[Fetched, Future[FeedReading]]] = []
     done = 0
     total = len(catalog)
@@ -119,18 +146,39 @@ def ingest_sources(
         else None
     )
 
+    bugs = 0
+
+    def add(outcome: FeedOutcome | None) -> None:
+        """Hand one feed to the writer; None is a feed lost to a bug (already logged)."""
+        nonlocal bugs
+        if outcome is None:
+            bugs += 1
+            return
+        bugs += outcome.bugs
+        writer.add(outcome)
+
     def collect(wait: bool) -> None:
         """Hand the parsed feeds to the writer (all of them when `wait`)."""
         still = []
         for result, job in pending:
             if wait or job.done():
-                writer.add(_parsed(result, job))
+                add(_parsed(result, job))
             else:
                 still.append((result, job))
         pending[:] = still
 
-    def on_result(result: Fetched) -> None:
+    def advance() -> None:
         nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    def on_bug(source: Source) -> None:
+        nonlocal bugs
+        bugs += 1
+        advance()
+
+    def on_result(result: Fetched) -> None:
         outcome: FeedOutcome | None = None
         try:
             if result.status != "ok" or result.body is None:
@@ -147,22 +195,20 @@ def ingest_sources(
                 pending.append((replace(result, body=None), job))
             else:
                 outcome = _read_inline(result)
-        except Exception as exc:  # a bug on one feed must not lose the others' items
-            log.exception("Could not read the feed %s", result.source.url)
-            outcome = FeedOutcome(result, "failed", 0, f"internal error: {exc!r}", [])
-        if outcome is not None:
-            writer.add(outcome)
+            if outcome is not None:
+                add(outcome)
+        except Exception:  # a bug on one feed must not lose the others' items
+            log.exception("A bug in spacebrief stopped the reading of %s", result.source.url)
+            add(None)
         collect(wait=False)
-        done += 1
-        if progress:
-            progress(done, total)
+        advance()
 
     try:
-        asyncio.run(fetch_all(catalog, states, on_result, policy, force=force))
+        asyncio.run(fetch_all(catalog, states, on_result, policy, force=force, on_bug=on_bug))
         fetched_after = time.perf_counter() - clock
         collect(wait=True)
         writer.close()
-        pages = fetch_full_text(store, catalog, policy, refetch=refetch_content)
+        pages, page_bugs = fetch_full_text(store, catalog, policy, refetch=refetch_content)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -191,6 +237,7 @@ def ingest_sources(
         clustered=writer.clustered,
         pages_ok=sum(1 for p in pages if p.status == "ok"),
         pages_failed=sum(1 for p in pages if p.status != "ok"),
+        bugs=bugs + page_bugs,
     )
     log.info("Stored after %.1f s. %s", report.duration_seconds, report.describe())
     return report
@@ -198,23 +245,27 @@ def ingest_sources(
 
 def fetch_full_text(
     store: IngestStore, catalog: Sequence[Source], policy: FetchPolicy, *, refetch: bool = False
-) -> list[PageResult]:
-    """Fetch and extract the untried pages of full-text sources; store every outcome."""
+) -> tuple[list[PageResult], int]:
+    """Fetch and extract the untried pages of full-text sources; store every outcome.
+
+    Returns the results and how many pages a bug of ours stopped (logged, not stored).
+    """
     full_text = {s.source_id: s for s in catalog if s.full_text}
     if not full_text:
-        return []
+        return [], 0
     wanted = store.items_needing_content(full_text, refetch=refetch)
     if not wanted:
-        return []
+        return [], 0
     log.info("Fetching %d article page(s) of full-text sources.", len(wanted))
     requests = [PageRequest(item_id, url, full_text[source]) for item_id, source, url in wanted]
     results: list[PageResult] = []
-    asyncio.run(fetch_pages(requests, results.append, policy))
+    bugs: list[PageRequest] = []
+    asyncio.run(fetch_pages(requests, results.append, policy, on_bug=bugs.append))
     store.store_contents(results, datetime.now(UTC))
     for result in results:
         if result.status != "ok":
             log.warning("No full text for item %s: %s", result.item_id, result.error)
-    return results
+    return results, len(bugs)
 
 
 def _outcome(result: Fetched, reading: FeedReading) -> FeedOutcome:
@@ -228,6 +279,7 @@ def _outcome(result: Fetched, reading: FeedReading) -> FeedOutcome:
         reading.size,
         reading.ttl_seconds,
         reading.update_seconds,
+        reading.bugs,
     )
 
 
@@ -239,12 +291,13 @@ def _read_inline(result: Fetched) -> FeedOutcome:
     return _outcome(replace(result, body=None), reading)
 
 
-def _parsed(result: Fetched, job: Future[FeedReading]) -> FeedOutcome:
+def _parsed(result: Fetched, job: Future[FeedReading]) -> FeedOutcome | None:
+    """The parsed feed's outcome, or None for a feed a bug stopped (logged here)."""
     try:
         return _outcome(result, job.result())
-    except Exception as exc:
-        log.exception("Could not read the feed %s", result.source.url)
-        return FeedOutcome(result, "failed", 0, f"internal error: {exc!r}", [])
+    except Exception:
+        log.exception("A bug in spacebrief stopped the reading of %s", result.source.url)
+        return None
 
 
 def _parse_workers(sources: int) -> int:

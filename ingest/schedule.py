@@ -20,15 +20,20 @@ The rules, in order of precedence:
 3. What the server says about how long a copy stays fresh (`Cache-Control: max-age`,
    `Expires`, RSS `<ttl>`) is a floor: we do not come back sooner, up to the max bound
    (the analyst's freshness promise wins over a cache lifetime of a day).
+
+A stored next fetch was planned under the bounds of its day; `within_bounds` moves it
+inside today's, so lowering `SPACEBRIEF_POLL_MAX_SECONDS` applies at serve's next wake,
+not after the intervals planned under the old bound have run out.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from spacebrief.ingest.types import SourceState
 from spacebrief.retry import parse_http_date, parse_retry_after
 
 DAY = timedelta(days=1)
@@ -199,3 +204,33 @@ def next_fetch_at(
 def is_due(next_fetch: datetime | None, now: datetime) -> bool:
     """A source never scheduled, or scheduled at or before `now`, is due."""
     return next_fetch is None or next_fetch <= now
+
+
+def within_bounds(state: SourceState, rules: PollRules = PollRules()) -> SourceState:
+    """The state with its next fetch moved inside today's bounds.
+
+    The fetch it was planned from ended `poll_interval_seconds` before it. A healthy
+    source is due at most `max_interval` after that fetch and never sooner than
+    `min_interval`; a failing one keeps its backoff (failures may wait longer), floored
+    by the minimum too. A state with no planned interval is left as it is.
+    """
+    if state.next_fetch_at is None or state.poll_interval_seconds is None:
+        return state
+    fetched = state.next_fetch_at - timedelta(seconds=state.poll_interval_seconds)
+    moved = max(state.next_fetch_at, fetched + rules.min_interval)
+    if state.consecutive_failures == 0:
+        moved = min(moved, fetched + rules.max_interval)
+    if moved == state.next_fetch_at:
+        return state
+    interval = (moved - fetched).total_seconds()
+    bound = (
+        "SPACEBRIEF_POLL_MAX_SECONDS"
+        if moved < state.next_fetch_at
+        else ("SPACEBRIEF_POLL_MIN_SECONDS")
+    )
+    return replace(
+        state,
+        next_fetch_at=moved,
+        poll_interval_seconds=interval,
+        schedule_reason=f"{state.schedule_reason or 'planned'}, moved within {bound}",
+    )

@@ -1,7 +1,9 @@
 """Where feeds come from: a sources.yaml catalog, one feed URL, a feed file or a folder.
 
-Every source gets a `source_id` that is a slug of its name, so the warehouse's fetch
-history and backoff state follow a source across runs even if its URL changes. A catalog's
+Every source gets a `source_id` that is a slug of its name; the warehouse then knows a
+source by its URL (`source_key`): a source whose URL it has seen under another id keeps
+that id (one outlet read from a folder and from a catalog is one source), and a name
+whose stored URL was another starts with no fetch state (it inherits no backoff). A catalog's
 shape is a pydantic model (`CatalogDocument`, unknown keys refused, so a misspelt
 `ful_text:` is not silently ignored); its first complaint becomes one sentence naming the
 file, the source and the field.
@@ -43,6 +45,22 @@ def slugify(name: str) -> str:
     if not slug:
         slug = re.sub(r"[^\w]+", "-", name.lower(), flags=re.UNICODE).strip("-") or "source"
     return slug[:80]
+
+
+def source_key(url: str) -> str:
+    """What makes two feed locations one source: the URL with its scheme and host in lower
+    case, no default port and no trailing slash; a local path as given (resolved)."""
+    text = url.strip()
+    if not is_remote(text):
+        return text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port is not None and port != {"http": 80, "https": 443}.get(parts.scheme.lower()):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{parts.scheme.lower()}://{host}{path}{query}"
 
 
 def _source_from_url(url: str) -> Source:

@@ -64,8 +64,12 @@ class IngestBatch(Protocol):
 class IngestStore(Protocol):
     """Where sources, items and fetch outcomes are kept between runs."""
 
-    def register_sources(self, sources: Sequence[Source]) -> dict[str, SourceState]:
-        """Add or update these sources; return their remembered state (validators, backoff)."""
+    def register_sources(
+        self, sources: Sequence[Source]
+    ) -> tuple[list[Source], dict[str, SourceState]]:
+        """Add or update these sources, each known by its URL; return them as the store
+        knows them (a URL stored under another id keeps that id) and their remembered
+        state (validators, backoff)."""
         ...
 
     def batch(self) -> AbstractContextManager[IngestBatch]:

@@ -23,7 +23,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from os import PathLike
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
     from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.stories import BackfillReport
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +103,14 @@ def ingest_feeds(
     from spacebrief.warehouse.ingest_store import WarehouseIngestStore
 
     catalog = load_sources(str(sources)) if isinstance(sources, str | PathLike) else list(sources)
-    return ingest_sources(
-        catalog,
-        WarehouseIngestStore(warehouse),
-        fetch_policy=policy,
-        force=force,
-        progress=on_progress,
-    )
+    with warehouse.exclusive("ingest"):  # one ingest at a time: no feed fetched twice
+        return ingest_sources(
+            catalog,
+            WarehouseIngestStore(warehouse),
+            fetch_policy=policy,
+            force=force,
+            progress=on_progress,
+        )
 
 
 def read_items(
@@ -185,6 +187,7 @@ class ClassifySummary:
     classifier_version: str = ""
     taxonomy_version: str = ""
     relabel: bool = False
+    held_alerts: tuple[AlertCandidate, ...] = ()  # owed to nobody: not news, alerted already
 
     def describe(self) -> str:
         """One sentence for a person."""
@@ -194,10 +197,16 @@ class ClassifySummary:
                 f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
             )
         verb = "Re-labelled" if self.relabel else "Classified"
+        held = ""
+        if self.held_alerts:
+            held = (
+                f", {len(self.held_alerts)} held back (not news, or the story was alerted "
+                "already: `spacebrief alerts --dry-run` says which)"
+            )
         return (
             f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
             f"{self.relevant} on-theme, {self.labels} trend label(s), "
-            f"{len(self.new_alerts)} new watch-list alert(s) owed."
+            f"{len(self.new_alerts)} new watch-list alert(s) owed{held}."
         )
 
 
@@ -205,9 +214,11 @@ class WarehouseClassificationStore:
     """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
 
     Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes. `lock` wraps
-    each connection (the Dask flow takes the warehouse write lock there). The new,
-    unmuted alerts are kept in `new_alerts` for the caller to report.
+    in ONE transaction, so a label never exists without the alert it owes; the actors its
+    items name and the stories they join (`warehouse.stories`) go in it too. Only news
+    pings: a story published (first seen, when undated) before `news_since` owes a
+    `held` row, never a message. The new alerts owed are kept in `new_alerts`, the held
+    ones in `held_alerts`, for the caller to report.
     """
 
     def __init__(
@@ -217,45 +228,59 @@ class WarehouseClassificationStore:
         destination: str = OUTBOX,
         alert_thresholds: Mapping[str, float] | None = None,
         default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
-        lock: Callable[[], AbstractContextManager[object]] = nullcontext,
+        news_since: datetime | None = None,
     ) -> None:
+        from spacebrief.alerts.news import DEFAULT_NEWS_HORIZON
+
         self.warehouse = warehouse
         self.destination = destination
         self.thresholds = dict(alert_thresholds or {})
         self.default_threshold = default_alert_threshold
-        self.lock = lock
+        self.news_since = news_since or datetime.now(UTC) - DEFAULT_NEWS_HORIZON
         self.new_alerts: list[AlertCandidate] = []
+        self.held_alerts: list[AlertCandidate] = []
 
     def pending_items(
         self, taxonomy: Taxonomy, classifier_version: str, *, relabel: bool
     ) -> PendingItems:
         from spacebrief.warehouse.labels import pending_items, store_trends
 
-        with self.lock(), self.warehouse.write() as con:
+        with self.warehouse.write() as con:
             store_trends(con, taxonomy)
             return pending_items(con, classifier_version, taxonomy.version, relabel=relabel)
 
     def store_classifications(
         self, classifications: Sequence[Classification], clusters: Mapping[str, str]
     ) -> int:
+        from spacebrief.alerts.news import hold_what_is_not_news
         from spacebrief.alerts.rules import apply_rules, select_candidates
         from spacebrief.warehouse import transaction
         from spacebrief.warehouse.alerts import insert_pending_alerts
-        from spacebrief.warehouse.labels import store_classifications
+        from spacebrief.warehouse.items import news_times
+        from spacebrief.warehouse.labels import first_classified_at, store_classifications
+        from spacebrief.warehouse.stories import read_for_the_room
         from spacebrief.warehouse.watch_rules import rule_hits
 
         destination = self.destination
+        ids = [c.item_id for c in classifications]
         candidates = select_candidates(
             classifications, clusters, self.thresholds, self.default_threshold, destination
         )
-        with self.lock(), self.warehouse.write() as con, transaction(con):
+        with self.warehouse.write() as con, transaction(con):
+            classified_before = first_classified_at(con, ids)
             labels = store_classifications(con, classifications)
+            read_for_the_room(con, [c.item_id for c in classifications])
             hits = rule_hits(
-                con, [c.item_id for c in classifications], destination.startswith(SLACK_PREFIX)
+                con,
+                ids,
+                destination.startswith(SLACK_PREFIX),
+                classified_before=classified_before,
             )
             ruled = apply_rules(candidates, classifications, clusters, hits, destination)
+            ruled = hold_what_is_not_news(ruled, news_times(con, ids), self.news_since)
             inserted = insert_pending_alerts(con, ruled)
-        self.new_alerts.extend(c for c in inserted if not c.muted)
+        self.new_alerts.extend(c for c in inserted if c.owed)
+        self.held_alerts.extend(c for c in inserted if c.held)
         return labels
 
 
@@ -267,10 +292,15 @@ def classify_pending(
     alert_thresholds: Mapping[str, float] | None = None,
     default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
     relabel: bool = False,
+    news_since: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
     """Label the stored items this classifier has not labelled (all of them with
-    `relabel`), and owe `destination` an alert for each watch-list story over its bar.
+    `relabel`), and owe `destination` an alert for each watch-list story over its bar
+    that is news: published (first seen, when undated) at or after `news_since`, by
+    default 48 hours ago. Older stories get a `held` ledger row instead (a new feed's
+    backlog, a relabel after a new model or taxonomy), and a story the classifier has
+    alerted already is not alerted again for another trend.
 
     Items are classified in chunks with no connection open (the model is the slow part);
     each chunk's classifications, labels and alert-ledger rows are then written in ONE
@@ -291,19 +321,22 @@ def classify_pending(
             classifier.alert_bars, alert_thresholds, default_alert_threshold
         ),
         default_alert_threshold=default_alert_threshold,
+        news_since=news_since,
     )
-    run = label_pending(
-        classifier,
-        store,
-        relabel=relabel,
-        batch_size=CLASSIFY_CHUNK,
-        progress=on_progress,
-    )
+    with warehouse.exclusive("classify"):  # one at a time: no item classified twice
+        run = label_pending(
+            classifier,
+            store,
+            relabel=relabel,
+            batch_size=CLASSIFY_CHUNK,
+            progress=on_progress,
+        )
     summary = ClassifySummary(
         classified=run.classified,
         relevant=run.relevant,
         labels=run.labels,
         new_alerts=tuple(store.new_alerts),
+        held_alerts=tuple(store.held_alerts),
         duration_seconds=time.monotonic() - started,
         classifier_version=run.classifier_version,
         taxonomy_version=run.taxonomy_version,
@@ -381,8 +414,10 @@ def deliver_pending_alerts(
     `transport` defaults to the JSON-lines outbox `outbox/slack.jsonl` beside the
     warehouse, and `destination` to the one the transport serves (`destination_of`).
     Interrupted attempts are reconciled against the transport before anything is posted,
-    so running this twice sends nothing the second time. `retry_failed` first returns the
-    alerts that gave up to pending; `dry_run` plans the messages and sends none.
+    so running this twice sends nothing the second time. One delivery runs at a time
+    (`Warehouse.delivering`): another process's run is waited for, not raced.
+    `retry_failed` first returns the alerts that gave up to pending; `dry_run` plans the
+    messages and sends none.
     """
     from spacebrief.alerts.delivery import Limits, deliver
     from spacebrief.alerts.transports import OutboxTransport
@@ -391,17 +426,19 @@ def deliver_pending_alerts(
 
     transport = transport or OutboxTransport(warehouse.path.parent / "outbox" / "slack.jsonl")
     destination = destination or destination_of(transport)
-    hour_ago = datetime.now(UTC) - timedelta(hours=1)
-    opener = warehouse.read if dry_run else warehouse.write
-    retried = 0
-    with opener() as con:
-        if retry_failed and not dry_run:
-            retried = ledger_sql.retry_failed(con, destination)
-        owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
-        roots = ledger_sql.story_roots(con, destination)
-        recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
-    ledger = WarehouseLedger(warehouse)
     with ExitStack() as stack:
+        if not dry_run:  # one delivery at a time: rows left `sending` are a dead run's
+            stack.enter_context(warehouse.delivering())
+        hour_ago = datetime.now(UTC) - timedelta(hours=1)
+        opener = warehouse.read if dry_run else warehouse.write
+        retried = 0
+        with opener() as con:
+            if retry_failed and not dry_run:
+                retried = ledger_sql.retry_failed(con, destination)
+            owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
+            roots = ledger_sql.story_roots(con, destination)
+            recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
+        ledger = WarehouseLedger(warehouse)
         if isinstance(transport, OutboxTransport) and not dry_run:
             stack.enter_context(ledger.held())  # a local file: one connection for the run
         report = deliver(
@@ -416,3 +453,61 @@ def deliver_pending_alerts(
         )
     report.retried = retried
     return report
+
+
+def backfill_reading_room(
+    warehouse: Warehouse,
+    *,
+    reread_actors: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> BackfillReport:
+    """Read the stored items the classify step has not read for actors and stories (every
+    classified item with `reread_actors`, after the gazetteer changed), in publication
+    order, a chunk per transaction; and record which items the editions written before
+    citations were kept cite. Re-running does only what is left."""
+    import json
+
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.editions import record_edition_citations
+    from spacebrief.warehouse.labels import refresh_current_classifications
+    from spacebrief.warehouse.stories import (
+        BackfillReport,
+        backfill_chunks,
+        editions_without_citations,
+        items_to_backfill,
+        refresh_actor_months,
+        store_actors,
+        store_stories,
+    )
+
+    with warehouse.write() as con, transaction(con):
+        refresh_current_classifications(con)
+        item_ids = items_to_backfill(con, reread=reread_actors)
+        editions = editions_without_citations(con)
+    done = actors = 0
+    if on_progress:
+        on_progress(0, len(item_ids))
+    for chunk in backfill_chunks(item_ids):
+        with warehouse.write() as con, transaction(con):
+            actors += store_actors(con, chunk, replace=reread_actors)
+            store_stories(con, chunk)
+        done += len(chunk)
+        if on_progress:
+            on_progress(done, len(item_ids))
+    if reread_actors:  # placed items keep their stories, so recount their actors' months
+        with warehouse.write() as con, transaction(con):
+            refresh_actor_months(con)
+    recorded = 0
+    for edition_id, json_path in editions:
+        try:
+            citations = json.loads(Path(json_path or "").read_text(encoding="utf-8"))["citations"]
+            pairs = [(int(c["number"]), str(c["item_id"])) for c in citations]
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning(
+                "The edition %s has no readable JSON file; its citations are skipped.", edition_id
+            )
+            continue
+        with warehouse.write() as con, transaction(con):
+            record_edition_citations(con, edition_id, pairs)
+        recorded += 1
+    return BackfillReport(items=len(item_ids), actors=actors, editions=recorded)

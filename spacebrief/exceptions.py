@@ -31,7 +31,8 @@ the other way round; the tree, with where each class lives and what to do about 
     │   ├── WarehouseDamaged            restore the file from a backup, or move it aside
     │   ├── QueryError                  fix the SQL you gave `spacebrief query`
     │   └── RuleQueryError              warehouse.rule_query: fix the watch rule's query
-    └── ServeError                      flows.serve: the local Prefect server would not start
+    ├── ServeError                      flows.serve: the local Prefect server would not start
+    └── WebError                        web.exceptions: the reading room's address or port
 
 `[transient]` classes set `transient = True`: the same work may succeed when run again
 (the flows' retries use `worth_retrying`, the ledgers make a repeat safe); every other

@@ -1,4 +1,5 @@
-"""Feed text is untrusted: the one rule for which of its links may be shown, and one cut.
+"""Feed text is untrusted: the rule for which of its links may be shown, the rule for
+which addresses may be read, and one cut.
 
 A feed's author chooses every title, summary and link we print, so every channel that
 prints them (the edition's citations, its story links, Slack blocks, ingest's stored
@@ -17,10 +18,29 @@ The link rule, and why each part:
 - a port, when given, is a number (`urlsplit` raises on anything else).
 White space around the URL is trimmed; the URL is otherwise returned as given, so each
 renderer applies its own escaping (HTML attribute quoting, Slack's `&amp;` and `%7C`).
+
+The read rule (`url_refusal`) is the one rule for every address the project will read
+that a feed, an OPML file or a web page handed it: an OPML outline, `sources add`, a
+page's `<link rel="alternate">`, every redirect, an item's page. It is checked where the
+address enters, and again by the fetcher before every request (there with the host's
+resolved addresses too):
+- http or https with a host, nothing else: never a local path (`file:`, `/etc/passwd`,
+  `../../etc/passwd`), nor `javascript:`, `data:`, `ftp:`, `gopher:`...;
+- no control, format or white-space character (what the link rule refuses, less the
+  quotes, which a URL may carry percent-encoded or not);
+- never a link-local or cloud-metadata address (where a cloud instance's credentials
+  live), whatever the settings;
+- a private, loopback or reserved address (`localhost` included) only when allowed.
+The rule never looks at the local disk, so a path is refused in the same words whether
+or not a file is there: a refusal is never an oracle for what the disk holds. Local feed
+files are read only when the operator's own catalog or `--sources` names them.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import re
+import socket
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -30,6 +50,17 @@ _REFUSED_CHARACTERS = frozenset("\"'<>`\\")
 # Categories that may not appear in a link: control, format, private use, unassigned,
 # surrogate, and the space, line and paragraph separators.
 _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cn", "Cs", "Zs", "Zl", "Zp"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ASCII_CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
+_NUMERIC_HOST = re.compile(r"^[0-9a-fA-FxX.]+$")  # 2130706433, 0x7f.1, 127.1: inet_aton's
+_METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("169.254.169.254", "fd00:ec2::254", "100.100.100.200")
+)
+LINK_LOCAL = "a link-local address (where cloud metadata lives), never read"
+PRIVATE = (
+    "a private, loopback or reserved address, read only when the source says "
+    "`allow_private: true` (or SPACEBRIEF_FETCH_ALLOW_PRIVATE is set)"
+)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -49,6 +80,70 @@ def safe_url(url: str | None) -> str | None:
     if not parts.hostname or "@" in parts.netloc:
         return None
     return candidate
+
+
+def url_refusal(url: str | None, *, allow_private: bool = False) -> str | None:
+    """Why the project will not read `url` (a clause to follow "it is" / a name), or None.
+
+    See the module notes. Nothing here resolves a name or touches the disk: the fetcher
+    checks the resolved addresses of a host name before each request.
+    """
+    candidate = (url or "").strip()
+    if not candidate:
+        return "an empty address"
+    scheme = _SCHEME.match(candidate)
+    if scheme is None or len(scheme[1]) == 1:  # no scheme, or a Windows drive letter
+        return "not an http(s) URL (a local path is never read from there)"
+    name = scheme[1].lower()
+    if name == "file":
+        return "a file: URL (a local file is never read from there)"
+    if name not in ("http", "https"):
+        return f"a {name}: URL, and only http(s) URLs are read"
+    if _ASCII_CONTROL_OR_SPACE.search(candidate) or (
+        not candidate.isascii()
+        and any(unicodedata.category(ch) in _REFUSED_CATEGORIES for ch in candidate)
+    ):
+        return "an address holding a control, invisible or space character"
+    try:
+        parts = urlsplit(candidate)
+        parts.port  # noqa: B018 - raises ValueError on a port that is not a number
+    except ValueError:
+        return "not a well-formed URL"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return "an http(s) URL without a host"
+    address = _literal_address(host)
+    if address is not None:
+        return address_refusal(address, allow_private=allow_private)
+    if host == "localhost" or host.endswith(".localhost"):
+        return None if allow_private else PRIVATE
+    return None
+
+
+def _literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    if _NUMERIC_HOST.match(host):  # what the system resolver reads as an IPv4 address
+        try:
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+        except OSError:
+            return None
+    return None
+
+
+def address_refusal(
+    address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, allow_private: bool
+) -> str | None:
+    """Why we never read from this address, or None when we may."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if address.is_link_local or address in _METADATA_ADDRESSES:
+        return LINK_LOCAL
+    if address.is_global or allow_private:
+        return None
+    return PRIVATE
 
 
 def _refused(character: str) -> bool:

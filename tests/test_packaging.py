@@ -78,6 +78,7 @@ def test_the_wheel_holds_every_data_file_and_one_top_level_package(
         "classifiers": ["fitted/*.npz"],
         "warehouse": ["migrations/*.sql"],
         "digest": ["templates/*.j2"],
+        "web": ["templates/*.j2", "templates/room.css"],
     }
     expected = {"spacebrief/py.typed"}
     for folder, patterns in data.items():
@@ -165,6 +166,7 @@ print(len(load_taxonomy().trends))
         "2025-03-24-28d.html",
         "2025-03-24-28d.json",
         "2025-03-24-28d.md",
+        "2025-03-24-28d.txt",
     ]
 
 

@@ -10,7 +10,7 @@ import pytest
 from spacebrief.alerts.blocks import story_message
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.render import render_html, render_markdown
-from spacebrief.untrusted import safe_url, truncate
+from spacebrief.untrusted import safe_url, truncate, url_refusal
 from tests.alerts.test_blocks import alert
 from tests.digest.test_escaping import hostile_window
 
@@ -129,3 +129,67 @@ def test_a_cut_never_splits_a_character_from_its_marks(text: str, limit: int, ex
     cut = truncate(text, limit)
     assert cut == expected
     assert len(cut) <= limit
+
+
+# The read rule: every address the project reads from outside passes it.
+
+NEVER_READ = {
+    "file:///etc/passwd": "file:",
+    "FILE:///etc/passwd": "file:",
+    "/etc/passwd": "local path",
+    "../../../../etc/passwd": "local path",
+    "etc/passwd": "local path",
+    "C:\\Windows\\win.ini": "local path",
+    "javascript:alert(1)": "javascript:",
+    "data:application/rss+xml;base64,PHJzcy8+": "data:",
+    "ftp://ftp.example.org/feed.xml": "ftp:",
+    "gopher://gopher.example.org/1": "gopher:",
+    "http:///only/a/path": "without a host",
+    "https://news.example.org/\u202egpj.xml": "control",
+    "http://169.254.169.254/latest/meta-data/": "link-local",
+    "http://[fe80::1]/feed.xml": "link-local",
+    "http://[::ffff:169.254.169.254]/": "link-local",
+    "http://[fd00:ec2::254]/": "link-local",
+    "": "empty",
+}
+PRIVATE_ONLY = [
+    "http://127.0.0.1:8080/feed.xml",
+    "http://localhost/feed.xml",
+    "http://intranet.localhost/rss",
+    "http://10.0.0.7/rss",
+    "http://2130706433/rss",  # 127.0.0.1 written as one number
+    "http://0x7f.1/rss",
+    "http://[::1]/rss",
+]
+
+
+@pytest.mark.parametrize(("url", "why"), NEVER_READ.items())
+def test_the_read_rule_refuses_local_paths_other_schemes_and_link_local_always(url, why):
+    for allow_private in (False, True):
+        refusal = url_refusal(url, allow_private=allow_private)
+        assert refusal is not None and why in refusal
+
+
+@pytest.mark.parametrize("url", PRIVATE_ONLY)
+def test_private_and_loopback_addresses_are_read_only_when_allowed(url):
+    assert "private, loopback or reserved" in (url_refusal(url) or "")
+    assert url_refusal(url, allow_private=True) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://spacenews.com/feed/", "http://news.example.org:8080/rss?x=1", "https://例え.jp/rss"],
+)
+def test_an_ordinary_feed_url_is_read(url):
+    assert url_refusal(url) is None
+
+
+def test_the_read_rule_says_the_same_of_a_path_whether_or_not_a_file_is_there(tmp_path):
+    present = tmp_path / "present.xml"
+    present.write_text("<rss/>")
+    for prefix in ("", "file://"):
+        said = {
+            url_refusal(prefix + str(path)).replace(str(path), "PATH")  # type: ignore[union-attr]
+            for path in (present, tmp_path / "absent.xml")
+        }
+        assert len(said) == 1

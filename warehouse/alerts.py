@@ -1,6 +1,7 @@
 """The Slack delivery ledger: one row per (story cluster, trend, destination).
 
-States: pending -> sending -> sent (with the Slack ts) | failed (attempts, last error).
+States: pending -> sending -> sent (with the Slack ts) | failed (attempts, last error);
+`muted` (a mute rule) and `held` (not news, or alerted already) are never sent.
 `sending` is written and committed *before* a message leaves, with the marker
 (`message_key`) the message carries; a run that finds rows still `sending` knows a
 previous run died mid-post and reconciles them against Slack (or the outbox file)
@@ -10,6 +11,7 @@ before posting anything again. That is what makes delivery exactly-once across c
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import duckdb
@@ -17,6 +19,7 @@ import pyarrow as pa
 
 from spacebrief.alerts.types import (
     EDITION_TREND,
+    RULE_TREND_PREFIX,
     AlertCandidate,
     DeliveryStatus,
     OtherTrend,
@@ -39,14 +42,54 @@ _CANDIDATE_SCHEMA = pa.schema(
 )
 
 
+def _alerted_by_classifier(
+    con: duckdb.DuckDBPyConnection, candidates: Sequence[AlertCandidate]
+) -> dict[tuple[str, str], list[str]]:
+    """(cluster, destination) -> the trends the classifier already sent (or is sending)
+    for that story there."""
+    keys = sorted({f"{c.cluster_id}|{c.destination}" for c in candidates})
+    if not keys:
+        return {}
+    rows = con.execute(
+        """
+        SELECT cluster_id, destination, list(DISTINCT trend_id ORDER BY trend_id)
+        FROM alerts
+        WHERE list_contains($keys, cluster_id || '|' || destination)
+          AND status IN ('sent', 'sending')
+          AND NOT starts_with(trend_id, $rule) AND trend_id <> $edition
+        GROUP BY ALL
+        """,
+        {"keys": keys, "rule": RULE_TREND_PREFIX, "edition": EDITION_TREND},
+    ).fetchall()
+    return {(cluster, destination): trends for cluster, destination, trends in rows}
+
+
+def _by_the_classifier(candidate: AlertCandidate) -> bool:
+    return not candidate.trend_id.startswith(RULE_TREND_PREFIX) and (
+        candidate.trend_id != EDITION_TREND
+    )
+
+
+def _status(candidate: AlertCandidate) -> DeliveryStatus:
+    if candidate.muted:
+        return DeliveryStatus.MUTED
+    if candidate.held:
+        return DeliveryStatus.HELD
+    return DeliveryStatus.PENDING
+
+
 def insert_pending_alerts(
     con: duckdb.DuckDBPyConnection, candidates: Iterable[AlertCandidate]
 ) -> list[AlertCandidate]:
     """Add ledger rows for candidates not yet owed; return the ones newly inserted.
 
     Runs in the caller's transaction (the one that stores the labels), so it opens none.
-    Existing rows are left untouched whatever their state: an alert is owed once.
-    A muted candidate becomes a `muted` row: the decision is kept, nothing is sent.
+    An alert is owed once: existing rows are left as they are, except a `held` one, which
+    a later candidate that is owed (a fresh report of the story) makes `pending`. A muted
+    candidate becomes a `muted` row and a held one a `held` row: the decision is kept,
+    nothing is sent. The classifier counts as one rule: once it has alerted a story at a
+    destination, its candidates for the story's other trends there are held, so a relabel
+    never announces a story twice. The returned candidates say which were held and why.
     """
     unique: dict[str, AlertCandidate] = {}
     for candidate in candidates:
@@ -55,7 +98,14 @@ def insert_pending_alerts(
             unique[candidate.alert_id] = candidate
     if not unique:
         return []
-    rows = list(unique.values())
+    alerted = _alerted_by_classifier(con, list(unique.values()))
+    rows = []
+    for c in unique.values():
+        trends = alerted.get((c.cluster_id, c.destination))
+        if trends and c.owed and _by_the_classifier(c):
+            why = f"already alerted: the classifier announced this story ({', '.join(trends)})"
+            c = replace(c, held_because=why)
+        rows.append(c)
     table = pa.Table.from_pylist(
         [
             {
@@ -65,9 +115,9 @@ def insert_pending_alerts(
                 "destination": c.destination,
                 "item_id": c.item_id,
                 "score": c.score,
-                "status": DeliveryStatus.MUTED if c.muted else DeliveryStatus.PENDING,
+                "status": _status(c),
                 "decided_by": c.decided_by,
-                "reason": c.reason or None,
+                "reason": "; ".join(p for p in (c.reason, c.held_because) if p) or None,
             }
             for c in rows
         ],
@@ -83,7 +133,11 @@ def insert_pending_alerts(
             SELECT alert_id, cluster_id, trend_id, destination, item_id, score,
                    status, 0, $now, $now, decided_by, reason
             FROM _alert_candidates
-            ON CONFLICT DO NOTHING
+            ON CONFLICT (alert_id) DO UPDATE SET
+                status = excluded.status, item_id = excluded.item_id, score = excluded.score,
+                decided_by = excluded.decided_by, reason = excluded.reason,
+                updated_at = excluded.updated_at
+            WHERE alerts.status = 'held' AND excluded.status = 'pending'
             RETURNING alert_id
             """,
             {"now": now},
@@ -108,7 +162,8 @@ item_labels AS (
     SELECT l.item_id,
            list({'trend_id': l.trend_id, 'name': coalesce(tn.name, '')} ORDER BY l.score DESC)
                AS trends,
-           map_from_entries(list({'k': l.trend_id, 'v': l.evidence})) AS evidence
+           map_from_entries(list({'k': l.trend_id, 'v': l.evidence})) AS evidence,
+           arg_max(l.evidence, l.score) AS top_evidence
     FROM v_labels AS l
     LEFT JOIN trend_names AS tn USING (trend_id)
     WHERE l.item_id IN (SELECT item_id FROM owed)
@@ -118,12 +173,16 @@ SELECT a.alert_id, a.cluster_id, a.trend_id, coalesce(tn.name, '') AS trend_name
        a.destination, a.item_id, a.score, a.status, a.attempts,
        coalesce(i.title, '(item no longer in the warehouse)') AS title,
        i.url, i.source_name, i.published_at,
-       il.evidence[a.trend_id] AS evidence,
+       CASE WHEN starts_with(a.trend_id, $rule) THEN il.top_evidence
+            ELSE il.evidence[a.trend_id] END AS evidence,
        coalesce(il.trends, []) AS trends,
        a.last_error, a.message_key, a.reply_to, a.thread_ts, a.updated_at,
-       a.decided_by, a.reason
+       a.decided_by, a.reason,
+       CASE WHEN lower(coalesce(i.language, 'en')) NOT LIKE 'en%' THEN i.language END,
+       r.title, r.summary, r.note, i.summary
 FROM owed AS a
 LEFT JOIN items AS i USING (item_id)
+LEFT JOIN english_readings AS r USING (item_id)
 LEFT JOIN item_labels AS il USING (item_id)
 LEFT JOIN trend_names AS tn ON tn.trend_id = a.trend_id
 ORDER BY a.created_at, a.alert_id
@@ -150,6 +209,7 @@ def owed_alerts(
         "states": states,
         "alert_ids": list(alert_ids) if alert_ids is not None else None,
         "edition": EDITION_TREND,
+        "rule": RULE_TREND_PREFIX,
     }
     rows = con.execute(_OWED_SQL, params).fetchall()
     owed = []
@@ -177,6 +237,11 @@ def owed_alerts(
             updated_at,
             decided_by,
             reason,
+            language,
+            english_title,
+            english_summary,
+            reading_note,
+            summary,
         ) = row
         others = tuple(
             OtherTrend(t["trend_id"], t["name"]) for t in trends if t["trend_id"] != trend_id
@@ -205,6 +270,11 @@ def owed_alerts(
                 updated_at=updated_at,
                 decided_by=decided_by,
                 reason=reason,
+                language=language,
+                english_title=english_title,
+                english_summary=english_summary,
+                reading_note=reading_note,
+                summary=summary,
             )
         )
     return owed
@@ -247,21 +317,45 @@ def _update(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[str], **para
     )
 
 
-def mark_sending(
+def claim(
     con: duckdb.DuckDBPyConnection,
     alert_ids: Sequence[str],
     message_key: str,
     reply_to: str | None,
     thread_ts: str | None,
-) -> None:
-    """Record an attempt before the message leaves (commit before posting)."""
-    _update(
-        con,
-        "status = 'sending', message_key = $key, reply_to = $reply_to, thread_ts = $thread_ts",
-        alert_ids,
-        key=message_key,
-        reply_to=reply_to,
-        thread_ts=thread_ts,
+    *,
+    from_states: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
+) -> list[str]:
+    """Record an attempt before the message leaves (commit before posting): a
+    compare-and-set, `pending` -> `sending`, that returns the ids it claimed. A row another
+    run claimed (or sent) first is left alone and not returned."""
+    if not alert_ids:
+        return []
+    rows = con.execute(
+        "UPDATE alerts SET status = 'sending', message_key = $key, reply_to = $reply_to, "
+        "thread_ts = $thread_ts, updated_at = $now "
+        "WHERE list_contains($ids, alert_id) AND list_contains($states, status) "
+        "RETURNING alert_id",
+        {
+            "ids": list(dict.fromkeys(alert_ids)),
+            "states": [str(s) for s in from_states],
+            "key": message_key,
+            "reply_to": reply_to,
+            "thread_ts": thread_ts,
+            "now": datetime.now(UTC),
+        },
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def release(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], message_key: str) -> None:
+    """Undo a claim whose message was not posted (part of it was claimed elsewhere)."""
+    if not alert_ids:
+        return
+    con.execute(
+        "UPDATE alerts SET status = 'pending', message_key = NULL, updated_at = $now "
+        "WHERE list_contains($ids, alert_id) AND status = 'sending' AND message_key = $key",
+        {"ids": list(alert_ids), "key": message_key, "now": datetime.now(UTC)},
     )
 
 
@@ -369,6 +463,21 @@ def unalerted_watch_labels(
             [since, destination, limit],
         ).fetchall()
     ]
+
+
+def held_alerts(
+    con: duckdb.DuckDBPyConnection, destination: str, since: datetime, limit: int = 200
+) -> list[tuple[str, str, str, float, str]]:
+    """Alerts held since `since` (not news, or the story was alerted already), newest
+    first: (item_id, title, trend_id, score, reason)."""
+    rows = con.execute(
+        "SELECT a.item_id, coalesce(i.title, ''), a.trend_id, a.score, coalesce(a.reason, '') "
+        "FROM alerts AS a LEFT JOIN items AS i USING (item_id) "
+        "WHERE a.destination = $destination AND a.status = 'held' AND a.updated_at >= $since "
+        "ORDER BY a.updated_at DESC, a.alert_id LIMIT $limit",
+        {"destination": destination, "since": since, "limit": limit},
+    ).fetchall()
+    return [(r[0], r[1], r[2], float(r[3]), r[4]) for r in rows]
 
 
 def muted_alerts(

@@ -3,6 +3,9 @@
 070 rewrites stored URLs into the canonical form ingest now computes (w3lib: sorted query,
 normalised escapes), so that re-reading a feed finds the rows it stored before, by
 (source, URL), and adds no duplicate. Ids are left alone: labels and alerts point at them.
+160 fills `current_classifications` from the classifications already stored (the actors
+and stories of stored items are read by `spacebrief backfill`: Python, minutes on a
+large warehouse, too long for a migration that holds the write lock).
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ def _recanonicalise_urls(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_canonical_urls")
 
 
+def _fill_current_classifications(con: duckdb.DuckDBPyConnection) -> None:
+    from spacebrief.warehouse.labels import refresh_current_classifications
+
+    refresh_current_classifications(con)
+
+
 AFTER_MIGRATION: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     70: _recanonicalise_urls,
+    160: _fill_current_classifications,
 }

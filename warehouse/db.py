@@ -33,12 +33,14 @@ from tenacity import Retrying, retry_if_exception_type, stop_before_delay
 from spacebrief.retry import RetryAfterOrBackoff
 from spacebrief.warehouse.backfills import AFTER_MIGRATION
 from spacebrief.warehouse.exceptions import WarehouseDamaged, WarehouseError, WarehouseLocked
+from spacebrief.warehouse.write_lock import DELIVERY_LOCK, held_lock
 
 Connection = duckdb.DuckDBPyConnection
 """An open warehouse connection, as `write()`/`read()` hand out: other folders name the
 type through this alias, so only `warehouse/` imports duckdb."""
 
 STORAGE_COMPATIBILITY = "v1.0.0"
+JOB_WAIT_SECONDS = 30 * 60.0  # a run waits out another run of its kind (Slack may be slow)
 _LOCK_PATTERN = re.compile(r"lock", re.IGNORECASE)
 _HOLDER_PATTERN = re.compile(r"held in (?P<prog>\S+) \(PID (?P<pid>\d+)\)")
 _DAMAGE_PATTERN = re.compile(
@@ -171,7 +173,12 @@ def _open(path: Path, *, read_only: bool, wait_seconds: float) -> Connection:
 
 @dataclass(frozen=True)
 class Warehouse:
-    """The warehouse file. Cheap to create; it opens connections only on demand."""
+    """The warehouse file. Cheap to create; it opens connections only on demand.
+
+    Every write goes through `write()` (or `initialise()`), which holds the writer lock
+    (`warehouse/write_lock.py`) for as long as its connection is open: no caller can
+    write without queueing behind the others.
+    """
 
     path: Path
     lock_wait_seconds: float = 10.0
@@ -179,14 +186,33 @@ class Warehouse:
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection with the schema current, closed on exit."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
-        try:
-            with _damage_is_one_sentence(self.path):
-                migrate(con)
-                yield con
-        finally:
-            con.close()
+        with held_lock(self.path.parent, wait_seconds=self.lock_wait_seconds):
+            con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
+            try:
+                with _damage_is_one_sentence(self.path):
+                    migrate(con)
+                    yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def exclusive(self, job: str, wait_seconds: float = JOB_WAIT_SECONDS) -> Iterator[None]:
+        """One `job` run at a time (ingest, classify), whoever starts it: a second run
+        waits, then finds the work done (no feed fetched twice, no item classified twice)."""
+        with held_lock(self.path.parent, wait_seconds=wait_seconds, name=f".{job}.lock", what=job):
+            yield
+
+    @contextmanager
+    def delivering(self, wait_seconds: float = JOB_WAIT_SECONDS) -> Iterator[None]:
+        """One delivery run at a time (alerts, edition posts, e-mail), whoever starts it:
+        rows left `sending` are then a crashed run's, safe to reconcile."""
+        with held_lock(
+            self.path.parent,
+            wait_seconds=wait_seconds,
+            name=DELIVERY_LOCK,
+            what="delivering alerts or e-mail",
+        ):
+            yield
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -205,13 +231,13 @@ class Warehouse:
 
     def initialise(self) -> list[int]:
         """Create the file if needed and apply missing migrations."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
-        try:
-            with _damage_is_one_sentence(self.path):
-                return migrate(con)
-        finally:
-            con.close()
+        with held_lock(self.path.parent, wait_seconds=self.lock_wait_seconds):
+            con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
+            try:
+                with _damage_is_one_sentence(self.path):
+                    return migrate(con)
+            finally:
+                con.close()
 
 
 @contextmanager

@@ -1,7 +1,9 @@
 """What the digest reads from the warehouse, and the `editions` ledger it writes.
 
 Everything that scales with the number of items runs inside DuckDB: the window's items
-(with each item's latest classification) go into a temporary table once, trend and family
+(with each item's latest classification, and its story: `story_reports` joins a cluster
+to the other reports of its event, so "stories" here are events) go into a temporary
+table once, trend and family
 counts per window are GROUP BYs over it, stories are ranked and deduplicated per cluster
 with window functions, and only the top rows (a few dozen items, their texts and
 embeddings) are fetched into Python. Temporary tables live in memory, so this also works
@@ -21,10 +23,17 @@ from typing import Any
 
 import duckdb
 
-from spacebrief.digest.ranking import DEFAULT_RANKING, RankingPolicy
+from spacebrief.digest.counter import DEFAULT_COUNTER_POLICY, CounterEvidencePolicy
+from spacebrief.digest.ranking import (
+    BACKGROUND_HEADLINE,
+    DEFAULT_RANKING,
+    EVENT_HEADLINE,
+    RankingPolicy,
+)
 from spacebrief.digest.types import (
     FamilyCount,
     SignalCandidate,
+    StoredReading,
     TrendCount,
     TrendInfo,
     TrendLabel,
@@ -33,6 +42,8 @@ from spacebrief.digest.types import (
     WindowItem,
     WindowTotals,
 )
+
+_YEAR = r"\b((?:19|20)\d\d)\b"  # a year a story's lead mentions
 
 
 @dataclass(frozen=True)
@@ -59,12 +70,14 @@ def load_window(
     per_trend: int = 3,
     signals: int = 5,
     ranking: RankingPolicy = DEFAULT_RANKING,
+    counter: CounterEvidencePolicy = DEFAULT_COUNTER_POLICY,
 ) -> WindowData:
-    """The window's counts and top rows; stories ranked by `ranking` (digest policy)."""
+    """The window's counts and top rows; stories ranked by `ranking`, counter-evidence
+    admitted by `counter` (both digest policy)."""
     bounds = window_bounds(edition_date, days, history_windows)
     span = float(days * 86400)
     con.execute("SET TimeZone = 'UTC'")
-    _stage_window(con, bounds, span)
+    _stage_window(con, bounds, span, counter)
     version = _taxonomy_version(con)
     trends = _trends(con, version)
     totals = [
@@ -80,7 +93,7 @@ def load_window(
         for row in con.execute(
             "SELECT trend_id, w, count(DISTINCT item_id), count(DISTINCT cluster_id), "
             " count(DISTINCT cluster_id) FILTER (stance <> 'against'), "
-            " count(DISTINCT cluster_id) FILTER (stance = 'against') "
+            " count(DISTINCT cluster_id) FILTER (confident_against) "
             "FROM digest_labels GROUP BY ALL ORDER BY trend_id, w"
         ).fetchall()
     ]
@@ -105,14 +118,32 @@ def load_window(
             WHERE l.w = 0
             GROUP BY l.item_id
         )
+        , texts AS (
+            SELECT d.item_id,
+                   regexp_matches(i.title, ?, 'i') AS explainer,
+                   regexp_matches(i.title, ?, 'i') AS event,
+                   regexp_extract_all(coalesce(i.summary, ''), ?, 1)
+                       AS years
+            FROM digest_window AS d
+            JOIN items AS i ON i.rowid = d.item_row
+            WHERE d.w = 0 AND d.relevant
+        )
         SELECT d.item_id,
                d.relevance * (1 + coalesce(weight.trend_weight, 0))
                  * (? + (1 - ?) * greatest(0.0,
                         1 - (epoch(?::TIMESTAMPTZ) - epoch(d.published_at)) / ?))
+                 * CASE WHEN t.explainer
+                          OR (NOT t.event AND len(t.years) > 0
+                              AND list_max(t.years) <= CAST(? AS VARCHAR))
+                        THEN ? ELSE 1.0 END
                  AS rank,
-               count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+               count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size,
+               count(*) FILTER (WHERE d.role = 'independent')
+                   OVER (PARTITION BY d.cluster_id) AS independent_reports,
+               count(*) FILTER (WHERE d.role = 'echo') OVER (PARTITION BY d.cluster_id) AS echoes
         FROM digest_window AS d
         LEFT JOIN weight USING (item_id)
+        JOIN texts AS t USING (item_id)
         WHERE d.w = 0 AND d.relevant
         QUALIFY row_number() OVER (PARTITION BY d.cluster_id ORDER BY rank DESC, d.item_id) = 1
         ORDER BY rank DESC, d.item_id
@@ -122,10 +153,15 @@ def load_window(
             ranking.watch_weight,
             ranking.rising_weight,
             ranking.declining_weight,
+            BACKGROUND_HEADLINE,
+            EVENT_HEADLINE,
+            _YEAR,
             ranking.recency_floor,
             ranking.recency_floor,
             bounds.end,
             span,
+            edition_date.year - ranking.old_years,
+            ranking.background_weight,
             candidates,
         ],
     ).fetchall()
@@ -153,7 +189,7 @@ def load_window(
         WITH strongest_per_story AS (
             SELECT trend_id, item_id, stance_score, evidence, cluster_id
             FROM digest_labels
-            WHERE w = 0 AND stance = 'against'
+            WHERE w = 0 AND confident_against
             QUALIFY row_number() OVER (
                 PARTITION BY trend_id, cluster_id ORDER BY stance_score DESC, item_id) = 1
         )
@@ -171,7 +207,10 @@ def load_window(
     ).fetchall()
     signal_rows = con.execute(
         """
-        SELECT d.item_id, count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size
+        SELECT d.item_id, count(*) OVER (PARTITION BY d.cluster_id) AS cluster_size,
+               count(*) FILTER (WHERE d.role = 'independent')
+                   OVER (PARTITION BY d.cluster_id) AS independent_reports,
+               count(*) FILTER (WHERE d.role = 'echo') OVER (PARTITION BY d.cluster_id) AS echoes
         FROM digest_window AS d
         WHERE d.w = 0 AND d.relevant
           AND d.cluster_id NOT IN (SELECT cluster_id FROM digest_labels WHERE w = 0)
@@ -183,7 +222,14 @@ def load_window(
         [signals],
     ).fetchall()
 
-    rank_of = {row[0]: (float(row[1]), int(row[2])) for row in ranked}
+    story_trends = con.execute(
+        "SELECT cluster_id, list(DISTINCT trend_id ORDER BY trend_id) FROM digest_labels "
+        "WHERE w = 0 GROUP BY cluster_id ORDER BY cluster_id"
+    ).fetchall()
+
+    rank_of = {row[0]: float(row[1]) for row in ranked}
+    reports_of = {row[0]: (int(row[2]), int(row[3]), int(row[4])) for row in ranked}
+    reports_of.update({row[0]: (int(row[1]), int(row[2]), int(row[3])) for row in signal_rows})
     size_of = {row[0]: int(row[1]) for row in signal_rows}
     wanted = (
         list(rank_of)
@@ -193,11 +239,19 @@ def load_window(
     details = _item_details(con, sorted(set(wanted)))
     items = []
     for item_id in sorted(details):
-        rank, size = rank_of.get(item_id, (0.0, size_of.get(item_id, 1)))
-        items.append(WindowItem(**details[item_id], rank=round(rank, 9), cluster_size=size))
+        size, independent, echoes = reports_of.get(item_id, (1, 1, 0))
+        items.append(
+            WindowItem(
+                **details[item_id],
+                rank=round(rank_of.get(item_id, 0.0), 9),
+                cluster_size=size,
+                independent_reports=independent,
+                echoes=echoes,
+            )
+        )
     signal_candidates = [
         SignalCandidate(item_id, *_closest_trend(con, item_id, {t.trend_id for t in trends}))
-        for item_id, _ in signal_rows
+        for item_id, *_ in signal_rows
     ]
     return WindowData(
         edition_date=edition_date,
@@ -214,20 +268,36 @@ def load_window(
         ranked_story_ids=tuple(row[0] for row in ranked),
         trend_support=_trend_support(support_rows, against_rows),
         signals=tuple(signal_candidates),
+        story_trends=tuple((row[0], tuple(row[1])) for row in story_trends),
+        counter=counter,
+        ranking=ranking,
     )
 
 
-def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: float) -> None:
-    """Temp tables: the window's items with their latest classification, and their labels."""
+def _stage_window(
+    con: duckdb.DuckDBPyConnection,
+    bounds: WindowBounds,
+    span: float,
+    counter: CounterEvidencePolicy,
+) -> None:
+    """Temp tables: the window's items with their latest classification, and their labels
+    (`confident_against`: a verdict the edition may quote as counter-evidence)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE digest_window AS
         WITH window_items AS (
-            SELECT item_id, cluster_id, published_at, rowid AS item_row,
-                   CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(published_at)) / $span)
+            SELECT i.item_id, coalesce(s.story_id, i.cluster_id) AS cluster_id,
+                   -- not read for stories yet: a cluster is near-copies, its first the report
+                   coalesce(s.role, CASE WHEN row_number() OVER (
+                       PARTITION BY i.cluster_id ORDER BY i.published_at, i.item_id) = 1
+                       THEN 'independent' ELSE 'echo' END) AS role,
+                   i.published_at,
+                   i.rowid AS item_row,
+                   CAST(floor((epoch($end::TIMESTAMPTZ) - epoch(i.published_at)) / $span)
                         AS INTEGER) AS w
-            FROM items
-            WHERE published_at >= $history_start AND published_at < $end
+            FROM items AS i
+            LEFT JOIN story_reports AS s USING (item_id)
+            WHERE i.published_at >= $history_start AND i.published_at < $end
         ),
         latest AS (
             SELECT c.item_id, c.classifier_version, c.taxonomy_version, c.relevant, c.relevance,
@@ -248,14 +318,18 @@ def _stage_window(con: duckdb.DuckDBPyConnection, bounds: WindowBounds, span: fl
         CREATE OR REPLACE TEMP TABLE digest_labels AS
         SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id,
                coalesce(l.stance, 'supports') AS stance,
-               coalesce(l.stance_score, 0.0) AS stance_score
+               coalesce(l.stance_score, 0.0) AS stance_score,
+               (coalesce(l.stance, 'supports') = 'against'
+                AND coalesce(l.stance_score, 0.0) >= $min_confidence
+                AND l.score >= $min_label_score) AS confident_against
         FROM labels AS l
         JOIN digest_window AS d
           ON d.item_id = l.item_id
          AND d.classifier_version = l.classifier_version
          AND d.taxonomy_version = l.taxonomy_version
         WHERE d.relevant
-        """
+        """,
+        {"min_confidence": counter.min_confidence, "min_label_score": counter.min_label_score},
     )
 
 
@@ -319,7 +393,7 @@ def _item_details(
     if not item_ids:
         return {}
     staged = con.execute(
-        "SELECT item_id, item_row, classification_row, relevance FROM digest_window "
+        "SELECT item_id, item_row, classification_row, relevance, cluster_id FROM digest_window "
         "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
         [list(item_ids)],
     ).fetchall()
@@ -329,7 +403,7 @@ def _item_details(
         row[0]: row
         for row in con.execute(
             "SELECT item_id, title, coalesce(summary, ''), url, coalesce(source_name, source_id), "
-            "published_at, cluster_id, content "
+            "published_at, cluster_id, content, language "
             "FROM items WHERE rowid IN (SELECT unnest(?::BIGINT[]))",
             [item_rows],
         ).fetchall()
@@ -350,8 +424,16 @@ def _item_details(
             [list(item_ids)],
         ).fetchall()
     )
+    readings = {
+        row[0]: StoredReading(row[1], row[2], row[3], row[4])
+        for row in con.execute(
+            "SELECT item_id, title, summary, kind, method FROM english_readings "
+            "WHERE item_id IN (SELECT unnest(?::VARCHAR[]))",
+            [list(item_ids)],
+        ).fetchall()
+    }
     details: dict[str, dict[str, Any]] = {}
-    for item_id, _, _, relevance in staged:
+    for item_id, _, _, relevance, story_id in staged:
         row = texts[item_id]
         embedding = embeddings.get(item_id)
         details[item_id] = {
@@ -361,7 +443,7 @@ def _item_details(
             "url": row[3],
             "source_name": row[4],
             "published_at": row[5],
-            "cluster_id": row[6],
+            "cluster_id": story_id,  # the story: its clusters joined (warehouse.stories)
             "relevance": float(relevance),
             "labels": tuple(
                 TrendLabel(e["trend_id"], float(e["score"]), e["stance"])
@@ -369,6 +451,8 @@ def _item_details(
             ),
             "embedding": tuple(float(v) for v in embedding) if embedding else None,
             "content": row[7],
+            "language": row[8],
+            "english": readings.get(item_id),
         }
     return details
 
@@ -403,10 +487,12 @@ class EditionRecord:
     markdown_path: str | None
     html_path: str | None
     json_path: str | None
+    citations: tuple[tuple[int, str], ...] = ()  # [n] -> the item it cites
 
 
 def record_edition(con: duckdb.DuckDBPyConnection, record: EditionRecord) -> None:
-    """Upsert the edition's row: rebuilding an edition replaces its paths and counts."""
+    """Upsert the edition's row and its citations: rebuilding an edition replaces its
+    paths, counts and the items it cites."""
     con.execute(
         """
         INSERT INTO editions (edition_id, edition_date, window_start, window_end, days, items,
@@ -430,3 +516,16 @@ def record_edition(con: duckdb.DuckDBPyConnection, record: EditionRecord) -> Non
             record.json_path,
         ],
     )
+    record_edition_citations(con, record.edition_id, record.citations)
+
+
+def record_edition_citations(
+    con: duckdb.DuckDBPyConnection, edition_id: str, citations: Sequence[tuple[int, str]]
+) -> None:
+    """Replace the edition's [n] -> item rows (a rebuilt edition may cite other items)."""
+    con.execute("DELETE FROM edition_citations WHERE edition_id = ?", [edition_id])
+    if citations:
+        con.executemany(
+            "INSERT INTO edition_citations (edition_id, number, item_id) VALUES (?, ?, ?)",
+            [(edition_id, number, item_id) for number, item_id in citations],
+        )

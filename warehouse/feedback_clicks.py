@@ -19,6 +19,7 @@ from spacebrief.warehouse.labels import record_feedback
 from spacebrief.warehouse.watch_rules import add_rule
 
 _QUOTE = re.compile(r'["\\]')
+WEB_CHANNEL = "web"  # a reading-room click: its analyst is recorded as `web:<name>`
 
 
 def mute_query_for(source_name: str | None, source_id: str) -> str:
@@ -28,6 +29,7 @@ def mute_query_for(source_name: str | None, source_id: str) -> str:
 
 
 def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
+    """A click on an alert's button (in Slack or the reading room)."""
     if con.execute("SELECT 1 FROM feedback_clicks WHERE click_key = ?", [click.key]).fetchone():
         return ClickOutcome("duplicate", marked_line(click.action, click.user_name))
     alert = con.execute(
@@ -39,17 +41,54 @@ def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
         return ClickOutcome(
             "unknown", "spacebrief has no record of this alert (another warehouse?); nothing saved."
         )
-    item_id, trend_id, source_id, source_name = alert
     earlier = con.execute(
         "SELECT action, slack_user FROM feedback_clicks WHERE alert_id = ? "
         "ORDER BY recorded_at LIMIT 1",
         [click.alert_id],
     ).fetchone()
+    return _record(con, click, earlier, click.alert_id, *alert)
+
+
+def record_label_click(
+    con: duckdb.DuckDBPyConnection, click: Click, item_id: str, trend_id: str
+) -> ClickOutcome:
+    """A click on one label of an item that no alert carried (the reading room's item
+    page): the same verdicts, keyed and written once like an alert's."""
+    if con.execute("SELECT 1 FROM feedback_clicks WHERE click_key = ?", [click.key]).fetchone():
+        return ClickOutcome("duplicate", marked_line(click.action, click.user_name))
+    item = con.execute(
+        "SELECT source_id, source_name FROM items WHERE item_id = ?", [item_id]
+    ).fetchone()
+    if item is None:
+        return ClickOutcome("unknown", "spacebrief has no such item; nothing saved.")
+    earlier = con.execute(
+        "SELECT action, slack_user FROM feedback_clicks WHERE alert_id IS NULL "
+        "AND item_id = ? AND trend_id = ? AND action <> 'mute_source' "
+        "ORDER BY recorded_at LIMIT 1",
+        [item_id, trend_id],
+    ).fetchone()
+    if click.action == "mute_source":
+        earlier = None  # muting the outlet is said of the item, not of one label
+    return _record(con, click, earlier, None, item_id, trend_id, *item)
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    click: Click,
+    earlier: tuple[str, str] | None,
+    alert_id: str | None,
+    item_id: str,
+    trend_id: str,
+    source_id: str | None,
+    source_name: str | None,
+) -> ClickOutcome:
+    """The click row and what it means, in the caller's transaction."""
     if earlier is not None:
         action, who = earlier
         return ClickOutcome(
             "decided",
-            f"This alert was already {marked_line(action, who).lower()}; nothing changed.",
+            f"This {'alert' if alert_id else 'label'} was already "
+            f"{marked_line(action, who).lower()}; nothing changed.",
         )
     now = datetime.now(UTC)
     con.execute(
@@ -57,7 +96,7 @@ def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
         "slack_ts, channel, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             click.key,
-            click.alert_id,
+            alert_id,
             item_id,
             trend_id,
             click.action,
@@ -67,12 +106,19 @@ def record_click(con: duckdb.DuckDBPyConnection, click: Click) -> ClickOutcome:
             now,
         ],
     )
-    analyst = f"slack:{click.user_name}"
+    analyst = f"slack:{click.user_name}" if click.channel != WEB_CHANNEL else click.user_name
     is_trend = rule_name_of(trend_id) is None
     if click.action in ("right", "wrong_trend") and is_trend and source_id is not None:
         record_feedback(con, item_id, trend_id, click.action == "right", analyst=analyst, now=now)
     elif click.action == "off_theme" and is_trend and source_id is not None:
         record_feedback(con, item_id, trend_id, False, analyst=analyst, now=now)
+    elif click.action == "off_theme" and source_id is not None:
+        # A watch rule's alert names no trend, but off-theme is said of the item: none of
+        # the trends it is labelled with holds. Right / Wrong trend on it teach nothing.
+        for (label,) in con.execute(
+            "SELECT trend_id FROM v_labels WHERE item_id = ? ORDER BY trend_id", [item_id]
+        ).fetchall():
+            record_feedback(con, item_id, label, False, analyst=analyst, now=now)
     elif click.action == "mute_source" and source_id is not None:
         add_rule(
             con,

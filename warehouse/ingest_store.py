@@ -64,10 +64,14 @@ class WarehouseIngestStore:
 
     warehouse: Warehouse
 
-    def register_sources(self, sources: Sequence[Source]) -> dict[str, SourceState]:
+    def register_sources(
+        self, sources: Sequence[Source]
+    ) -> tuple[list[Source], dict[str, SourceState]]:
         with self.warehouse.write() as con:
-            source_table.upsert_sources(con, sources)
-            return source_table.source_states(con, [s.source_id for s in sources])
+            resolved = source_table.resolve_sources(con, sources)
+            source_table.forget_other_urls(con, resolved)
+            source_table.upsert_sources(con, resolved)
+            return resolved, source_table.source_states(con, [s.source_id for s in resolved])
 
     @contextmanager
     def batch(self) -> Iterator[WarehouseIngestBatch]:

@@ -147,6 +147,46 @@ def latest_published_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return _utc(row[0]) if row else None
 
 
+def earliest_published_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the oldest stored item was published (None for an empty warehouse)."""
+    row = con.execute("SELECT min(published_at) FROM items").fetchone()
+    return _utc(row[0]) if row else None
+
+
+def published_span(
+    con: duckdb.DuckDBPyConnection, newest_days: int = 5
+) -> tuple[int, list[datetime]]:
+    """How many items the warehouse holds, and the UTC days of the newest of them (up to
+    `newest_days` distinct days, newest first), for "this window is empty" hints."""
+    count = con.execute("SELECT count(*) FROM items").fetchone()
+    days = con.execute(
+        "SELECT DISTINCT CAST(timezone('UTC', published_at) AS DATE) AS day FROM items "
+        "ORDER BY day DESC LIMIT ?",
+        [newest_days],
+    ).fetchall()
+    return (int(count[0]) if count else 0), [d[0] for d in days]
+
+
+def news_times(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -> dict[str, datetime]:
+    """item_id -> when it became news: published, or first seen when the feed gave no date."""
+    if not item_ids:
+        return {}
+    rows = con.execute(
+        "SELECT item_id, CASE WHEN published_inferred THEN least(fetched_at, published_at) "
+        "ELSE published_at END FROM items WHERE list_contains(?, item_id)",
+        [list(dict.fromkeys(item_ids))],
+    ).fetchall()
+    return {item_id: moment for item_id, when in rows if (moment := _utc(when)) is not None}
+
+
+def count_unclassified(con: duckdb.DuckDBPyConnection) -> int:
+    """Items no classifier has labelled yet, whoever stored them (serve's wake-up asks)."""
+    row = con.execute(
+        "SELECT count(*) FROM items AS i ANTI JOIN classifications AS c USING (item_id)"
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
 def count_items(con: duckdb.DuckDBPyConnection) -> int:
     row = con.execute("SELECT count(*) FROM items").fetchone()
     return int(row[0]) if row else 0

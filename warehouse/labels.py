@@ -122,6 +122,26 @@ def pending_items(
     )
 
 
+def first_classified_at(
+    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]
+) -> dict[str, datetime]:
+    """item_id -> when any classifier first labelled it; items never classified are absent.
+
+    Read before a batch replaces its rows, so a relabel under the same versions still
+    knows the item was classified before (watch rules decide only for later stories)."""
+    if not item_ids:
+        return {}
+    rows = con.execute(
+        "SELECT item_id, min(classified_at) FROM classifications "
+        "WHERE list_contains(?, item_id) GROUP BY item_id",
+        [list(dict.fromkeys(item_ids))],
+    ).fetchall()
+    return {
+        item_id: when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        for item_id, when in rows
+    }
+
+
 def store_classifications(
     con: duckdb.DuckDBPyConnection,
     classifications: Sequence[Classification],
@@ -189,10 +209,82 @@ def store_classifications(
             f"INSERT INTO labels ({', '.join(_LABEL_SCHEMA.names)}) "
             f"SELECT {', '.join(_LABEL_SCHEMA.names)} FROM _new_labels"
         )
+        _keep_current(con)
     finally:
         con.unregister("_new_classifications")
         con.unregister("_new_labels")
     return label_table.num_rows
+
+
+_CURRENT_COLUMNS = (
+    "item_id, classifier_version, taxonomy_version, classified_at, relevant, relevance, "
+    "trends, against, published_at"
+)
+
+
+def _keep_current(con: duckdb.DuckDBPyConnection) -> None:
+    """Point `current_classifications` at the rows just stored, unless an item already has
+    a later one (the order `v_classifications` ranks by: time, then classifier version)."""
+    con.execute(
+        f"""
+        INSERT INTO current_classifications ({_CURRENT_COLUMNS})
+        WITH stored AS (
+            SELECT c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+                   c.relevant, c.relevance,
+                   coalesce(list(l.trend_id ORDER BY l.score DESC, l.trend_id)
+                            FILTER (WHERE l.trend_id IS NOT NULL), []::VARCHAR[]) AS trends,
+                   coalesce(list(l.trend_id ORDER BY l.trend_id)
+                            FILTER (WHERE l.stance = 'against'), []::VARCHAR[]) AS against,
+                   any_value(i.published_at) AS published_at
+            FROM _new_classifications AS c
+            LEFT JOIN _new_labels AS l
+              ON l.item_id = c.item_id AND l.classifier_version = c.classifier_version
+             AND l.taxonomy_version = c.taxonomy_version
+            LEFT JOIN items AS i ON i.item_id = c.item_id
+            GROUP BY c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+                     c.relevant, c.relevance
+        )
+        SELECT {_CURRENT_COLUMNS} FROM stored
+        QUALIFY row_number() OVER (
+            PARTITION BY item_id ORDER BY classified_at DESC, classifier_version DESC) = 1
+        ON CONFLICT (item_id) DO UPDATE SET
+            classifier_version = excluded.classifier_version,
+            taxonomy_version = excluded.taxonomy_version,
+            classified_at = excluded.classified_at, relevant = excluded.relevant,
+            relevance = excluded.relevance, trends = excluded.trends, against = excluded.against,
+            published_at = excluded.published_at
+        WHERE (excluded.classified_at, excluded.classifier_version)
+           >= (current_classifications.classified_at, current_classifications.classifier_version)
+        """
+    )
+
+
+def refresh_current_classifications(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild `current_classifications` from every stored classification (for rows
+    written by hand or by a bench's generator); returns the rows it holds."""
+    con.execute("DELETE FROM current_classifications")
+    con.execute(
+        f"""
+        INSERT INTO current_classifications ({_CURRENT_COLUMNS})
+        SELECT c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+               c.relevant, c.relevance,
+               coalesce(list(l.trend_id ORDER BY l.score DESC, l.trend_id)
+                        FILTER (WHERE l.trend_id IS NOT NULL), []::VARCHAR[]),
+               coalesce(list(l.trend_id ORDER BY l.trend_id)
+                        FILTER (WHERE l.stance = 'against'), []::VARCHAR[]),
+               any_value(i.published_at)
+        FROM v_classifications AS c
+        LEFT JOIN labels AS l
+          ON l.item_id = c.item_id AND l.classifier_version = c.classifier_version
+         AND l.taxonomy_version = c.taxonomy_version
+        LEFT JOIN items AS i ON i.item_id = c.item_id
+        GROUP BY c.item_id, c.classifier_version, c.taxonomy_version, c.classified_at,
+                 c.relevant, c.relevance
+        ORDER BY any_value(i.published_at), c.item_id
+        """
+    )
+    row = con.execute("SELECT count(*) FROM current_classifications").fetchone()
+    return int(row[0]) if row else 0
 
 
 def record_feedback(

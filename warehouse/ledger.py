@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from spacebrief.alerts.types import Delivered
+from spacebrief.alerts.types import Delivered, DeliveryStatus
 from spacebrief.warehouse import alerts as ledger_sql
 from spacebrief.warehouse.db import Connection, Warehouse
 
@@ -48,15 +48,23 @@ class WarehouseLedger:
             with self.warehouse.write() as con:
                 yield con
 
-    def mark_sending(
+    def claim(
         self,
         alert_ids: Sequence[str],
         message_key: str,
         reply_to: str | None,
         thread_ts: str | None,
-    ) -> None:
+        *,
+        from_states: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
+    ) -> list[str]:
         with self._connection() as con:
-            ledger_sql.mark_sending(con, alert_ids, message_key, reply_to, thread_ts)
+            return ledger_sql.claim(
+                con, alert_ids, message_key, reply_to, thread_ts, from_states=from_states
+            )
+
+    def release(self, alert_ids: Sequence[str], message_key: str) -> None:
+        with self._connection() as con:
+            ledger_sql.release(con, alert_ids, message_key)
 
     def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None:
         with self._connection() as con:

@@ -6,10 +6,22 @@ read_text('/etc/shadow'), INSTALL httpfs), so before the analyst's SQL runs we s
 DuckDB's external access and lock its configuration, and accept only the statement types
 in `ALLOWED` (SELECT includes WITH, FROM, VALUES, SHOW, DESCRIBE and SUMMARIZE). DuckDB's
 own messages for anything refused are passed on in one sentence.
+
+A query may also be given a memory limit. DuckDB's `memory_limit` covers what its buffer
+manager holds (hash tables, sorts, materialised results), but not every allocation: the
+2 GB string of `SELECT length(repeat('x', 2000000000))` is built outside it (measured:
+4.0 GB at a 1 GB limit). So for the length of the query and of fetching its rows the
+process's data limit (RLIMIT_DATA, Linux) is lowered to what it uses now plus the limit:
+an allocation past it fails inside DuckDB (its OutOfMemoryException) or in Python
+(MemoryError), and either becomes one sentence. The limit is put back afterwards; it
+is process-wide while the query runs, which suits the CLI's one-query process.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +46,9 @@ class QueryResult:
     rows: list[tuple[Any, ...]]
 
 
-def lock_down(con: duckdb.DuckDBPyConnection) -> None:
-    """No files but the warehouse, no extensions, no network, no changing that back."""
+def lock_down(con: duckdb.DuckDBPyConnection, memory_limit_bytes: int | None = None) -> None:
+    """No files but the warehouse, no extensions, no network, no changing that back
+    (nor the memory limit, when one is given)."""
     row = con.execute(
         "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')"
     ).fetchone()
@@ -43,8 +56,43 @@ def lock_down(con: duckdb.DuckDBPyConnection) -> None:
     locked, external = row
     if locked and not external:
         return  # this connection already ran a query
+    if memory_limit_bytes is not None:
+        con.execute(f"SET memory_limit = '{int(memory_limit_bytes)}B'")
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
+
+
+def _data_in_use() -> int | None:
+    """Bytes of the process's private data now (VmData), where Linux says; else None."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+@contextmanager
+def _data_limit(extra_bytes: int | None) -> Iterator[None]:
+    """The process may grow by at most `extra_bytes` of data inside the block (Linux)."""
+    used = _data_in_use() if extra_bytes is not None else None
+    if used is None or extra_bytes is None or sys.platform != "linux":
+        yield
+        return
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+    wanted = used + extra_bytes
+    for bound in (soft, hard):
+        if bound != resource.RLIM_INFINITY:
+            wanted = min(wanted, bound)  # never looser than the limits already set
+    resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
 
 
 def _refuse_statements(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -61,18 +109,32 @@ def _refuse_statements(con: duckdb.DuckDBPyConnection, sql: str) -> None:
             )
 
 
-def run_query(con: duckdb.DuckDBPyConnection, sql: str, limit: int | None = None) -> QueryResult:
-    """Run one analyst query and fetch its rows (at most `limit`, when given)."""
+def run_query(
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    limit: int | None = None,
+    *,
+    memory_limit_bytes: int | None = None,
+    memory_limit_name: str = "the memory limit",
+) -> QueryResult:
+    """Run one analyst query and fetch its rows (at most `limit`, when given), within
+    `memory_limit_bytes` when given (`memory_limit_name` says where the limit was set)."""
     if limit is not None and limit < 0:
         raise QueryError(f"--limit must be 0 or more, not {limit}.")
     _refuse_statements(con, sql)
     try:
-        lock_down(con)
-        cursor = con.execute(sql)
+        lock_down(con, memory_limit_bytes)
+        with _data_limit(memory_limit_bytes):
+            cursor = con.execute(sql)
+            if cursor.description is None:
+                return QueryResult([], [])
+            columns = [column[0] for column in cursor.description]
+            rows = cursor.fetchmany(limit) if limit is not None else cursor.fetchall()
+    except (duckdb.OutOfMemoryException, MemoryError) as error:
+        raise QueryError(
+            f"The query needed more memory than {memory_limit_name} allows; narrow it (fewer "
+            "rows or columns, a LIMIT, an aggregate) or raise that limit."
+        ) from error
     except duckdb.Error as error:
         raise QueryError(f"The query failed: {_first_line(error)}") from error
-    if cursor.description is None:
-        return QueryResult([], [])
-    columns = [column[0] for column in cursor.description]
-    rows = cursor.fetchmany(limit) if limit is not None else cursor.fetchall()
     return QueryResult(columns, rows)

@@ -2,7 +2,11 @@
 
 The grammar is the one feed readers use (Lucene/FreshRSS-like): words, "phrases",
 `AND` / `OR` / `NOT` / `-word`, parentheses, the fields `title:`, `source:`, `lang:`,
-`trend:`, and `/regex/`. Juxtaposed terms mean AND.
+`trend:`, and `/regex/`. Juxtaposed terms mean AND, and AND binds tighter than OR. An
+exclusion (`-word` or `NOT word`) excludes for its whole group, as in Lucene: the query,
+or the parentheses around it. `ILRS OR "lunar station" -Artemis` is
+`(ILRS OR "lunar station") AND NOT Artemis`; `ILRS OR ("lunar station" -Artemis)`
+excludes within the second alternative only.
 
 Safety: the analyst's text never becomes SQL. Every word, phrase and regex reaches DuckDB
 as a bound parameter; the compiler only emits fixed fragments. Regexes run in DuckDB's
@@ -18,7 +22,7 @@ whole words (`sanction*` matches any word that starts with "sanction").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from lark import Lark, Token, Transformer, Tree, v_args
@@ -37,7 +41,7 @@ _GRAMMAR = r"""
 ?unary: _NOT unary          -> negate
       | "-" atom            -> negate
       | atom
-?atom: "(" or_expr ")"
+?atom: "(" or_expr ")"     -> group
      | FIELD value          -> field
      | value                -> anywhere
 ?value: PHRASE | REGEX | WORD
@@ -119,9 +123,43 @@ def _unquote(phrase: str) -> str:
     return re.sub(r"\\(.)", r"\1", phrase[1:-1])
 
 
+@dataclass(frozen=True)
+class _Clause:
+    """A compiled term or group; `excluded` when it is a `-term` / `NOT term`."""
+
+    sql: str
+    params: tuple[str, ...]
+    excluded: bool = False
+
+
+@dataclass(frozen=True)
+class _Conjunction:
+    """Terms side by side (AND): its exclusions may still apply to a whole OR group."""
+
+    parts: tuple[_Clause, ...]
+
+
+_Node = _Clause | _Conjunction
+
+
+def _all_of(clauses: list[_Clause]) -> _Clause:
+    if len(clauses) == 1:
+        return replace(clauses[0], excluded=False)
+    return _Clause(
+        "(" + " AND ".join(c.sql for c in clauses) + ")",
+        tuple(p for c in clauses for p in c.params),
+    )
+
+
+def _group(node: _Node) -> _Clause:
+    """A whole group as one clause: its exclusions apply to every alternative in it."""
+    alternatives = node.parts if isinstance(node, _Conjunction) else (node,)
+    return _all_of(list(alternatives))
+
+
 @v_args(inline=True)
-class _Compiler(Transformer[Token, tuple[str, list[str]]]):
-    """Tree -> (SQL fragment, params). Fragments are fixed strings; values are params."""
+class _Compiler(Transformer[Token, _Node]):
+    """Tree -> SQL fragments and params. Fragments are fixed strings; values are params."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -133,13 +171,13 @@ class _Compiler(Transformer[Token, tuple[str, list[str]]]):
         if self.terms > MAX_TERMS:
             raise RuleQueryError(f"The query has more than {MAX_TERMS} terms; split it into rules.")
 
-    def _text_match(self, column: str, token: Token) -> tuple[str, list[str]]:
+    def _text_match(self, column: str, token: Token) -> _Clause:
         self._count()
         haystack = _NORM.format(column)
         if token.type == "REGEX":
             pattern = token.value[1:-1]
             self.regexes.append(pattern)
-            return f"regexp_matches({haystack}, ?, 'i')", [pattern]
+            return _Clause(f"regexp_matches({haystack}, ?, 'i')", (pattern,))
         raw = _unquote(token.value) if token.type == "PHRASE" else token.value
         prefix = token.type == "WORD" and raw.endswith("*") and len(raw) > 1
         needle = " ".join(raw.rstrip("*").split()) if prefix else " ".join(raw.split())
@@ -148,15 +186,15 @@ class _Compiler(Transformer[Token, tuple[str, list[str]]]):
                 f"The query has an empty phrase at character {token.column}; put words in it."
             )
         if _UNSPACED.search(needle):
-            return f"contains({haystack}, {_NORM.format('?')})", [needle]
+            return _Clause(f"contains({haystack}, {_NORM.format('?')})", (needle,))
         end = "" if prefix else f" || '{_BOUNDARY_END}'"
         pattern = f"'{_BOUNDARY_START}' || regexp_escape({_NORM.format('?')}){end}"
-        return f"regexp_matches({haystack}, {pattern})", [needle]
+        return _Clause(f"regexp_matches({haystack}, {pattern})", (needle,))
 
-    def anywhere(self, token: Token) -> tuple[str, list[str]]:
+    def anywhere(self, token: Token) -> _Clause:
         return self._text_match(_COLUMNS[None], token)
 
-    def field(self, name: Token, token: Token) -> tuple[str, list[str]]:
+    def field(self, name: Token, token: Token) -> _Clause:
         field = name.value[:-1].lower()
         if field in _COLUMNS:
             return self._text_match(_COLUMNS[field], token)
@@ -167,29 +205,47 @@ class _Compiler(Transformer[Token, tuple[str, list[str]]]):
             )
         self._count()
         if field == "lang":
-            return (
+            return _Clause(
                 "(lower(coalesce(i.language, '')) = lower(?) "
                 "OR starts_with(lower(coalesce(i.language, '')), lower(?) || '-'))",
-                [value, value],
+                (value, value),
             )
-        return (
+        return _Clause(
             "EXISTS (SELECT 1 FROM v_labels AS l WHERE l.item_id = i.item_id "
             "AND l.trend_id = upper(?))",
-            [value],
+            (value,),
         )
 
-    def negate(self, inner: tuple[str, list[str]]) -> tuple[str, list[str]]:
-        return f"(NOT {inner[0]})", inner[1]
+    def group(self, inner: _Node) -> _Clause:
+        return _group(inner)
 
-    def _join(self, op: str, parts: tuple[tuple[str, list[str]], ...]) -> tuple[str, list[str]]:
-        params = [p for _, ps in parts for p in ps]
-        return "(" + f" {op} ".join(sql for sql, _ in parts) + ")", params
+    def negate(self, inner: _Node) -> _Clause:
+        clause = _group(inner) if isinstance(inner, _Conjunction) else inner
+        return _Clause(f"(NOT {clause.sql})", clause.params, excluded=True)
 
-    def and_expr(self, *parts: tuple[str, list[str]]) -> tuple[str, list[str]]:
-        return self._join("AND", parts)
+    def and_expr(self, *parts: _Node) -> _Conjunction:
+        flat: list[_Clause] = []
+        for part in parts:
+            flat.extend(part.parts if isinstance(part, _Conjunction) else (part,))
+        return _Conjunction(tuple(flat))
 
-    def or_expr(self, *parts: tuple[str, list[str]]) -> tuple[str, list[str]]:
-        return self._join("OR", parts)
+    def or_expr(self, *alternatives: _Node) -> _Clause:
+        """(any alternative's terms) AND NOT (every exclusion in any of them)."""
+        chosen: list[_Clause] = []
+        excluded: list[_Clause] = []
+        for alternative in alternatives:
+            parts = alternative.parts if isinstance(alternative, _Conjunction) else (alternative,)
+            excluded.extend(p for p in parts if p.excluded)
+            kept = [p for p in parts if not p.excluded]
+            if kept:
+                chosen.append(_all_of(kept))
+        if not chosen:
+            return _all_of(excluded)
+        either = _Clause(
+            "(" + " OR ".join(c.sql for c in chosen) + ")",
+            tuple(p for c in chosen for p in c.params),
+        )
+        return _all_of([either, *excluded]) if excluded else either
 
 
 def _depth(tree: Tree[Token] | Token) -> int:
@@ -224,11 +280,55 @@ def compile_query(query: str) -> CompiledQuery:
         )
     compiler = _Compiler()
     try:
-        sql, params = compiler.transform(tree)
+        node = compiler.transform(tree)
     except VisitError as error:
         if isinstance(error.orig_exc, RuleQueryError):
             raise error.orig_exc from None
         raise
-    if isinstance(sql, Token):  # unreachable: every value is wrapped by `anywhere`
+    if isinstance(node, Token):  # unreachable: every value is wrapped by `anywhere`
         raise RuleQueryError("The query could not be compiled.")
-    return CompiledQuery(text, sql, tuple(params), tuple(compiler.regexes))
+    clause = _group(node)
+    return CompiledQuery(text, clause.sql, clause.params, tuple(compiler.regexes))
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    """A term whose matches a search result highlights: not negated, over the text."""
+
+    kind: str  # word | prefix | phrase | regex
+    value: str  # the word, prefix or phrase as typed (unquoted), or the regex's pattern
+    title_only: bool = False
+
+
+def search_terms(query: str) -> tuple[SearchTerm, ...]:
+    """The positive text terms of a query (words, prefixes, phrases, regexes, anywhere or
+    after `title:`), for highlighting; source:, lang:, trend: and negated terms are not.
+    Call after `compile_query` accepted the query."""
+    found: list[SearchTerm] = []
+
+    def term(token: Token, title_only: bool) -> None:
+        if token.type == "REGEX":
+            found.append(SearchTerm("regex", token.value[1:-1], title_only))
+        elif token.type == "PHRASE":
+            found.append(SearchTerm("phrase", " ".join(_unquote(token.value).split()), title_only))
+        elif token.value.endswith("*") and len(token.value) > 1:
+            found.append(SearchTerm("prefix", token.value.rstrip("*"), title_only))
+        else:
+            found.append(SearchTerm("word", token.value, title_only))
+
+    stack: list[Tree[Token] | Token] = [_parser().parse(query.strip())]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Token):
+            term(node, False)
+        elif node.data == "negate":
+            continue
+        elif node.data == "anywhere":
+            term(node.children[0], False)  # type: ignore[arg-type]
+        elif node.data == "field":
+            name, value = node.children
+            if str(name).lower() == "title:":
+                term(value, True)  # type: ignore[arg-type]
+        else:
+            stack.extend(reversed(node.children))
+    return tuple(t for t in found if t.value)

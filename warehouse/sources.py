@@ -3,17 +3,22 @@
 A source's ETag/Last-Modified, consecutive failures and next-fetch time live here so the
 next run can send conditional requests and leave failing feeds alone for a while.
 Each attempt is a row in `fetches`, which is what `spacebrief sources` summarises.
+
+A source's state belongs to its URL, not its name: a catalog entry whose URL is stored
+under another id takes that id (`resolve_sources`), and an id stored with another URL
+starts with no state of its own (`forget_other_urls`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import duckdb
 import pyarrow as pa
 
+from spacebrief.ingest.sources import source_key
 from spacebrief.ingest.types import (
     FetchRecord,
     FetchStatus,
@@ -54,8 +59,57 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def resolve_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[Source]:
+    """The sources with the ids their URLs are stored under (read only; order kept, one
+    per id): a URL the warehouse knows keeps its id, whatever the source is called now
+    (when an older run split one URL over two ids, the one named like this source wins,
+    else the one with the most items)."""
+    rows = con.execute(
+        "SELECT s.source_id, s.url, count(i.item_id) FROM sources AS s "
+        "LEFT JOIN items AS i USING (source_id) GROUP BY ALL ORDER BY s.source_id"
+    ).fetchall()
+    known: dict[str, list[tuple[str, int]]] = {}
+    for source_id, url, items in rows:
+        known.setdefault(source_key(url), []).append((source_id, int(items)))
+    resolved: dict[str, Source] = {}
+    for source in sources:
+        stored = known.get(source_key(source.url))
+        chosen = source.source_id
+        if stored and chosen not in [source_id for source_id, _ in stored]:
+            chosen = max(stored, key=lambda row: (row[1], row[0]))[0]
+        resolved.setdefault(chosen, replace(source, source_id=chosen))
+    return list(resolved.values())
+
+
+def forget_other_urls(con: duckdb.DuckDBPyConnection, sources: Sequence[Source]) -> list[str]:
+    """Clear the fetch state (validators, failures, backoff, schedule) of each source whose
+    id was stored with another URL: the state is the URL's, so a new feed named like an
+    old failed one starts afresh. Its items keep their ids. Returns the ids cleared."""
+    stored = dict(
+        con.execute(
+            "SELECT source_id, url FROM sources WHERE list_contains(?, source_id)",
+            [[s.source_id for s in sources]],
+        ).fetchall()
+    )
+    moved = [
+        s.source_id
+        for s in sources
+        if s.source_id in stored and source_key(stored[s.source_id]) != source_key(s.url)
+    ]
+    if moved:
+        con.execute(
+            "UPDATE sources SET etag = NULL, last_modified = NULL, consecutive_failures = 0, "
+            "next_fetch_at = NULL, last_status = NULL, last_error = NULL, "
+            "poll_interval_seconds = NULL, entries_per_day = NULL, schedule_reason = NULL, "
+            "feed_ttl_seconds = NULL, feed_update_seconds = NULL WHERE list_contains(?, source_id)",
+            [moved],
+        )
+    return moved
+
+
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) -> None:
-    """Add new sources and refresh the name/url/language/tags of known ones."""
+    """Add new sources and refresh the name/url/language/tags of known ones (a source
+    named only after its file or URL keeps the name a catalog gave it)."""
     unique = {s.source_id: s for s in sources}
     if not unique:
         return
@@ -66,21 +120,24 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source]) ->
             "url": pa.array([s.url for s in unique.values()], pa.string()),
             "language": pa.array([s.language for s in unique.values()], pa.string()),
             "tags": pa.array([list(s.tags) for s in unique.values()], pa.list_(pa.string())),
+            "unnamed": pa.array([s.named_from_location for s in unique.values()], pa.bool_()),
         }
     )
     now = datetime.now(UTC)
     con.register("_sources_in", table)
     try:
-        con.execute(
-            """
-            INSERT INTO sources (source_id, name, url, language, tags, updated_at)
-            SELECT source_id, name, url, language, tags, $now FROM _sources_in
-            ON CONFLICT (source_id) DO UPDATE SET
-                name = excluded.name, url = excluded.url, language = excluded.language,
-                tags = excluded.tags, updated_at = excluded.updated_at
-            """,
-            {"now": now},
-        )
+        for unnamed, name in ((False, "excluded.name"), (True, "sources.name")):
+            con.execute(
+                f"""
+                INSERT INTO sources (source_id, name, url, language, tags, updated_at)
+                SELECT source_id, name, url, language, tags, $now FROM _sources_in
+                WHERE unnamed = $unnamed
+                ON CONFLICT (source_id) DO UPDATE SET
+                    name = {name}, url = excluded.url, language = excluded.language,
+                    tags = excluded.tags, updated_at = excluded.updated_at
+                """,
+                {"now": now, "unnamed": unnamed},
+            )
     finally:
         con.unregister("_sources_in")
 
@@ -215,8 +272,11 @@ def record_fetches(
         con.unregister("_fetches_in")
 
 
-def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
-    """Each source's last status, last success, failures, items stored and next fetch."""
+def source_health(
+    con: duckdb.DuckDBPyConnection, source_ids: Sequence[str] | None = None
+) -> list[SourceHealth]:
+    """Each source's last status, last success, failures, items stored and next fetch:
+    these sources' (the catalog in use), every source ever seen when None."""
     rows = con.execute(
         """
         WITH success AS (
@@ -240,8 +300,10 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
         FROM sources s
         LEFT JOIN success USING (source_id)
         LEFT JOIN counts USING (source_id)
+        WHERE $ids IS NULL OR list_contains($ids, s.source_id)
         ORDER BY s.consecutive_failures DESC, s.name
-        """
+        """,
+        {"ids": list(source_ids) if source_ids is not None else None},
     ).fetchall()
     return [
         SourceHealth(
@@ -264,25 +326,3 @@ def source_health(con: duckdb.DuckDBPyConnection) -> list[SourceHealth]:
         )
         for row in rows
     ]
-
-
-def next_due_at(con: duckdb.DuckDBPyConnection, source_ids: Iterable[str]) -> datetime | None:
-    """The earliest next fetch among these sources; None when one was never scheduled.
-
-    A source missing from the table (new in the catalog) counts as never scheduled.
-    """
-    ids = list(dict.fromkeys(source_ids))
-    if not ids:
-        return None
-    row = con.execute(
-        """
-        SELECT count(*), count(*) FILTER (WHERE next_fetch_at IS NULL), min(next_fetch_at)
-        FROM sources WHERE source_id IN (SELECT unnest($ids::VARCHAR[]))
-        """,
-        {"ids": ids},
-    ).fetchone()
-    assert row is not None  # an aggregate without GROUP BY returns one row
-    known, never, earliest = row
-    if known < len(ids) or never:
-        return None
-    return _utc(earliest)

@@ -7,7 +7,7 @@ alerts of a chunk in the same transaction that stores its labels.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -188,16 +188,27 @@ def preview_matches(
 
 
 def rule_hits(
-    con: duckdb.DuckDBPyConnection, item_ids: Sequence[str], slack_bot: bool
+    con: duckdb.DuckDBPyConnection,
+    item_ids: Sequence[str],
+    slack_bot: bool,
+    *,
+    classified_before: Mapping[str, datetime] | None = None,
 ) -> dict[str, list[RuleHit]]:
     """item_id -> the watch and mute rules it matches (in the caller's transaction, so
     the alerts they owe commit with the labels). A rule's own channels apply only with a
-    bot token (a webhook has one channel)."""
+    bot token (a webhook has one channel). A watch rule decides only for stories classified
+    from its creation on: an item `classified_before` maps to a time before the rule's
+    creation (a relabel of an older story) is not the rule's to decide."""
     rules = list_rules(con)
     matches = match_rules(con, rules, item_ids)
+    earlier = classified_before or {}
     hits: dict[str, list[RuleHit]] = {}
     for rule in rules:
         destinations = tuple(f"{SLACK_PREFIX}{c}" for c in rule.channels) if slack_bot else ()
         for item_id in matches.get(rule.name, ()):
+            first = earlier.get(item_id)
+            older = first is not None and rule.created_at is not None and first < rule.created_at
+            if older and not rule.mute:  # a mute rule pings nobody, so it may judge any story
+                continue
             hits.setdefault(item_id, []).append(RuleHit(rule.name, rule.mute, destinations))
     return hits

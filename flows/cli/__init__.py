@@ -15,6 +15,7 @@ from spacebrief.flows.cli import (  # noqa: F401  (each module registers its com
     query_cmd,
     sources_cmd,
     watch_cmd,
+    web_cmd,
 )
 from spacebrief.flows.cli.app import app
 

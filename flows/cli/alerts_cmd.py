@@ -8,7 +8,7 @@ from rich.table import Table
 
 from spacebrief.alerts.blocks import render_text
 from spacebrief.alerts.delivery import PlannedMessage
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
@@ -42,7 +42,7 @@ def _show_plan(summary: AlertsSummary) -> None:
             muted.add_row(*(untrusted(value or "") for value in row))
         console.print(muted)
     if summary.held:
-        held = Table(title="Held back: watch-list labels of the last 7 days that ping nobody")
+        held = Table(title="Held back (last 7 days): what pings nobody, and why")
         for column in ("trend", "score", "story", "why not"):
             held.add_column(column, overflow="fold")
         for label in summary.held:
@@ -93,7 +93,8 @@ def alerts(
             warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
         )
     console.print(untrusted(summary.describe()), highlight=False)
-    if summary.stopped_by or summary.failed:
+    if summary.undelivered:
+        print_error(summary.undelivered_sentence())
         raise typer.Exit(1)  # cron and CI must notice alerts left undelivered
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from spacebrief.digest.exceptions import DigestError
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.steps.digest_step import write_digest
 from spacebrief.flows.steps.email_step import send_edition
@@ -41,17 +41,20 @@ def digest(
         help="Also e-mail it (SPACEBRIEF_SMTP_URL, _EMAIL_TO, _EMAIL_FROM); once per recipient.",
     ),
 ) -> None:
-    """Write the newsletter edition (Markdown, HTML, JSON) from what the warehouse holds."""
+    """Write the newsletter edition (Markdown, HTML, text, JSON) from what the warehouse holds.
+
+    With --send, exits 1 when the edition did not reach every recipient."""
     with console.status("Building the edition…"):
         summary = write_digest(
             warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
         )
     console.print(untrusted(summary.describe()), highlight=False)
-    for path in (summary.markdown_path, summary.html_path, summary.json_path):
+    for path in (summary.markdown_path, summary.html_path, summary.text_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
     if send:
         with console.status("E-mailing the edition…"):
             emailed = send_edition(warehouse(), settings(), summary)
-        console.print(emailed.describe(), highlight=False)
-        if emailed.failed:
+        console.print(untrusted(emailed.describe()), highlight=False)
+        if emailed.undelivered:
+            print_error(emailed.undelivered_sentence())
             raise typer.Exit(1)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted
+from spacebrief.ingest.engine import IngestSummary
 
 
 @app.command()
@@ -24,7 +25,9 @@ def ingest(
         "already done (after a new extractor version or content_selector).",
     ),
 ) -> None:
-    """Fetch every feed, store the new items, and say which feeds failed."""
+    """Fetch every feed that is due, store the new items, and say which feeds failed.
+
+    Exits 1 when every feed it tried failed."""
     from spacebrief.flows.steps.ingest_step import ingest as run_ingest
 
     with Progress(
@@ -48,6 +51,14 @@ def ingest(
             force=force,
             refetch_content=refetch_content,
         )
+    report_ingest(summary)
+
+
+def report_ingest(summary: IngestSummary) -> None:
+    """The run in a sentence; exit 1, with a sentence saying so, when every feed failed."""
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.all_failed:
+        print_error(summary.failure_sentence())
+        raise typer.Exit(1)
     if summary.failed:
         console.print("Run `spacebrief sources` to see which feeds failed and why.")

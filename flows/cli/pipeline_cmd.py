@@ -16,10 +16,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spacebrief.flows.cli.app import app, console, err_console, settings
+from spacebrief.flows.cli.app import app, console, err_console, print_error, settings
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_prefect
-from spacebrief.flows.write_lock import warehouse_write_lock
 
 STEP_TITLES = {
     "ingest": "Fetching feeds",
@@ -85,10 +84,10 @@ def _run_cycle(
     edition_date: date | None = None,
     days: int | None = None,
     edition_from_newest_item: bool = False,
+    news_from_oldest_item: bool = False,
 ) -> None:
     config = settings()
-    with warehouse_write_lock(config.home, "spacebrief run"):
-        config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
+    config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
     configure_prefect(config.home)
     _quiet_prefect_console()
     with Progress(
@@ -113,18 +112,10 @@ def _run_cycle(
                 edition_date=edition_date,
                 days=days,
                 edition_from_newest_item=edition_from_newest_item,
+                news_from_oldest_item=news_from_oldest_item,
             )
         finally:
             set_step_listener(None)
-    if report.alerts_error:
-        err_console.print(
-            Text.assemble(
-                ("Alerts not delivered: ", "yellow"),
-                untrusted(report.alerts_error),
-                " They stay pending; `spacebrief alerts --retry-failed` tries again.",
-            ),
-            highlight=False,
-        )
     edition = report.edition
     console.print()
     console.print(f"Edition    {edition.markdown_path}", highlight=False, soft_wrap=True)
@@ -137,13 +128,36 @@ def _run_cycle(
             highlight=False,
             soft_wrap=True,
         )
+    problems = _cycle_problems(report)
+    for problem in problems:
+        print_error(problem)
+    if problems:
+        raise typer.Exit(1)  # a cron job must notice: nothing read, or alerts left undelivered
+
+
+def _cycle_problems(report: Any) -> list[str]:
+    """One sentence per thing a cron job must hear about: every feed failed, alerts left
+    undelivered."""
+    problems = []
+    if report.ingest.all_failed:
+        problems.append(report.ingest.failure_sentence())
+    if report.alerts_error:
+        problems.append(
+            f"Alerts were not delivered ({report.alerts_error}); they stay pending: "
+            "`spacebrief alerts --retry-failed` tries again."
+        )
+    elif report.alerts is not None and report.alerts.undelivered:
+        problems.append(report.alerts.undelivered_sentence())
+    return problems
 
 
 @app.command()
 def run(
     sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
 ) -> None:
-    """One full cycle through the Prefect flows: ingest, classify, alerts, digest."""
+    """One full cycle through the Prefect flows: ingest, classify, alerts, digest.
+
+    Exits 1 when every feed tried failed or alerts were left undelivered."""
     _run_cycle(sources)
 
 
@@ -152,8 +166,14 @@ DEMO_DAYS = 28
 
 @app.command()
 def demo() -> None:
-    """One full cycle on the recorded sample feeds, dated by their newest item."""
-    _run_cycle(str(settings().samples_dir), days=DEMO_DAYS, edition_from_newest_item=True)
+    """One full cycle on the recorded sample feeds, dated by their newest item; every
+    recorded story counts as news, so its alerts go out."""
+    _run_cycle(
+        str(settings().samples_dir),
+        days=DEMO_DAYS,
+        edition_from_newest_item=True,
+        news_from_oldest_item=True,
+    )
 
 
 @app.command()
@@ -172,14 +192,8 @@ def serve(
     )
 
     server = None
-    api_url = external_api_url()
-    if api_url is None:
-        console.print(f"Starting a local Prefect server on 127.0.0.1:{port}…")
-        server = start_local_server(config.home, port)  # a ServeError is one sentence
-        api_url = server.api_url
-        os.environ["PREFECT_API_URL"] = api_url
-
     listener = None
+    api_url = external_api_url()
 
     def ready(names: list[str]) -> None:
         console.print(f"Serving {', '.join(names)}.", highlight=False, soft_wrap=True)
@@ -189,13 +203,18 @@ def serve(
             )
         else:
             console.print("Slack feedback buttons: off (set SLACK_APP_TOKEN to hear clicks).")
-        console.print(f"Prefect UI: {ui_url_for(api_url)}", highlight=False, soft_wrap=True)
+        console.print(f"Prefect UI: {ui_url_for(api_url or '')}", highlight=False, soft_wrap=True)
         console.print(
             "Ingest runs now, then whenever a feed is due; classify and alerts run on the "
             "task worker. Ctrl-C stops everything."
         )
 
     try:
+        if api_url is None:
+            console.print(f"Starting a local Prefect server on 127.0.0.1:{port}…")
+            server = start_local_server(config.home, port)  # a ServeError is one sentence
+            api_url = server.api_url
+            os.environ["PREFECT_API_URL"] = api_url
         if config.slack_app_token is not None:
             from spacebrief.flows.steps.feedback_step import make_listener
 
@@ -203,6 +222,9 @@ def serve(
             listener.check_token()
             listener.start()
         serve_deployments(config, sources, on_ready=ready)
+    except KeyboardInterrupt:
+        err_console.print("Stopped while starting.")
+        raise typer.Exit(130) from None
     finally:
         if listener is not None:
             listener.stop()

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from spacebrief.flows.cli.app import app, console, warehouse
+from spacebrief.flows.cli.app import app, console, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted, visible
 from spacebrief.warehouse.query import run_query
 
@@ -45,15 +45,23 @@ def query(
     """Run SQL that reads the warehouse (tables and v_* views: see docs/warehouse.md).
 
     Only SELECT (with WITH, FROM, VALUES, SHOW, DESCRIBE, SUMMARIZE), EXPLAIN and PRAGMA
-    run, on a read-only connection with no access to other files, extensions or the network.
+    run, on a read-only connection with no access to other files, extensions or the network,
+    within SPACEBRIEF_QUERY_MEMORY_LIMIT (a quarter of the machine's memory by default).
     """
+    config = settings()
     with warehouse().read() as con:
-        result = run_query(con, sql, limit)
+        result = run_query(
+            con,
+            sql,
+            limit,
+            memory_limit_bytes=config.query_memory_limit_bytes,
+            memory_limit_name=f"SPACEBRIEF_QUERY_MEMORY_LIMIT ({config.query_memory_limit})",
+        )
     if format is Format.json:
         records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     elif format is Format.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # a shell reads LF lines
         writer.writerow([visible(column) for column in result.columns])
         for row in result.rows:
             writer.writerow(

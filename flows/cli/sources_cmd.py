@@ -1,7 +1,10 @@
 """`spacebrief sources`: see which feeds are sick, and manage the catalog like a feed reader.
 
-`import FILE.opml`, `export`, `add URL` and `remove NAME` edit the sources.yaml that
-`run` and `serve` read (SPACEBRIEF_SOURCES, or --catalog), keeping its comments.
+The table shows the catalog in use (SPACEBRIEF_SOURCES, or --sources), each source as
+the warehouse knows it by URL; `--all` shows every source the warehouse has seen.
+`fetch NAME` (or `--all`) fetches now, whatever the schedule. `import FILE.opml`,
+`export`, `add URL` and `remove NAME` edit the sources.yaml that `run` and `serve` read
+(SPACEBRIEF_SOURCES, or --catalog), keeping its comments.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from rich.text import Text
 from spacebrief.flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
 from spacebrief.flows.cli.terminal import untrusted, visible
 from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.types import Source, SourceState
+from spacebrief.warehouse.sources import SourceHealth
 
 sources_app = typer.Typer(cls=SpacebriefGroup, no_args_is_help=False)
 app.add_typer(sources_app, name="sources")
 
 CATALOG_HELP = "The sources.yaml to edit (default: SPACEBRIEF_SOURCES, else seeds/sources.yaml)."
+SOURCES_HELP = "The catalog in use: sources.yaml, feed URL or folder (default: SPACEBRIEF_SOURCES)."
 
 
 def _catalog_path(catalog: Path | None) -> Path:
@@ -43,13 +49,22 @@ def import_opml(
         False, "--full-text", help="Mark every imported source `full_text: true`."
     ),
 ) -> None:
-    """Add an OPML file's feeds (folders become tags); known feeds are left as they are."""
-    from spacebrief.ingest import CatalogFile, read_opml
+    """Add an OPML file's feeds (folders become tags); known feeds are left as they are.
+
+    Only http(s) feeds are imported: an outline naming a local path, another scheme or a
+    link-local address is refused with one sentence (private addresses only when
+    SPACEBRIEF_FETCH_ALLOW_PRIVATE is set).
+    """
+    from spacebrief.ingest import MAX_OPML_BYTES, CatalogFile, read_opml
 
     path = _catalog_path(catalog)
-    feeds = read_opml(opml.read_bytes(), str(opml))
+    with opml.open("rb") as file:  # no more than the cap (and a byte to see it is passed)
+        document = file.read(MAX_OPML_BYTES + 1)
+    found = read_opml(document, str(opml), allow_private=settings().fetch_allow_private)
+    for sentence in found.refused:
+        console.print(untrusted(sentence))
     entries = []
-    for feed in feeds:
+    for feed in found.feeds:
         entry = feed.catalog_entry()
         if full_text:
             entry["full_text"] = True
@@ -57,9 +72,10 @@ def import_opml(
     edited = CatalogFile(path)
     added, skipped = edited.add_all(entries)
     edited.save()
+    refused = f"; {len(found.refused)} refused (above)" if found.refused else ""
     console.print(
         f"Imported {added} source(s) from {escape(str(opml))} into {escape(str(path))}; "
-        f"{skipped} already there.",
+        f"{skipped} already there{refused}.",
         highlight=False,
     )
 
@@ -183,15 +199,103 @@ def _full_text(row) -> str:
     return text
 
 
+@sources_app.command("fetch")
+def fetch_now(
+    name: str | None = typer.Argument(None, help="The source's name, its id, or its URL."),
+    every: bool = typer.Option(False, "--all", help="Fetch every source of the catalog."),
+    sources: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+) -> None:
+    """Fetch a source now (or every one), whatever its schedule or backoff; a running
+    `serve` classifies and alerts what it stores within a minute. Exits 1 when every
+    feed tried failed."""
+    from spacebrief.flows.cli.ingest_cmd import report_ingest
+    from spacebrief.flows.steps.ingest_step import ingest
+    from spacebrief.ingest import load_sources
+
+    location = sources or settings().sources_location
+    catalog = load_sources(location)
+    if every == (name is not None):
+        raise typer.BadParameter("name one source, or say --all (not both).")
+    chosen = catalog if every else _named(catalog, str(name), location)
+    with console.status(f"Fetching {len(chosen)} source(s) now"):
+        summary = ingest(warehouse(), settings(), force=True, catalog=chosen)
+    report_ingest(summary)
+
+
+def _named(catalog: list[Source], wanted: str, location: str) -> list[Source]:
+    from spacebrief.ingest import source_key
+
+    text = wanted.strip()
+    for source in catalog:
+        if text.casefold() in (source.name.casefold(), source.source_id) or (
+            source_key(text) == source_key(source.url)
+        ):
+            return [source]
+    raise IngestError(
+        f"There is no source {text!r} in {location}: `spacebrief sources` lists the names."
+    )
+
+
+def _in_use(rows: list[SourceHealth], catalog: list[Source]) -> list[SourceHealth]:
+    """The catalog's sources, in health order, those never fetched after them."""
+    seen = {row.source_id for row in rows}
+    never = [
+        SourceHealth(s.source_id, s.name, s.url, None, None, None, 0, 0, None, None)
+        for s in catalog
+        if s.source_id not in seen
+    ]
+    return rows + never
+
+
+def _short(location: str) -> str:
+    """A catalog's file name (a folder's name, a URL as it is): a title fits 80 columns."""
+    from spacebrief.ingest._fetch import is_remote
+
+    return location if is_remote(location) else Path(location).name or location
+
+
+def _next_fetch(row: SourceHealth) -> datetime | None:
+    """The stored next fetch, moved within today's poll bounds (as serve and ingest do)."""
+    from spacebrief.flows.steps.ingest_step import poll_rules_from
+    from spacebrief.ingest.schedule import within_bounds
+
+    state = SourceState(
+        row.source_id,
+        consecutive_failures=row.consecutive_failures,
+        next_fetch_at=row.next_fetch_at,
+        poll_interval_seconds=row.poll_interval_seconds,
+        schedule_reason=row.schedule_reason,
+    )
+    return within_bounds(state, poll_rules_from(settings())).next_fetch_at
+
+
 @sources_app.callback(invoke_without_command=True)
-def sources(ctx: typer.Context) -> None:
-    """Each source's health and full-text extraction; import, export, add, remove edit it."""
+def sources(
+    ctx: typer.Context,
+    every: bool = typer.Option(
+        False, "--all", help="Every source the warehouse has seen, not only the catalog's."
+    ),
+    location: str | None = typer.Option(None, "--sources", help=SOURCES_HELP),
+) -> None:
+    """The catalog in use: each source's health, schedule and full-text extraction
+    (`--all`: every source ever seen); fetch, import, export, add, remove act on it."""
     if ctx.invoked_subcommand is not None:
         return
-    from spacebrief.warehouse.sources import source_health
+    from spacebrief.ingest import load_sources
+    from spacebrief.warehouse.sources import resolve_sources, source_health
 
-    with warehouse().read() as con:
-        rows = source_health(con)
+    where = location or settings().sources_location
+    catalog = [] if every else load_sources(where)
+    store = warehouse()
+    if store.path.exists():
+        with store.read() as con:
+            if not every:
+                catalog = resolve_sources(con, catalog)
+            rows = source_health(con, None if every else [s.source_id for s in catalog])
+    else:
+        rows = []
+    if not every:
+        rows = _in_use(rows, catalog)
     if not rows:
         console.print("No sources yet: run `spacebrief ingest` first.")
         return
@@ -200,7 +304,12 @@ def sources(ctx: typer.Context) -> None:
     # column is still wider than its longest word, so rich wraps between words. The source
     # column has a fixed width (the longest name, at most 24, never less than its longest
     # word) that rich does not shrink, so no name is split or cut; the error folds.
-    table = Table(title=f"{len(rows)} sources")
+    title = (
+        f"{len(rows)} sources the warehouse has seen"
+        if every
+        else f"{len(rows)} sources in {escape(visible(_short(where)))}"
+    )
+    table = Table(title=title)
     with_text = any(row.contents_ok or row.contents_failed for row in rows)
     names = [visible(row.name) for row in rows]
     longest_word = max(len(word) for name in names for word in [*name.split(), ""])
@@ -218,7 +327,8 @@ def sources(ctx: typer.Context) -> None:
         if row.consecutive_failures:
             state.append(f", {row.consecutive_failures} in a row")
         state.append(f"\nlast ok {_when(row.last_success_at, now)}")
-        next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
+        due = _next_fetch(row)
+        next_fetch = _when(due, now) if due else "next run"
         schedule = untrusted(f"every {_every(row.poll_interval_seconds)}\nnext {next_fetch}")
         if row.schedule_reason:
             schedule.append("\n").append(untrusted(row.schedule_reason))

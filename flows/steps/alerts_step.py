@@ -83,13 +83,26 @@ class AlertsSummary:
     held: tuple[HeldLabel, ...] = field(default=(), repr=False)
     muted: tuple[tuple[str, str, str, str, str], ...] = field(default=(), repr=False)
 
+    @property
+    def undelivered(self) -> bool:
+        """Alerts this run could not deliver (a failure, or a run cut short): a cron job's
+        error. Alerts the flood caps hold for a later run are not."""
+        return bool(self.failed or self.stopped_by)
+
+    def undelivered_sentence(self) -> str:
+        return (
+            f"Alerts were left undelivered ({self.failed} failed, {self.pending} still "
+            "pending); they stay in the ledger: the next run tries the pending ones, "
+            "`spacebrief alerts --retry-failed` the failed ones."
+        )
+
     def describe(self) -> str:
         if self.dry_run:
             return (
                 f"Dry run: {len(self.planned)} message(s) would go to {self.destination} "
                 f"carrying {sum(len(m.alerts) for m in self.planned)} alert(s); "
                 f"{self.pending} alert(s) owed in all; {len(self.muted)} muted by a rule "
-                "in the last 7 days."
+                f"and {len(self.held)} held back in the last 7 days."
             )
         parts = [f"Sent {self.sent} alert(s) to {self.destination} in {self.messages} message(s)"]
         if self.grouped:
@@ -105,7 +118,7 @@ class AlertsSummary:
                 "sends them again)"
             )
         if self.stopped_by:
-            sentence += f". Stopped early: {self.stopped_by}"
+            sentence += f". Stopped early: {self.stopped_by.rstrip('.')}"
         return sentence + "."
 
 
@@ -227,10 +240,11 @@ def deliver_alerts(
 
 
 def _held_labels(con: Any, settings: Settings, destination: str) -> tuple[HeldLabel, ...]:
-    """Why the last week's other watch labels ping nobody, by the rule that decided it."""
+    """Why the last week's other watch labels ping nobody, by the rule that decided it:
+    held by the ledger (not news, alerted already), or under the bar (alerts.rules)."""
     since = datetime.now(UTC) - timedelta(days=7)
     bars = alert_bars(settings)
-    held = []
+    held = [HeldLabel(*row) for row in ledger_sql.held_alerts(con, destination, since)]
     for item_id, title, trend_id, score, stance, relevant in ledger_sql.unalerted_watch_labels(
         con, destination, since
     ):
@@ -253,6 +267,13 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         return False
     destination = current_destination(settings)
     transport = make_transport(settings, destination)
+    with warehouse.delivering():
+        return _post_edition(warehouse, transport, destination, edition)
+
+
+def _post_edition(
+    warehouse: Warehouse, transport: Transport, destination: str, edition: EditionSummary
+) -> bool:
     edition_id = str(edition.edition_id)
     candidate = AlertCandidate(f"edition:{edition_id}", EDITION_TREND, edition_id, 0.0, destination)
     with warehouse.write() as con, transaction(con):
@@ -275,6 +296,7 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         if found:
             ledger.mark_sent([alert.alert_id], found[alert.alert_id])
             return False
+        ledger.mark_unsent([alert.alert_id], "the edition post never landed", count_attempt=True)
     json_path = Path(str(edition.json_path)) if edition.json_path else None
     location = str(edition.html_path or edition.markdown_path or json_path or "")
     body: MessageBody = edition_message(
@@ -286,7 +308,9 @@ def post_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         highlights=read_highlights(json_path) if json_path else read_highlights(Path("")),
     )
     key = new_key()
-    ledger.mark_sending([alert.alert_id], key, None, None)
+    claimable = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+    if not ledger.claim([alert.alert_id], key, None, None, from_states=claimable):
+        return False  # another run claimed it first
     try:
         delivered = transport.post(key, [alert], body, thread_ts=None, reply_to=None)
     except DeliveryUncertain as error:

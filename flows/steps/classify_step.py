@@ -11,6 +11,7 @@ import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from spacebrief.core import ClassifySummary, classify_pending, slack_bars
 from spacebrief.core import load_classifier as load_classifier_from
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
+from spacebrief.flows.steps.english_step import read_in_english
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse import labels as label_store
 
@@ -34,6 +36,7 @@ __all__ = [
     "head_path",
     "labelled_feed_items",
     "load_classifier",
+    "news_since",
     "train",
 ]
 
@@ -112,23 +115,34 @@ def alert_destination(settings: Settings) -> str:
     )
 
 
+def news_since(settings: Settings, now: datetime | None = None) -> datetime:
+    """The start of the news horizon: older stories are held, not alerted."""
+    return (now or datetime.now(UTC)) - timedelta(hours=settings.alert_news_horizon_hours)
+
+
 def classify(
     warehouse: Warehouse,
     settings: Settings,
     *,
     relabel: bool = False,
+    since: datetime | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> ClassifySummary:
-    """Label what the configured classifier has not labelled; owe the alerts they raise."""
-    return classify_pending(
+    """Label what the configured classifier has not labelled; owe the alerts they raise
+    for stories that are news (published after `since`, default: the news horizon); then
+    store an English reading of each new story not in English (for the alerts)."""
+    summary = classify_pending(
         warehouse,
         classifier=load_classifier(settings),
         destination=alert_destination(settings),
         alert_thresholds=settings.alert_thresholds,
         default_alert_threshold=settings.alert_default_threshold,
         relabel=relabel,
+        news_since=since or news_since(settings),
         on_progress=on_progress,
     )
+    read_in_english(warehouse, settings)
+    return summary
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from spacebrief.core import build_edition
 from spacebrief.digest.exceptions import DigestError
-from spacebrief.digest.llm import LlmEndpoint
-from spacebrief.digest.render import render_html, render_json, render_markdown
+from spacebrief.digest.render import render_html, render_json, render_markdown, render_text
 from spacebrief.flows.settings import Settings
+from spacebrief.flows.steps.english_step import llm_endpoint
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.editions import EditionRecord, record_edition
 
@@ -42,14 +42,33 @@ class EditionSummary:
     stories: int = 0
     citations: int = 0
     duration_seconds: float = 0.0
+    text_path: Path | None = None  # the plain-text e-mail part
+    hint: str = ""  # the window is empty though the warehouse holds items elsewhere
 
     def describe(self) -> str:
-        return (
+        sentence = (
             f"Wrote the {self.edition_date.isoformat()} edition ({self.days}-day window, "
             f"{self.items} on-theme items, {self.stories} selected stories, "
             f"{self.citations} cited sources) to {self.html_path.parent} "
             f"in {self.duration_seconds:.1f} s."
         )
+        return f"{sentence} {self.hint}" if self.hint else sentence
+
+
+def empty_window_hint(warehouse: Warehouse, days: int) -> str:
+    """When the window holds nothing but the warehouse holds items: which days it has."""
+    from spacebrief.warehouse.items import published_span
+
+    with warehouse.read() as con:
+        count, newest = published_span(con)
+    if not count:
+        return ""
+    shown = ", ".join(day.isoformat() for day in newest)
+    return (
+        f"Its window holds no items, but the warehouse has {count} published on other days "
+        f"(the newest: {shown}): try `spacebrief digest --date {newest[0].isoformat()} "
+        f"--days {days}`."
+    )
 
 
 def edition_stem(edition_date: date, days: int) -> str:
@@ -57,14 +76,6 @@ def edition_stem(edition_date: date, days: int) -> str:
     if days == DEFAULT_DAYS_FOR_PLAIN_NAMES:
         return edition_date.isoformat()
     return f"{edition_date.isoformat()}-{days}d"
-
-
-def _llm_endpoint(settings: Settings) -> LlmEndpoint | None:
-    if not settings.llm_url:
-        return None
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    timeout = settings.llm_timeout_seconds
-    return LlmEndpoint(settings.llm_url, settings.llm_model, key, timeout)
 
 
 def _write_atomically(path: Path, text: str) -> None:
@@ -89,7 +100,7 @@ def write_digest(
         day=edition_date,
         days=days,
         top_stories=settings.digest_top_stories,
-        llm=_llm_endpoint(settings),
+        llm=llm_endpoint(settings),
     )
 
     directory = out_dir or settings.editions_dir
@@ -98,8 +109,9 @@ def write_digest(
     except OSError as error:
         raise DigestError(f"Cannot create the editions folder {directory}: {error}.") from error
     stem = edition_stem(edition_date, days)
-    paths = {ext: directory / f"{stem}.{ext}" for ext in ("md", "html", "json")}
+    paths = {ext: directory / f"{stem}.{ext}" for ext in ("md", "html", "json", "txt")}
     _write_atomically(paths["md"], render_markdown(edition))
+    _write_atomically(paths["txt"], render_text(edition))
     _write_atomically(paths["html"], render_html(edition))
     _write_atomically(paths["json"], render_json(edition))
 
@@ -116,8 +128,12 @@ def write_digest(
                 markdown_path=str(paths["md"]),
                 html_path=str(paths["html"]),
                 json_path=str(paths["json"]),
+                citations=tuple((c.number, c.item_id) for c in edition.citations),
             ),
         )
+    hint = ""
+    if not edition.items_total:
+        hint = empty_window_hint(warehouse, days)
     summary = EditionSummary(
         edition_id=edition.edition_id,
         edition_date=edition_date,
@@ -126,10 +142,12 @@ def write_digest(
         markdown_path=paths["md"],
         html_path=paths["html"],
         json_path=paths["json"],
+        text_path=paths["txt"],
         title=edition.title,
         stories=len(edition.stories),
         citations=len(edition.citations),
         duration_seconds=time.perf_counter() - started,
+        hint=hint,
     )
     log.info(summary.describe())
     return summary

@@ -49,6 +49,17 @@ class EmailSummary:
     deferred: tuple[tuple[str, str], ...] = ()
     duration_seconds: float = 0.0
 
+    @property
+    def undelivered(self) -> bool:
+        return bool(self.failed or self.deferred)
+
+    def undelivered_sentence(self) -> str:
+        return (
+            f"The {self.edition_id} edition did not reach {len(self.failed) + len(self.deferred)}"
+            " recipient(s); the ledger keeps them: the next `digest --send` tries the "
+            "pending ones again."
+        )
+
     def describe(self) -> str:
         sentence = (
             f"E-mailed the {self.edition_id} edition to {len(self.sent) + self.reconciled} of "
@@ -114,7 +125,7 @@ def _read(path: Path | None, what: str) -> str:
 
 
 def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSummary) -> EmailSummary:
-    """E-mail `edition` (its HTML, with the Markdown as the plain-text part) to each
+    """E-mail `edition` (its HTML, with its plain-text rendering as the text part) to each
     recipient that does not have it yet."""
     started = time.perf_counter()
     if not email_configured(settings):
@@ -136,25 +147,28 @@ def send_edition(warehouse: Warehouse, settings: Settings, edition: EditionSumma
         edition_id=edition_id,
         subject=edition.title or f"spacebrief edition {edition.edition_date}",
         html=_read(edition.html_path, "HTML"),
-        text=_read(edition.markdown_path, "Markdown"),
+        text=_read(edition.text_path, "plain-text")
+        if edition.text_path is not None
+        else _read(edition.markdown_path, "Markdown"),
         sender=sender,
     )
-    with warehouse.write() as con, transaction(con):
-        email_sql.insert_owed(
-            con, edition_id, [(r, message_id_for(edition_id, r, sender)) for r in recipients]
+    with warehouse.delivering():  # one delivery at a time: `sending` rows are a dead run's
+        with warehouse.write() as con, transaction(con):
+            email_sql.insert_owed(
+                con, edition_id, [(r, message_id_for(edition_id, r, sender)) for r in recipients]
+            )
+            rows = email_sql.deliveries(con, edition_id, recipients)
+        order = {recipient: n for n, recipient in enumerate(recipients)}
+        rows.sort(key=lambda row: order[row.recipient])  # as SPACEBRIEF_EMAIL_TO lists them
+        owed = [r for r in rows if r.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)]
+        already = sum(1 for row in rows if row.status == DeliveryStatus.SENT)
+        report = deliver_edition(
+            email,
+            owed,
+            transport=SmtpTransport(server, timeout=settings.smtp_timeout_seconds),
+            ledger=WarehouseEmailLedger(warehouse),
+            journal=SentJournal(settings.email_journal_path),
         )
-        rows = email_sql.deliveries(con, edition_id, recipients)
-    order = {recipient: n for n, recipient in enumerate(recipients)}
-    rows.sort(key=lambda row: order[row.recipient])  # as SPACEBRIEF_EMAIL_TO lists them
-    owed = [row for row in rows if row.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)]
-    already = sum(1 for row in rows if row.status == DeliveryStatus.SENT)
-    report = deliver_edition(
-        email,
-        owed,
-        transport=SmtpTransport(server, timeout=settings.smtp_timeout_seconds),
-        ledger=WarehouseEmailLedger(warehouse),
-        journal=SentJournal(settings.email_journal_path),
-    )
     earlier_failures = tuple(
         (row.recipient, row.last_error or "failed in an earlier run")
         for row in rows

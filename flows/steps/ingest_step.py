@@ -8,11 +8,12 @@ and hands it the warehouse as its store (`warehouse.ingest_store.WarehouseIngest
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps import ProgressCallback
-from spacebrief.ingest import FetchPolicy, load_sources
+from spacebrief.ingest import FetchPolicy, Source, load_sources
 from spacebrief.ingest.engine import BATCH_ITEMS, IngestSummary, ingest_sources
 from spacebrief.ingest.schedule import PollRules
 from spacebrief.warehouse import Warehouse
@@ -50,17 +51,20 @@ def ingest(
     force: bool = False,
     batch_items: int = BATCH_ITEMS,
     refetch_content: bool = False,
+    catalog: Sequence[Source] | None = None,
 ) -> IngestSummary:
-    """Fetch, parse, dedupe and store the catalogue's sources (`sources`: another location);
-    `force` ignores backoff and Cache-Control schedules; `refetch_content` fetches the
-    pages of full-text sources again, even those done."""
-    return ingest_sources(
-        load_sources(sources or settings.sources_location),
-        WarehouseIngestStore(warehouse),
-        fetch_policy=policy_from(settings),
-        poll_rules=poll_rules_from(settings),
-        force=force,
-        batch_items=batch_items,
-        refetch_content=refetch_content,
-        progress=on_progress,
-    )
+    """Fetch, parse, dedupe and store the catalogue's sources (`sources`: another location;
+    `catalog`: these sources of it); `force` ignores backoff and Cache-Control schedules;
+    `refetch_content` fetches the pages of full-text sources again, even those done."""
+    chosen = catalog if catalog is not None else load_sources(sources or settings.sources_location)
+    with warehouse.exclusive("ingest"):  # one ingest at a time: no feed fetched twice
+        return ingest_sources(
+            chosen,
+            WarehouseIngestStore(warehouse),
+            fetch_policy=policy_from(settings),
+            poll_rules=poll_rules_from(settings),
+            force=force,
+            batch_items=batch_items,
+            refetch_content=refetch_content,
+            progress=on_progress,
+        )

@@ -98,6 +98,7 @@ def train_and_promote(
             feedback,
             eval_paths or default_eval_paths(),
             base=Classifier(taxonomy, packaged),
+            min_held_out=settings.train_min_held_out_feedback,
         )
         if result.promote:
             candidate.save(target)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from spacebrief.alerts.rules import select_candidates
-from spacebrief.alerts.types import AlertCandidate
+from spacebrief.alerts.rules import apply_rules, select_candidates
+from spacebrief.alerts.types import AlertCandidate, RuleHit
 from spacebrief.classifiers.types import Classification, TrendScore
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.digest_step import EditionSummary
@@ -56,7 +56,9 @@ class Stories:
         source_name: str = "Example Space News",
         evidence: str | None = None,
         item_id: str | None = None,
+        rule: str | None = None,
     ) -> list[AlertCandidate]:
+        """A classified report; `rule` names a watch rule that matched it as well."""
         self._count += 1
         item_id = item_id or f"item-{self._count}"
         cluster_id = cluster_id or item_id
@@ -103,6 +105,11 @@ class Stories:
             candidates = select_candidates(
                 [classification], {item_id: cluster_id}, {}, None, self.destination
             )
+            if rule is not None:
+                hits = {item_id: [RuleHit(rule, False)]}
+                candidates = apply_rules(
+                    [], [classification], {item_id: cluster_id}, hits, self.destination
+                )
             new = insert_pending_alerts(con, candidates)
         self.added.extend(new)
         return new

@@ -49,6 +49,7 @@ class FakeSlack:
     token: str = TOKEN
     channels: tuple[str, ...] = (CHANNEL,)
     hang_seconds: float = 30.0
+    post_delay_seconds: float = 0.0  # each post takes this long, so deliveries overlap
     messages: list[dict[str, Any]] = field(default_factory=list)
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, outcome)
     post_faults: deque[Fault] = field(default_factory=deque)
@@ -399,6 +400,7 @@ class _Handler(BaseHTTPRequestHandler):
         return True
 
     def _post_message(self, params: dict[str, Any]) -> None:
+        time.sleep(self.slack.post_delay_seconds)
         channel = params.get("channel")
         fault = self._fault(self.slack.post_faults)
         if fault is not None and self._common_fault("chat.postMessage", fault):

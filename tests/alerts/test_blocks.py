@@ -105,3 +105,51 @@ def test_slack_limits_hold_for_huge_feed_text():
     assert all(
         len(b["text"]["text"]) <= SECTION_LIMIT for b in grouped.blocks if b["type"] == "section"
     )
+
+
+def test_a_story_not_in_english_is_announced_by_its_english_reading() -> None:
+    body = story_message(
+        [
+            alert(
+                title="北斗系统为巴基斯坦提供导航服务",
+                language="zh",
+                english_title="Chinese-language report naming China, Pakistan and BeiDou",
+                english_summary="A Chinese-language report of 23 March 2025 that names China.",
+                reading_note="English gist of a Chinese-language story, not a translation",
+                evidence="中国北斗卫星导航系统开始为巴基斯坦提供服务。",
+            )
+        ]
+    )
+    headline = body.blocks[1]["text"]["text"]
+    assert "Chinese-language report naming China, Pakistan and BeiDou" in headline
+    assert "北斗" not in headline
+    context = body.blocks[2]["elements"][0]["text"]
+    assert context.startswith("English gist of a Chinese-language story, not a translation")
+    assert "Original headline: 北斗系统为巴基斯坦提供导航服务" in context
+    assert body.blocks[4]["text"]["text"].startswith(">Original: 中国北斗")
+    assert body.text.startswith("Watch-list W1 ilrs-new-members: Chinese-language report")
+
+
+def test_an_english_story_has_no_reading_line() -> None:
+    body = story_message([alert()])
+    assert "Original headline" not in all_text(body)
+
+
+def test_a_watch_rule_alert_carries_the_summary_and_a_quote():
+    """A rule names no trend, so its message says what the story is (before: a headline)."""
+    summary = (
+        "Cairo signed a memorandum with CNSA on Tuesday. The agency will host a <!channel> "
+        "ground station for the lunar base."
+    )
+    labelled = story_message(
+        [alert(trend_id="rule:ilrs", evidence="Egypt signed on to the ILRS.", summary=summary)]
+    )
+    texts = [b["text"]["text"] for b in labelled.blocks if b["type"] == "section"]
+    assert any(t.startswith("Cairo signed a memorandum") and "&lt;!channel&gt;" in t for t in texts)
+    assert ">Egypt signed on to the ILRS." in texts
+
+    unlabelled = story_message([alert(trend_id="rule:ilrs", evidence=None, summary=summary)])
+    texts = [b["text"]["text"] for b in unlabelled.blocks if b["type"] == "section"]
+    assert ">Cairo signed a memorandum with CNSA on Tuesday." in texts
+    assert any(t.startswith("Cairo signed") and "ground station" in t for t in texts)
+    assert unlabelled.blocks[0]["text"]["text"] == "Watch rule ilrs"

@@ -105,3 +105,27 @@ def test_an_unreachable_server_is_one_line_and_exit_1(cli_home, monkeypatch):
     assert errors[0].startswith(f"Error: Could not reach the SMTP server 127.0.0.1:{port} (")
     assert errors[0].endswith("the edition stays pending for the next run.")
     assert PASSWORD not in result.output and quote(PASSWORD, safe="") not in result.output
+
+
+def test_a_recipient_deferred_for_the_next_run_still_exits_1(cli_home, monkeypatch):
+    """Before, a recipient the server asked to try later left exit code 0 for cron."""
+    with SmtpServer() as server:
+        server.handler.refuse["ben@example.org"] = "451 4.3.0 Try again later"
+        monkeypatch.setenv("SPACEBRIEF_SMTP_URL", server.url())
+        result = _send()
+
+    assert result.exit_code == 1, result.output
+    assert "pending for the next run: ben@example.org" in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "did not reach 1 recipient(s)" in errors[0]
+
+
+def test_an_edition_of_an_empty_window_names_the_days_the_warehouse_has(cli_home):
+    result = CliRunner().invoke(app, ["digest", "--date", "2026-12-01"])
+
+    assert result.exit_code == 0, result.output
+    assert "Its window holds no items" in result.output
+    assert "the newest: 2025-03-24" in result.output
+    assert "try `spacebrief digest --date 2025-03-24 --days 7`" in result.output
+    full = CliRunner().invoke(app, ["digest", "--date", "2025-03-24"])
+    assert "Its window holds no items" not in full.output

@@ -8,6 +8,7 @@ why not.
 from __future__ import annotations
 
 import logging
+import re
 from email import message_from_bytes, policy
 from urllib.parse import quote
 
@@ -58,7 +59,7 @@ def test_each_recipient_gets_the_html_and_text_edition_once(edition_home):
     assert [r.rcpt_tos for r in server.received] == [["ana@example.org"], ["Ben@Example.org"]]
     ledger = {row["recipient"]: row for row in edition_home.ledger()}
     html_file = edition_home.edition.html_path.read_text("utf-8")
-    markdown_file = edition_home.edition.markdown_path.read_text("utf-8")
+    text_file = edition_home.edition.text_path.read_text("utf-8")
     for received in server.received:
         message = received.message
         [recipient] = received.rcpt_tos
@@ -71,9 +72,9 @@ def test_each_recipient_gets_the_html_and_text_edition_once(edition_home):
         assert message.get_content_type() == "multipart/alternative"
         html, text = _parts(message)
         assert html.replace("\r\n", "\n") == html_file  # SMTP carries CRLF line ends
-        assert text.replace("\r\n", "\n") == markdown_file
+        assert text.replace("\r\n", "\n") == text_file
         assert "&lt;script&gt;alert" in html and "<script>" not in html
-        assert text.startswith(f"# {edition_home.edition.title}")
+        assert text.startswith("SPACE CHINA, RUSSIA AND GLOBAL SOUTH")
     assert len({r.message["Message-ID"] for r in server.received}) == 2
     assert {row["status"] for row in ledger.values()} == {"sent"}
 
@@ -294,3 +295,18 @@ def test_a_warehouse_too_busy_to_record_the_success_is_settled_from_the_journal(
     assert rerun.reconciled == 1 and rerun.sent == ("Ben@Example.org",)
     assert [r.rcpt_tos[0] for r in server.received] == ["ana@example.org", "Ben@Example.org"]
     assert {r["status"] for r in edition_home.ledger()} == {"sent"}
+
+
+def test_the_text_part_reads_as_text_with_no_markdown_or_trend_codes(edition_home) -> None:
+    """Issue 26: the plain-text part was the raw Markdown (`### 🔺 Rising:`, backticked
+    sparklines, trend codes)."""
+    with SmtpServer() as server:
+        settings = edition_home.settings(server.url(), email_to="ana@example.org")
+        send_edition(edition_home.warehouse, settings, edition_home.edition)
+    [received] = server.received
+    _, text = _parts(received.message)
+    assert "TREND ANALYSIS\n==============" in text.replace("\r\n", "\n")
+    for syntax in ("###", "`", "**", "](", "▁", "█"):
+        assert syntax not in text, syntax
+    assert re.findall(r"\b[RDW][1-7]\b", text) == []
+    assert "[1]" in text  # citations stay, as plain numbers

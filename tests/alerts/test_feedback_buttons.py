@@ -267,3 +267,31 @@ def test_listen_refuses_a_rejected_app_token_in_one_sentence(posted, fake_slack,
     assert result.exit_code == 1
     assert "Slack rejected SLACK_APP_TOKEN (invalid_auth)" in result.output
     assert "xapp-1-revoked" not in result.output
+
+
+def test_clicks_on_a_watch_rule_alert_teach_only_what_they_say(outbox_home):
+    """A rule's alert names no trend: Right and Wrong trend write the click row only;
+    Off-theme is said of the item, so each trend it is labelled with gets a `false`
+    verdict (before: no feedback row at all)."""
+    from spacebrief.alerts.feedback import Click
+    from spacebrief.warehouse import transaction
+    from spacebrief.warehouse.feedback_clicks import record_click
+
+    _, warehouse, stories = outbox_home
+    [right_alert] = stories.add("Ghana joins ILRS", {"W1": 0.9, "W3": 0.85}, rule="ilrs")
+    [off_alert] = stories.add("Lottery results", {"W1": 0.6}, rule="ilrs")
+
+    def click(alert, action: str, user: str) -> None:
+        with warehouse.write() as con, transaction(con):
+            record_click(con, Click(action, alert.alert_id, f"U{user}", user, "C1", f"{user}.1"))
+
+    click(right_alert, "right", "ana")
+    click(off_alert, "off_theme", "bo")
+
+    assert rows(warehouse, "SELECT alert_id, action FROM feedback_clicks ORDER BY action") == [
+        (off_alert.alert_id, "off_theme"),
+        (right_alert.alert_id, "right"),
+    ]
+    assert rows(warehouse, "SELECT item_id, trend_id, verdict, analyst FROM feedback") == [
+        ("item-2", "W1", False, "slack:bo")
+    ]

@@ -60,7 +60,7 @@ def test_ledger_states_are_typed_in_python_and_the_same_strings_in_duckdb(wareho
     candidates = [AlertCandidate(f"s{n}", "W1", f"i{n}", 0.8, "outbox") for n in range(3)]
     with warehouse.write() as con, transaction(con):
         ids = [c.alert_id for c in insert_pending_alerts(con, candidates)]
-        ledger.mark_sending(con, ids[:2], "key-1", None, None)
+        assert sorted(ledger.claim(con, ids[:2], "key-1", None, None)) == sorted(ids[:2])
         ledger.mark_sent(con, ids[:1], "key-1", "1.0", "C1", None)
         counts = ledger.status_counts(con, "outbox")
         stored = dict(con.execute("SELECT alert_id, status FROM alerts").fetchall())
@@ -75,3 +75,20 @@ def test_ledger_states_are_typed_in_python_and_the_same_strings_in_duckdb(wareho
     assert [stored[i] for i in ids] == ["sent", "sending", "pending"]
     assert all(type(value) is str for value in stored.values())
     assert type(delivery.status) is DeliveryStatus and delivery.status == "pending"
+
+
+def test_a_claim_is_a_compare_and_set_that_returns_only_what_it_took(warehouse):
+    """Two runs planning the same alert: the first claim takes it, the second gets nothing
+    (before, marking `sending` overwrote the other run's marker and both posted)."""
+    from spacebrief.warehouse import alerts as ledger
+
+    candidates = [AlertCandidate(f"s{n}", "W1", f"i{n}", 0.8, "outbox") for n in range(2)]
+    with warehouse.write() as con, transaction(con):
+        ids = [c.alert_id for c in insert_pending_alerts(con, candidates)]
+    with warehouse.write() as con:
+        first = ledger.claim(con, ids[:1], "run-a", None, None)
+        second = ledger.claim(con, ids, "run-b", None, None)
+        markers = dict(con.execute("SELECT alert_id, message_key FROM alerts").fetchall())
+    assert first == ids[:1]
+    assert second == ids[1:]
+    assert markers == {ids[0]: "run-a", ids[1]: "run-b"}

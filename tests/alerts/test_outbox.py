@@ -41,7 +41,7 @@ def test_a_crash_after_writing_the_line_is_settled_from_the_file(outbox_home):
         [alert] = owed_alerts(con, "outbox")
     # What a run does up to the moment it dies: record the attempt, write the line...
     ledger = WarehouseLedger(warehouse)
-    ledger.mark_sending([alert.alert_id], "sb-crashed", None, None)
+    ledger.claim([alert.alert_id], "sb-crashed", None, None)
     OutboxTransport(settings.outbox_path).post(
         "sb-crashed", [alert], story_message([alert]), thread_ts=None, reply_to=None
     )
@@ -61,7 +61,7 @@ def test_a_crash_before_writing_the_line_writes_it_on_the_next_run(outbox_home):
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     with warehouse.read() as con:
         [alert] = owed_alerts(con, "outbox")
-    WarehouseLedger(warehouse).mark_sending([alert.alert_id], "sb-crashed", None, None)
+    WarehouseLedger(warehouse).claim([alert.alert_id], "sb-crashed", None, None)
 
     summary = deliver_alerts(warehouse, settings)
 
@@ -86,7 +86,7 @@ def test_later_reports_name_the_story_they_follow(outbox_home):
     settings, warehouse, stories = outbox_home
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     deliver_alerts(warehouse, settings)
-    stories.add("Egypt's ILRS role detailed", {"W5": 0.7}, cluster_id="item-1")
+    stories.add("Egypt's ILRS role detailed", {"W5": 0.7}, cluster_id="item-1", rule="ilrs")
 
     summary = deliver_alerts(warehouse, settings)
 

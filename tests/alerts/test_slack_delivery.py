@@ -256,7 +256,7 @@ def test_flood_becomes_one_grouped_message_and_later_reports_go_to_its_thread(tm
     listed = "\n".join(b["text"]["text"] for b in grouped["blocks"] if b["type"] == "section")
     assert all(f"Story number {n}" in listed for n in range(6))
 
-    stories.add("Story number 2, day two", {"W4": 0.8}, cluster_id="item-3")
+    stories.add("Story number 2, day two", {"W4": 0.8}, cluster_id="item-3", rule="desk")
     stories.add("A quiet new story", {"W2": 0.8})
     later = deliver_alerts(warehouse, settings)
 
@@ -274,7 +274,7 @@ def test_hourly_cap_holds_new_stories_back_but_not_thread_follow_ups(tmp_path, f
     assert deliver_alerts(warehouse, settings).sent == 1
 
     stories.add("Second story", {"W2": 0.8})
-    stories.add("First story, more", {"W3": 0.8}, cluster_id="item-1")
+    stories.add("First story, more", {"W3": 0.8}, cluster_id="item-1", rule="desk")
     capped = deliver_alerts(warehouse, settings)
 
     assert (capped.sent, capped.follow_ups, capped.pending) == (1, 1, 1)

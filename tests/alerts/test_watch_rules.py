@@ -7,7 +7,7 @@ same ledger, once per story and rule, across a kill mid-post and re-runs.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from typer.testing import CliRunner
@@ -23,7 +23,7 @@ from tests.alerts.conftest import slack_settings
 from tests.alerts.slack_server import CHANNEL, Fault
 from tests.alerts.test_crash_recovery import _kill_when_held, _start_child
 
-NOW = datetime(2026, 11, 30, 9, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)  # news: within 48 h
 
 
 def _item(item_id: str, title: str, summary: str, source: str, lang: str = "en") -> Item:
@@ -117,6 +117,8 @@ def test_rules_decide_the_next_cycle_mute_keeps_its_decision_and_headers_name_th
     classify(warehouse, settings)
     assert deliver_alerts(warehouse, settings).sent == 1
     assert fake_slack.messages[-1]["blocks"][0]["text"]["text"] == "Watch rule weather-test"
+    sections = [b["text"]["text"] for b in fake_slack.messages[-1]["blocks"] if "text" in b]
+    assert ">No launch." in sections  # a rule's alert quotes the story (its summary here)
     assert classify(warehouse, settings).new_alerts == ()
     assert deliver_alerts(warehouse, settings).sent == 0
     assert len(fake_slack.messages) == 2

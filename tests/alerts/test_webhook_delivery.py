@@ -55,7 +55,7 @@ def test_webhook_attempt_cut_off_by_a_crash_is_resent_and_says_so(webhook_home, 
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     with warehouse.read() as con:
         [alert] = owed_alerts(con, "webhook")
-    WarehouseLedger(warehouse).mark_sending([alert.alert_id], "sb-crashed", None, None)
+    WarehouseLedger(warehouse).claim([alert.alert_id], "sb-crashed", None, None)
     WebhookTransport(settings.slack_webhook_url.get_secret_value()).post(
         "sb-crashed", [alert], story_message([alert]), thread_ts=None, reply_to=None
     )

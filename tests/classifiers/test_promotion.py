@@ -45,6 +45,16 @@ def test_worse_on_either_set_keeps_the_old_head_and_says_why(new, named):
     assert reason.startswith("kept the old head") and named in reason
 
 
+def test_too_little_held_out_feedback_cannot_call_a_head_no_worse():
+    """One held-out verdict gave "0.000 -> 0.000" and a promotion; now it keeps the head."""
+    same = HeadFigures(0.60, 0.90, 0.0)
+    promote, reason = decide(same, same, held_out=1)
+    assert not promote
+    assert "only 1 held-out verdict" in reason and "at least 10" in reason
+    assert decide(same, same, held_out=10)[0]
+    assert decide(same, same, held_out=2, min_held_out=2)[0]
+
+
 def test_the_held_out_third_is_stable_and_disjoint():
     feedback = [FeedbackExample(f"title {n}", "", "W1", n % 2 == 0) for n in range(90)]
     fitted, held = split_feedback(feedback)
@@ -132,6 +142,28 @@ def test_a_refit_that_is_no_worse_is_promoted_and_classify_loads_it(home):
     from spacebrief.classifiers.head import load_head
 
     assert load_head(head_path(settings)).version == result.row.new_version
+
+
+@pytest.mark.slow
+def test_a_refit_on_a_handful_of_verdicts_is_kept_until_more_feedback_comes(home):
+    """The issue's `feedback ID W1 --yes` then `train --promote`: kept, and it says why."""
+    settings = Settings()
+    warehouse = _contradicting_warehouse(home)
+    with warehouse.write() as con, transaction(con):
+        con.execute("DELETE FROM feedback")
+        first = con.execute("SELECT item_id FROM items ORDER BY item_id LIMIT 3").fetchall()
+        for (item_id,) in first:
+            record_feedback(con, item_id, "W1", True, analyst="ana")
+
+    result = train_and_promote(warehouse, settings)
+
+    assert result.row.decision == "kept", result.describe()
+    assert "held-out verdict" in result.row.reason and "at least 10" in result.row.reason
+    assert not head_path(settings).exists()
+
+    shown = CliRunner().invoke(app, ["train", "--promote"], env={"COLUMNS": "250"})
+    assert shown.exit_code == 0, shown.output
+    assert "at least 10" in shown.output
 
 
 @pytest.mark.slow

@@ -62,6 +62,7 @@ class Row:
     url: str | None = None
     hour: int = 9
     against: dict[str, float] = field(default_factory=dict)  # trend -> P(against), >= 0.5
+    language: str = "en"
 
 
 def week_rows() -> list[Row]:
@@ -218,12 +219,13 @@ def fill(warehouse: Warehouse, rows: list[Row], *, with_trends: bool = True) -> 
             con.execute(
                 "INSERT INTO items (item_id, url, guid, title, summary, language, source_id, "
                 "source_name, published_at, fetched_at, content_hash, cluster_id) "
-                "VALUES (?, ?, NULL, ?, ?, 'en', ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     row.item_id,
                     url,
                     row.title,
                     row.summary,
+                    row.language,
                     row.source.lower().replace(" ", "-"),
                     row.source,
                     published,
@@ -271,8 +273,11 @@ def fill(warehouse: Warehouse, rows: list[Row], *, with_trends: bool = True) -> 
 
 
 def counter_rows() -> list[Row]:
-    """Counter-evidence this week: three stories against D4 (more than its two supporting
-    ones), one against R2; and R6, supported three and four weeks ago, silent since."""
+    """Counter-evidence this week: four confident stories against D4 (twice its two
+    supporting ones: the banner's margin), one against R2; verdicts the edition must not
+    quote: a low-confidence "against" on R1 and a confident one on an eclipse story that
+    carries D2 only as its best guess (label 0.02); and R6, supported three and four weeks
+    ago, silent since."""
     d = EDITION_DATE
     return [
         Row(
@@ -284,7 +289,7 @@ def counter_rows() -> list[Row]:
             source="Orbital Ledger",
             relevance=0.88,
             labels={"D4": 0.7},
-            against={"D4": 0.86},
+            against={"D4": 0.93},
         ),
         Row(
             "c2",
@@ -295,7 +300,7 @@ def counter_rows() -> list[Row]:
             source="Steppe Space Review",
             relevance=0.84,
             labels={"D4": 0.64, "W2": 0.55},
-            against={"D4": 0.78, "W2": 0.7},
+            against={"D4": 0.88, "W2": 0.7},
         ),
         Row(
             "c3",
@@ -317,7 +322,40 @@ def counter_rows() -> list[Row]:
             source="Launch Pad Daily",
             relevance=0.8,
             labels={"D4": 0.6},
-            against={"D4": 0.74},
+            against={"D4": 0.85},
+        ),
+        Row(
+            "c5",
+            "Roscosmos renews its cargo deal with a European partner",
+            "Russia's space agency signed a two-year extension of a cargo agreement with a "
+            "European firm. Officials said the partnership had worked well.",
+            d - timedelta(days=5),
+            source="Orbital Ledger",
+            relevance=0.82,
+            labels={"D4": 0.66},
+            against={"D4": 0.84},
+        ),
+        Row(
+            "c6",
+            "Partial solar eclipse visible from northwest Africa on Saturday",
+            "A partial solar eclipse on Saturday will be visible from Morocco and Mauritania. "
+            "Observers should use certified eclipse glasses.",
+            d - timedelta(days=1),
+            source="Sky Notes",
+            relevance=0.7,
+            labels={"D2": 0.02},
+            against={"D2": 0.91},
+        ),
+        Row(
+            "c7",
+            "Ghana trains satellite engineers with Japanese support",
+            "Engineers from Ghana completed a satellite course in Japan. The programme was "
+            "funded by a Japanese grant.",
+            d - timedelta(days=2),
+            source="Sahel Tech Wire",
+            relevance=0.75,
+            labels={"R1": 0.55},
+            against={"R1": 0.62},
         ),
         *(
             Row(

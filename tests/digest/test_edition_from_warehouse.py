@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from spacebrief.digest.build import build_edition
+from spacebrief.digest.counter import STANCE_CONFIDENCE_BAR, CounterEvidencePolicy
+from spacebrief.digest.momentum import contradiction
 from spacebrief.digest.render import render_html, render_json, render_markdown
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.digest_step import write_digest
@@ -86,12 +88,18 @@ def test_a_declining_trend_with_more_coverage_reads_as_more_signs_of_the_decline
     entries = {e.trend_id: e for s in edition.families for e in s.entries}
     assert entries["D4"].momentum.direction == "new"
     assert entries["D4"].contradiction is None
-    assert entries["D4"].reading == "more signs of the decline"
-    assert entries["R2"].reading == "losing pace"  # fell, but its one story supports it
+    assert entries["D4"].reading == (
+        "More Russian space ties moving from the West to China and the East: Russia keeps "
+        "turning away from the West."
+    )
+    assert entries["R2"].reading == (  # fell, but its one story supports it
+        "Fewer moves that line countries up behind the ILRS or the Artemis Accords than in "
+        "earlier windows."
+    )
     assert entries["R2"].contradiction is None and entries["R1"].contradiction is None
     markdown = render_markdown(edition)
     assert "Listed as declining" not in markdown
-    assert "more signs of the decline (D4;" in markdown
+    assert "↑ More Russian space ties moving from the West to China and the East" in markdown
 
 
 def test_quiet_trends_are_listed_compactly_not_padded(filled_warehouse: Warehouse) -> None:
@@ -100,7 +108,10 @@ def test_quiet_trends_are_listed_compactly_not_padded(filled_warehouse: Warehous
     assert {"R6", "D2", "W1", "W5"} <= quiet
     covered = {e.trend_id for s in edition.families for e in s.entries}
     assert not quiet & covered
-    assert "_No coverage this window:_ R6 south-in-governance" in render_markdown(edition)
+    assert (
+        "_No coverage this window:_ the Global South's voice in space governance `R6`"
+        in render_markdown(edition)
+    )
 
 
 def test_a_relevant_story_no_trend_accepts_is_a_new_signal(filled_warehouse: Warehouse) -> None:
@@ -120,7 +131,11 @@ def test_stories_are_one_per_cluster_ranked_and_never_off_theme(
     assert "Pakistan astronaut heads for Chinese station" not in headlines
     assert "Reusable rocket completes tenth landing" not in headlines
     assert edition.stories[0].reports == 2
-    assert edition.stories[0].trend_tags == ("R1 china-mentor", "D1 western-crew-monopoly")
+    assert edition.stories[0].trend_tags == ("R1", "D1")
+    assert edition.stories[0].trend_subjects == (
+        "China's role as a space mentor",
+        "the end of the West's hold on human spaceflight",
+    )
     assert all(2 <= len(s.summary) <= 3 for s in edition.stories if s.headline.startswith("China"))
 
 
@@ -131,7 +146,7 @@ def test_expert_view_and_outlook_cite_every_sentence(filled_warehouse: Warehouse
     for sentence in (*edition.expert_view, *edition.outlook):
         assert sentence.citations, sentence
     assert edition.expert_view[0].text.startswith(
-        "The largest movement this window was in “Rival lunar blocs"
+        "The clearest movement this window was in the split into rival lunar blocs"
     )
     assert any("2033 and 2035" in s.text for s in edition.outlook)
 
@@ -211,6 +226,7 @@ def test_the_cli_rebuilds_a_past_edition_into_a_chosen_folder(
         "2025-03-24.html",
         "2025-03-24.json",
         "2025-03-24.md",
+        "2025-03-24.txt",
     ]
     bad = CliRunner().invoke(app, ["digest", "--date", "24/03/2025"])
     assert bad.exit_code == 1
@@ -279,41 +295,70 @@ def test_counter_evidence_is_counted_and_cited_under_its_own_trend(
     entries = {e.trend_id: e for s in edition.families for e in s.entries}
     item_of = {c.number: c.item_id for c in edition.citations}
     d4, r2 = entries["D4"], entries["R2"]
-    assert (d4.supporting, d4.against_stories) == (2, 3)
-    assert {item_of[n] for n in d4.against} == {"c1", "c2", "c4"}
+    assert (d4.supporting, d4.against_stories) == (2, 4)
+    assert {item_of[n] for n in d4.against} == {"c1", "c2", "c4"}  # the three most confident
     assert {item_of[n] for n in d4.citations} == {"a3", "a4"}  # support cites no counter-item
     assert [item_of[n] for n in r2.against] == ["c3"]
     assert r2.counter_evidence[0].text == (
         "China's space agency approved loans of Chang'e-5 samples to researchers at two "
         "US universities."
     )
+    assert [e.confidence for e in d4.counter_evidence] == [0.93, 0.88, 0.85]
     assert d4.contradiction == (
-        "Counter-evidence outweighs support this window: 3 stories against the statement, 2 for it."
+        "Counter-evidence outweighs support this window: 4 stories against the statement, 2 for it."
     )
     assert r2.contradiction is None  # one against, one for: not outweighed
+
+
+def test_only_confident_verdicts_on_on_theme_labels_are_counter_evidence(
+    counter_warehouse: Warehouse,
+) -> None:
+    """An eclipse story carrying D2 only as its best guess (0.02), and a verdict of 0.62
+    against R1, are never quoted, counted or bannered."""
+    edition = edition_for(counter_warehouse)
+    entries = {e.trend_id: e for s in edition.families for e in s.entries}
+    item_of = {c.number: c.item_id for c in edition.citations}
+    quoted = {item_of[n] for e in entries.values() for n in e.against}
+    assert not quoted & {"c6", "c7"}
+    assert entries["D2"].against_stories == 0 and entries["D2"].counter_evidence == ()
     assert entries["R1"].against == () and entries["R1"].contradiction is None
+    assert "against" not in entries["D2"].reading and "against" not in entries["R1"].reading
 
 
-def test_the_json_edition_carries_against_next_to_citations(counter_warehouse: Warehouse) -> None:
+def test_one_confident_verdict_never_raises_the_banner() -> None:
+    policy = CounterEvidencePolicy()
+    assert not policy.outweighs(1, 0)  # one story against, none for: not enough
+    assert not policy.outweighs(3, 2)
+    assert policy.outweighs(2, 0) and policy.outweighs(4, 2)
+    assert not policy.outweighs(5, 3)  # more against, but not twice as many
+    assert contradiction("watch", [0, 0, 0, 0, 0], 1, 4, 7) is None
+
+
+def test_the_json_edition_carries_against_and_its_confidence(counter_warehouse: Warehouse) -> None:
     edition = json.loads(render_json(edition_for(counter_warehouse)))
     entries = {e["trend_id"]: e for s in edition["families"] for e in s["entries"]}
     assert list(entries["D4"])[6:8] == ["citations", "against"]
     assert len(entries["D4"]["against"]) == 3 and entries["R1"]["against"] == []
     numbers = {c["number"] for c in edition["citations"]}
     assert set(entries["D4"]["against"]) <= numbers
+    confidences = [e["confidence"] for e in entries["D4"]["counter_evidence"]]
+    assert confidences == sorted(confidences, reverse=True)
+    assert all(c >= STANCE_CONFIDENCE_BAR for c in confidences)
 
 
 def test_the_markdown_shows_support_and_counter_evidence_under_the_trend(
     counter_warehouse: Warehouse,
 ) -> None:
     markdown = render_markdown(edition_for(counter_warehouse))
-    d4_line = next(line for line in markdown.splitlines() if "(D4;" in line)
-    assert "5 items in 5 stories: 2 supporting, 3 against" in d4_line
-    assert "↑ more coverage, most of it against (D4;" in d4_line
-    after = markdown.split(d4_line + "\n", 1)[1].splitlines()
-    assert after[0].startswith("  - ↩️ Against it: “A Roscosmos cosmonaut will fly")
-    assert after[1].startswith("  - ⚖️ Counter-evidence outweighs support")
+    lines = markdown.splitlines()
+    d4_line = next(n for n, line in enumerate(lines) if line.endswith("`D4`"))
+    assert lines[d4_line - 1].startswith("- Russia's ties with Western space powers [")
+    assert lines[d4_line + 1].startswith("  - ↩️ Against it: “A Roscosmos cosmonaut will fly")
+    assert lines[d4_line + 2].startswith("  - ⚖️ Counter-evidence outweighs support")
+    assert "most of them confidently against it" in lines[d4_line]
     assert "Listed as declining" not in markdown
+    r2_line = next(line for line in lines if line.endswith("`R2`"))
+    assert "against" not in r2_line  # one confident verdict: no word of contradiction
 
 
 def test_a_rising_trend_whose_support_dried_up_for_two_windows_is_flagged(

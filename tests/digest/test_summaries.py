@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from spacebrief.digest.outlook import forward_cues, outlook_sentences
 from spacebrief.digest.summaries import expert_sentences, story_summary
 from spacebrief.digest.text import clean_text
 from spacebrief.digest.types import WindowItem
@@ -124,31 +123,7 @@ def test_item_embeddings_pull_the_central_story_first() -> None:
     assert expert_sentences(items, count=1)[0].item_id in {"m1", "m2"}
 
 
-def test_forward_looking_cues_are_found_and_past_plans_are_not() -> None:
-    assert forward_cues("The station is scheduled to open by 2030.") >= 2
-    assert forward_cues("Nigeria will launch a radar satellite.") >= 1
-    assert forward_cues("The launch was expected last year but slipped.") == 0
-    assert forward_cues("The rover had been due to launch on a Russian rocket.") == 0
-    assert forward_cues("Engineers met in Abuja on Monday.") == 0
-
-
-def test_outlook_ranks_by_story_rank_and_drops_syndicated_copies() -> None:
-    items = [
-        item("a", "A", "Russia and China will build a lunar power plant by 2035.", rank=1.0),
-        item(
-            "b",
-            "B",
-            "Russia and China will build a lunar power plant by 2035, reports said.",
-            rank=0.9,
-        ),
-        item("c", "C", "Kenya plans to launch an imaging satellite next year.", rank=0.5),
-        item("d", "D", "Officials reviewed the budget on Tuesday afternoon.", rank=0.99),
-    ]
-    chosen = outlook_sentences(items, 2025)
-    assert [s.item_id for s in chosen] == ["a", "c"]
-
-
-def test_outlook_and_expert_view_never_quote_a_sentence_that_leans_on_the_one_before() -> None:
+def test_the_expert_pool_never_quotes_a_sentence_that_leans_on_the_one_before() -> None:
     exomars = item(
         "exomars",
         "Europe's Mars rover flies without Russia",
@@ -157,10 +132,6 @@ def test_outlook_and_expert_view_never_quote_a_sentence_that_leans_on_the_one_be
         rank=1.0,
     )
     kenya = item("kenya", "K", "Kenya plans to launch a second imaging satellite next year.")
-    outlook = outlook_sentences([exomars, kenya], 2025)
-    assert [s.text for s in outlook] == [
-        "Kenya plans to launch a second imaging satellite next year."
-    ]
     expert = expert_sentences([exomars, kenya], count=3)
     assert all(not s.text.startswith("It ") for s in expert)
     assert any(s.item_id == "exomars" for s in expert)

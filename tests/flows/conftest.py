@@ -50,6 +50,13 @@ def feed(*stories: dict[str, object]) -> bytes:
     return rss_feed("Orbit desk", stories)
 
 
+@pytest.fixture(autouse=True)
+def recorded_stories_are_news(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stories above are dated November 2026: the flow tests count them as news (a
+    ten-year horizon); tests/alerts/test_news.py covers the 48-hour default."""
+    monkeypatch.setenv("SPACEBRIEF_ALERT_NEWS_HORIZON_HOURS", str(24 * 3650))
+
+
 @pytest.fixture
 def feed_server() -> Iterator[FeedServer]:
     with FeedServer() as server:

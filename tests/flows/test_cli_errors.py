@@ -145,7 +145,28 @@ CASES: list[tuple[str, Setup, list[str], str]] = [
     ("truncated-query", truncated_warehouse, ["query", "SELECT 1"], "warehouse"),
     ("cut-short-sources", cut_short_warehouse, ["sources"], "warehouse"),
     ("query-limit-negative", nothing, ["query", "SELECT 1", "--limit", "-1"], "--limit"),
+    # Issue 25, row 11: a misspelt key was silently ignored; concurrency 0 hung ingest.
+    ("toml-unknown-key", toml("digest_dayz = 14\n"), ["sources"], "`digest_days`"),
+    ("toml-unknown-secret", toml(f'slack_bot_tokn = "xoxb-{SECRET}"\n'), ["sources"], "tokn"),
+    (
+        "env-concurrency-zero",
+        environment("SPACEBRIEF_FETCH_CONCURRENCY", "0"),
+        ["ingest"],
+        "SPACEBRIEF_FETCH_CONCURRENCY",
+    ),
     ("digest-year-one", nothing, ["digest", "--date", "0001-01-01"], "--date"),
+    (
+        "web-beyond-loopback",
+        nothing,
+        ["web", "--host", "0.0.0.0"],
+        "Refusing to serve the reading room on 0.0.0.0 without a feedback token",
+    ),
+    (
+        "web-short-token",
+        environment("SPACEBRIEF_WEB_TOKEN", SECRET[:10]),
+        ["web"],
+        "SPACEBRIEF_WEB_TOKEN",
+    ),
 ]
 
 
@@ -209,7 +230,7 @@ def test_a_value_error_from_a_bug_is_not_passed_off_as_a_user_mistake(
     """A ValueError is spacebrief's bug, not the user's: it keeps its traceback."""
     Warehouse(home / "spacebrief.duckdb").initialise()
 
-    def buggy_query(con: object, sql: str, limit: int | None = None) -> object:
+    def buggy_query(con: object, sql: str, limit: int | None = None, **memory: object) -> object:
         return int(sql)  # the bug: a real ValueError from deep inside a command
 
     monkeypatch.setattr("spacebrief.flows.cli.query_cmd.run_query", buggy_query)

@@ -50,7 +50,11 @@ def test_ingest_runs_on_its_interval_with_a_fixed_anchor_and_the_given_sources(h
     (schedule,) = ingest.schedules
     assert schedule.schedule.interval == timedelta(minutes=10)
     assert schedule.schedule.anchor_date.year == 2020
-    assert ingest.parameters == {"sources": "feeds/", "classify_in_background": True}
+    assert ingest.parameters == {
+        "sources": "feeds/",
+        "classify_in_background": True,
+        "force": False,
+    }
     assert ingest.triggers == []
 
 

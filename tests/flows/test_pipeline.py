@@ -125,3 +125,43 @@ def test_the_demo_twice_adds_no_duplicate_rows_and_no_duplicate_alerts(home, res
     assert str(home / "spacebrief.duckdb") in second.output
     assert "2025-03-24-28d.md" in second.output
     assert "slack.jsonl" in second.output
+
+
+def test_run_exits_1_when_every_feed_failed_or_alerts_stay_undelivered(
+    home, feed_server, restored_environ, monkeypatch
+):
+    """Before, both printed ✓ lines and exited 0, so a cron job never heard of either."""
+    import socket
+
+    from spacebrief.flows.cli import app
+
+    monkeypatch.setenv("SPACEBRIEF_FETCH_TIMEOUT_SECONDS", "1")
+    dead = CliRunner().invoke(app, ["run", "--sources", feed_server.url("/gone.xml")])
+    assert dead.exit_code == 1, dead.output
+    assert "Every feed tried failed (1 of 1)" in dead.output
+
+    with socket.socket() as probe:  # a Slack nobody answers for
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
+    monkeypatch.setenv("SLACK_CHANNEL", "C0ALERTS")
+    monkeypatch.setenv("SLACK_API_URL", f"http://127.0.0.1:{port}/api/")
+    monkeypatch.setenv("SPACEBRIEF_ALERT_BACKOFF_SECONDS", "0.01")
+    feed_server.serve("/feed.xml", feed(WATCHLIST_STORY), etag='"v1"')
+    down = CliRunner().invoke(app, ["run", "--sources", feed_server.url("/feed.xml")])
+    assert down.exit_code == 1, down.output
+    assert "Alerts were left undelivered" in down.output
+    assert "Every feed tried failed" not in down.output
+
+
+def test_the_ingest_flow_fetches_a_feed_that_is_not_due_when_forced(home, feed_server):
+    """The UI's "Run" of spacebrief-ingest with force on: the deployment's fetch-now."""
+    feed_server.serve("/feed.xml", feed(OFF_THEME_STORY), etag='"v1"')
+    url = feed_server.url("/feed.xml")
+    assert ingest_flow(sources=url).fetched == 1
+    assert ingest_flow(sources=url).skipped == 1
+
+    forced = ingest_flow(sources=url, force=True)
+
+    assert (forced.skipped, forced.unchanged) == (0, 1)
+    assert feed_server.hits("/feed.xml") == 2

@@ -48,6 +48,16 @@ def test_csv_output_has_a_header(filled_home: Path) -> None:
     ]
 
 
+def test_csv_lines_end_in_lf_so_a_shell_can_pass_a_field_on(filled_home: Path) -> None:
+    """`spacebrief feedback $(spacebrief query ... -f csv | tail -1) W1 --yes` read a `\\r`
+    into the item id while the CSV ended its lines with CRLF."""
+    result = runner.invoke(app, ["query", "SELECT source_id FROM sources ORDER BY 1", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    raw = result.stdout_bytes  # `.stdout` would turn CRLF into LF for us
+    assert b"\r" not in raw
+    assert raw == b"source_id\na\nb\n"
+
+
 def test_table_output_counts_rows(filled_home: Path) -> None:
     result = runner.invoke(app, ["query", "SELECT source_id, name FROM sources"])
     assert result.exit_code == 0, result.output
@@ -103,3 +113,44 @@ def test_query_still_answers_select_show_describe_explain_and_pragma(filled_home
     ):
         result = runner.invoke(app, ["query", sql, "-f", "json"])
         assert result.exit_code == 0, (sql, result.output)
+
+
+def test_a_query_past_the_memory_limit_is_refused_in_one_sentence(
+    filled_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 25, row 12: `SELECT length(repeat('x', 2000000000))` once took 4 GB.
+
+    DuckDB builds that string outside its buffer manager, so its own `memory_limit`
+    alone lets it through (measured: 4.0 GB at a 1 GB limit); the query runs under the
+    process's data limit as well.
+    """
+    monkeypatch.setenv("SPACEBRIEF_QUERY_MEMORY_LIMIT", "256MB")
+    result = runner.invoke(app, ["query", "SELECT length(repeat('x', 600000000)) AS n"])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ")
+    assert "256MB" in lines[0] and "SPACEBRIEF_QUERY_MEMORY_LIMIT" in lines[0]
+    again = runner.invoke(app, ["query", "SELECT count(*) AS n FROM sources", "-f", "json"])
+    assert again.exit_code == 0 and json.loads(again.stdout) == [{"n": 2}]
+
+
+def test_the_memory_limit_leaves_ordinary_queries_alone(
+    filled_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SPACEBRIEF_QUERY_MEMORY_LIMIT", "256MB")
+    sql = "SELECT count(*) AS n, max(length(repeat('x', 1000))) AS longest FROM range(100000)"
+    result = runner.invoke(app, ["query", sql, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"n": 100000, "longest": 1000}]
+    with Warehouse(filled_home / "spacebrief.duckdb").read() as con:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone() != ("256.0 MiB",)
+
+
+@pytest.mark.parametrize("value", ["0", "-1GB", "lots", "120%"])
+def test_a_memory_limit_that_is_not_a_size_is_one_sentence(
+    filled_home: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SPACEBRIEF_QUERY_MEMORY_LIMIT", value)
+    result = runner.invoke(app, ["query", "SELECT 1"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: The setting SPACEBRIEF_QUERY_MEMORY_LIMIT is wrong")

@@ -76,3 +76,71 @@ def test_the_fetch_defaults_are_the_fetchers_own(
         library.max_bytes,
     )
     assert policy_from(settings) == library
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SPACEBRIEF_FETCH_CONCURRENCY", "0"),
+        ("SPACEBRIEF_FETCH_PER_HOST", "0"),
+        ("SPACEBRIEF_FETCH_TIMEOUT_SECONDS", "0"),
+        ("SPACEBRIEF_FETCH_MAX_BYTES", "-5"),
+        ("SPACEBRIEF_INGEST_INTERVAL_MINUTES", "0"),
+        ("SPACEBRIEF_DIGEST_DAYS", "0"),
+        ("SPACEBRIEF_DIGEST_TOP_STORIES", "0"),
+        ("SPACEBRIEF_LLM_TIMEOUT_SECONDS", "0"),
+        ("SPACEBRIEF_LOCK_WAIT_SECONDS", "-1"),
+        ("SPACEBRIEF_ALERT_MAX_PER_RUN", "-1"),
+        ("SPACEBRIEF_ALERT_THRESHOLDS", '{"W4": 1.5}'),
+        ("SPACEBRIEF_ALERT_MAX_PER_TREND", '{"W6": -2}'),
+        ("SPACEBRIEF_SLACK_TIMEOUT_SECONDS", "0"),
+        ("SPACEBRIEF_SMTP_TIMEOUT_SECONDS", "0"),
+    ],
+)
+def test_a_number_out_of_range_is_one_sentence_naming_the_setting(
+    home: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    """Issue 25, row 11: SPACEBRIEF_FETCH_CONCURRENCY=0 once hung every fetch for ever."""
+    from spacebrief.flows.settings import ConfigurationError, load_settings
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigurationError, match=f"The setting {name} is wrong"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("key", "nearest"),
+    [
+        ("digest_dayz", "digest_days"),
+        ("Fetch_Concurency", "fetch_concurrency"),
+        ("SPACEBRIEF_LLM_URL", "llm_url"),
+        ("slack_chanel", "slack_channel"),
+    ],
+)
+def test_an_unknown_key_in_the_toml_file_names_the_nearest_known_one(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, nearest: str
+) -> None:
+    from spacebrief.flows.settings import ConfigurationError, load_settings
+
+    config = tmp_path / "spacebrief.toml"
+    config.write_text(f'{key} = "x-secret-value"\n', "utf-8")
+    monkeypatch.setenv("SPACEBRIEF_CONFIG", str(config))
+    with pytest.raises(ConfigurationError) as raised:
+        load_settings()
+    message = str(raised.value)
+    assert f"unknown setting `{key}`" in message and f"did you mean `{nearest}`?" in message
+    assert "x-secret-value" not in message and message.count(". ") == 0
+
+
+def test_the_known_keys_still_load_in_any_case_and_by_their_slack_names(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "spacebrief.toml"
+    config.write_text('Digest_Days = 3\nSLACK_CHANNEL = "#space"\nfetch_concurrency = 1\n')
+    monkeypatch.setenv("SPACEBRIEF_CONFIG", str(config))
+    settings = Settings()
+    assert (settings.digest_days, settings.slack_channel, settings.fetch_concurrency) == (
+        3,
+        "#space",
+        1,
+    )

@@ -58,7 +58,7 @@ def test_query_csv_carries_no_raw_escapes(hostile_home: Path) -> None:
 
 
 def test_sources_table_prints_feed_names_literally(hostile_home: Path) -> None:
-    result = runner.invoke(app, ["sources"])
+    result = runner.invoke(app, ["sources", "--all"])
     assert result.exit_code == 0, result.output
     assert "[link=http://evil.example]" in result.stdout
     assert_safe(result.stdout)

@@ -27,12 +27,13 @@ def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):
         assert result.exit_code == 0, result.output
         assert "Read 3 feeds" in result.output and "5 new items" in result.output
         failing = cli.invoke(app, ["ingest", "--sources", dead])
-    assert failing.exit_code == 0
+    assert failing.exit_code == 1  # the one feed tried failed: a cron job must notice
     assert "1 failed" in failing.output and "spacebrief sources" in failing.output
-    table = cli.invoke(app, ["sources"])
+    assert "Every feed tried failed (1 of 1)" in failing.output
+    table = cli.invoke(app, ["sources", "--all"])
     assert table.exit_code == 0
     assert "lunar-agency" in table.output and "HTTP 404" in table.output
-    assert "4 sources" in table.output
+    assert "4 sources the warehouse has seen" in table.output
     assert "15 min" in table.output and "backing off" in table.output  # the schedule
 
 
@@ -61,7 +62,7 @@ def test_sources_at_80_columns_never_splits_a_source_name(cli, monkeypatch, tmp_
         )
         assert cli.invoke(app, ["ingest", "--sources", str(catalog)]).exit_code == 0
     monkeypatch.setenv("COLUMNS", "80")
-    table = cli.invoke(app, ["sources"])
+    table = cli.invoke(app, ["sources", "--sources", str(catalog)])
 
     assert table.exit_code == 0, table.output
     lines = table.output.splitlines()

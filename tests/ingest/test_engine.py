@@ -4,6 +4,7 @@ DuckDB warehouse as its store, no settings and no Prefect."""
 from __future__ import annotations
 
 import inspect
+import logging
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -115,3 +116,111 @@ def test_the_engine_needs_neither_prefect_nor_the_warehouse() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+MULTILINGUAL = [
+    "Роскосмос и CNSA подписали соглашение о лунной станции",
+    "中国空间站迎来巴基斯坦航天员",
+    "L'Égypte rejoint la station lunaire ILRS",
+]
+
+
+def _stored(warehouse: Warehouse) -> dict[str, tuple[str, str]]:
+    with warehouse.read() as con:
+        rows = con.execute("SELECT guid, title, summary FROM items").fetchall()
+    return {guid: (title, summary) for guid, title, summary in rows}
+
+
+@pytest.mark.parametrize(
+    ("declared", "content_type"),
+    [(True, "application/rss+xml; charset=utf-8"), (False, "application/xml")],
+    ids=["declared-utf-8", "undeclared"],
+)
+def test_one_invalid_byte_costs_one_character_not_the_whole_feed(
+    warehouse: Warehouse, server: FeedServer, tmp_path: Path, declared: bool, content_type: str
+) -> None:
+    """Row 10: one bad byte once decoded the whole feed as cp1252 (every title mojibake)."""
+    entries = [entry(n, title=title) for n, title in enumerate(MULTILINGUAL, start=1)]
+    entries.append(entry(4, title="A stray byte", summary="The byte here: X, then the rest."))
+    body = rss_feed("Multilingual desk", entries).replace(b"here: X", b"here: \xff")
+    if not declared:
+        body = body.split(b"?>", 1)[1].lstrip()
+    server.serve("/feed.xml", body, content_type=content_type)
+    sources = load_sources(str(catalog(server, tmp_path, ["/feed.xml"])))
+    ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
+    stored = _stored(warehouse)
+    assert [stored[f"story-{n}"][0] for n in (1, 2, 3)] == MULTILINGUAL
+    assert stored["story-4"][1] == "The byte here: \ufffd, then the rest."
+
+
+def test_an_undeclared_cp1252_feed_is_still_read_as_cp1252(
+    warehouse: Warehouse, server: FeedServer, tmp_path: Path
+) -> None:
+    body = rss_feed("Desk", [entry(1, title="Café à Genève: l’agence spatiale")], encoding="cp1252")
+    body = body.split(b"?>", 1)[1].lstrip()
+    server.serve("/feed.xml", body, content_type="application/xml")
+    sources = load_sources(str(catalog(server, tmp_path, ["/feed.xml"])))
+    ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
+    assert _stored(warehouse)["story-1"][0] == "Café à Genève: l’agence spatiale"
+
+
+def _bug_records(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+
+
+def test_a_bug_while_fetching_is_logged_and_counted_not_passed_off_as_a_sick_feed(
+    warehouse: Warehouse,
+    server: FeedServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Row 13: an exception of our own once became the feed's "failed" status, unlogged."""
+    from spacebrief.ingest._fetch import _Fetcher
+
+    real_fetch = _Fetcher.fetch
+
+    async def buggy_fetch(self, source, state):
+        if source.url.endswith("/b.xml"):
+            raise RuntimeError("an injected bug")
+        return await real_fetch(self, source, state)
+
+    monkeypatch.setattr(_Fetcher, "fetch", buggy_fetch)
+    server.serve("/a.xml", rss_feed("A", [entry(1)]))
+    server.serve("/b.xml", rss_feed("B", [entry(2)]))
+    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml", "/b.xml"])))
+    summary = ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
+    assert (summary.fetched, summary.failed, summary.bugs, summary.new_items) == (1, 0, 1, 1)
+    assert "bug in spacebrief" in summary.describe()
+    (record,) = _bug_records(caplog)
+    assert "/b.xml" in record.getMessage() and "an injected bug" in str(record.exc_info[1])
+    with warehouse.read() as con:
+        health = {row.name: row for row in source_health(con)}
+    assert health["Feed /b.xml"].last_status is None and health["Feed /b.xml"].last_error is None
+
+
+def test_a_bug_on_one_entry_is_logged_and_counted_and_the_other_entries_are_kept(
+    warehouse: Warehouse,
+    server: FeedServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Row 13: `_parse.py` once skipped such an entry in silence."""
+    from spacebrief.ingest import _parse
+
+    real = _parse._from_feedparser
+
+    def buggy(entry_: dict) -> _parse.ParsedEntry:
+        if entry_.get("id") == "story-2":
+            raise KeyError("an injected bug")
+        return real(entry_)
+
+    monkeypatch.setattr(_parse, "_from_feedparser", buggy)
+    server.serve("/a.xml", rss_feed("A", [entry(1), entry(2), entry(3)]))
+    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml"])))
+    summary = ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
+    assert (summary.fetched, summary.new_items, summary.bugs) == (1, 2, 1)
+    (record,) = _bug_records(caplog)
+    assert "entry 2" in record.getMessage()
+    assert sorted(_stored(warehouse)) == ["story-1", "story-3"]

@@ -150,7 +150,8 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
 ):
     warehouse = settings.warehouse()  # the one `spacebrief sources` reads
     serve_site(server, ["misrsat2", "cookie-wall"])
-    ingest(warehouse, settings, write_catalog(tmp_path, server))
+    catalog = write_catalog(tmp_path, server)
+    ingest(warehouse, settings, catalog)
     rows = {row[0].rsplit("/", 1)[-1]: row for row in contents(warehouse)}
     wall = rows["cookie-wall"]
     assert wall[1] == TEASER and wall[2] is None and wall[4] == "failed"
@@ -162,7 +163,7 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
 
     # COLUMNS, not console.width: restoring the width would pin it for every later test.
     monkeypatch.setenv("COLUMNS", "220")
-    table = CliRunner().invoke(app, ["sources"])
+    table = CliRunner().invoke(app, ["sources", "--sources", str(catalog)])
     assert table.exit_code == 0, table.output
     assert "Full text" in table.output
     assert "1 extracted, 1 failed" in table.output
@@ -230,3 +231,24 @@ def test_the_same_article_on_many_pages_is_extracted_every_time():
     page = (PAGES / "misrsat2.html").read_bytes()
     texts = [extract_article(page, f"https://outlet{n}.example/a").text for n in range(12)]
     assert all(text and "Jiuquan launch centre" in text for text in texts)
+
+
+def test_a_bug_on_a_page_is_logged_and_counted_never_stored_as_a_page_status(
+    warehouse, settings, server, tmp_path, monkeypatch, caplog
+):
+    """Row 13: an exception of our own once became the page's "failed", unlogged."""
+    import logging
+
+    from spacebrief.ingest import _pages
+
+    def buggy(*args, **kwargs):
+        raise AttributeError("an injected bug")
+
+    monkeypatch.setattr(_pages, "extract_article", buggy)
+    serve_site(server, ["misrsat2"])
+    summary = ingest(warehouse, settings, write_catalog(tmp_path, server))
+    assert (summary.new_items, summary.pages_ok, summary.pages_failed, summary.bugs) == (1, 0, 0, 1)
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+    assert "/news/misrsat2" in record.getMessage()
+    ((_, _, content, _, status, error),) = contents(warehouse)
+    assert (content, status, error) == (None, None, None)  # tried again next run

@@ -371,3 +371,49 @@ def test_each_feed_is_scheduled_by_its_rate_and_the_next_run_fetches_only_the_du
     assert (second.unchanged, second.skipped) == (1, 1)
     assert [r.path for r in server.requests].count("/quiet.xml") == 1
     assert [r.path for r in server.requests].count("/busy.xml") == 2
+
+
+def test_lowered_poll_bounds_apply_to_the_stored_schedules_at_the_next_run(home, server, tmp_path):
+    """Planned at the old maximum (2 h), a quiet feed is due once the maximum is 2 s: the
+    issue's `SPACEBRIEF_POLL_MAX_SECONDS=60 spacebrief serve` said "not due yet"."""
+    warehouse = Settings().warehouse()  # the one serve's wake-up reads
+    quiet = [entry(1000 + n, published=datetime.now(UTC) - timedelta(days=9 * n)) for n in (1, 2)]
+    server.serve("/quiet.xml", rss_feed("Quiet", quiet), etag='"q1"')
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(f"sources:\n  - {{name: Quiet, url: '{server.url('/quiet.xml')}'}}\n")
+    assert ingest(warehouse, Settings(), str(catalog)).fetched == 1
+    assert ingest(warehouse, Settings(), str(catalog)).skipped == 1
+
+    time.sleep(2.1)
+    lowered = Settings(poll_min_seconds=1, poll_max_seconds=2)
+
+    assert ingest(warehouse, lowered, str(catalog)).unchanged == 1
+    from spacebrief.flows.serve import feeds_due
+
+    later = datetime.now(UTC) + timedelta(seconds=3)
+    assert feeds_due(lowered, str(catalog), later)  # serve's wake-up sees it due too
+    assert not feeds_due(Settings(), str(catalog), later)  # the default minimum: 5 min
+
+
+def test_every_feed_failing_is_an_error_a_cron_job_sees(home, server, tmp_path):
+    from typer.testing import CliRunner
+
+    from spacebrief.flows.cli import app
+
+    server.serve("/a.xml", b"", fail_first=99, fail_status=500)
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        f"sources:\n  - {{name: A, url: '{server.url('/a.xml')}'}}\n"
+        f"  - {{name: B, url: 'http://127.0.0.1:9/nothing.xml'}}\n"
+    )
+    env = {"SPACEBRIEF_FETCH_TIMEOUT_SECONDS": "0.5", "COLUMNS": "200"}
+
+    failed = CliRunner().invoke(app, ["ingest", "--sources", str(catalog)], env=env)
+
+    assert failed.exit_code == 1, failed.output
+    assert "Every feed tried failed (2 of 2)" in failed.output
+    assert "`spacebrief sources` says why" in failed.output
+    server.serve("/a.xml", rss_feed("A", [entry(1)]))
+    half = CliRunner().invoke(app, ["ingest", "--sources", str(catalog), "--force"], env=env)
+    assert half.exit_code == 0, half.output  # one feed read: the run did its job
+    assert "1 failed" in half.output

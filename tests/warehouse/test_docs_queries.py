@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.labels import refresh_current_classifications
 from spacebrief.warehouse.query import run_query
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "warehouse.md"
@@ -49,13 +50,27 @@ VALUES ('al1', 'a1', 'W1', 'outbox', 'a1', 0.9, 'pending', 1, 'invalid_auth', no
 INSERT INTO alerts (alert_id, cluster_id, trend_id, destination, item_id, score, status,
                     attempts, created_at, updated_at, decided_by, reason)
 VALUES ('al2', 'a3', 'rule:stations', 'outbox', 'a3', 0.7, 'sent', 1, now(), now(),
-        'watch:stations', 'matched watch rule stations');
+        'watch:stations', 'matched watch rule stations'),
+       ('al3', 'a1', 'rule:dakar', 'outbox', 'a2', 0.9, 'held', 0, now(), now(),
+        'watch:dakar', 'matched watch rule dakar; not news: published before the horizon');
 INSERT INTO feedback_clicks (click_key, alert_id, item_id, trend_id, action, slack_user,
                              slack_ts, channel, recorded_at)
 VALUES ('C1|1.0|U1|off_theme', 'al2', 'a3', 'rule:stations', 'off_theme', 'ana', '1.0', 'C1',
         now());
+INSERT INTO english_readings VALUES ('a3', 'gist', 'fr', 'French-language report naming Senegal',
+ 'A French-language report from Orbit Wire.', 'English gist of a French-language story, not a '
+ || 'translation', 'gist', 'c1', now());
 INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVAL 7 DAY, now(),
  7, 3, '/tmp/e.md', '/tmp/e.html', '/tmp/e.json', now());
+INSERT INTO item_actors VALUES
+ ('a1', 'Senegal', 'country', 2, true, now(), 'a1', ['W1', 'R2']),
+ ('a1', 'ILRS', 'programme', 1, false, now(), 'a1', ['W1', 'R2']),
+ ('a2', 'Senegal', 'country', 1, false, now(), 'a1', ['W1']),
+ ('a3', 'France', 'country', 1, false, now() - INTERVAL 2 DAY, 'a3', []);
+INSERT INTO story_reports VALUES
+ ('a1', 'a1', 'independent', NULL, NULL, now()),
+ ('a2', 'a1', 'echo', 'a1', 'near-copy', now()),
+ ('a3', 'a3', 'independent', NULL, NULL, now());
 """
 
 
@@ -63,6 +78,7 @@ INSERT INTO editions VALUES ('2026-11-22-7d', DATE '2026-11-22', now() - INTERVA
 def filled(warehouse: Warehouse) -> Warehouse:
     with warehouse.write() as con:
         con.execute(FIXTURE)
+        refresh_current_classifications(con)
     return warehouse
 
 
@@ -80,8 +96,15 @@ def test_each_example_runs_and_finds_the_fixture_data(filled: Warehouse, sql: st
 
 def test_the_watchlist_view_shows_the_alert_status(filled: Warehouse) -> None:
     with filled.read() as con:
-        rows = run_query(con, "SELECT item_id, trend_id, alert_status FROM v_watchlist ORDER BY 1")
-    assert rows.rows == [("a1", "W1", "pending"), ("a2", "W1", "pending")]
+        rows = run_query(
+            con, "SELECT item_id, trend_id, alert_status FROM v_watchlist ORDER BY 1, 2"
+        )
+    assert rows.rows == [
+        ("a1", "W1", "pending"),
+        ("a2", "W1", "pending"),
+        ("a2", "rule:dakar", "held"),  # a watch rule's alerts are on the watch list too,
+        ("a3", "rule:stations", "sent"),  # held ones included
+    ]
 
 
 def test_a_relabel_replaces_the_labels_in_every_view(filled: Warehouse) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from spacebrief.warehouse import Warehouse, WarehouseError, transaction
 from spacebrief.warehouse import labels as labels
 from spacebrief.warehouse.items import insert_items
 
-NOW = datetime(2025, 5, 1, 12, tzinfo=UTC)
+NOW = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=2)  # news: within 48 h
 
 
 def _item(item_id: str, title: str, summary: str, cluster: str | None = None) -> Item:

@@ -124,6 +124,27 @@ def test_query_language_matches_like_a_feed_reader(con, query, expected):
 
 
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # The query: the exclusion is the whole query's (the Egypt item says Artemis).
+        ('ILRS OR "International Lunar Research Station" -Artemis', set()),
+        ('ILRS OR "lunar station" -Artemis', set()),
+        ("Brazil OR Egypt -Artemis", set()),
+        ("sanctions OR Brazil -Artemis", {"sanctions"}),
+        ("-Artemis OR sanctions", {"sanctions"}),
+        ("sanctions OR Brazil NOT Artemis", {"sanctions"}),
+        # Parentheses keep an exclusion inside them.
+        ('ILRS OR ("lunar station" -Artemis)', {"ilrs-egypt"}),
+        ("Brazil OR (Egypt -Artemis)", {"artemis"}),
+        ("(-Artemis) OR Brazil", {"beidou", "sanctions", "quote", "artemis"}),
+        ("(Egypt OR Brazil -Artemis) OR sanctions", {"sanctions"}),
+    ],
+)
+def test_an_exclusion_applies_to_its_whole_group_as_in_lucene(con, query, expected):
+    assert matches(con, query) == expected
+
+
+@pytest.mark.parametrize(
     "query",
     [
         "'; DROP TABLE items; SELECT '",

@@ -1,0 +1,97 @@
+"""The actor normaliser: every gazetteer spelling of an actor, in every language, becomes
+one English name, and the gazetteer and the normaliser cannot drift apart."""
+
+from __future__ import annotations
+
+import pytest
+
+from spacebrief.classifiers.actors import (
+    EXTRA,
+    KINDS,
+    SPELLINGS,
+    Actor,
+    alternatives,
+    gazetteer_spellings,
+    named_actors,
+)
+
+
+def names(text: str, body: str = "") -> list[str]:
+    return sorted(named.actor.name for named in named_actors(text, body))
+
+
+@pytest.mark.parametrize("group", sorted(SPELLINGS))
+def test_every_spelling_of_a_gazetteer_group_names_an_actor_or_is_declared_generic(
+    group: str,
+) -> None:
+    mapped = [s for pattern in SPELLINGS[group].values() for s in alternatives(pattern)]
+    assert sorted(mapped) == sorted(gazetteer_spellings(group))
+
+
+def test_the_coverage_check_would_notice_a_spelling_added_to_the_gazetteer() -> None:
+    assert "pakistan" in gazetteer_spellings("global_south")
+    mapped = {s for pattern in SPELLINGS["global_south"].values() for s in alternatives(pattern)}
+    assert mapped - {"pakistan"} != set(gazetteer_spellings("global_south"))
+
+
+def test_every_actor_has_a_known_kind() -> None:
+    actors = [a for table in SPELLINGS.values() for a in table if a is not None] + list(EXTRA)
+    assert {a.kind for a in actors} <= set(KINDS)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan signs a space deal",
+        "Пакистан подписал соглашение",
+        "باكستان توقع اتفاقية",
+        "पाकिस्तान ने समझौते पर हस्ताक्षर किए",
+        "పాకిస్తాన్ ఒప్పందం",
+        "巴基斯坦签署协议",
+        "Paquistão assina acordo",
+    ],
+)
+def test_one_country_in_seven_languages_is_one_english_name(text: str) -> None:
+    assert "Pakistan" in names(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "not_expected"),
+    [
+        ("印度尼西亚发射卫星", "Indonesia", "India"),
+        ("Nigeria launches a satellite", "Nigeria", "Niger"),
+        ("India's South Asia Satellite", "the South Asia Satellite", "South Asia"),
+        ("The African Space Agency opens in Cairo", "the African Space Agency", "Africa"),
+        ("Papua New Guinea joins", "Papua New Guinea", "Guinea"),
+        ("China National Space Administration", "CNSA", "China"),
+        ("中国空间站迎来首位外国航天员", "Tiangong", "China"),
+        ("Egypt joins the Artemis Accords", "the Artemis Accords", "the Artemis programme"),
+    ],
+)
+def test_the_longer_spelling_wins_where_two_start_at_the_same_place(
+    text: str, expected: str, not_expected: str
+) -> None:
+    found = names(text)
+    assert expected in found
+    assert not_expected not in found
+
+
+def test_a_spelling_must_start_a_word() -> None:
+    assert names("Romania and Germany") == ["Germany"]  # no Oman in România's "omania"
+    assert "Iran" not in names("The Tirana summit")
+
+
+def test_abbreviations_count_only_in_capitals() -> None:
+    assert names("The UN and the USA") == ["the United Nations", "the United States"]
+    assert names("un satellite lancé par une fusée") == []
+
+
+def test_mentions_are_counted_and_the_headline_is_marked() -> None:
+    found = {n.actor.name: n for n in named_actors("Kenya's new satellite", "Kenya and China.")}
+    assert found["Kenya"].mentions == 2 and found["Kenya"].in_title
+    assert found["China"].mentions == 1 and not found["China"].in_title
+    assert found["Kenya"].actor == Actor("Kenya", "country")
+
+
+def test_words_that_name_no_single_actor_name_none() -> None:
+    assert names("Governance of space law and satellite navigation for a company") == []
