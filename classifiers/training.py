@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -396,6 +396,7 @@ def train_head(
         relevance_threshold=previous.relevance_threshold,
         calibration=previous.calibration,
     ).with_alert_bars(previous.alert_bars)
+    head = replace(head, ungated_relevance_threshold=previous.ungated_relevance_threshold)
     if tune_on is not None:
         items = read_labelled(tune_on)
         scores = Classifier(
