@@ -25,8 +25,9 @@ def destination_for(bot_token_set: bool, channel: str | None, webhook_set: bool)
     if bot_token_set:
         if channel is None:
             raise AlertsError(
-                "SLACK_BOT_TOKEN is set but SLACK_CHANNEL is not: set SLACK_CHANNEL to the "
-                "channel id (e.g. C0123456789) the bot should post to."
+                "A Slack bot token is given but no channel: give the channel id (e.g. "
+                "C0123456789) the bot should post to.",
+                setting="slack_channel",
             )
         return f"{SLACK_PREFIX}{channel}"
     if webhook_set:

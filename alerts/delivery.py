@@ -1,7 +1,7 @@
 """Delivering owed alerts: reconcile interrupted attempts, plan without flooding, post.
 
-The ledger is written through a `Ledger` the caller provides (the alerts step backs it
-with the warehouse), in this order for every message:
+The ledger is written through a `Ledger` the caller provides (`alerts.types.Ledger`; the
+warehouse's is `warehouse.ledger`), in this order for every message:
 
 1. `claim` (committed) with the message's marker, *before* the post: a compare-and-set
    from `pending` to `sending` that returns what it claimed; a message posts only when
@@ -28,7 +28,6 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Protocol
 
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
 
@@ -37,6 +36,7 @@ from spacebrief.alerts.blocks import (
     MessageBody,
     follow_up_message,
     grouped_message,
+    render_text,
     story_message,
 )
 from spacebrief.alerts.exceptions import (
@@ -48,40 +48,10 @@ from spacebrief.alerts.exceptions import (
     SlackConfigurationError,
 )
 from spacebrief.alerts.transports import Transport
-from spacebrief.alerts.types import Delivered, DeliveryStatus, PendingAlert, StoryRoot
+from spacebrief.alerts.types import Delivered, DeliveryStatus, Ledger, PendingAlert, StoryRoot
 from spacebrief.retry import RetryAfterOrBackoff
 
 log = logging.getLogger(__name__)
-
-
-class Ledger(Protocol):
-    """Ledger writes, each committed before it returns."""
-
-    def claim(
-        self,
-        alert_ids: Sequence[str],
-        message_key: str,
-        reply_to: str | None,
-        thread_ts: str | None,
-    ) -> list[str]:
-        """`pending` -> `sending` for the rows still pending; the ids claimed."""
-        ...
-
-    def release(self, alert_ids: Sequence[str], message_key: str) -> None:
-        """Back to pending: claimed for a message that was not posted."""
-        ...
-
-    def mark_sent(self, alert_ids: Sequence[str], delivered: Delivered) -> None: ...
-
-    def mark_unsent(self, alert_ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
-        """Back to pending (or failed once attempts reach the maximum), with the error."""
-        ...
-
-    def mark_failed(self, alert_ids: Sequence[str], error: str) -> None: ...
-
-    def note_error(self, alert_ids: Sequence[str], error: str) -> None:
-        """Record the error without changing the state."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -99,8 +69,11 @@ class Limits:
 
 @dataclass(frozen=True)
 class PlannedMessage:
+    """One Slack message a delivery run would post (a dry run shows these), with the
+    alerts it carries."""
+
     key: str  # the marker the message carries
-    kind: str  # story | grouped | follow_up
+    kind: str  # story | grouped | follow_up | announcement
     alerts: tuple[PendingAlert, ...]
     body: MessageBody
     thread_ts: str | None = None
@@ -109,6 +82,11 @@ class PlannedMessage:
     @property
     def alert_ids(self) -> list[str]:
         return [a.alert_id for a in self.alerts]
+
+    @property
+    def text(self) -> str:
+        """The message as Slack shows it, in plain text (what a dry run prints)."""
+        return render_text(self.body.blocks)
 
 
 @dataclass
@@ -289,13 +267,16 @@ def _post_one(
     ledger: Ledger,
     limits: Limits,
     sleep: Callable[[float], None],
+    claimable: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
 ) -> Delivered | None:
     """Claim, then post, retrying what may not have landed (after checking it did not);
     raise otherwise, with the ledger settled (pending or failed). None: another run
     claimed part of the message's alerts first, so this run posts none of them."""
     ids = message.alert_ids
     started = datetime.now(UTC)
-    claimed = ledger.claim(ids, message.key, message.reply_to, message.thread_ts)
+    claimed = ledger.claim(
+        ids, message.key, message.reply_to, message.thread_ts, from_states=claimable
+    )
     if set(claimed) != set(ids):
         ledger.release(claimed, message.key)
         return None
@@ -343,6 +324,75 @@ def _post_one(
         raise
 
 
+def _deliver_message(
+    message: PlannedMessage,
+    transport: Transport,
+    ledger: Ledger,
+    limits: Limits,
+    sleep: Callable[[float], None],
+    report: DeliveryReport,
+    claimable: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
+) -> None:
+    """Post one message and settle its rows by the outcome, counted in `report`; a run
+    that cannot go on says why in `report.stopped_by`. `SlackConfigurationError` is
+    raised (this message's rows back to pending) for the caller to stop on."""
+    try:
+        delivered = _post_one(message, transport, ledger, limits, sleep, claimable)
+    except SlackConfigurationError as error:
+        ledger.mark_unsent(message.alert_ids, str(error), count_attempt=False)
+        raise
+    except RateLimited as error:
+        ledger.mark_unsent(message.alert_ids, str(error), count_attempt=False)
+        report.stopped_by = str(error)
+    except DeliveryUncertain as error:
+        report.stopped_by = str(error)
+    except ReconcileFailed as error:
+        ledger.note_error(message.alert_ids, str(error))  # stays `sending`: unchecked
+        report.stopped_by = str(error)
+    except MessageRejected as error:
+        ledger.mark_failed(message.alert_ids, str(error))
+        report.failed += len(message.alerts)
+    else:
+        if delivered is None:
+            log.info("Another run claimed these %d alert(s) first.", len(message.alerts))
+            report.claimed_elsewhere += len(message.alerts)
+            return
+        ledger.mark_sent(message.alert_ids, delivered)
+        report.sent += len(message.alerts)
+        report.messages += 1
+        if message.kind == "grouped":
+            report.grouped += len(message.alerts)
+        if message.kind == "follow_up":
+            report.follow_ups += len(message.alerts)
+
+
+def announce(
+    alert: PendingAlert,
+    body: MessageBody,
+    *,
+    transport: Transport,
+    ledger: Ledger,
+    limits: Limits | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryReport:
+    """Post one announcement (an edition's summary, a ledger row of its own) at most once.
+
+    The same ledger steps as an alert: an attempt an earlier run left `sending` is
+    checked first (found: settled, not posted again), then the row is claimed (from
+    pending, or failed: an announcement has no retry command of its own), posted and
+    settled. The report says what happened; a configuration problem raises, as for alerts.
+    """
+    report = DeliveryReport(owed=1)
+    for remaining in reconcile([alert], transport, ledger, report, {}):
+        message = PlannedMessage(new_key(), "announcement", (remaining,), body)
+        report.planned = [message]
+        claimable = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+        _deliver_message(message, transport, ledger, limits or Limits(), sleep, report, claimable)
+        if report.stopped_by:
+            log.warning("The announcement was not posted: %s", report.stopped_by)
+    return report
+
+
 def deliver(
     alerts: Sequence[PendingAlert],
     roots: Mapping[str, StoryRoot],
@@ -383,37 +433,11 @@ def deliver(
         return report
     for done, message in enumerate(planned, start=1):
         try:
-            delivered = _post_one(message, transport, ledger, limits, sleep)
+            _deliver_message(message, transport, ledger, limits, sleep, report)
         except SlackConfigurationError as error:
-            rest = [i for m in planned[done - 1 :] for i in m.alert_ids] + [
-                a.alert_id for a in held
-            ]
+            rest = [i for m in planned[done:] for i in m.alert_ids] + [a.alert_id for a in held]
             ledger.mark_unsent(rest, str(error), count_attempt=False)
             raise
-        except RateLimited as error:
-            ledger.mark_unsent(message.alert_ids, str(error), count_attempt=False)
-            report.stopped_by = str(error)
-        except DeliveryUncertain as error:
-            report.stopped_by = str(error)
-        except ReconcileFailed as error:
-            ledger.note_error(message.alert_ids, str(error))  # stays `sending`: unchecked
-            report.stopped_by = str(error)
-        except MessageRejected as error:
-            ledger.mark_failed(message.alert_ids, str(error))
-            report.failed += len(message.alerts)
-            delivered = None
-        else:
-            if delivered is None:
-                log.info("Another run claimed these %d alert(s) first.", len(message.alerts))
-                report.claimed_elsewhere += len(message.alerts)
-            else:
-                ledger.mark_sent(message.alert_ids, delivered)
-                report.sent += len(message.alerts)
-                report.messages += 1
-                if message.kind == "grouped":
-                    report.grouped += len(message.alerts)
-                if message.kind == "follow_up":
-                    report.follow_ups += len(message.alerts)
         if on_progress is not None:
             on_progress(done, len(planned))
         if report.stopped_by:

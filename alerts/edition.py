@@ -1,16 +1,13 @@
 """The Slack post announcing an edition: top trends with momentum, top five stories.
 
-The edition JSON belongs to the digest; this reader takes only what it needs and
-tolerates missing or renamed parts (an edition post must never break the digest run), so
-a post can be thin but never wrong.
+What the post shows arrives as a typed record, `EditionHighlights`, which the API makes
+from the digest's `Edition` when the edition is written (`spacebrief._editions`): no file
+is read back here.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
 from spacebrief.alerts.blocks import (
     MessageBody,
@@ -24,7 +21,6 @@ from spacebrief.untrusted import truncate
 
 TOP_TRENDS = 5
 TOP_STORIES = 5
-_ARROWS = {"up": "↑", "down": "↓", "flat": "→", "new": "★"}
 
 
 @dataclass(frozen=True)
@@ -45,69 +41,12 @@ class StoryLine:
 
 @dataclass(frozen=True)
 class EditionHighlights:
+    """What an edition's post shows: its title, top trends (most stories first) and top
+    stories, at most `TOP_TRENDS` and `TOP_STORIES` of each."""
+
     title: str | None
-    trends: tuple[TrendLine, ...]
-    stories: tuple[StoryLine, ...]
-
-
-def _momentum(entry: dict[str, Any]) -> str:
-    momentum = entry.get("momentum")
-    if not isinstance(momentum, dict):
-        return str(momentum or "")
-    arrow = momentum.get("arrow") or _ARROWS.get(str(momentum.get("direction")), "")
-    current, previous = momentum.get("current"), momentum.get("previous_mean")
-    if isinstance(current, int | float) and isinstance(previous, int | float):
-        return f"{arrow} {current:g} vs {previous:.1f}".strip()
-    return str(arrow)
-
-
-def _trend_entries(data: dict[str, Any]) -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = []
-    for family in data.get("families") or []:
-        if isinstance(family, dict):
-            entries.extend(e for e in family.get("entries") or [] if isinstance(e, dict))
-    if not entries:
-        entries = [e for e in data.get("trends") or [] if isinstance(e, dict)]
-    return entries
-
-
-def read_highlights(path: Path) -> EditionHighlights:
-    """What the post shows, from the edition JSON; empty parts when the file lacks them."""
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return EditionHighlights(None, (), ())
-    if not isinstance(data, dict):
-        return EditionHighlights(None, (), ())
-    entries = _trend_entries(data)
-
-    def stories_of(entry: dict[str, Any]) -> int:
-        value = entry.get("stories")
-        return value if isinstance(value, int) else 0
-
-    entries.sort(key=lambda e: -stories_of(e))
-    trends = tuple(
-        TrendLine(
-            trend_id=str(e.get("trend_id") or e.get("id") or ""),
-            name=str(e.get("name") or e.get("statement") or ""),
-            stories=e.get("stories") if isinstance(e.get("stories"), int) else None,
-            momentum=_momentum(e),
-        )
-        for e in entries[:TOP_TRENDS]
-    )
-    raw_stories = data.get("stories") or data.get("top_stories") or []
-    stories = tuple(
-        StoryLine(
-            headline=str(s.get("headline") or s.get("title") or "(untitled)"),
-            url=s.get("url") if isinstance(s.get("url"), str) else None,
-            outlet=s.get("outlet") or s.get("source_name") or s.get("source"),
-            published=s.get("published") or s.get("published_at"),
-        )
-        for s in raw_stories[:TOP_STORIES]
-        if isinstance(s, dict)
-    )
-    title = data.get("title") if isinstance(data.get("title"), str) else None
-    return EditionHighlights(title, trends, stories)
+    trends: tuple[TrendLine, ...] = ()
+    stories: tuple[StoryLine, ...] = ()
 
 
 def edition_message(

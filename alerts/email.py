@@ -1,9 +1,10 @@
 """The edition by e-mail: addresses, the message, and delivery exactly once per recipient.
 
-The ledger (one row per edition and recipient, backed by the warehouse in
-`flows/steps/email_step.py`) is written in this order for every message:
+The ledger (one row per edition and recipient: the one delivery ledger of
+`alerts.types.Ledger`, the warehouse's `email_deliveries` rows) is written in this order
+for every message:
 
-1. `mark_sending`, committed *before* the message leaves;
+1. `claim` (to `sending`), committed *before* the message leaves;
 2. the SMTP transaction (MAIL, RCPT, DATA), answered 250 by the server;
 3. a line in the accepted-messages journal (a local file, appended and fsynced);
 4. `mark_sent`.
@@ -38,15 +39,19 @@ from spacebrief.alerts.exceptions import (
     RecipientRefused,
 )
 from spacebrief.alerts.journal import append_json_line
-from spacebrief.alerts.types import DeliveryStatus, EmailDelivery
+from spacebrief.alerts.types import DeliveryStatus, EmailDelivery, Ledger
 
 log = logging.getLogger(__name__)
+# Owed rows: pending, or `sending` when an earlier run died (the same Message-ID goes again).
+_CLAIMABLE = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ADDRESSES = {"email_from": "The sender address holds", "email_to": "The recipients hold"}
 
 
 def parse_address(value: str, setting: str) -> str:
-    """One bare address (`name@domain`), or a one-sentence error naming the setting."""
+    """One bare address (`name@domain`), or a one-sentence error carrying the setting (a
+    Settings field: "email_from", "email_to") the address came from."""
     text = value.strip()
     problem = None
     if not text or _CONTROL.search(text) or "<" in text or ">" in text:
@@ -61,27 +66,29 @@ def parse_address(value: str, setting: str) -> str:
                 problem = "not an e-mail address"
     if problem:
         shown = _CONTROL.sub("?", text)[:80]
+        what = _ADDRESSES.get(setting, "The address holds")
         raise EmailConfigurationError(
-            f"{setting} holds {shown!r}, which is {problem} (expected name@domain.org; "
-            "separate several addresses with commas)."
+            f"{what} {shown!r}, which is {problem} (expected name@domain.org; "
+            "separate several addresses with commas).",
+            setting=setting,
         )
     return text
 
 
 def parse_recipients(value: str | None) -> list[str]:
-    """The comma-separated SPACEBRIEF_EMAIL_TO, validated, without repeats (case-blind)."""
+    """Comma-separated recipients, validated, without repeats (case-blind)."""
     if not value or not value.strip():
         raise EmailConfigurationError(
-            "SPACEBRIEF_EMAIL_TO is not set: give the comma-separated addresses the edition "
-            "goes to."
+            "No recipient is given: give the comma-separated addresses the edition goes to.",
+            setting="email_to",
         )
     found: dict[str, str] = {}
     for part in value.split(","):
         if part.strip():
-            address = parse_address(part, "SPACEBRIEF_EMAIL_TO")
+            address = parse_address(part, "email_to")
             found.setdefault(address.lower(), address)
     if not found:
-        raise EmailConfigurationError("SPACEBRIEF_EMAIL_TO holds no address.")
+        raise EmailConfigurationError("The recipients hold no address.", setting="email_to")
     return list(found.values())
 
 
@@ -172,20 +179,6 @@ class MailTransport(Protocol):
     def close(self) -> None: ...
 
 
-class EmailLedger(Protocol):
-    """Ledger writes, each committed before it returns."""
-
-    def mark_sending(self, delivery: EmailDelivery) -> None: ...
-
-    def mark_sent(self, delivery: EmailDelivery) -> None: ...
-
-    def mark_unsent(self, delivery: EmailDelivery, error: str, *, count_attempt: bool) -> None:
-        """Back to pending (or failed once attempts reach the maximum), with the error."""
-        ...
-
-    def mark_failed(self, delivery: EmailDelivery, error: str) -> None: ...
-
-
 @dataclass
 class EmailReport:
     sent: list[str] = field(default_factory=list)  # recipients the server accepted this run
@@ -199,14 +192,14 @@ class EmailReport:
 def _settle_interrupted(
     deliveries: Sequence[EmailDelivery],
     journal: SentJournal,
-    ledger: EmailLedger,
+    ledger: Ledger,
     report: EmailReport,
 ) -> list[EmailDelivery]:
     accepted = journal.accepted()
     remaining = []
     for delivery in deliveries:
         if delivery.message_id in accepted:
-            ledger.mark_sent(delivery)
+            ledger.mark_sent([delivery.ledger_id])
             report.reconciled.append(delivery.recipient)
             continue
         if delivery.status == DeliveryStatus.SENDING:
@@ -226,7 +219,7 @@ def deliver_edition(
     deliveries: Iterable[EmailDelivery],
     *,
     transport: MailTransport,
-    ledger: EmailLedger,
+    ledger: Ledger,
     journal: SentJournal,
 ) -> EmailReport:
     """Send the edition to each owed recipient over one SMTP session.
@@ -243,33 +236,32 @@ def deliver_edition(
     try:
         transport.open()
     except EmailConfigurationError as error:
-        for delivery in owed:
-            ledger.mark_unsent(delivery, str(error), count_attempt=False)
+        ledger.mark_unsent([d.ledger_id for d in owed], str(error), count_attempt=False)
         raise
     except EmailUnreachable as error:
-        for delivery in owed:
-            ledger.mark_unsent(delivery, str(error), count_attempt=True)
+        ledger.mark_unsent([d.ledger_id for d in owed], str(error), count_attempt=True)
         raise
     try:
         for done, delivery in enumerate(owed):
-            ledger.mark_sending(delivery)
+            row = [delivery.ledger_id]
+            ledger.claim(row, delivery.message_id, from_states=_CLAIMABLE)
             try:
                 transport.send(build_message(email, delivery), email.sender, delivery.recipient)
             except RecipientRefused as error:
                 if error.permanent:
-                    ledger.mark_failed(delivery, str(error))
+                    ledger.mark_failed(row, str(error))
                     report.failed.append((delivery.recipient, str(error)))
                 else:
-                    ledger.mark_unsent(delivery, str(error), count_attempt=True)
+                    ledger.mark_unsent(row, str(error), count_attempt=True)
                     report.deferred.append((delivery.recipient, str(error)))
                 continue
             except (EmailConfigurationError, EmailUnreachable) as error:
                 count = isinstance(error, EmailUnreachable)
-                for rest in owed[done:]:
-                    ledger.mark_unsent(rest, str(error), count_attempt=count)
+                rest = [d.ledger_id for d in owed[done:]]
+                ledger.mark_unsent(rest, str(error), count_attempt=count)
                 raise
             journal.record(delivery)
-            ledger.mark_sent(delivery)
+            ledger.mark_sent(row)
             report.sent.append(delivery.recipient)
     finally:
         transport.close()

@@ -6,11 +6,15 @@ next run; an uncertain post (timeout, 5xx, dropped connection) must be checked a
 Slack before anything is posted again; a rejected message will never go through as is.
 """
 
+from __future__ import annotations
+
 from spacebrief.exceptions import SpacebriefError
 
 
 class AlertsError(SpacebriefError):
     """Alerts could not be delivered as asked; the message says why and what to do."""
+
+    destination: str | None = None  # the ledger's destination: "slack:<channel>", "webhook"...
 
 
 class SlackConfigurationError(AlertsError):
@@ -21,20 +25,20 @@ class RateLimited(AlertsError):
     """Slack asked us to wait longer than this run is willing to; try again later."""
 
     transient = True
+    retry_after: float | None = None  # seconds Slack asked for
 
 
 class DeliveryUncertain(AlertsError):
     """The post may or may not have reached Slack (timeout, 5xx, connection lost)."""
 
     transient = True
-
-    def __init__(self, message: str, *, maybe_delivered: bool = True) -> None:
-        super().__init__(message)
-        self.maybe_delivered = maybe_delivered
+    maybe_delivered: bool = True  # False: the post surely never left (nothing to check)
 
 
 class MessageRejected(AlertsError):
     """Slack refused this particular message (e.g. invalid blocks): retrying will not help."""
+
+    reason: str | None = None  # Slack's error code
 
 
 class ReconcileFailed(AlertsError):
@@ -43,8 +47,19 @@ class ReconcileFailed(AlertsError):
     transient = True
 
 
+class AlertsNotDelivered(AlertsError):
+    """Some alerts failed to reach Slack; raised so a flow's task retries them after a pause."""
+
+    transient = True
+    failed: int = 0  # alerts that failed in the run
+    pending: int = 0  # alerts still owed after it
+
+
 class EmailError(AlertsError):
     """The edition could not be e-mailed as asked; the message says why and what to do."""
+
+    edition_id: str | None = None
+    recipient: str | None = None
 
 
 class EmailConfigurationError(EmailError):
@@ -55,11 +70,10 @@ class EmailUnreachable(EmailError):
     """The SMTP server could not be reached or dropped us: the deliveries stay pending."""
 
     transient = True
+    host: str | None = None
 
 
 class RecipientRefused(EmailError):
     """The server refused this one message or recipient; the others still go out."""
 
-    def __init__(self, message: str, *, permanent: bool) -> None:
-        super().__init__(message)
-        self.permanent = permanent  # a 5xx reply: retrying the same message will not help
+    permanent: bool = False  # a 5xx reply: retrying the same message will not help

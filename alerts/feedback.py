@@ -58,6 +58,8 @@ someone else, or refused (not an allowed analyst)."""
 
 @dataclass(frozen=True)
 class ClickOutcome:
+    """What a feedback click did, and the sentence the analyst is shown."""
+
     kind: ClickOutcomeKind
     message: str  # what the analyst is told (ephemeral), or the marker line
     decided_by: str | None = None

@@ -82,8 +82,9 @@ class FeedbackListener:
             code = _short(error)
             if code in ("invalid_auth", "not_authed", "token_revoked", "not_allowed_token_type"):
                 raise AlertsError(
-                    f"Slack rejected SLACK_APP_TOKEN ({code}): create an app-level token with "
-                    "connections:write and turn Socket Mode on."
+                    f"Slack rejected the app-level token ({code}): create an app-level token "
+                    "with connections:write and turn Socket Mode on.",
+                    setting="slack_app_token",
                 ) from None
         except OSError:
             pass  # Slack unreachable for now: the supervisor keeps trying with backoff
@@ -147,7 +148,7 @@ class FeedbackListener:
             and click.user_name not in (self.allowed)
         ):
             outcome = ClickOutcome(
-                "refused", "Only the analysts in SPACEBRIEF_FEEDBACK_USERS can teach spacebrief."
+                "refused", "Only the analysts allowed to give feedback can teach spacebrief."
             )
         else:
             try:

@@ -49,6 +49,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.webhook import WebhookClient
 
 from spacebrief.alerts.blocks import MessageBody
+from spacebrief.alerts.config import OUTBOX, SLACK_PREFIX, WEBHOOK
 from spacebrief.alerts.exceptions import (
     DeliveryUncertain,
     MessageRejected,
@@ -65,33 +66,77 @@ METADATA_EVENT = "spacebrief_alert"
 HISTORY_MARGIN = timedelta(minutes=10)
 HISTORY_MAX_PAGES = 20
 
-_CONFIG_ERRORS = {
-    "invalid_auth": "Slack rejected SLACK_BOT_TOKEN (invalid_auth): check the token and "
-    "that the app is installed in the workspace.",
-    "not_authed": "Slack received no token (not_authed): set SLACK_BOT_TOKEN.",
-    "account_inactive": "The Slack token belongs to a deactivated account or app "
-    "(account_inactive): reinstall the app and set a new SLACK_BOT_TOKEN.",
-    "token_revoked": "The Slack token was revoked (token_revoked): set a new SLACK_BOT_TOKEN.",
-    "token_expired": "The Slack token has expired (token_expired): set a new SLACK_BOT_TOKEN.",
-    "missing_scope": "The Slack app lacks a scope it needs (missing_scope): add chat:write "
-    "and channels:history, reinstall, and try again.",
-    "channel_not_found": "Slack has no channel {channel} visible to this bot "
-    "(channel_not_found): check SLACK_CHANNEL (use the channel id) and invite the bot.",
-    "not_in_channel": "The bot is not a member of {channel} (not_in_channel): invite it with "
-    "/invite @yourbot in that channel.",
-    "is_archived": "The channel {channel} is archived (is_archived): unarchive it or set "
-    "another SLACK_CHANNEL.",
-    "invalid_token": "Slack rejected SLACK_WEBHOOK_URL (invalid_token): create a new "
-    "incoming webhook and set it.",
-    "no_service": "The incoming webhook no longer exists (no_service): create a new one and "
-    "set SLACK_WEBHOOK_URL.",
-    "no_active_hooks": "The incoming webhook is disabled (no_active_hooks): enable it or set "
-    "a new SLACK_WEBHOOK_URL.",
-    "channel_is_archived": "The webhook's channel is archived (channel_is_archived): "
-    "unarchive it or create a webhook for another channel.",
-    "action_prohibited": "An admin has restricted this webhook (action_prohibited): ask a "
-    "workspace admin.",
+# Slack's error code -> one sentence, and the setting a person fixes (the CLI names it).
+_CONFIG_ERRORS: dict[str, tuple[str, str | None]] = {
+    "invalid_auth": (
+        "Slack rejected the bot token (invalid_auth): check the token and that the app is "
+        "installed in the workspace.",
+        "slack_bot_token",
+    ),
+    "not_authed": ("Slack received no token (not_authed): give the bot token.", "slack_bot_token"),
+    "account_inactive": (
+        "The Slack token belongs to a deactivated account or app (account_inactive): "
+        "reinstall the app and give its new bot token.",
+        "slack_bot_token",
+    ),
+    "token_revoked": (
+        "The Slack token was revoked (token_revoked): give a new bot token.",
+        "slack_bot_token",
+    ),
+    "token_expired": (
+        "The Slack token has expired (token_expired): give a new bot token.",
+        "slack_bot_token",
+    ),
+    "missing_scope": (
+        "The Slack app lacks a scope it needs (missing_scope): add chat:write and "
+        "channels:history, reinstall, and try again.",
+        None,
+    ),
+    "channel_not_found": (
+        "Slack has no channel {channel} visible to this bot (channel_not_found): check the "
+        "channel (use its id) and invite the bot.",
+        "slack_channel",
+    ),
+    "not_in_channel": (
+        "The bot is not a member of {channel} (not_in_channel): invite it with "
+        "/invite @yourbot in that channel.",
+        None,
+    ),
+    "is_archived": (
+        "The channel {channel} is archived (is_archived): unarchive it or choose another channel.",
+        "slack_channel",
+    ),
+    "invalid_token": (
+        "Slack rejected the incoming webhook's URL (invalid_token): create a new incoming "
+        "webhook and give its URL.",
+        "slack_webhook_url",
+    ),
+    "no_service": (
+        "The incoming webhook no longer exists (no_service): create a new one and give its URL.",
+        "slack_webhook_url",
+    ),
+    "no_active_hooks": (
+        "The incoming webhook is disabled (no_active_hooks): enable it or give a new "
+        "webhook's URL.",
+        "slack_webhook_url",
+    ),
+    "channel_is_archived": (
+        "The webhook's channel is archived (channel_is_archived): unarchive it or create a "
+        "webhook for another channel.",
+        None,
+    ),
+    "action_prohibited": (
+        "An admin has restricted this webhook (action_prohibited): ask a workspace admin.",
+        None,
+    ),
 }
+
+
+def _configuration_error(code: str, destination: str, **values: str) -> SlackConfigurationError:
+    sentence, setting = _CONFIG_ERRORS[code]
+    return SlackConfigurationError(
+        sentence.format(**values), setting=setting, destination=destination
+    )
 
 
 REDACTED = "[redacted]"
@@ -112,6 +157,7 @@ def redact(text: str, secret: str | None) -> str:
 
 
 class Transport(Protocol):
+    destination: str  # the ledger key it delivers for: "slack:<channel>", "webhook", "outbox"
     can_reconcile: bool  # False: an interrupted attempt cannot be checked (webhook)
     threads: bool  # True: follow-ups can reply in the story's thread
     capped: bool  # True: a channel people read, so the flood caps apply
@@ -208,6 +254,7 @@ class SlackBotTransport:
         buttons: bool = False,
     ) -> None:
         self.channel = channel
+        self.destination = f"{SLACK_PREFIX}{channel}"  # the ledger key it delivers for
         self._token = token
         self.buttons = buttons  # feedback buttons: only when someone listens for the clicks
         url = (base_url or WebClient.BASE_URL).rstrip("/") + "/"
@@ -242,14 +289,20 @@ class SlackBotTransport:
             asked = "no wait given" if wait is None else f"asked to wait {wait:.0f} s"
             return RateLimited(
                 f"Slack is rate-limiting this app ({asked}, more than this run allows); the "
-                "alerts stay pending for the next run."
+                "alerts stay pending for the next run.",
+                retry_after=wait,
+                destination=self.destination,
             )
         code = redact(code, self._token)
         if status >= 500:
-            return DeliveryUncertain(f"Slack answered HTTP {status} ({code}).")
+            return DeliveryUncertain(
+                f"Slack answered HTTP {status} ({code}).", destination=self.destination
+            )
         if code in _CONFIG_ERRORS:
-            return SlackConfigurationError(_CONFIG_ERRORS[code].format(channel=self.channel))
-        return MessageRejected(f"Slack refused the message ({code}).")
+            return _configuration_error(code, self.destination, channel=self.channel)
+        return MessageRejected(
+            f"Slack refused the message ({code}).", reason=code, destination=self.destination
+        )
 
     def post(
         self,
@@ -284,6 +337,7 @@ class SlackBotTransport:
             raise DeliveryUncertain(
                 f"Could not reach Slack ({redact(str(error), self._token)}).",
                 maybe_delivered=not _is_refused(error),
+                destination=self.destination,
             ) from None
         ts = str(response["ts"])
         return Delivered(
@@ -358,6 +412,7 @@ class WebhookTransport:
     capped = True
 
     def __init__(self, url: str, *, timeout: float = 10.0, max_rate_limit_wait: float = 30.0):
+        self.destination = WEBHOOK
         self.rate_limits = BoundedRateLimitHandler(max_rate_limit_wait)
         self._url = url
         self._client = WebhookClient(
@@ -386,11 +441,14 @@ class WebhookTransport:
             raise DeliveryUncertain(
                 f"Could not reach the Slack webhook ({redact(str(error), self._url)}).",
                 maybe_delivered=not _is_refused(error),
+                destination=WEBHOOK,
             ) from None
         except ValueError:  # urllib's "unknown url type: '<the whole URL>'"
             raise SlackConfigurationError(
-                "SLACK_WEBHOOK_URL is not a URL we can post to: set the whole URL Slack gave "
-                "you, starting with https://hooks.slack.com/."
+                "The incoming webhook's URL is not one we can post to: give the whole URL "
+                "Slack gave you, starting with https://hooks.slack.com/.",
+                setting="slack_webhook_url",
+                destination=WEBHOOK,
             ) from None
         status = response.status_code
         code = redact((response.body or "").strip()[:200], self._url)
@@ -399,19 +457,27 @@ class WebhookTransport:
         if status == 429:
             raise RateLimited(
                 "The Slack webhook is rate-limited beyond what this run waits; the alerts stay "
-                "pending for the next run."
+                "pending for the next run.",
+                retry_after=retry_after_header(dict(response.headers or {})),
+                destination=WEBHOOK,
             )
         if status >= 500:
-            raise DeliveryUncertain(f"The Slack webhook answered HTTP {status} ({code}).")
-        if code in _CONFIG_ERRORS or status in (401, 403, 404, 410):
-            raise SlackConfigurationError(
-                _CONFIG_ERRORS.get(
-                    code,
-                    f"The Slack webhook refused us (HTTP {status} {code}): "
-                    "check SLACK_WEBHOOK_URL.",
-                )
+            raise DeliveryUncertain(
+                f"The Slack webhook answered HTTP {status} ({code}).", destination=WEBHOOK
             )
-        raise MessageRejected(f"The Slack webhook refused the message (HTTP {status} {code}).")
+        if code in _CONFIG_ERRORS:
+            raise _configuration_error(code, WEBHOOK)
+        if status in (401, 403, 404, 410):
+            raise SlackConfigurationError(
+                f"The Slack webhook refused us (HTTP {status} {code}): check its URL.",
+                setting="slack_webhook_url",
+                destination=WEBHOOK,
+            )
+        raise MessageRejected(
+            f"The Slack webhook refused the message (HTTP {status} {code}).",
+            reason=code,
+            destination=WEBHOOK,
+        )
 
 
 class OutboxTransport:
@@ -426,6 +492,7 @@ class OutboxTransport:
     capped = False
 
     def __init__(self, path: Path) -> None:
+        self.destination = OUTBOX
         self.path = path
         self._delivered: dict[str, Delivered] | None = None  # alert id -> line, read once
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Protocol
 
 EDITION_TREND = "EDITION"  # ledger rows announcing an edition, not a watch-list detection
 
@@ -167,3 +169,42 @@ class EmailDelivery:
     status: DeliveryStatus  # pending | sending | sent | failed
     attempts: int = 0
     last_error: str | None = None
+
+    @property
+    def ledger_id(self) -> str:
+        """The row's id in the delivery ledger (an address holds no line break)."""
+        return f"{self.edition_id}\n{self.recipient}"
+
+
+class Ledger(Protocol):
+    """The delivery ledger as deliveries drive it (`warehouse.ledger.WarehouseLedger` is
+    the one the project runs with): rows named by their ledger ids, each write committed
+    before it returns."""
+
+    def claim(
+        self,
+        ids: Sequence[str],
+        marker: str,
+        reply_to: str | None = None,
+        thread_ts: str | None = None,
+        *,
+        from_states: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
+    ) -> list[str]:
+        """`from_states` -> `sending` for the rows still there; the ids claimed."""
+        ...
+
+    def release(self, ids: Sequence[str], marker: str) -> None:
+        """Back to pending: claimed for a message that was not posted."""
+        ...
+
+    def mark_sent(self, ids: Sequence[str], delivered: Delivered | None = None) -> None: ...
+
+    def mark_unsent(self, ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
+        """Back to pending (or failed once attempts reach the maximum), with the error."""
+        ...
+
+    def mark_failed(self, ids: Sequence[str], error: str) -> None: ...
+
+    def note_error(self, ids: Sequence[str], error: str) -> None:
+        """Record the error without changing the state."""
+        ...

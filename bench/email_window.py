@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spacebrief.alerts.email import SentJournal
 from spacebrief.alerts.types import EmailDelivery
-from spacebrief.flows.steps.email_step import WarehouseEmailLedger
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse import email as email_sql
+from spacebrief.warehouse.ledger import EMAIL_DELIVERIES, WarehouseLedger
 
 
 def _figures(seconds: list[float]) -> str:
@@ -44,7 +44,10 @@ def main() -> None:
             email_sql.insert_owed(
                 con, "bench", [(f"r{i}@example.org", f"<{i}@bench>") for i in range(n)]
             )
-        journal, ledger = SentJournal(root / "accepted.jsonl"), WarehouseEmailLedger(warehouse)
+        journal, ledger = (
+            SentJournal(root / "accepted.jsonl"),
+            WarehouseLedger(warehouse, EMAIL_DELIVERIES),
+        )
         journalled, recorded = [], []
         for i in range(n):
             delivery = EmailDelivery("bench", f"r{i}@example.org", f"<{i}@bench>", "sending")
@@ -52,7 +55,7 @@ def main() -> None:
             journal.record(delivery)
             journalled.append(time.perf_counter() - started)
             started = time.perf_counter()
-            ledger.mark_sent(delivery)
+            ledger.mark_sent([delivery.ledger_id])
             recorded.append(time.perf_counter() - started)
     print(f"{n} deliveries, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
     print(f"window with the journal (append + fsync)          : {_figures(journalled)}")

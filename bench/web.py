@@ -39,6 +39,7 @@ import httpx
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+import spacebrief  # noqa: E402
 from spacebrief.classifiers.actors import named_actors  # noqa: E402
 from spacebrief.digest.build import build_edition  # noqa: E402
 from spacebrief.digest.render import render_html  # noqa: E402
@@ -198,7 +199,9 @@ def pages(warehouse: Warehouse) -> list[tuple[str, str]]:
 
 def time_pages(warehouse: Warehouse, repeat: int, idle: float) -> list[tuple[str, float, float]]:
     """(page, median ms, max ms); `idle` 0 opens a fresh DuckDB instance for every page."""
-    config = RoomConfig(warehouse=warehouse, today=lambda: EDITION_DATE, reader_idle_seconds=idle)
+    config = RoomConfig(
+        handle=spacebrief.open(warehouse.path), today=lambda: EDITION_DATE, reader_idle_seconds=idle
+    )
     results = []
     with serving(config) as base, httpx.Client(base_url=base, timeout=60) as client:
         for name, path in pages(warehouse):

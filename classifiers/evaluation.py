@@ -176,6 +176,8 @@ class CalibrationBin:
 
 @dataclass(frozen=True)
 class StreamMeasures:
+    """What an analyst following the stream feels: false alarms, watch alerts, calibration."""
+
     relevance_precision: float
     relevance_recall: float
     false_positive_rate: float  # off-theme items judged on-theme / off-theme items
@@ -187,6 +189,9 @@ class StreamMeasures:
 
 @dataclass(frozen=True)
 class EvalReport:
+    """A classifier measured on a labelled set: per-trend and overall F1, relevance,
+    and what a stream feels."""
+
     items: int
     trends: tuple[TrendMetrics, ...]
     micro_precision: float

@@ -13,11 +13,9 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.exceptions import MissingExtra
 
-
-class MissingExtra(ClassifierError):
-    """An optional dependency is not installed; the message names the extra that brings it."""
+__all__ = ["MissingExtra", "import_extra"]
 
 
 def import_extra(module: str, extra: str) -> ModuleType:
@@ -29,5 +27,7 @@ def import_extra(module: str, extra: str) -> ModuleType:
             raise  # the extra is there but broken: its own message says more
         raise MissingExtra(
             f"{module} is not installed (it comes with the {extra} extra): "
-            f"run `pip install 'spacebrief[{extra}]'`."
+            f"run `pip install 'spacebrief[{extra}]'`.",
+            extra=extra,
+            module=module,
         ) from error

@@ -161,7 +161,8 @@ def load_head(path: Path | None = None) -> Head:
     path = path or packaged_head_path()
     if not path.exists():
         raise ClassifierError(
-            f"There is no fitted classifier head at {path}: run `spacebrief train` first."
+            f"There is no fitted classifier head at {path}: run `spacebrief train` first.",
+            path=path,
         )
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -190,7 +191,8 @@ def load_head(path: Path | None = None) -> Head:
     except (OSError, KeyError, ValueError) as error:
         raise ClassifierError(
             f"The classifier head {path} is damaged or from another version ({error}): "
-            "run `spacebrief train` to rebuild it."
+            "run `spacebrief train` to rebuild it.",
+            path=path,
         ) from error
 
 

@@ -41,13 +41,17 @@ def load_taxonomy(path: Path | None = None) -> Taxonomy:
         raw = yaml.safe_load(Path(path).read_text("utf-8"))
     except FileNotFoundError as error:
         raise ClassifierError(
-            f"There is no taxonomy file at {path}: check SPACEBRIEF_TAXONOMY."
+            f"There is no taxonomy file at {path}: name an existing one.",
+            path=path,
+            setting="taxonomy",
         ) from error
     except yaml.YAMLError as error:
-        raise ClassifierError(f"The taxonomy {path} is not valid YAML: {error}") from error
+        raise ClassifierError(
+            f"The taxonomy {path} is not valid YAML: {error}", path=path
+        ) from error
     except UnicodeDecodeError:
         raise ClassifierError(
-            f"The taxonomy {path} is not UTF-8 text; save it as UTF-8 and retry."
+            f"The taxonomy {path} is not UTF-8 text; save it as UTF-8 and retry.", path=path
         ) from None
     return parse_taxonomy(raw, source=str(path))
 

@@ -158,7 +158,7 @@ def _coverage_note(window: WindowData) -> str:
     if current is None or current.items == 0:
         return (
             f"No items were collected for {span}: there is nothing to report for this window. "
-            "Check that ingest ran, or pick another date with --date."
+            "Check that ingest ran, or build the edition for another date."
         )
     items = f"{current.items} {'item' if current.items == 1 else 'items'}"
     if current.relevant_items == 0:

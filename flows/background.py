@@ -31,6 +31,8 @@ from prefect import task
 from prefect.cache_policies import CachePolicy
 from prefect.tasks import exponential_backoff
 
+import spacebrief
+from spacebrief import Settings
 from spacebrief.flows.events import emit_watchlist_detected
 from spacebrief.flows.pipeline import (
     _is_locked,
@@ -39,7 +41,6 @@ from spacebrief.flows.pipeline import (
     classify_items,
     deliver_pending_alerts,
 )
-from spacebrief.flows.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,9 @@ BACKGROUND_TASKS = (classify_in_background, deliver_in_background)
 
 
 def warm_up(settings: Settings) -> None:
-    """Load the classifier now, so the first story after start-up is not the slow one."""
-    from spacebrief.flows.steps.classify_step import load_classifier
-
-    load_classifier(settings)
+    """Load the classifier now, so the first story after start-up is not the slow one
+    (the one cache of `spacebrief.load_classifier` keeps it for the tasks)."""
+    spacebrief.open(settings=settings).classifier()
 
 
 async def serve_tasks(stop: threading.Event, limit: int = 1) -> None:

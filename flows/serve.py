@@ -47,10 +47,10 @@ from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
-from spacebrief.exceptions import SpacebriefError
+import spacebrief
+from spacebrief import ServeError, Settings
 from spacebrief.flows.ephemeral_server import tie_to_us
 from spacebrief.flows.prefect_env import PREFECT_DEFAULTS, prefect_home
-from spacebrief.flows.settings import Settings
 
 if TYPE_CHECKING:
     from prefect.deployments.runner import RunnerDeployment
@@ -65,10 +65,6 @@ WEEKLY_CRON = "0 7 * * 1"
 SCHEDULE_ANCHOR = datetime(2020, 1, 1, tzinfo=UTC)
 SERVER_START_TIMEOUT_SECONDS = 120.0
 SERVER_STOP_TIMEOUT_SECONDS = 20.0
-
-
-class ServeError(SpacebriefError):
-    """The local Prefect server could not be started; the message says what to do."""
 
 
 @dataclass
@@ -131,7 +127,8 @@ def start_local_server(
     if is_healthy(url):
         raise ServeError(
             f"Something already answers on port {port}; pass another --port, or set "
-            f"PREFECT_API_URL={url} to use that Prefect server."
+            f"PREFECT_API_URL={url} to use that Prefect server.",
+            port=port,
         )
     home = prefect_home(spacebrief_home)
     home.mkdir(parents=True, exist_ok=True)
@@ -166,11 +163,13 @@ def start_local_server(
             if process.poll() is not None:
                 raise ServeError(
                     f"The Prefect server exited with code {process.returncode} while "
-                    f"starting; see {log_path}."
+                    f"starting; see {log_path}.",
+                    port=port,
                 )
             if time.monotonic() >= deadline:
                 raise ServeError(
-                    f"The Prefect server did not answer within {timeout:.0f} s; see {log_path}."
+                    f"The Prefect server did not answer within {timeout:.0f} s; see {log_path}.",
+                    port=port,
                 )
             time.sleep(0.5)
     except BaseException:  # Ctrl-C while it starts included: leave no server behind
@@ -359,51 +358,14 @@ def start_background(
 
 
 def feeds_due(settings: Settings, sources: str | None, now: datetime) -> bool:
-    """Whether a feed of the catalog is due (new in the catalog counts), its stored next
-    fetch moved within today's poll bounds; False when busy."""
-    from spacebrief.flows.steps.ingest_step import poll_rules_from
-    from spacebrief.ingest import IngestError, load_sources
-    from spacebrief.ingest.schedule import is_due, within_bounds
-    from spacebrief.warehouse import Warehouse
-    from spacebrief.warehouse.exceptions import WarehouseError, WarehouseLocked
-    from spacebrief.warehouse.sources import resolve_sources, source_states
-
-    try:
-        catalog = load_sources(sources or settings.sources_location)
-    except IngestError:
-        return False  # the next backstop run says what is wrong with the catalog
-    if not settings.warehouse_path.exists():
-        return True
-    try:
-        with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
-            ids = [source.source_id for source in resolve_sources(con, catalog)]
-            states = source_states(con, ids)
-    except WarehouseLocked:
-        return False  # a run is writing (here or in another process); look again soon
-    except WarehouseError:
-        return True
-    rules = poll_rules_from(settings)
-    return any(
-        source_id not in states
-        or is_due(within_bounds(states[source_id], rules).next_fetch_at, now)
-        for source_id in ids
-    )
+    """Whether a feed of the catalog is due (`Spacebrief.feeds_due`); False when busy."""
+    return spacebrief.open(settings=settings).feeds_due(sources, now)
 
 
 def items_waiting(settings: Settings) -> bool:
     """Whether stored items wait for a classifier, whoever stored them (the CLI, the API,
     another process); False when the warehouse is busy or absent."""
-    from spacebrief.warehouse import Warehouse
-    from spacebrief.warehouse.exceptions import WarehouseError
-    from spacebrief.warehouse.items import count_unclassified
-
-    if not settings.warehouse_path.exists():
-        return False
-    try:
-        with Warehouse(settings.warehouse_path, lock_wait_seconds=1).read() as con:
-            return count_unclassified(con) > 0
-    except WarehouseError:
-        return False  # busy (a run is writing) or not migrated yet: look again soon
+    return spacebrief.open(settings=settings).items_waiting()
 
 
 def classify_in_flight(client: Any) -> bool:

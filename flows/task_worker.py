@@ -10,8 +10,8 @@ from __future__ import annotations
 import signal
 import threading
 
+from spacebrief import Settings
 from spacebrief.flows.prefect_env import configure_prefect
-from spacebrief.flows.settings import Settings
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ from spacebrief.ingest._parse import ParsedEntry, ParsedFeed, parse_feed, xml_ha
 from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest._urls import canonical_url, is_offsite, site_of, source_sites
 from spacebrief.ingest.engine import IngestSummary, ingest_sources
-from spacebrief.ingest.exceptions import IngestError
+from spacebrief.ingest.exceptions import IngestError, TargetRefused
 from spacebrief.ingest.sources import load_sources, slugify, source_key
 from spacebrief.ingest.store import IngestBatch, IngestStore
 from spacebrief.ingest.types import (
@@ -82,6 +82,7 @@ __all__ = [
     "SourceState",
     "StoredStory",
     "StoryIndex",
+    "TargetRefused",
     "assign_clusters",
     "canonical_url",
     "clean_text",

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from spacebrief.ingest._dedupe import StoryIndex, drop_exact_duplicates
-from spacebrief.ingest._fetch import Fetched, is_remote
+from spacebrief.ingest._fetch import Clock, Fetched, is_remote, utc_now
 from spacebrief.ingest.schedule import PollRules, entries_per_day, hints_from_headers, next_fetch_at
 from spacebrief.ingest.store import IngestStore
 from spacebrief.ingest.types import FetchRecord, FetchStatus, Item, PublishingHistory, SourceState
@@ -50,7 +50,10 @@ class BatchWriter:
     batch waits for it, so a slow disk slows the run rather than filling memory.
     """
 
-    def __init__(self, store: IngestStore, batch_items: int, rules: PollRules) -> None:
+    def __init__(
+        self, store: IngestStore, batch_items: int, rules: PollRules, clock: Clock = utc_now
+    ) -> None:
+        self.clock = clock
         self.store = store
         self.rules = rules
         self.batch_items = max(1, batch_items)
@@ -105,7 +108,7 @@ class BatchWriter:
 
     def _write(self, outcomes: list[FeedOutcome]) -> None:
         candidates = drop_exact_duplicates(item for o in outcomes for item in o.items)
-        now = datetime.now(UTC)
+        now = self.clock()
         with self.store.batch() as batch:
             fresh = drop_exact_duplicates(candidates, batch.known_identity_keys(candidates))
             clustered = []

@@ -40,7 +40,9 @@ class CatalogFile:
         self.path = path
         if path.suffix.lower() not in (".yaml", ".yml"):
             raise IngestError(
-                f"{path} is not a sources.yaml; point --catalog at the YAML file to edit."
+                f"{path} is not a sources.yaml; name the YAML file to edit.",
+                path=path,
+                parameter="catalog",
             )
         self._yaml = _yaml()
         document: object = CommentedMap()
@@ -48,16 +50,18 @@ class CatalogFile:
             try:
                 document = self._yaml.load(path.read_text("utf-8")) or document
             except YAMLError as exc:
-                raise IngestError(f"{path} is not valid YAML ({exc}); fix it and retry.") from exc
+                raise IngestError(
+                    f"{path} is not valid YAML ({exc}); fix it and retry.", path=path
+                ) from exc
         # Round-trip mode loads every mapping as a CommentedMap and every sequence as a
         # CommentedSeq: checking those types (not Mapping and list) keeps the comment API.
         if not isinstance(document, CommentedMap):
-            raise IngestError(f"{path} must hold a mapping with a `sources:` list.")
+            raise IngestError(f"{path} must hold a mapping with a `sources:` list.", path=path)
         self.document: CommentedMap = document
         if document.get("sources") is None:
             document["sources"] = CommentedSeq()
         if not isinstance(document["sources"], CommentedSeq):
-            raise IngestError(f"{path}: `sources:` must be a list of sources.")
+            raise IngestError(f"{path}: `sources:` must be a list of sources.", path=path)
         held = [e for e in self.entries if isinstance(e, Mapping)]
         self._urls = Counter(str(e.get("url", "")).strip() for e in held)
         self._names = Counter(slugify(str(e.get("name", ""))) for e in held)
@@ -122,7 +126,9 @@ class CatalogFile:
                 self._names -= Counter([slugify(name)])
                 return entry
         raise IngestError(
-            f"No source named {wanted!r} in {self.path}; `spacebrief sources` lists them."
+            f"No source named {wanted!r} in {self.path}; the sources list names them.",
+            source=wanted,
+            path=self.path,
         )
 
     def text(self) -> str:

@@ -64,7 +64,9 @@ def _fetch(source: Source, policy: FetchPolicy | None) -> tuple[bytes, dict, str
     readable_url(source.url, allow_private=allow_private)  # TargetRefused: one sentence
     (result,) = fetch_many([source], policy=policy, force=True)
     if result.status != "ok" or result.body is None:
-        raise IngestError(f"Could not fetch {source.url}: {result.error or result.status}.")
+        raise IngestError(
+            f"Could not fetch {source.url}: {result.error or result.status}.", url=source.url
+        )
     return result.body, dict(result.headers), result.final_url or source.url
 
 
@@ -82,7 +84,8 @@ def discover_feed(
     if not candidates:
         raise IngestError(
             f'{url} is not a feed and its page names none (no <link rel="alternate"> '
-            "of a feed type); give the feed's own URL."
+            "of a feed type); give the feed's own URL.",
+            url=url,
         )
     problems = []
     for candidate in candidates:
@@ -96,4 +99,4 @@ def discover_feed(
             site = url if site_of(url) != site_of(candidate) else None
             return DiscoveredFeed(candidate, feed.title, site, len(feed.entries))
         problems.append(f"{candidate}: {feed.problem or 'no entries'}")
-    raise IngestError(f"No working feed behind {url}: " + "; ".join(problems) + ".")
+    raise IngestError(f"No working feed behind {url}: " + "; ".join(problems) + ".", url=url)

@@ -48,7 +48,8 @@ from tenacity import (
     stop_before_delay,
 )
 
-from spacebrief.ingest.exceptions import IngestError
+from spacebrief._async import run as run_coroutine
+from spacebrief.ingest.exceptions import TargetRefused
 from spacebrief.ingest.schedule import PollRules, is_due, max_age_seconds
 from spacebrief.ingest.schedule import failure_delay as schedule_failure_delay
 from spacebrief.ingest.types import FetchStatus, Source, SourceState
@@ -56,6 +57,14 @@ from spacebrief.retry import RetryAfterOrBackoff, parse_retry_after
 from spacebrief.untrusted import address_refusal, url_refusal
 
 log = logging.getLogger(__name__)
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    """The wall clock, the default `Clock`: schedules take another (a test's, a simulation's)."""
+    return datetime.now(UTC)
+
+
 USER_AGENT = "spacebrief/0.1 (+https://github.com/spacebrief/spacebrief)"
 _DRAIN_LIMIT = 64 * 1024
 _RETRYABLE_STATUS = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -126,10 +135,6 @@ class _TooLarge(Exception):
     pass
 
 
-class TargetRefused(IngestError):
-    """We will not fetch from there (scheme or address); the message says why."""
-
-
 def unsupported_scheme(location: str) -> str | None:
     """The scheme of a location we cannot fetch (ftp, gopher...), else None.
 
@@ -150,7 +155,7 @@ def readable_url(url: str, *, allow_private: bool) -> str:
     """
     why = url_refusal(url, allow_private=allow_private)
     if why:
-        raise TargetRefused(f"{url.strip()!r} is not read: it is {why}.")
+        raise TargetRefused(f"{url.strip()!r} is not read: it is {why}.", url=url.strip())
     return url.strip()
 
 
@@ -173,7 +178,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
     if why:
         remote = url.scheme in ("http", "https")
         shown = (url.host or "it") if remote else f"{url.scheme}://…"  # never the local path
-        raise TargetRefused(f"refused to fetch {shown}: it is {why}")
+        raise TargetRefused(f"refused to fetch {shown}: it is {why}", url=shown)
     host = url.host
     try:
         addresses = {ipaddress.ip_address(host)}
@@ -189,7 +194,7 @@ async def _check_target(request: httpx.Request, *, allow_private: bool) -> None:
         why = address_refusal(address, allow_private=allow_private)
         if why:
             shown = host if str(address) == host else f"{host} ({address})"
-            raise TargetRefused(f"refused to fetch {shown}: it is {why}")
+            raise TargetRefused(f"refused to fetch {shown}: it is {why}", url=shown)
 
 
 def _is_name_resolution_failure(exc: BaseException) -> bool:
@@ -256,9 +261,9 @@ def _failed_state(
 class _Reading:
     """One source being read: every way it ends is timed from the same start."""
 
-    def __init__(self, source: Source) -> None:
+    def __init__(self, source: Source, clock: Clock = utc_now) -> None:
         self.source = source
-        self.started_at = datetime.now(UTC)
+        self.started_at = clock()
         self._clock = time.perf_counter()
 
     def elapsed(self) -> float:
@@ -305,10 +310,12 @@ class _Fetcher:
         client: httpx.AsyncClient,
         policy: FetchPolicy,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        clock: Clock = utc_now,
     ) -> None:
         self.client = client
         self.policy = policy
         self.sleep = sleep
+        self.clock = clock
         self.global_slots = asyncio.Semaphore(policy.concurrency)
         self.host_slots: dict[str, asyncio.Semaphore] = {}
 
@@ -391,7 +398,7 @@ class _Fetcher:
 
     async def fetch(self, source: Source, state: SourceState) -> Fetched:
         policy = self.policy
-        reading = _Reading(source)
+        reading = _Reading(source, self.clock)
         request_headers = {}
         if state.etag:
             request_headers["If-None-Match"] = state.etag
@@ -413,7 +420,7 @@ class _Fetcher:
             sleep=self.sleep,
         )
         last: _Try = await retrying(once)
-        now = datetime.now(UTC)
+        now = self.clock()
         if last.error is None:
             status: FetchStatus = "not_modified" if last.http_status == 304 else "ok"
             return reading.outcome(
@@ -533,6 +540,7 @@ async def fetch_all(
     *,
     force: bool = False,
     on_bug: Callable[[Source], None] | None = None,
+    clock: Clock = utc_now,
 ) -> None:
     """Read every source concurrently and hand each outcome to `on_result` as it lands.
 
@@ -543,14 +551,15 @@ async def fetch_all(
     What a feed or its server does ends as that source's result. Anything else raised
     while reading one is a bug in spacebrief, not a sick feed: it is logged with its
     traceback and handed to `on_bug` (the others read on and the source's state is left
-    as it was), or re-raised when there is no `on_bug`.
+    as it was), or re-raised when there is no `on_bug`. `clock` says when "now" is for
+    the schedules: which sources are due, and when each is next.
     """
     policy = policy or FetchPolicy()
-    now = datetime.now(UTC)
+    now = clock()
     sources = list(sources)
     origins = [origin_of(s.url) for s in sources if is_remote(s.url)]
     async with make_client(policy, origins) as client:
-        fetcher = _Fetcher(client, policy)
+        fetcher = _Fetcher(client, policy, clock=clock)
 
         async def one(source: Source) -> None:
             state = states.get(source.source_id) or SourceState(source.source_id)
@@ -572,9 +581,9 @@ async def fetch_all(
                 result = Fetched(
                     source=source,
                     status="failed",
-                    started_at=datetime.now(UTC),
+                    started_at=clock(),
                     duration_ms=0.0,
-                    state=_failed_state(state, datetime.now(UTC), policy, None),
+                    state=_failed_state(state, clock(), policy, None),
                     error=str(exc),
                 )
             except Exception:
@@ -599,5 +608,5 @@ def fetch_many(
 ) -> list[Fetched]:
     """Blocking convenience: fetch everything and return the outcomes (bodies kept)."""
     results: list[Fetched] = []
-    asyncio.run(fetch_all(sources, states or {}, results.append, policy, force=force))
+    run_coroutine(fetch_all(sources, states or {}, results.append, policy, force=force))
     return results

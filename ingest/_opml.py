@@ -100,7 +100,7 @@ def read_opml(
 ) -> OpmlSubscriptions:
     """The feeds of an OPML document, in order, each URL once, each passing the read rule.
 
-    `allow_private` lets private and loopback addresses in (SPACEBRIEF_FETCH_ALLOW_PRIVATE);
+    `allow_private` lets private and loopback addresses in (the `fetch_allow_private` setting);
     link-local addresses and anything but http(s) are refused whatever it says.
     """
     if len(document) > MAX_OPML_BYTES:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from urllib.robotparser import RobotFileParser
 
+from spacebrief._async import run as run_coroutine
 from spacebrief.ingest._extract import extract_article, extractor_name
 from spacebrief.ingest._fetch import (
     FetchPolicy,
@@ -177,5 +178,5 @@ def fetch_pages_blocking(
     requests: Iterable[PageRequest], policy: FetchPolicy | None = None
 ) -> list[PageResult]:
     results: list[PageResult] = []
-    asyncio.run(fetch_pages(requests, results.append, policy))
+    run_coroutine(fetch_pages(requests, results.append, policy))
     return results

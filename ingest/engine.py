@@ -32,7 +32,6 @@ passes for a sick feed and the next run reads that source again.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import multiprocessing
 import os
@@ -40,10 +39,10 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 
+from spacebrief._async import run as run_coroutine
 from spacebrief.ingest._batch_writer import BatchWriter, FeedOutcome
-from spacebrief.ingest._fetch import Fetched, FetchPolicy, fetch_all
+from spacebrief.ingest._fetch import Clock, Fetched, FetchPolicy, fetch_all, utc_now
 from spacebrief.ingest._pages import PageRequest, fetch_pages
 from spacebrief.ingest._read import FeedReading, read_feed
 from spacebrief.ingest.schedule import PollRules, within_bounds
@@ -123,17 +122,20 @@ def ingest_sources(
     batch_items: int = BATCH_ITEMS,
     refetch_content: bool = False,
     progress: Progress | None = None,
+    clock: Clock = utc_now,
 ) -> IngestSummary:
     """Fetch, parse, dedupe, cluster and store; `force` ignores backoff and Cache-Control
     schedules; `refetch_content` fetches the pages of full-text sources again, even those
-    done. `progress(done, total)` hears of each source read."""
-    clock = time.perf_counter()
+    done. `progress(done, total)` hears of each source read. `clock` is "now" for the
+    poll schedules (which feeds are due, when each is next), so a schedule is tested or
+    simulated without waiting for it."""
+    started = time.perf_counter()
     policy = fetch_policy or FetchPolicy()
     rules = poll_rules or PollRules()
     catalog, stored = store.register_sources(list(sources))
     states = {source_id: within_bounds(state, rules) for source_id, state in stored.items()}
 
-    writer = BatchWriter(store, batch_items, rules)
+    writer = BatchWriter(store, batch_items, rules, clock)
     pending: list[tuple[Fetched, Future[FeedReading]]] = []
     done = 0
     total = len(catalog)
@@ -204,11 +206,15 @@ def ingest_sources(
         advance()
 
     try:
-        asyncio.run(fetch_all(catalog, states, on_result, policy, force=force, on_bug=on_bug))
-        fetched_after = time.perf_counter() - clock
+        run_coroutine(
+            fetch_all(catalog, states, on_result, policy, force=force, on_bug=on_bug, clock=clock)
+        )
+        fetched_after = time.perf_counter() - started
         collect(wait=True)
         writer.close()
-        pages, page_bugs = fetch_full_text(store, catalog, policy, refetch=refetch_content)
+        pages, page_bugs = fetch_full_text(
+            store, catalog, policy, refetch=refetch_content, clock=clock
+        )
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -218,7 +224,7 @@ def ingest_sources(
         "Downloads finished after %.1f s, parsing and storing after %.1f s "
         "(%d worker processes, %d batches).",
         fetched_after,
-        time.perf_counter() - clock,
+        time.perf_counter() - started,
         workers,
         writer.batches,
     )
@@ -231,7 +237,7 @@ def ingest_sources(
         skipped=counts["skipped"],
         new_items=len(writer.new_ids),
         new_item_ids=tuple(writer.new_ids),
-        duration_seconds=time.perf_counter() - clock,
+        duration_seconds=time.perf_counter() - started,
         empty=counts["empty"],
         entries=writer.entries,
         clustered=writer.clustered,
@@ -244,7 +250,12 @@ def ingest_sources(
 
 
 def fetch_full_text(
-    store: IngestStore, catalog: Sequence[Source], policy: FetchPolicy, *, refetch: bool = False
+    store: IngestStore,
+    catalog: Sequence[Source],
+    policy: FetchPolicy,
+    *,
+    refetch: bool = False,
+    clock: Clock = utc_now,
 ) -> tuple[list[PageResult], int]:
     """Fetch and extract the untried pages of full-text sources; store every outcome.
 
@@ -260,8 +271,8 @@ def fetch_full_text(
     requests = [PageRequest(item_id, url, full_text[source]) for item_id, source, url in wanted]
     results: list[PageResult] = []
     bugs: list[PageRequest] = []
-    asyncio.run(fetch_pages(requests, results.append, policy, on_bug=bugs.append))
-    store.store_contents(results, datetime.now(UTC))
+    run_coroutine(fetch_pages(requests, results.append, policy, on_bug=bugs.append))
+    store.store_contents(results, clock())
     for result in results:
         if result.status != "ok":
             log.warning("No full text for item %s: %s", result.item_id, result.error)

@@ -224,9 +224,7 @@ def within_bounds(state: SourceState, rules: PollRules = PollRules()) -> SourceS
         return state
     interval = (moved - fetched).total_seconds()
     bound = (
-        "SPACEBRIEF_POLL_MAX_SECONDS"
-        if moved < state.next_fetch_at
-        else ("SPACEBRIEF_POLL_MIN_SECONDS")
+        "the longest poll interval" if moved < state.next_fetch_at else "the shortest poll interval"
     )
     return replace(
         state,

@@ -179,13 +179,17 @@ def _load_catalog(path: Path) -> list[Source]:
     try:
         document = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        raise IngestError(f"{path} is not valid YAML ({exc}); fix the file and retry.") from exc
+        raise IngestError(
+            f"{path} is not valid YAML ({exc}); fix the file and retry.", path=path
+        ) from exc
     except UnicodeDecodeError:
-        raise IngestError(f"{path} is not UTF-8 text; save it as UTF-8 and retry.") from None
+        raise IngestError(
+            f"{path} is not UTF-8 text; save it as UTF-8 and retry.", path=path
+        ) from None
     try:
         catalog = CatalogDocument.model_validate(document)
     except ValidationError as error:
-        raise IngestError(_catalog_sentence(error.errors()[0], document, path)) from None
+        raise IngestError(_catalog_sentence(error.errors()[0], document, path), path=path) from None
     sources: list[Source] = []
     seen: dict[str, str] = {}
     for position, entry in enumerate(catalog.entries, start=1):
@@ -229,7 +233,10 @@ def load_sources(location: str) -> list[Source]:
         if not files:
             raise IngestError(
                 f"{path} holds no feed files ({', '.join(sorted(FEED_SUFFIXES))}); "
-                "point --sources at a folder of feeds, a sources.yaml, or a feed URL."
+                "name a folder of feeds, a sources.yaml, or a feed URL.",
+                path=path,
+                setting="sources",
+                parameter="sources",
             )
         sources = [_source_from_file(p) for p in files]
         stems = [s.source_id for s in sources]
@@ -242,7 +249,10 @@ def load_sources(location: str) -> list[Source]:
     if not path.exists():
         raise IngestError(
             f"{location} is neither an http(s) URL nor an existing file or folder; "
-            "check the --sources value."
+            "name a folder of feeds, a sources.yaml, or a feed URL.",
+            path=path,
+            setting="sources",
+            parameter="sources",
         )
     if path.suffix.lower() in _CATALOG_SUFFIXES:
         return _load_catalog(path)

@@ -1,513 +1,500 @@
-"""The public API's functions: each step of a cycle in one call, with plain arguments.
+"""The API: `open()` gives one `Spacebrief` handle with every operation on it.
 
-The folders keep their pure cores (`digest.build.build_edition(WindowData)`,
-`alerts.delivery.deliver()` with its Transport and Ledger protocols, the warehouse's
-per-table SQL); what a caller would otherwise wire by hand (which connection, which
-transaction, which rows first) is done once here. The CLI and the flows' steps call these
-too, so there is one way to run each step: the steps only turn `Settings` into the
-arguments below. Nothing here reads settings or the environment, and nothing imports
-Prefect or `spacebrief.flows`.
+As reader's `make_reader` gives one `Reader`, `spacebrief.open(path)` gives one handle
+for a warehouse and its settings: ingest, classify, editions, alerts, sources, watch
+rules, feedback, training, queries. The CLI and the flows call nothing else, so there is
+one way to run each step, and a notebook runs it the same way. The operations live in
+the private `spacebrief._<area>` modules; this module is the door.
 
-A cycle, from Python:
+Each call opens its own short connection to the DuckDB file (an analyst's session gets
+in between), so the handle holds no file between calls. Every call is synchronous and
+safe inside a running event loop (a notebook, an async web handler): async work under
+it runs on a worker thread's own loop there (`spacebrief._async`).
 
-    warehouse = open_warehouse("spacebrief.duckdb")
-    ingest_feeds(warehouse, "seeds/sources.yaml")
-    classify_pending(warehouse)
-    edition = build_edition(warehouse, day=date(2025, 3, 24))
-    deliver_pending_alerts(warehouse)        # the JSON-lines outbox beside the warehouse
+    import spacebrief
+
+    with spacebrief.open("spacebrief.duckdb") as sb:
+        sb.ingest("seeds/sources.yaml")
+        sb.classify()
+        edition = sb.build_edition(day=date(2025, 3, 24))
+        sb.deliver_alerts()          # the JSON-lines outbox beside the file by default
 """
 
 from __future__ import annotations
 
-import functools
-import logging
-import time
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
 
-from spacebrief.alerts.config import OUTBOX, SLACK_PREFIX, WEBHOOK
-from spacebrief.classifiers.types import Classification, TextItem
+from spacebrief import _alerts, _classify, _editions, _ingest, _learning, _reading
+from spacebrief._alerts import AlertsSummary, SearchResult
+from spacebrief._classify import ClassifySummary
+from spacebrief._editions import EditionSummary, EmailSummary, Format
+from spacebrief._ingest import CatalogEdit
+from spacebrief._learning import Feedback, PromotionSummary, TrainSummary
+from spacebrief.settings import Settings, load_settings
 
-# The folders are imported where they are used: `import spacebrief` and the CLI's
-# start-up stay cheap (duckdb, the encoder, slack_sdk and jinja2 load on first use).
 if TYPE_CHECKING:
-    from spacebrief.alerts.delivery import DeliveryReport, Limits
+    from spacebrief.alerts.feedback import Click, ClickOutcome
+    from spacebrief.alerts.socket_listener import FeedbackListener
     from spacebrief.alerts.transports import Transport
-    from spacebrief.alerts.types import AlertCandidate
+    from spacebrief.classifiers.batch import EvalReport
     from spacebrief.classifiers.classifier import Classifier
-    from spacebrief.classifiers.pending import PendingItems
-    from spacebrief.classifiers.types import Taxonomy
-    from spacebrief.digest.llm import LlmEndpoint
+    from spacebrief.classifiers.pending import BatchMap
+    from spacebrief.classifiers.types import Classification, TextItem
     from spacebrief.digest.types import Edition
     from spacebrief.ingest import FetchPolicy
     from spacebrief.ingest.engine import IngestSummary
     from spacebrief.ingest.types import Item, Source
     from spacebrief.warehouse import Warehouse
+    from spacebrief.warehouse.query import QueryResult
+    from spacebrief.warehouse.sources import SourceHealth
     from spacebrief.warehouse.stories import BackfillReport
-
-log = logging.getLogger(__name__)
+    from spacebrief.warehouse.train_attempts import TrainAttemptRow
+    from spacebrief.warehouse.watch_rules import WatchRule
 
 ProgressCallback = Callable[[int, int], None]
-# No bar for every trend at once: each watch trend's own, chosen on held-out folds of our
-# examples and shipped with the classifier (docs/classifier.md, Slack bars).
-DEFAULT_ALERT_THRESHOLD: float | None = None
+"""`on_progress(done, total)`: long work says how far it is (the CLI draws a bar)."""
+
+PathArgument = str | PathLike[str]
 
 
-def slack_bars(
-    classifier_bars: Mapping[str, float],
-    alert_thresholds: Mapping[str, float] | None,
-    default_alert_threshold: float | None,
-) -> dict[str, float]:
-    """Each trend's Slack bar: its own setting, else the default setting for all trends,
-    else the classifier's bar for it."""
-    bars = dict(classifier_bars) if default_alert_threshold is None else {}
-    bars.update(alert_thresholds or {})
-    return bars
+def open(path: PathArgument | None = None, *, settings: Settings | None = None) -> Spacebrief:
+    """The handle for the warehouse at `path` (default: the configured one).
 
-
-CLASSIFY_CHUNK = 256  # items classified, then written in one transaction
-HISTORY_WINDOWS = 4  # earlier windows of the same length the edition's momentum compares
-
-
-def open_warehouse(path: str | PathLike[str], *, lock_wait_seconds: float = 10.0) -> Warehouse:
-    """The DuckDB warehouse at `path`. Nothing is opened yet: each read or write opens
-    its own short connection (so an analyst's session can get in between), and the first
-    write creates the file and applies the migrations. A busy file is waited for up to
-    `lock_wait_seconds`, then `WarehouseLocked` names the process holding it."""
-    from spacebrief.warehouse import Warehouse
-
-    return Warehouse(Path(path), lock_wait_seconds=lock_wait_seconds)
-
-
-def ingest_feeds(
-    warehouse: Warehouse,
-    sources: str | PathLike[str] | Sequence[Source],
-    *,
-    policy: FetchPolicy | None = None,
-    force: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> IngestSummary:
-    """Fetch, parse, deduplicate, cluster and store the items of these sources: a
-    catalogue file (sources.yaml, OPML), a feed URL, a feed file, a folder of feed files,
-    or `Source` records. Re-running adds only what is new (item ids are stable), and a
-    feed is fetched again only when its schedule says so (`force`: now). `policy` sets
-    concurrency, timeouts and size caps; private and loopback addresses are fetched only
-    for sources or a policy that allow them."""
-    from spacebrief.ingest import load_sources
-    from spacebrief.ingest.engine import ingest_sources
-    from spacebrief.warehouse.ingest_store import WarehouseIngestStore
-
-    catalog = load_sources(str(sources)) if isinstance(sources, str | PathLike) else list(sources)
-    with warehouse.exclusive("ingest"):  # one ingest at a time: no feed fetched twice
-        return ingest_sources(
-            catalog,
-            WarehouseIngestStore(warehouse),
-            fetch_policy=policy,
-            force=force,
-            progress=on_progress,
+    `settings` default to the environment and spacebrief.toml (`load_settings()`); when
+    only a `path` is given, the files that belong with the warehouse (editions, outbox,
+    e-mail journal, a refitted head) live in its folder. Nothing is opened yet: the first
+    write creates the file and applies the migrations.
+    """
+    if settings is None:
+        settings = (
+            load_settings(home=Path(path).expanduser().absolute().parent)
+            if path is not None
+            else load_settings()
         )
-
-
-def read_items(
-    warehouse: Warehouse,
-    *,
-    item_ids: Sequence[str] | None = None,
-    since: datetime | None = None,
-    limit: int | None = None,
-) -> list[Item]:
-    """Stored items, newest first: these ids (all when None), published at or after
-    `since`, at most `limit`. The SQL views (`spacebrief query`) show the same rows."""
-    from spacebrief.warehouse.items import stored_items
-
-    with warehouse.read() as con:
-        return stored_items(con, item_ids=item_ids, since=since, limit=limit)
-
-
-def read_classifications(
-    warehouse: Warehouse, item_ids: Sequence[str] | None = None
-) -> list[Classification]:
-    """Each item's latest classification, its trend labels best first (what editions and
-    the views count), for these items (every classified one when None), by item id."""
-    from spacebrief.warehouse.labels import latest_classifications
-
-    with warehouse.read() as con:
-        return latest_classifications(con, item_ids)
+    return Spacebrief(Path(path) if path is not None else settings.warehouse_path, settings)
 
 
 def load_classifier(
-    taxonomy_path: str | PathLike[str] | None = None,
-    head_path: str | PathLike[str] | None = None,
+    taxonomy_path: PathArgument | None = None, head_path: PathArgument | None = None
 ) -> Classifier:
     """The classifier for this taxonomy and fitted head (default: the packaged ones, and
-    the packaged head too when `head_path` does not exist yet). Loading takes seconds:
-    keep the result for more than one call."""
-    from spacebrief.classifiers.classifier import Classifier
-
-    return Classifier.load(
-        Path(taxonomy_path) if taxonomy_path is not None else None,
-        Path(head_path) if head_path is not None else None,
-    )
+    the packaged head too while `head_path` does not exist), loaded once per process and
+    model: a promoted head or a new taxonomy version is loaded afresh."""
+    return _classify.cached_classifier(taxonomy_path, head_path)
 
 
-@functools.cache
-def _packaged_classifier() -> Classifier:
-    return load_classifier()
+class Spacebrief:
+    """One warehouse with its settings, and every operation on it.
 
-
-def classify_texts(
-    texts: Sequence[str | TextItem], *, classifier: Classifier | None = None
-) -> list[Classification]:
-    """Relevance, every trend's score and the labels with their evidence, one per text.
-
-    A plain string is read as an item's title and gets its position as its id; a
-    `TextItem` keeps its own id, summary, language and article text. The packaged
-    classifier is loaded once per process when none is given.
-    """
-    items = [
-        TextItem(id=str(index), title=text) if isinstance(text, str) else text
-        for index, text in enumerate(texts)
-    ]
-    return (classifier or _packaged_classifier()).classify(items, with_embeddings=False)
-
-
-@dataclass(frozen=True)
-class ClassifySummary:
-    """What `classify_pending` did: counts, and the alerts it left owed in the ledger."""
-
-    classified: int
-    relevant: int
-    labels: int
-    new_alerts: tuple[AlertCandidate, ...]
-    duration_seconds: float
-    classifier_version: str = ""
-    taxonomy_version: str = ""
-    relabel: bool = False
-    held_alerts: tuple[AlertCandidate, ...] = ()  # owed to nobody: not news, alerted already
-
-    def describe(self) -> str:
-        """One sentence for a person."""
-        if not self.classified:
-            return (
-                f"Nothing to classify: no stored item is waiting for classifier "
-                f"{self.classifier_version} (taxonomy {self.taxonomy_version})."
-            )
-        verb = "Re-labelled" if self.relabel else "Classified"
-        held = ""
-        if self.held_alerts:
-            held = (
-                f", {len(self.held_alerts)} held back (not news, or the story was alerted "
-                "already: `spacebrief alerts --dry-run` says which)"
-            )
-        return (
-            f"{verb} {self.classified} item(s) in {self.duration_seconds:.1f} s: "
-            f"{self.relevant} on-theme, {self.labels} trend label(s), "
-            f"{len(self.new_alerts)} new watch-list alert(s) owed{held}."
-        )
-
-
-class WarehouseClassificationStore:
-    """The warehouse as the classify loop's store (`classifiers.pending.label_pending`).
-
-    Each batch's classifications, labels and the alert-ledger rows they owe are written
-    in ONE transaction, so a label never exists without the alert it owes; the actors its
-    items name and the stories they join (`warehouse.stories`) go in it too. Only news
-    pings: a story published (first seen, when undated) before `news_since` owes a
-    `held` row, never a message. The new alerts owed are kept in `new_alerts`, the held
-    ones in `held_alerts`, for the caller to report.
+    Get one from `spacebrief.open()`; use it as a context manager or call `close()`.
     """
 
-    def __init__(
+    def __init__(self, path: Path, settings: Settings) -> None:
+        from spacebrief.warehouse import Warehouse
+
+        self.settings = settings
+        self.warehouse: Warehouse = Warehouse(path, lock_wait_seconds=settings.lock_wait_seconds)
+        self._room: Any = None  # the reading room's held reader, while it serves
+
+    @property
+    def path(self) -> Path:
+        """The DuckDB file."""
+        return self.warehouse.path
+
+    def __repr__(self) -> str:
+        return f"<Spacebrief {self.path}>"
+
+    def __enter__(self) -> Spacebrief:
+        return self
+
+    def __exit__(
         self,
-        warehouse: Warehouse,
-        *,
-        destination: str = OUTBOX,
-        alert_thresholds: Mapping[str, float] | None = None,
-        default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
-        news_since: datetime | None = None,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
     ) -> None:
-        from spacebrief.alerts.news import DEFAULT_NEWS_HORIZON
+        self.close()
 
-        self.warehouse = warehouse
-        self.destination = destination
-        self.thresholds = dict(alert_thresholds or {})
-        self.default_threshold = default_alert_threshold
-        self.news_since = news_since or datetime.now(UTC) - DEFAULT_NEWS_HORIZON
-        self.new_alerts: list[AlertCandidate] = []
-        self.held_alerts: list[AlertCandidate] = []
+    def close(self) -> None:
+        """Let go of what the handle holds (the reading room's read-only instance); safe
+        to call twice, and the handle may be used again afterwards."""
+        room, self._room = self._room, None
+        if room is not None:
+            room.close()
 
-    def pending_items(
-        self, taxonomy: Taxonomy, classifier_version: str, *, relabel: bool
-    ) -> PendingItems:
-        from spacebrief.warehouse.labels import pending_items, store_trends
+    @contextmanager
+    def writing_as(self, purpose: str) -> Iterator[None]:
+        """Name the writes made inside (e.g. "spacebrief classify"): a process that finds
+        the warehouse busy reads the name, with the process id, in the holder file."""
+        from spacebrief.warehouse.write_lock import writing_as
 
-        with self.warehouse.write() as con:
-            store_trends(con, taxonomy)
-            return pending_items(con, classifier_version, taxonomy.version, relabel=relabel)
+        with writing_as(purpose):
+            yield
 
-    def store_classifications(
-        self, classifications: Sequence[Classification], clusters: Mapping[str, str]
-    ) -> int:
-        from spacebrief.alerts.news import hold_what_is_not_news
-        from spacebrief.alerts.rules import apply_rules, select_candidates
-        from spacebrief.warehouse import transaction
-        from spacebrief.warehouse.alerts import insert_pending_alerts
-        from spacebrief.warehouse.items import news_times
-        from spacebrief.warehouse.labels import first_classified_at, store_classifications
-        from spacebrief.warehouse.stories import read_for_the_room
-        from spacebrief.warehouse.watch_rules import rule_hits
+    def initialise(self) -> list[int]:
+        """Create the warehouse if needed and bring its schema current; the migrations
+        applied (a damaged file is one sentence here, before any work)."""
+        return self.warehouse.initialise()
 
-        destination = self.destination
-        ids = [c.item_id for c in classifications]
-        candidates = select_candidates(
-            classifications, clusters, self.thresholds, self.default_threshold, destination
-        )
-        with self.warehouse.write() as con, transaction(con):
-            classified_before = first_classified_at(con, ids)
-            labels = store_classifications(con, classifications)
-            read_for_the_room(con, [c.item_id for c in classifications])
-            hits = rule_hits(
-                con,
-                ids,
-                destination.startswith(SLACK_PREFIX),
-                classified_before=classified_before,
-            )
-            ruled = apply_rules(candidates, classifications, clusters, hits, destination)
-            ruled = hold_what_is_not_news(ruled, news_times(con, ids), self.news_since)
-            inserted = insert_pending_alerts(con, ruled)
-        self.new_alerts.extend(c for c in inserted if c.owed)
-        self.held_alerts.extend(c for c in inserted if c.held)
-        return labels
+    # --- feeds ---------------------------------------------------------------------
 
-
-def classify_pending(
-    warehouse: Warehouse,
-    *,
-    classifier: Classifier | None = None,
-    destination: str = OUTBOX,
-    alert_thresholds: Mapping[str, float] | None = None,
-    default_alert_threshold: float | None = DEFAULT_ALERT_THRESHOLD,
-    relabel: bool = False,
-    news_since: datetime | None = None,
-    on_progress: ProgressCallback | None = None,
-) -> ClassifySummary:
-    """Label the stored items this classifier has not labelled (all of them with
-    `relabel`), and owe `destination` an alert for each watch-list story over its bar
-    that is news: published (first seen, when undated) at or after `news_since`, by
-    default 48 hours ago. Older stories get a `held` ledger row instead (a new feed's
-    backlog, a relabel after a new model or taxonomy), and a story the classifier has
-    alerted already is not alerted again for another trend.
-
-    Items are classified in chunks with no connection open (the model is the slow part);
-    each chunk's classifications, labels and alert-ledger rows are then written in ONE
-    transaction, so a label never exists without the alert it owes, and a crash loses at
-    most the chunk in flight. `destination` is "outbox", "webhook" or "slack:<channel>",
-    the key `deliver_pending_alerts` delivers by; watch rules' own channels apply only to
-    a Slack destination. A trend's bar is `alert_thresholds[trend]`, else the default,
-    else the classifier's own bar for it (`slack_bars`).
-    """
-    from spacebrief.classifiers.pending import label_pending
-
-    started = time.monotonic()
-    classifier = classifier or _packaged_classifier()
-    store = WarehouseClassificationStore(
-        warehouse,
-        destination=destination,
-        alert_thresholds=slack_bars(
-            classifier.alert_bars, alert_thresholds, default_alert_threshold
-        ),
-        default_alert_threshold=default_alert_threshold,
-        news_since=news_since,
-    )
-    with warehouse.exclusive("classify"):  # one at a time: no item classified twice
-        run = label_pending(
-            classifier,
-            store,
-            relabel=relabel,
-            batch_size=CLASSIFY_CHUNK,
-            progress=on_progress,
-        )
-    summary = ClassifySummary(
-        classified=run.classified,
-        relevant=run.relevant,
-        labels=run.labels,
-        new_alerts=tuple(store.new_alerts),
-        held_alerts=tuple(store.held_alerts),
-        duration_seconds=time.monotonic() - started,
-        classifier_version=run.classifier_version,
-        taxonomy_version=run.taxonomy_version,
-        relabel=relabel,
-    )
-    log.info(summary.describe())
-    return summary
-
-
-def build_edition(
-    warehouse: Warehouse,
-    *,
-    day: date | None = None,
-    days: int = 7,
-    top_stories: int = 12,
-    llm: LlmEndpoint | None = None,
-) -> Edition:
-    """The edition of the `days`-day window ending with `day` (default today, UTC), from
-    what the warehouse holds; the same data always gives the same edition. Render it
-    with `spacebrief.digest.render` (Markdown, HTML, JSON). `llm`: an OpenAI-compatible
-    endpoint that may word the Expert's View and the Outlook (checked against sources)."""
-    from spacebrief.digest.build import build_edition as build_from_window
-    from spacebrief.digest.exceptions import DigestError
-    from spacebrief.warehouse.editions import load_window
-
-    day = day or datetime.now(UTC).date()
-    if days < 1:
-        raise DigestError(
-            f"An edition needs a window of at least one day, not {days}: use --days 1 or more."
-        )
-    if top_stories < 1:
-        raise DigestError("SPACEBRIEF_DIGEST_TOP_STORIES must be at least 1.")
-    try:  # the window and its history windows must be real days
-        day - timedelta(days=days * (HISTORY_WINDOWS + 1) + 1)
-        day + timedelta(days=1)
-    except OverflowError:
-        raise DigestError(
-            f"--date {day.isoformat()} with a {days}-day window (and the windows "
-            "before it that momentum compares) reaches past the calendar's first or last day."
-        ) from None
-    with warehouse.read() as con:
-        window = load_window(con, day, days, history_windows=HISTORY_WINDOWS)
-    if not window.trends:
-        log.warning("No taxonomy in the warehouse yet: the edition will list no trends.")
-    return build_from_window(window, top_stories=top_stories, llm=llm)
-
-
-def destination_of(transport: Transport) -> str:
-    """The ledger key a transport delivers for: "slack:<channel>", "webhook" or "outbox"."""
-    from spacebrief.alerts.transports import OutboxTransport, SlackBotTransport, WebhookTransport
-
-    if isinstance(transport, SlackBotTransport):
-        return f"{SLACK_PREFIX}{transport.channel}"
-    if isinstance(transport, WebhookTransport):
-        return WEBHOOK
-    if isinstance(transport, OutboxTransport):
-        return OUTBOX
-    raise TypeError(
-        f"Say which destination a {type(transport).__name__} delivers for: pass destination=."
-    )
-
-
-def deliver_pending_alerts(
-    warehouse: Warehouse,
-    transport: Transport | None = None,
-    *,
-    destination: str | None = None,
-    limits: Limits | None = None,
-    retry_failed: bool = False,
-    dry_run: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> DeliveryReport:
-    """Deliver every alert the ledger owes `destination`, at most once each.
-
-    `transport` defaults to the JSON-lines outbox `outbox/slack.jsonl` beside the
-    warehouse, and `destination` to the one the transport serves (`destination_of`).
-    Interrupted attempts are reconciled against the transport before anything is posted,
-    so running this twice sends nothing the second time. One delivery runs at a time
-    (`Warehouse.delivering`): another process's run is waited for, not raced.
-    `retry_failed` first returns the alerts that gave up to pending; `dry_run` plans the
-    messages and sends none.
-    """
-    from spacebrief.alerts.delivery import Limits, deliver
-    from spacebrief.alerts.transports import OutboxTransport
-    from spacebrief.warehouse import alerts as ledger_sql
-    from spacebrief.warehouse.ledger import WarehouseLedger
-
-    transport = transport or OutboxTransport(warehouse.path.parent / "outbox" / "slack.jsonl")
-    destination = destination or destination_of(transport)
-    with ExitStack() as stack:
-        if not dry_run:  # one delivery at a time: rows left `sending` are a dead run's
-            stack.enter_context(warehouse.delivering())
-        hour_ago = datetime.now(UTC) - timedelta(hours=1)
-        opener = warehouse.read if dry_run else warehouse.write
-        retried = 0
-        with opener() as con:
-            if retry_failed and not dry_run:
-                retried = ledger_sql.retry_failed(con, destination)
-            owed = ledger_sql.owed_alerts(con, destination, include_failed=retry_failed and dry_run)
-            roots = ledger_sql.story_roots(con, destination)
-            recent = ledger_sql.messages_sent_since(con, destination, hour_ago)
-        ledger = WarehouseLedger(warehouse)
-        if isinstance(transport, OutboxTransport) and not dry_run:
-            stack.enter_context(ledger.held())  # a local file: one connection for the run
-        report = deliver(
-            owed,
-            roots,
-            sent_last_hour=recent,
-            limits=limits or Limits(),
-            transport=transport,
-            ledger=ledger,
-            dry_run=dry_run,
+    def ingest(
+        self,
+        sources: str | PathLike[str] | Sequence[Source] | None = None,
+        *,
+        force: bool = False,
+        refetch_content: bool = False,
+        policy: FetchPolicy | None = None,
+        batch_items: int | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestSummary:
+        """Fetch, parse, deduplicate, cluster and store the items of the feeds that are
+        due: the configured catalog, or a catalog file (sources.yaml, OPML), a feed URL,
+        a feed file, a folder of feed files, or `Source` records. A feed is fetched again
+        only when its schedule says so (`force`: now); re-running adds only what is new.
+        `refetch_content` extracts again the article pages of full-text sources.
+        `policy` replaces the configured concurrency, timeouts and size caps;
+        `batch_items` the new items held before they are written (2,000)."""
+        return _ingest.ingest(
+            self,
+            sources,
+            force=force,
+            refetch_content=refetch_content,
+            policy=policy,
+            batch_items=batch_items,
             on_progress=on_progress,
         )
-    report.retried = retried
-    return report
 
+    def fetch_now(
+        self,
+        *names: str,
+        location: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> IngestSummary:
+        """Fetch these sources of the catalog (a name, an id or a URL each; none: all of
+        them) now, whatever their schedule or backoff."""
+        return _ingest.fetch_now(self, names, location, on_progress)
 
-def backfill_reading_room(
-    warehouse: Warehouse,
-    *,
-    reread_actors: bool = False,
-    on_progress: ProgressCallback | None = None,
-) -> BackfillReport:
-    """Read the stored items the classify step has not read for actors and stories (every
-    classified item with `reread_actors`, after the gazetteer changed), in publication
-    order, a chunk per transaction; and record which items the editions written before
-    citations were kept cite. Re-running does only what is left."""
-    import json
+    def sources(self, location: str | None = None, *, every: bool = False) -> list[SourceHealth]:
+        """The catalog's sources (`location`, default the configured one) as the
+        warehouse knows them: health, schedule (the next fetch moved within today's
+        poll bounds) and full-text extraction; with `every`, every source ever seen."""
+        return _ingest.source_rows(self, location, every)
 
-    from spacebrief.warehouse import transaction
-    from spacebrief.warehouse.editions import record_edition_citations
-    from spacebrief.warehouse.labels import refresh_current_classifications
-    from spacebrief.warehouse.stories import (
-        BackfillReport,
-        backfill_chunks,
-        editions_without_citations,
-        items_to_backfill,
-        refresh_actor_months,
-        store_actors,
-        store_stories,
-    )
+    def add_source(
+        self,
+        url: str,
+        *,
+        name: str | None = None,
+        catalog: PathArgument | None = None,
+        full_text: bool = False,
+        tags: Sequence[str] = (),
+    ) -> CatalogEdit:
+        """Find a site's feed (`<link rel="alternate">`), check it parses, and append it
+        to the catalog file (default: the configured sources.yaml), keeping its comments."""
+        return _ingest.add_source(
+            self, url, name=name, catalog=catalog, full_text=full_text, tags=tags
+        )
 
-    with warehouse.write() as con, transaction(con):
-        refresh_current_classifications(con)
-        item_ids = items_to_backfill(con, reread=reread_actors)
-        editions = editions_without_citations(con)
-    done = actors = 0
-    if on_progress:
-        on_progress(0, len(item_ids))
-    for chunk in backfill_chunks(item_ids):
-        with warehouse.write() as con, transaction(con):
-            actors += store_actors(con, chunk, replace=reread_actors)
-            store_stories(con, chunk)
-        done += len(chunk)
-        if on_progress:
-            on_progress(done, len(item_ids))
-    if reread_actors:  # placed items keep their stories, so recount their actors' months
-        with warehouse.write() as con, transaction(con):
-            refresh_actor_months(con)
-    recorded = 0
-    for edition_id, json_path in editions:
-        try:
-            citations = json.loads(Path(json_path or "").read_text(encoding="utf-8"))["citations"]
-            pairs = [(int(c["number"]), str(c["item_id"])) for c in citations]
-        except (OSError, ValueError, KeyError, TypeError):
-            log.warning(
-                "The edition %s has no readable JSON file; its citations are skipped.", edition_id
-            )
-            continue
-        with warehouse.write() as con, transaction(con):
-            record_edition_citations(con, edition_id, pairs)
-        recorded += 1
-    return BackfillReport(items=len(item_ids), actors=actors, editions=recorded)
+    def remove_source(self, name: str, *, catalog: PathArgument | None = None) -> CatalogEdit:
+        """Take a source (its name, id or URL) out of the catalog file; its stored items
+        stay in the warehouse."""
+        return _ingest.remove_source(self, name, catalog)
+
+    def import_opml(
+        self, opml: PathArgument, *, catalog: PathArgument | None = None, full_text: bool = False
+    ) -> CatalogEdit:
+        """Add an OPML file's http(s) feeds to the catalog file (folders become tags);
+        known feeds are left as they are, the refused outlines said in one sentence each."""
+        return _ingest.import_opml(self, opml, catalog=catalog, full_text=full_text)
+
+    def export_opml(self, location: PathArgument | None = None) -> str:
+        """The catalog (default: the configured one) as OPML 2.0, our fields as attributes."""
+        return _ingest.export_opml(self, location)
+
+    def feeds_due(self, location: str | None = None, now: datetime | None = None) -> bool:
+        """Whether a feed of the catalog is due now (a new one counts); False while the
+        warehouse is busy."""
+        return _ingest.feeds_due(self, location, now)
+
+    # --- classify ------------------------------------------------------------------
+
+    @property
+    def head_path(self) -> Path:
+        """Where a head refitted on feedback lives (until one does, the packaged head
+        decides)."""
+        return _classify.head_path(self.settings)
+
+    def classifier(self) -> Classifier:
+        """The configured classifier (taxonomy, and the refitted head once there is one),
+        loaded once per process and model (`load_classifier`)."""
+        return _classify.configured_classifier(self.settings)
+
+    def classify(
+        self,
+        *,
+        relabel: bool = False,
+        news_since: datetime | None = None,
+        batches: int | None = None,
+        map_batches: BatchMap | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> ClassifySummary:
+        """Label the stored items the classifier has not labelled (every item with
+        `relabel`), owe an alert for each watch-list story over its bar that is news
+        (published after `news_since`, by default the configured horizon), then store an
+        English reading of each new story not in English. Each chunk's labels and the
+        alerts they owe are written in one transaction. `map_batches` runs the model
+        elsewhere (a Dask cluster) on `batches` parts."""
+        return _classify.classify(
+            self,
+            relabel=relabel,
+            news_start=news_since,
+            batches=batches,
+            map_batches=map_batches,
+            on_progress=on_progress,
+        )
+
+    def classify_texts(self, texts: Sequence[str | TextItem]) -> list[Classification]:
+        """Classify texts without the warehouse: a string is a title and gets its
+        position as its id; a `TextItem` keeps its own id, summary, language and text."""
+        return _classify.classify_texts(self.classifier(), texts)
+
+    def classify_records(self, input: PathArgument) -> Iterator[Mapping[str, object]]:
+        """Classify a JSON-lines file of `{id, title, summary}`, yielding one result
+        record per line, in chunks (memory stays flat on a large file)."""
+        return _classify.classify_lines(self.classifier(), Path(input))
+
+    def classify_file(
+        self,
+        input: PathArgument,
+        output: PathArgument,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> tuple[int, int]:
+        """Classify a JSON-lines file into another; returns (items, on-theme items)."""
+        from spacebrief.classifiers.batch import classify_file
+
+        return classify_file(self.classifier(), Path(input), Path(output), on_progress)
+
+    def evaluate(
+        self,
+        input: PathArgument,
+        *,
+        feeds: PathArgument | None = None,
+        head: PathArgument | None = None,
+    ) -> EvalReport:
+        """Per-trend F1, relevance accuracy, and what a stream feels (false-positive rate,
+        false Slack alerts per 1,000 items at the configured bar, calibration), on a
+        labelled JSON-lines file, or on feed labels with `feeds` (a folder of feed
+        files), for the configured classifier or the head at `head`."""
+        return _learning.evaluate(self, input, feeds=feeds, head=head)
+
+    # --- learning ------------------------------------------------------------------
+
+    def feedback(
+        self, item_id: str, trend_id: str, supports: bool, *, analyst: str | None = None
+    ) -> Feedback:
+        """Record an analyst's verdict on an item for a trend; `train` learns from it."""
+        return _learning.record_feedback(self, item_id, trend_id, supports, analyst)
+
+    def train(
+        self,
+        *,
+        tune_on: PathArgument | None = None,
+        output: PathArgument | None = None,
+        use_feedback: bool = True,
+    ) -> TrainSummary:
+        """Refit the classifier head on the written examples, the taxonomy and the
+        analysts' feedback (thresholds tuned on `tune_on` when given); the head goes
+        where the classifier is loaded from, or to `output`."""
+        return _learning.train(self, tune_on=tune_on, output=output, use_feedback=use_feedback)
+
+    def train_and_promote(
+        self, *, force: bool = False, eval_paths: Sequence[Path] | None = None
+    ) -> PromotionSummary:
+        """Refit on feedback newer than the last attempt (any with `force`) and promote
+        the new head only when it is no worse; every attempt is recorded."""
+        return _learning.train_and_promote(self, eval_paths=eval_paths, force=force)
+
+    def train_status(self) -> list[TrainAttemptRow]:
+        """Every refit attempt, newest first: versions, figures, decision and why."""
+        return _learning.train_status(self)
+
+    # --- editions ------------------------------------------------------------------
+
+    def build_edition(
+        self, day: date | None = None, days: int | None = None, *, top_stories: int | None = None
+    ) -> Edition:
+        """The edition of the `days`-day window ending with `day` (default: today, UTC,
+        and the configured window), from what the warehouse holds; the same data always
+        gives the same edition."""
+        return _editions.build(self, day, days, top_stories)
+
+    def render_edition(self, edition: Edition, format: Format = "markdown") -> str:
+        """An edition as Markdown, HTML (a self-contained page), plain text or JSON."""
+        return _editions.render(edition, format)
+
+    def write_edition(
+        self,
+        day: date | None = None,
+        days: int | None = None,
+        *,
+        out_dir: PathArgument | None = None,
+    ) -> EditionSummary:
+        """Build the edition and write it (.md, .html, .txt, .json) to the editions
+        folder (or `out_dir`), and record it in the warehouse."""
+        return _editions.write(self, day, days, out_dir)
+
+    def email_edition(self, edition: EditionSummary) -> EmailSummary:
+        """E-mail a written edition to the configured recipients, once per recipient
+        across crashes."""
+        return _editions.email(self, edition)
+
+    def post_edition(self, edition: EditionSummary) -> bool:
+        """Announce a written edition to Slack (or the outbox) once, when the settings
+        ask for edition posts; whether it was posted now."""
+        return _editions.post(self, edition)
+
+    # --- alerts and watch rules ----------------------------------------------------
+
+    def deliver_alerts(
+        self,
+        *,
+        dry_run: bool = False,
+        retry_failed: bool = False,
+        transport: Transport | None = None,
+        destination: str | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> AlertsSummary:
+        """Deliver every alert the ledger owes, at most once each: to the configured
+        Slack channel, webhook or outbox, or through `transport`. Interrupted attempts
+        are reconciled before anything is posted, so running this twice sends nothing
+        the second time. `retry_failed` first returns the alerts that gave up to
+        pending; `dry_run` plans the messages, says why the others ping nobody, and
+        sends nothing."""
+        return _alerts.deliver(
+            self,
+            transport=transport,
+            where=destination,
+            dry_run=dry_run,
+            retry_failed=retry_failed,
+            on_progress=on_progress,
+        )
+
+    def add_watch_rule(
+        self,
+        name: str,
+        query: str,
+        *,
+        mute: bool = False,
+        channels: Sequence[str] = (),
+        analyst: str | None = None,
+    ) -> bool:
+        """Add (or replace: True) a watch rule, always alerting on matching stories, or
+        with `mute` a mute rule, never alerting on them; it decides the alerts of stories
+        classified from now on."""
+        return _alerts.add_watch_rule(
+            self, name, query, mute=mute, channels=channels, analyst=analyst
+        )
+
+    def watch_rules(self) -> list[WatchRule]:
+        """The rules in force."""
+        return _alerts.watch_rules(self)
+
+    def watch_rule_history(self) -> list[tuple]:
+        """Every add, replace and remove: (when, rule, action, kind, query, by)."""
+        return _alerts.watch_rule_history(self)
+
+    def remove_watch_rule(self, name: str, *, analyst: str | None = None) -> WatchRule:
+        """Remove a rule (its history stays)."""
+        return _alerts.remove_watch_rule(self, name, analyst)
+
+    def search(self, query: str, *, days: int = 30) -> SearchResult:
+        """What a query in the watch rules' language matches among the last `days` days'
+        items (what a rule would have matched): alerts nobody."""
+        return _alerts.search(self, query, days)
+
+    def record_click(
+        self,
+        click: Click,
+        *,
+        item_id: str | None = None,
+        trend_id: str | None = None,
+        lock_wait_seconds: float | None = None,
+    ) -> ClickOutcome:
+        """A feedback button's click, in one write: on an alert (Slack's buttons), or on
+        an item's label (`item_id`, `trend_id`: the reading room's, where no alert was
+        sent). `lock_wait_seconds` bounds the wait for a busy file (a Slack click must be
+        acknowledged within 3 s)."""
+        return _alerts.record_click(
+            self, click, item_id=item_id, trend_id=trend_id, lock_wait_seconds=lock_wait_seconds
+        )
+
+    def feedback_listener(self, **options: object) -> FeedbackListener:
+        """The Slack Socket Mode listener that records the feedback buttons' clicks."""
+        return _alerts.feedback_listener(self, **options)
+
+    # --- reading -------------------------------------------------------------------
+
+    def items(
+        self,
+        *,
+        item_ids: Sequence[str] | None = None,
+        since: datetime | None = None,
+        limit: int | None = None,
+    ) -> list[Item]:
+        """Stored items, newest first: these ids (all when None), published at or after
+        `since`, at most `limit`. The SQL views show the same rows."""
+        return _reading.items(self, item_ids, since, limit)
+
+    def classifications(self, item_ids: Sequence[str] | None = None) -> list[Classification]:
+        """Each item's latest classification, its trend labels best first, for these
+        items (every classified one when None), by item id."""
+        return _reading.classifications(self, item_ids)
+
+    def query(self, sql: str, *, limit: int | None = None) -> QueryResult:
+        """Run SQL that reads the warehouse (SELECT, EXPLAIN, PRAGMA only), on a
+        read-only connection without access to other files, extensions or the network,
+        within the configured memory limit."""
+        return _reading.query(self, sql, limit)
+
+    def backfill(
+        self, *, reread_actors: bool = False, on_progress: ProgressCallback | None = None
+    ) -> BackfillReport:
+        """Read stored items for the actors they name and the stories they join, and
+        record which items older editions cite (re-running does only what is left)."""
+        return _reading.backfill(self, reread_actors=reread_actors, on_progress=on_progress)
+
+    def items_waiting(self) -> bool:
+        """Whether stored items wait for the classifier; False while the file is busy."""
+        return _reading.items_waiting(self)
+
+    def oldest_published(self) -> datetime | None:
+        """When the oldest stored item was published (where a recorded set's news starts)."""
+        return _reading.oldest_published(self)
+
+    def newest_day(self) -> date | None:
+        """The day (UTC) of the newest stored item."""
+        return _reading.newest_day(self)
+
+    # --- the reading room ----------------------------------------------------------
+
+    def serve_reading_room(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8700,
+        on_ready: Callable[[str], None] | None = None,
+    ) -> None:
+        """Serve the reading room until Ctrl-C; the configured token lets analysts teach
+        (without it the room is read-only and stays on this machine). `on_ready` hears a
+        sentence saying where, once it can listen there."""
+        from spacebrief.web.server import serve
+
+        serve(self, host=host, port=port, on_ready=on_ready)

@@ -91,7 +91,7 @@ def _drawn_tree() -> dict[str, Drawn]:
 def test_the_package_defines_exceptions_in_several_folders() -> None:
     """The walk must see the folders (spacebrief.<folder> maps to other directories)."""
     modules = {cls.__module__.split(".")[1] for cls in PUBLIC}
-    assert {"alerts", "warehouse", "ingest", "flows", "classifiers", "digest"} <= modules
+    assert {"alerts", "warehouse", "ingest", "web", "classifiers", "digest"} <= modules
 
 
 @pytest.mark.parametrize("cls", PUBLIC, ids=lambda cls: f"{cls.__module__}.{cls.__name__}")

@@ -22,23 +22,16 @@ import pytest
 
 import spacebrief
 from spacebrief import (
+    AlertsSummary,
     Classification,
-    DeliveryReport,
     Edition,
     FetchPolicy,
     Item,
-    SlackBotTransport,
     Source,
+    Spacebrief,
     SpacebriefError,
-    Warehouse,
-    build_edition,
-    classify_pending,
-    classify_texts,
-    deliver_pending_alerts,
-    ingest_feeds,
-    open_warehouse,
-    read_classifications,
-    read_items,
+    WarehouseError,
+    load_settings,
 )
 from tests.alerts.slack_server import CHANNEL, TOKEN, FakeSlack
 from tests.ingest.feed_server import FeedServer
@@ -72,74 +65,78 @@ def slack() -> Iterator[FakeSlack]:
 
 
 def test_a_whole_cycle_through_the_public_api(
-    tmp_path: Path, sample_feeds: list[Source], slack: FakeSlack
+    tmp_path: Path, home: Path, sample_feeds: list[Source], slack: FakeSlack
 ) -> None:
-    warehouse = open_warehouse(tmp_path / "cycle.duckdb")
-    assert isinstance(warehouse, Warehouse)
+    settings = load_settings(
+        slack_bot_token=TOKEN, slack_channel=CHANNEL, slack_api_url=slack.api_url
+    )
     loopback = FetchPolicy(allow_private=True)  # the feed server listens on 127.0.0.1
+    with spacebrief.open(tmp_path / "cycle.duckdb", settings=settings) as sb:
+        assert isinstance(sb, Spacebrief)
+        ingested = sb.ingest(sample_feeds, policy=loopback)
+        assert ingested.failed == 0 and ingested.fetched == len(sample_feeds)
+        assert ingested.new_items > 20
+        again = sb.ingest(sample_feeds, policy=loopback, force=True)
+        assert again.new_items == 0  # the same feeds add nothing
 
-    ingested = ingest_feeds(warehouse, sample_feeds, policy=loopback)
-    assert ingested.failed == 0 and ingested.fetched == len(sample_feeds)
-    assert ingested.new_items > 20
-    again = ingest_feeds(warehouse, sample_feeds, policy=loopback, force=True)
-    assert again.new_items == 0  # the same feeds add nothing
+        items = sb.items()
+        assert {item.item_id for item in items} == set(ingested.new_item_ids)
+        assert all(isinstance(item, Item) and item.title for item in items)
+        assert {item.source_id for item in items} == {s.source_id for s in sample_feeds}
 
-    items = read_items(warehouse)
-    assert {item.item_id for item in items} == set(ingested.new_item_ids)
-    assert all(isinstance(item, Item) and item.title for item in items)
-    assert {item.source_id for item in items} == {s.source_id for s in sample_feeds}
+        recorded = datetime(2023, 1, 1, tzinfo=UTC)  # recorded feeds: every story is news
+        classified = sb.classify(news_since=recorded)
+        assert classified.classified == len(items)
+        assert sb.classify().classified == 0
 
-    destination = f"slack:{CHANNEL}"
-    recorded = datetime(2023, 1, 1, tzinfo=UTC)  # recorded feeds: every story counts as news
-    classified = classify_pending(warehouse, destination=destination, news_since=recorded)
-    assert classified.classified == len(items)
-    assert classify_pending(warehouse, destination=destination).classified == 0
+        classifications = sb.classifications()
+        assert [c.item_id for c in classifications] == sorted(i.item_id for i in items)
+        assert sum(c.relevant for c in classifications) == classified.relevant > 0
+        labelled = [c for c in classifications if c.labels]
+        assert sum(len(c.labels) for c in labelled) == classified.labels > 0
+        for c in labelled:
+            assert [label.score for label in c.labels] == sorted(
+                (label.score for label in c.labels), reverse=True
+            )
+            assert all(label.evidence for label in c.labels)
+        some = labelled[0]
+        assert sb.classifications([some.item_id]) == [some]
 
-    classifications = read_classifications(warehouse)
-    assert [c.item_id for c in classifications] == sorted(i.item_id for i in items)
-    assert sum(c.relevant for c in classifications) == classified.relevant > 0
-    labelled = [c for c in classifications if c.labels]
-    assert sum(len(c.labels) for c in labelled) == classified.labels > 0
-    for c in labelled:
-        assert [label.score for label in c.labels] == sorted(
-            (label.score for label in c.labels), reverse=True
-        )
-        assert all(label.evidence for label in c.labels)
-    some = labelled[0]
-    assert read_classifications(warehouse, [some.item_id]) == [some]
+        edition = sb.build_edition(day=EDITION_DATE, days=7)
+        assert isinstance(edition, Edition)
+        assert edition.edition_date == EDITION_DATE.isoformat()
+        sections = {section.family: section for section in edition.families}
+        assert sections["rising"].entries and sections["watch"].entries
+        assert edition.expert_view and edition.outlook and edition.stories
+        stored = {item.item_id: item for item in items}
+        numbers = {citation.number: citation for citation in edition.citations}
+        for citation in edition.citations:
+            assert stored[citation.item_id].title.startswith(citation.title.rstrip("…"))
+        cited = {story.citation for story in edition.stories}
+        cited |= {n for s in edition.families for e in s.entries for n in e.citations}
+        assert cited <= set(numbers)
+        assert edition.title in sb.render_edition(edition, "markdown")
 
-    edition = build_edition(warehouse, day=EDITION_DATE, days=7)
-    assert isinstance(edition, Edition)
-    assert edition.edition_date == EDITION_DATE.isoformat()
-    sections = {section.family: section for section in edition.families}
-    assert sections["rising"].entries and sections["watch"].entries
-    assert edition.expert_view and edition.outlook and edition.stories
-    stored = {item.item_id: item for item in items}
-    numbers = {citation.number: citation for citation in edition.citations}
-    for citation in edition.citations:
-        assert stored[citation.item_id].title.startswith(citation.title.rstrip("…"))
-    cited = {story.citation for story in edition.stories}
-    cited |= {n for s in edition.families for e in s.entries for n in e.citations}
-    assert cited <= set(numbers)
-
-    owed = len(classified.new_alerts)
-    assert owed > 0, "the sample week carries watch-list stories over the Slack bar"
-    transport = SlackBotTransport(TOKEN, CHANNEL, base_url=slack.api_url)
-    report = deliver_pending_alerts(warehouse, transport)
-    assert isinstance(report, DeliveryReport)
-    assert report.owed == owed and report.sent + report.held == owed
-    assert report.sent > 0 and report.messages == len(slack.messages) > 0
-    second = deliver_pending_alerts(warehouse, transport)
-    assert (second.owed, second.sent, second.messages) == (report.held, 0, 0)
-    assert len(slack.messages) == report.messages  # nothing was posted twice
+        owed = len(classified.new_alerts)
+        assert owed > 0, "the sample week carries watch-list stories over the Slack bar"
+        report = sb.deliver_alerts()
+        assert isinstance(report, AlertsSummary)
+        assert report.destination == f"slack:{CHANNEL}"
+        assert report.owed == owed and report.sent + report.pending + report.failed == owed
+        assert report.sent > 0 and report.messages == len(slack.messages) > 0
+        second = sb.deliver_alerts()
+        assert (second.owed, second.sent, second.messages) == (report.pending, 0, 0)
+        assert len(slack.messages) == report.messages  # nothing was posted twice
 
 
-def test_classify_texts_reads_strings_as_titles() -> None:
+def test_classify_texts_reads_strings_as_titles(tmp_path: Path, home: Path) -> None:
     texts = [
         "China and Pakistan sign an agreement to fly a Pakistani astronaut to Tiangong",
         "Local bakery wins a prize for its sourdough bread",
     ]
-    results = classify_texts(texts)
+    with spacebrief.open(tmp_path / "unused.duckdb") as sb:
+        results = sb.classify_texts(texts)
+    assert not (tmp_path / "unused.duckdb").exists()  # no warehouse needed
     assert [r.item_id for r in results] == ["0", "1"]
     assert all(isinstance(r, Classification) for r in results)
     space, bread = results
@@ -148,9 +145,12 @@ def test_classify_texts_reads_strings_as_titles() -> None:
     assert space.relevant and space.labels
 
 
-def test_a_missing_warehouse_is_one_of_our_errors(tmp_path: Path) -> None:
-    with pytest.raises(SpacebriefError, match="no warehouse"):
-        read_items(open_warehouse(tmp_path / "absent.duckdb"))
+def test_a_missing_warehouse_is_one_of_our_errors_with_its_path(tmp_path: Path, home: Path) -> None:
+    absent = tmp_path / "absent.duckdb"
+    with spacebrief.open(absent) as sb, pytest.raises(SpacebriefError, match="no warehouse") as e:
+        sb.items()
+    assert isinstance(e.value, WarehouseError)
+    assert e.value.path == absent
 
 
 def test_every_public_name_exists_and_is_documented() -> None:
@@ -168,17 +168,24 @@ def test_every_public_name_exists_and_is_documented() -> None:
         spacebrief.not_a_public_name  # noqa: B018
 
 
-def test_every_public_function_is_fully_annotated() -> None:
+def test_every_public_function_and_handle_method_is_fully_annotated() -> None:
     functions = [
         getattr(spacebrief, name)
         for name in spacebrief.__all__
         if inspect.isfunction(getattr(spacebrief, name))
     ]
-    assert len(functions) >= 9
+    functions += [
+        member
+        for name, member in inspect.getmembers(Spacebrief, inspect.isfunction)
+        if not name.startswith("_")
+    ]
+    assert len(functions) >= 30
     for function in functions:
         signature = inspect.signature(function)
         missing = [
-            p.name for p in signature.parameters.values() if p.annotation is inspect.Parameter.empty
+            p.name
+            for p in signature.parameters.values()
+            if p.annotation is inspect.Parameter.empty and p.name != "self"
         ]
         assert not missing, f"{function.__name__}: parameters without a type: {missing}"
         assert signature.return_annotation is not inspect.Signature.empty, function.__name__

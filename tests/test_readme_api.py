@@ -34,3 +34,5 @@ def test_the_readme_api_example_runs_a_whole_cycle(tmp_path: Path, home: Path) -
     sent, second = re.fullmatch(r"(\d+) alerts sent; (\d+) the second time", lines[3]).groups()
     assert int(sent) > 0 and int(second) == 0
     assert lines[4].startswith("True [('W1', ")  # W1: the ILRS gains Global South partners
+    assert lines[5] == "2025-03-24-28d.md True"  # the written edition is the one it built
+    assert list(tmp_path.rglob("2025-03-24-28d.md")), "the edition's Markdown was written"

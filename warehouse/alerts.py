@@ -1,4 +1,4 @@
-"""The Slack delivery ledger: one row per (story cluster, trend, destination).
+"""The Slack rows of the delivery ledger: one per (story cluster, trend, destination).
 
 States: pending -> sending -> sent (with the Slack ts) | failed (attempts, last error);
 `muted` (a mute rule) and `held` (not news, or alerted already) are never sent.
@@ -6,6 +6,8 @@ States: pending -> sending -> sent (with the Slack ts) | failed (attempts, last 
 (`message_key`) the message carries; a run that finds rows still `sending` knows a
 previous run died mid-post and reconciles them against Slack (or the outbox file)
 before posting anything again. That is what makes delivery exactly-once across crashes.
+The state changes themselves are the one ledger's (`warehouse.ledger`); this module
+adds rows, and reads what is owed and what the dry run explains.
 """
 
 from __future__ import annotations
@@ -306,111 +308,6 @@ def messages_sent_since(con: duckdb.DuckDBPyConnection, destination: str, since:
         {"destination": destination, "since": since, "edition": EDITION_TREND},
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-def _update(con: duckdb.DuckDBPyConnection, sql: str, ids: Sequence[str], **params: object) -> None:
-    if not ids:
-        return
-    con.execute(
-        f"UPDATE alerts SET {sql}, updated_at = $now WHERE list_contains($ids, alert_id)",
-        {"ids": list(dict.fromkeys(ids)), "now": datetime.now(UTC), **params},
-    )
-
-
-def claim(
-    con: duckdb.DuckDBPyConnection,
-    alert_ids: Sequence[str],
-    message_key: str,
-    reply_to: str | None,
-    thread_ts: str | None,
-    *,
-    from_states: Sequence[DeliveryStatus] = (DeliveryStatus.PENDING,),
-) -> list[str]:
-    """Record an attempt before the message leaves (commit before posting): a
-    compare-and-set, `pending` -> `sending`, that returns the ids it claimed. A row another
-    run claimed (or sent) first is left alone and not returned."""
-    if not alert_ids:
-        return []
-    rows = con.execute(
-        "UPDATE alerts SET status = 'sending', message_key = $key, reply_to = $reply_to, "
-        "thread_ts = $thread_ts, updated_at = $now "
-        "WHERE list_contains($ids, alert_id) AND list_contains($states, status) "
-        "RETURNING alert_id",
-        {
-            "ids": list(dict.fromkeys(alert_ids)),
-            "states": [str(s) for s in from_states],
-            "key": message_key,
-            "reply_to": reply_to,
-            "thread_ts": thread_ts,
-            "now": datetime.now(UTC),
-        },
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
-def release(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], message_key: str) -> None:
-    """Undo a claim whose message was not posted (part of it was claimed elsewhere)."""
-    if not alert_ids:
-        return
-    con.execute(
-        "UPDATE alerts SET status = 'pending', message_key = NULL, updated_at = $now "
-        "WHERE list_contains($ids, alert_id) AND status = 'sending' AND message_key = $key",
-        {"ids": list(alert_ids), "key": message_key, "now": datetime.now(UTC)},
-    )
-
-
-def mark_sent(
-    con: duckdb.DuckDBPyConnection,
-    alert_ids: Sequence[str],
-    message_key: str,
-    slack_ts: str | None,
-    slack_channel: str | None,
-    thread_ts: str | None,
-) -> None:
-    _update(
-        con,
-        "status = 'sent', attempts = attempts + 1, last_error = NULL, message_key = $key, "
-        "slack_ts = $ts, slack_channel = $channel, thread_ts = coalesce($thread_ts, thread_ts), "
-        "sent_at = $now",
-        alert_ids,
-        key=message_key,
-        ts=slack_ts,
-        channel=slack_channel,
-        thread_ts=thread_ts,
-    )
-
-
-def mark_unsent(
-    con: duckdb.DuckDBPyConnection,
-    alert_ids: Sequence[str],
-    error: str,
-    *,
-    count_attempt: bool,
-    max_attempts: int,
-) -> None:
-    """Back to pending with the error, or failed once the attempts reach `max_attempts`."""
-    _update(
-        con,
-        "attempts = attempts + $inc, last_error = $error, "
-        "status = CASE WHEN attempts + $inc >= $max THEN 'failed' ELSE 'pending' END",
-        alert_ids,
-        inc=1 if count_attempt else 0,
-        error=error,
-        max=max_attempts,
-    )
-
-
-def mark_failed(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], error: str) -> None:
-    _update(
-        con,
-        "status = 'failed', attempts = attempts + 1, last_error = $error",
-        alert_ids,
-        error=error,
-    )
-
-
-def note_error(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[str], error: str) -> None:
-    _update(con, "last_error = $error", alert_ids, error=error)
 
 
 def retry_failed(con: duckdb.DuckDBPyConnection, destination: str) -> int:

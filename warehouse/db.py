@@ -13,14 +13,19 @@ Python package here is DuckDB 2, whose own format no 1.x release can open, and t
 `duckdb` CLI most analysts have installed is a 1.x release.
 
 Migrations are the numbered `migrations/NNN_name.sql` files, applied in order, each in
-its own transaction and recorded in `schema_migrations`; a write connection applies the
-missing ones before handing itself out. A migration whose data step SQL cannot express
-has it in `backfills.py`, run in the same transaction.
+its own transaction and recorded in `schema_migrations`. The first write connection a
+process opens on a file applies the missing ones before handing itself out; later ones
+trust that (the same file, by device and inode: a file replaced since is migrated
+again), and the SQL files are read once per process. A migration whose data step SQL
+cannot express has it in `backfills.py`, run in the same transaction.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -56,7 +61,12 @@ class Migration:
 
 
 def bundled_migrations() -> list[Migration]:
-    """The packaged migrations, in the order they apply."""
+    """The packaged migrations, in the order they apply (read from the package once)."""
+    return list(_read_migrations())
+
+
+@functools.cache
+def _read_migrations() -> tuple[Migration, ...]:
     found = []
     for entry in resources.files("spacebrief.warehouse").joinpath("migrations").iterdir():
         match = re.fullmatch(r"(\d+)_(\w+)\.sql", entry.name)
@@ -65,8 +75,8 @@ def bundled_migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
-        raise WarehouseError(f"two migrations share a number: {versions}")
-    return found
+        raise WarehouseError(f"Two migrations share a number: {versions}.")
+    return tuple(found)
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
@@ -78,7 +88,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     )
     done = {row[0] for row in con.execute("SELECT version FROM schema_migrations").fetchall()}
     applied = []
-    for migration in bundled_migrations():
+    for migration in _read_migrations():
         if migration.version in done:
             continue
         con.execute("BEGIN TRANSACTION")
@@ -99,20 +109,51 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     return applied
 
 
-def _describe_lock(error: Exception, path: Path) -> str:
+_migrated: dict[Path, tuple[int, int]] = {}  # file -> (device, inode) brought current here
+_migrating = threading.Lock()
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
+def _ensure_current(
+    con: duckdb.DuckDBPyConnection, path: Path, *, check: bool = False
+) -> list[int]:
+    """Migrate `path` once per process (again when the file was replaced since, or when
+    `check` asks to read its schema_migrations anyway)."""
+    key = path.resolve()
+    with _migrating:
+        identity = _file_identity(key)
+        if not check and identity is not None and _migrated.get(key) == identity:
+            return []
+        applied = migrate(con)
+        _migrated[key] = _file_identity(key) or (0, 0)
+        return applied
+
+
+def _locked(error: Exception, path: Path) -> WarehouseLocked:
     holder = _HOLDER_PATTERN.search(str(error))
     who = f"process {holder['pid']} ({holder['prog']})" if holder else "another process"
-    return (
-        f"The warehouse {path} is in use by {who}; DuckDB lets one process at a time open it. "
-        "Wait for that run to finish (or close that duckdb session) and try again."
+    return WarehouseLocked(
+        f"The warehouse at {path} is locked by {who}; DuckDB lets one process at a time "
+        "open it. Wait for that run to finish (or close that duckdb session) and try again.",
+        path=path,
+        holder=holder["prog"] if holder else None,
+        holder_pid=int(holder["pid"]) if holder else None,
     )
 
 
 def _damaged(error: duckdb.Error, path: Path) -> WarehouseDamaged:
     detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return WarehouseDamaged(
-        f"The warehouse {path} is damaged or not a DuckDB file ({detail}); restore it from a "
-        "backup, or move it aside and run `spacebrief run` to start a new one."
+        f"The warehouse at {path} is damaged or not a DuckDB file ({detail}); restore it "
+        "from a backup, or move it aside to start a new one.",
+        path=path,
     )
 
 
@@ -138,15 +179,21 @@ def _connect_once(path: Path, *, read_only: bool, config: _Config) -> Connection
         if _DAMAGE_PATTERN.search(str(error)):
             raise _damaged(error, path) from error
         if not _LOCK_PATTERN.search(str(error)):
-            raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
-        raise WarehouseLocked(_describe_lock(error, path)) from error
+            raise WarehouseError(
+                f"Cannot open the warehouse at {path}: {error}", path=path
+            ) from error
+        raise _locked(error, path) from error
     except duckdb.ConnectionException as error:
         # Another thread of this process (serve's task worker) has the file open the
         # other way (read-only vs read-write); its connection is short, so wait.
         if "different configuration" not in str(error):
-            raise WarehouseError(f"Cannot open the warehouse {path}: {error}") from error
+            raise WarehouseError(
+                f"Cannot open the warehouse at {path}: {error}", path=path
+            ) from error
         raise WarehouseLocked(
-            f"Another connection of this process is using {path}; try again."
+            f"Another connection of this process is using the warehouse at {path}; try again.",
+            path=path,
+            holder_pid=os.getpid(),
         ) from error
     except duckdb.Error as error:
         if _DAMAGE_PATTERN.search(str(error)):
@@ -190,7 +237,7 @@ class Warehouse:
             con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
             try:
                 with _damage_is_one_sentence(self.path):
-                    migrate(con)
+                    _ensure_current(con, self.path)
                     yield con
             finally:
                 con.close()
@@ -219,8 +266,10 @@ class Warehouse:
         """A read-only connection, closed on exit. The file must exist."""
         if not self.path.exists():
             raise WarehouseError(
-                f"There is no warehouse at {self.path} yet: run `spacebrief run` or "
-                "`spacebrief demo` first, or set SPACEBRIEF_HOME."
+                f"There is no warehouse at {self.path} yet: ingest something into it first, "
+                "or name another one.",
+                path=self.path,
+                setting="home",
             )
         con = _open(self.path, read_only=True, wait_seconds=self.lock_wait_seconds)
         try:
@@ -230,12 +279,13 @@ class Warehouse:
             con.close()
 
     def initialise(self) -> list[int]:
-        """Create the file if needed and apply missing migrations."""
+        """Create the file if needed and apply missing migrations (read from the file
+        each time: a write trusts this process's note that the file is current)."""
         with held_lock(self.path.parent, wait_seconds=self.lock_wait_seconds):
             con = _open(self.path, read_only=False, wait_seconds=self.lock_wait_seconds)
             try:
                 with _damage_is_one_sentence(self.path):
-                    return migrate(con)
+                    return _ensure_current(con, self.path, check=True)
             finally:
                 con.close()
 

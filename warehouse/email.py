@@ -1,8 +1,9 @@
-"""The e-mail ledger: one row per (edition, recipient), keyed so an edition is owed once.
+"""The e-mail rows of the delivery ledger: one per (edition, recipient), owed once.
 
 States: pending -> sending -> sent | failed (attempts, last error). `sending` is committed
 before the SMTP transaction starts; what a run does with rows it finds `sending` is in
-`alerts/email.py`.
+`alerts/email.py`, and the state changes are the one ledger's (`warehouse.ledger`,
+`EMAIL_DELIVERIES`); this module adds the rows and reads them.
 """
 
 from __future__ import annotations
@@ -56,48 +57,3 @@ def deliveries(
         {"edition": edition_id, "recipients": list(recipients) if recipients else None},
     ).fetchall()
     return [_delivery(row) for row in rows]
-
-
-def _update(con: duckdb.DuckDBPyConnection, sql: str, d: EmailDelivery, **params: object) -> None:
-    con.execute(
-        f"UPDATE email_deliveries SET {sql}, updated_at = $now "
-        "WHERE edition_id = $edition AND recipient = $recipient",
-        {"edition": d.edition_id, "recipient": d.recipient, "now": datetime.now(UTC), **params},
-    )
-
-
-def mark_sending(con: duckdb.DuckDBPyConnection, delivery: EmailDelivery) -> None:
-    _update(con, "status = 'sending'", delivery)
-
-
-def mark_sent(con: duckdb.DuckDBPyConnection, delivery: EmailDelivery) -> None:
-    _update(
-        con,
-        "status = 'sent', attempts = attempts + 1, last_error = NULL, sent_at = $now",
-        delivery,
-    )
-
-
-def mark_unsent(
-    con: duckdb.DuckDBPyConnection,
-    delivery: EmailDelivery,
-    error: str,
-    *,
-    count_attempt: bool,
-    max_attempts: int,
-) -> None:
-    """Back to pending with the error, or failed once the attempts reach `max_attempts`."""
-    _update(
-        con,
-        "attempts = attempts + $inc, last_error = $error, "
-        "status = CASE WHEN attempts + $inc >= $max THEN 'failed' ELSE 'pending' END",
-        delivery,
-        inc=1 if count_attempt else 0,
-        error=error,
-        max=max_attempts,
-    )
-
-
-def mark_failed(con: duckdb.DuckDBPyConnection, delivery: EmailDelivery, error: str) -> None:
-    sql = "status = 'failed', attempts = attempts + 1, last_error = $error"
-    _update(con, sql, delivery, error=error)

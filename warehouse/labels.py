@@ -299,8 +299,9 @@ def record_feedback(
     """Store (or overwrite) an analyst's verdict on one item for one trend."""
     if not con.execute("SELECT 1 FROM items WHERE item_id = ?", [item_id]).fetchone():
         raise WarehouseError(
-            f"There is no item {item_id!r} in the warehouse: copy the id from "
-            '`spacebrief query "SELECT item_id, title FROM v_items"`.'
+            f"There is no item {item_id!r} in the warehouse: copy the id from the view "
+            "v_items (SELECT item_id, title FROM v_items).",
+            parameter="item_id",
         )
     con.execute(
         "INSERT INTO feedback (item_id, trend_id, verdict, analyst, recorded_at) "

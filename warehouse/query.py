@@ -42,6 +42,8 @@ def _first_line(error: duckdb.Error) -> str:
 
 @dataclass(frozen=True)
 class QueryResult:
+    """An analyst query's column names and rows."""
+
     columns: list[str]
     rows: list[tuple[Any, ...]]
 
@@ -99,13 +101,14 @@ def _refuse_statements(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
         statements = con.extract_statements(sql)
     except duckdb.Error as error:
-        raise QueryError(f"The query failed: {_first_line(error)}") from error
+        raise QueryError(f"The query failed: {_first_line(error)}", sql=sql) from error
     for statement in statements:
         if statement.type not in ALLOWED:
             kind = statement.type.name.replace("_STATEMENT", "")
             raise QueryError(
-                f"spacebrief query is read-only and runs only {', '.join(ALLOWED.values())} "
-                f"statements, not {kind}; use the duckdb CLI on a copy for anything else."
+                f"A query is read-only and runs only {', '.join(ALLOWED.values())} "
+                f"statements, not {kind}; use the duckdb CLI on a copy for anything else.",
+                sql=sql,
             )
 
 
@@ -116,11 +119,15 @@ def run_query(
     *,
     memory_limit_bytes: int | None = None,
     memory_limit_name: str = "the memory limit",
+    memory_limit_setting: str | None = None,
 ) -> QueryResult:
     """Run one analyst query and fetch its rows (at most `limit`, when given), within
-    `memory_limit_bytes` when given (`memory_limit_name` says where the limit was set)."""
+    `memory_limit_bytes` when given (`memory_limit_name` says what the limit is, and
+    `memory_limit_setting` which setting set it)."""
     if limit is not None and limit < 0:
-        raise QueryError(f"--limit must be 0 or more, not {limit}.")
+        raise QueryError(
+            f"A query's row limit must be 0 or more, not {limit}.", sql=sql, parameter="limit"
+        )
     _refuse_statements(con, sql)
     try:
         lock_down(con, memory_limit_bytes)
@@ -133,8 +140,10 @@ def run_query(
     except (duckdb.OutOfMemoryException, MemoryError) as error:
         raise QueryError(
             f"The query needed more memory than {memory_limit_name} allows; narrow it (fewer "
-            "rows or columns, a LIMIT, an aggregate) or raise that limit."
+            "rows or columns, a LIMIT, an aggregate) or raise that limit.",
+            sql=sql,
+            setting=memory_limit_setting,
         ) from error
     except duckdb.Error as error:
-        raise QueryError(f"The query failed: {_first_line(error)}") from error
+        raise QueryError(f"The query failed: {_first_line(error)}", sql=sql) from error
     return QueryResult(columns, rows)

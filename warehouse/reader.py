@@ -91,8 +91,10 @@ class HeldReader:
     def _open(self) -> None:
         if not self.warehouse.path.exists():
             raise WarehouseError(
-                f"There is no warehouse at {self.warehouse.path} yet: run "
-                "`spacebrief run` or `spacebrief demo` first, or set SPACEBRIEF_HOME."
+                f"There is no warehouse at {self.warehouse.path} yet: ingest something into "
+                "it first, or name another one.",
+                path=self.warehouse.path,
+                setting="home",
             )
         self._con = _open(
             self.warehouse.path, read_only=True, wait_seconds=self.warehouse.lock_wait_seconds

@@ -28,7 +28,7 @@ from functools import cache
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
-from spacebrief.warehouse.exceptions import WarehouseError
+from spacebrief.warehouse.exceptions import RuleQueryError
 
 MAX_QUERY_CHARS = 2000
 MAX_DEPTH = 32
@@ -74,10 +74,6 @@ _BOUNDARY_START = r"(?:^|[^\pL\pN])"
 _BOUNDARY_END = r"(?:[^\pL\pN]|$)"
 
 
-class RuleQueryError(WarehouseError):
-    """A watch-rule query that cannot be used; the message is one sentence for a person."""
-
-
 @dataclass(frozen=True)
 class CompiledQuery:
     """A WHERE fragment over `items AS i`, with `?` placeholders, and their values in order."""
@@ -98,7 +94,9 @@ def _position_error(query: str, error: UnexpectedInput) -> RuleQueryError:
     if isinstance(error, UnexpectedEOF) or (token is not None and token.type == "$END"):
         return RuleQueryError(
             f"The query ends too early (at character {len(query) + 1}): "
-            "close the parenthesis or quote, or finish the AND/OR/NOT."
+            "close the parenthesis or quote, or finish the AND/OR/NOT.",
+            query=query,
+            position=len(query) + 1,
         )
     column = getattr(error, "column", None) or getattr(error, "pos_in_stream", 0) + 1
     position = int(column) if column and column > 0 else 1
@@ -116,7 +114,9 @@ def _position_error(query: str, error: UnexpectedInput) -> RuleQueryError:
         what = f"unexpected {shown!r}"
         if shown == ")":
             what += " (a closing parenthesis with no opening one)"
-    return RuleQueryError(f"The query is malformed at character {position}: {what}.")
+    return RuleQueryError(
+        f"The query is malformed at character {position}: {what}.", query=query, position=position
+    )
 
 
 def _unquote(phrase: str) -> str:
@@ -259,7 +259,17 @@ def _depth(tree: Tree[Token] | Token) -> int:
 
 
 def compile_query(query: str) -> CompiledQuery:
-    """Parse and compile a rule query; raise `RuleQueryError` (one sentence) when unusable."""
+    """Parse and compile a rule query; raise `RuleQueryError` (one sentence, carrying the
+    query) when unusable."""
+    try:
+        return _compile(query)
+    except RuleQueryError as error:
+        if error.query is None:
+            error.query = query
+        raise
+
+
+def _compile(query: str) -> CompiledQuery:
     text = query.strip()
     if not text:
         raise RuleQueryError("The query is empty: give at least one word, phrase or field.")

@@ -290,6 +290,9 @@ def read_for_the_room(con: duckdb.DuckDBPyConnection, item_ids: Sequence[str]) -
 
 @dataclass(frozen=True)
 class BackfillReport:
+    """What a backfill did: items read, actor mentions written, editions whose
+    citations were recorded."""
+
     items: int  # items read for actors and stories
     actors: int  # actor rows written
     editions: int  # editions whose citations were recorded

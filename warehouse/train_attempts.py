@@ -10,6 +10,8 @@ import duckdb
 
 @dataclass(frozen=True)
 class TrainAttemptRow:
+    """One refit attempt: when, the versions and figures compared, the decision and why."""
+
     started_at: datetime
     finished_at: datetime
     decision: str  # promoted | kept | skipped

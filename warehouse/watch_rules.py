@@ -24,6 +24,9 @@ MAX_MATCHES_SHOWN = 200
 
 @dataclass(frozen=True)
 class WatchRule:
+    """A rule in force: a query that always alerts (watch) or never does (mute) on
+    matching stories."""
+
     name: str
     query: str
     kind: str  # watch | mute
@@ -56,7 +59,7 @@ def check_regexes(con: duckdb.DuckDBPyConnection, compiled: CompiledQuery) -> No
         except duckdb.Error as error:
             detail = str(error).split(":", 1)[-1].strip().rstrip(".")
             raise RuleQueryError(
-                f"The regex /{pattern[:60]}/ is not valid RE2 ({detail})."
+                f"The regex /{pattern[:60]}/ is not valid RE2 ({detail}).", query=compiled.text
             ) from None
 
 
@@ -79,7 +82,7 @@ def add_rule(
     """Save (or replace) a rule and record it in the history; True when it replaced one."""
     name = name.strip()
     if not name or len(name) > 80 or any(ord(c) < 32 for c in name):
-        raise WarehouseError("A rule name must be 1 to 80 printable characters.")
+        raise WarehouseError("A rule name must be 1 to 80 printable characters.", parameter="name")
     compiled = _validated(con, query)
     now = now or datetime.now(UTC)
     kind = "mute" if mute else "watch"
@@ -109,7 +112,8 @@ def remove_rule(
     ).fetchone()
     if removed is None:
         raise WarehouseError(
-            f"There is no rule named {name!r}: `spacebrief watch list` shows them."
+            f"There is no rule named {name!r}: the list of watch rules names them.",
+            parameter="name",
         )
     rule = _rule(removed)
     con.execute(

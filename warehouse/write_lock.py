@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,6 +50,7 @@ logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.1
 WRITE_LOCK = ".write.lock"
 DELIVERY_LOCK = ".deliver.lock"
+_HOLDER_PID = re.compile(r"\(PID (\d+)\)")
 
 _purpose: ContextVar[str | None] = ContextVar("spacebrief_writer_purpose", default=None)
 
@@ -106,10 +108,15 @@ def held_lock(
         try:
             lock.acquire(timeout=max(wait_seconds, 0), poll_interval=POLL_SECONDS)
         except Timeout:
+            holder = current_holder(directory, name)
+            pid = _HOLDER_PID.search(holder)
             raise WarehouseLocked(
-                f"The warehouse in {directory} has been locked for {what} by "
-                f"{current_holder(directory, name)} for over {wait_seconds:.0f} s; "
-                "wait for that run to finish or stop it, then try again."
+                f"The warehouse in {directory} has been locked for {what} by {holder} for "
+                f"over {wait_seconds:.0f} s; wait for that run to finish or stop it, then "
+                "try again.",
+                path=directory,
+                holder=holder,
+                holder_pid=int(pid[1]) if pid else None,
             ) from None
     outermost = lock.lock_counter == 1
     holder = holder_path(directory, name)

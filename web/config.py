@@ -1,4 +1,4 @@
-"""What the reading room is given: the warehouse, the token, and where it listens."""
+"""What the reading room is given: the API's handle, the token, and where it listens."""
 
 from __future__ import annotations
 
@@ -6,8 +6,11 @@ import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
-from spacebrief.warehouse import Warehouse
+if TYPE_CHECKING:
+    from spacebrief.core import Spacebrief
+    from spacebrief.warehouse import Warehouse
 
 
 def is_loopback(host: str) -> bool:
@@ -22,7 +25,9 @@ def is_loopback(host: str) -> bool:
 
 @dataclass(frozen=True)
 class RoomConfig:
-    """`token`: the feedback token (None: read-only). `host`: the address served, which
+    """`handle`: the API's handle on the warehouse, through which the room writes (the
+    analysts' clicks and saved rules); its pages read through one read-only instance of
+    the same file. `token`: the feedback token (None: read-only). `host`: the address served, which
     decides the host names accepted (a page asked for by another name is refused, so a
     hostile page cannot rebind its own name to 127.0.0.1 and read through the browser)
     and whether reading needs signing in too (anywhere but loopback it does).
@@ -30,7 +35,7 @@ class RoomConfig:
     read-only instance held between pages for `reader_idle_seconds`
     (`warehouse.reader.HeldReader` says why and how writers still get in)."""
 
-    warehouse: Warehouse
+    handle: Spacebrief
     token: str | None = None
     host: str = "127.0.0.1"
     port: int = 8700
@@ -39,6 +44,10 @@ class RoomConfig:
     today: Callable[[], date] | None = field(default=None)
     # the read-only instance is kept this long after a page (0: a fresh one per page)
     reader_idle_seconds: float = 1.0
+
+    @property
+    def warehouse(self) -> Warehouse:
+        return self.handle.warehouse
 
     @property
     def can_teach(self) -> bool:

@@ -6,4 +6,7 @@ from spacebrief.exceptions import SpacebriefError
 
 
 class WebError(SpacebriefError):
-    """`spacebrief web` cannot start as asked (an address, a port); the message says why."""
+    """The reading room cannot start as asked (an address, a port); the message says why."""
+
+    host: str | None = None
+    port: int | None = None

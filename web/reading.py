@@ -150,8 +150,8 @@ def edition(request: Request) -> Response:
         return message(
             request,
             "Edition file missing",
-            f"The edition's file is no longer at {entry.html_path}; rebuild it with "
-            f"`spacebrief digest --date {entry.edition_date} --days {entry.days}`.",
+            f"The edition's file is no longer at {entry.html_path}; rebuild the edition of "
+            f"{entry.edition_date} over {entry.days} days.",
             404,
         )
     bar = (

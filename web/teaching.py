@@ -1,10 +1,11 @@
 """What a signed-in analyst can change: the feedback actions and watch rules.
 
 The four actions are the Slack buttons' (Right, Wrong trend, Off-theme, Mute source),
-written by the same warehouse code (`record_click`, `record_label_click`) to the same
-tables, in one transaction per click. A click's identity is the form's nonce, so a form
-sent twice is written once. Nothing here runs without the feedback token, a signed-in
-analyst, a same-site request and a valid CSRF token; each refusal is one sentence.
+written through the API's handle as the buttons' are (`Spacebrief.record_click`) to the
+same tables, in one transaction per click; a saved search is `add_watch_rule`. A click's
+identity is the form's nonce, so a form sent twice is written once. Nothing here runs
+without the feedback token, a signed-in analyst, a same-site request and a valid CSRF
+token; each refusal is one sentence.
 """
 
 from __future__ import annotations
@@ -17,11 +18,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from spacebrief.alerts.feedback import ACTIONS, Click
-from spacebrief.warehouse import transaction
-from spacebrief.warehouse.exceptions import WarehouseError
-from spacebrief.warehouse.feedback_clicks import WEB_CHANNEL, record_click, record_label_click
-from spacebrief.warehouse.rule_query import RuleQueryError
-from spacebrief.warehouse.watch_rules import add_rule
+from spacebrief.warehouse.exceptions import RuleQueryError, WarehouseError
+from spacebrief.warehouse.feedback_clicks import WEB_CHANNEL
 from spacebrief.web.render import (
     config_of,
     item_url,
@@ -44,8 +42,7 @@ from spacebrief.web.security import (
 
 MAX_FORM_BYTES = 16_384
 READ_ONLY = (
-    "This reading room is read-only: start `spacebrief web` with SPACEBRIEF_WEB_TOKEN set "
-    "to teach from it."
+    "This reading room is read-only: it teaches only when it is started with a feedback token."
 )
 
 
@@ -166,16 +163,11 @@ async def feedback(request: Request) -> Response:
     trend_id = form.get("trend_id", "")
 
     def write() -> str:
-        with (
-            reader_of(request).paused(),
-            config_of(request).warehouse.write() as con,
-            transaction(con),
-        ):
+        handle = config_of(request).handle
+        with reader_of(request).paused():
             if click.alert_id:
-                outcome = record_click(con, click)
-            else:
-                outcome = record_label_click(con, click, item_id, trend_id)
-        return outcome.kind
+                return handle.record_click(click).kind
+            return handle.record_click(click, item_id=item_id, trend_id=trend_id).kind
 
     kind = await run_in_threadpool(write)
     return RedirectResponse(
@@ -194,12 +186,10 @@ async def save_rule(request: Request) -> Response:
     mute = form.get("kind") == "mute"
 
     def write() -> None:
-        with (
-            reader_of(request).paused(),
-            config_of(request).warehouse.write() as con,
-            transaction(con),
-        ):
-            add_rule(con, name, query, mute=mute, analyst=session.analyst)
+        with reader_of(request).paused():
+            config_of(request).handle.add_watch_rule(
+                name, query, mute=mute, analyst=session.analyst
+            )
 
     try:
         await run_in_threadpool(write)

@@ -6,11 +6,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from spacebrief.alerts.blocks import render_text
-from spacebrief.alerts.delivery import PlannedMessage
-from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
+from spacebrief import AlertsSummary, PlannedMessage
+from spacebrief.flows.cli.app import app, console, handle, print_error
 from spacebrief.flows.cli.terminal import untrusted
-from spacebrief.flows.steps.alerts_step import AlertsSummary, deliver_alerts
 
 
 def _show_plan(summary: AlertsSummary) -> None:
@@ -31,7 +29,7 @@ def _show_plan(summary: AlertsSummary) -> None:
             f"{lead.score:.2f}",
             str(len({a.cluster_id for a in message.alerts})),
             untrusted(_decided_by(message)),
-            untrusted(render_text(message.body.blocks)),
+            untrusted(message.text),
         )
     console.print(table)
     if summary.muted:
@@ -73,7 +71,7 @@ def alerts(
     or a message refused); they stay in the ledger for the next run.
     """
     if dry_run:
-        summary = deliver_alerts(warehouse(), settings(), dry_run=True, retry_failed=retry_failed)
+        summary = handle().deliver_alerts(dry_run=True, retry_failed=retry_failed)
         _show_plan(summary)
         console.print(untrusted(summary.describe()), highlight=False)
         return
@@ -89,10 +87,10 @@ def alerts(
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = deliver_alerts(
-            warehouse(), settings(), retry_failed=retry_failed, on_progress=on_progress
-        )
+        summary = handle().deliver_alerts(retry_failed=retry_failed, on_progress=on_progress)
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.failed_total:
+        console.print("  (`spacebrief alerts --retry-failed` sends them again)", highlight=False)
     if summary.undelivered:
         print_error(summary.undelivered_sentence())
         raise typer.Exit(1)  # cron and CI must notice alerts left undelivered
@@ -104,12 +102,9 @@ def listen() -> None:
     import signal
     import threading
 
-    from spacebrief.flows.steps.feedback_step import make_listener
-
-    config = settings()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    listener = make_listener(config)
+    listener = handle().feedback_listener()
     listener.check_token()
     listener.start()
     console.print(

@@ -5,6 +5,11 @@ feed URL) come out as one sentence and exit code 1, never a traceback: every suc
 is a `SpacebriefError` (see the tree in `spacebrief.exceptions`), or an `OSError` naming
 a file, and `SpacebriefGroup` prints it as one line and exits 1. Anything else (a
 `ValueError`, a `TypeError`) is a bug: it keeps its traceback, for the bug report.
+
+The library's sentences speak of the thing (the mail server's URL, the window's days);
+an error carries the setting or the argument it is about, and the CLI adds what a person
+types to change it: the environment variable (`SPACEBRIEF_SMTP_URL`) or the command's
+option (`--days`).
 """
 
 from __future__ import annotations
@@ -17,12 +22,12 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from spacebrief.core import open_warehouse
+import spacebrief
+from spacebrief import Settings, Spacebrief, SpacebriefError, load_settings
 from spacebrief.exceptions import is_user_facing
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_offline_environment
-from spacebrief.flows.settings import Settings, load_settings
-from spacebrief.warehouse import Warehouse
+from spacebrief.settings import variable_of
 
 if TYPE_CHECKING:
     # typer bundles its own click (`typer._click`, no public name): `invoke` receives that
@@ -33,11 +38,35 @@ console = Console(soft_wrap=True)
 err_console = Console(stderr=True, soft_wrap=True)
 
 
-def print_error(error: object) -> None:
-    """`Error: <one sentence>` on stderr; the sentence may quote feed text or SQL."""
+def print_error(error: object, hint: str | None = None) -> None:
+    """`Error: <one sentence>` on stderr, `hint` (an option or a variable) before its full
+    stop when the sentence does not name it; the sentence may quote feed text or SQL."""
+    sentence = str(error)
+    if hint and hint not in sentence:
+        body = sentence[:-1] if sentence.endswith(".") else sentence
+        sentence = f"{body} ({hint})."
     err_console.print(
-        Text.assemble(("Error: ", "bold red"), untrusted(error)), highlight=False, soft_wrap=True
+        Text.assemble(("Error: ", "bold red"), untrusted(sentence)),
+        highlight=False,
+        soft_wrap=True,
     )
+
+
+def hint_for(error: BaseException, ctx: ClickContext | None) -> str | None:
+    """What a person types to fix `error`: the invoked command's option for the argument
+    it is about, else the setting's environment variable."""
+    if not isinstance(error, SpacebriefError):
+        return None
+    if error.parameter and ctx is not None:
+        command = ctx.command
+        if ctx.invoked_subcommand:
+            command = command.get_command(ctx, ctx.invoked_subcommand) or command  # type: ignore[attr-defined]
+        for param in command.params:
+            if param.name == error.parameter and param.opts[0].startswith("-"):
+                return str(param.opts[0])
+    if error.setting:
+        return variable_of(error.setting)
+    return None
 
 
 class SpacebriefGroup(TyperGroup):
@@ -47,7 +76,7 @@ class SpacebriefGroup(TyperGroup):
         except Exception as error:
             if not is_user_facing(error):
                 raise
-            print_error(error)
+            print_error(error, hint_for(error, ctx))
             raise typer.Exit(1) from None
 
 
@@ -65,10 +94,10 @@ def settings() -> Settings:
     return load_settings()
 
 
-def warehouse() -> Warehouse:
-    """The configured warehouse, opened as any caller of the API opens one."""
-    config = settings()
-    return open_warehouse(config.warehouse_path, lock_wait_seconds=config.lock_wait_seconds)
+def handle() -> Spacebrief:
+    """The API's handle on the configured warehouse: every command calls it, as any
+    caller of the API does (the CLI is thin over it, as sqlite-utils' is)."""
+    return spacebrief.open(settings=settings())
 
 
 @app.callback()

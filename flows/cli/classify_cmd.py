@@ -15,12 +15,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, handle
 from spacebrief.flows.cli.terminal import untrusted
 
 if TYPE_CHECKING:
-    from spacebrief.classifiers.classifier import Classifier
-    from spacebrief.classifiers.evaluation import GoalMeasures, StreamMeasures
+    from spacebrief import GoalMeasures, StreamMeasures
 
 
 def _progress(label: str) -> Progress:
@@ -32,19 +31,6 @@ def _progress(label: str) -> Progress:
         console=console,
         transient=True,
     )
-
-
-def _classifier(head: Path | None) -> Classifier:
-    from spacebrief.core import load_classifier
-    from spacebrief.flows.steps.classify_step import load_classifier as configured_classifier
-
-    if head is not None:
-        if not head.exists():
-            from spacebrief.classifiers.exceptions import ClassifierError
-
-            raise ClassifierError(f"There is no classifier head at {head}.")
-        return load_classifier(settings().taxonomy_path, head)
-    return configured_classifier(settings())
 
 
 @app.command()
@@ -65,35 +51,25 @@ def classify(
     if input is not None:
         _classify_file(input, output)
         return
-    from spacebrief.flows.steps.classify_step import classify as run_classify
-
     with _progress("Classifying items") as progress:
         task = progress.add_task("classify", total=None)
 
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = run_classify(warehouse(), settings(), relabel=relabel, on_progress=on_progress)
+        summary = handle().classify(relabel=relabel, on_progress=on_progress)
     console.print(untrusted(summary.describe()), highlight=False)
 
 
 def _classify_file(input: Path, output: Path | None) -> None:
-    from spacebrief.classifiers.batch import (
-        classify_file,
-        classify_in_chunks,
-        output_record,
-        read_items,
-    )
-
-    classifier = _classifier(None)
+    sb = handle()
     if output is None:
-        for classification in classify_in_chunks(classifier, read_items(input)):
-            typer.echo(json.dumps(output_record(classification), ensure_ascii=False))
+        for record in sb.classify_records(input):
+            typer.echo(json.dumps(record, ensure_ascii=False))
         return
     with _progress("Classifying items") as progress:
         task = progress.add_task("classify", total=None)
-        items, relevant = classify_file(
-            classifier,
+        items, relevant = sb.classify_file(
             input,
             output,
             on_progress=lambda done, total: progress.update(task, completed=done, total=total),
@@ -121,17 +97,7 @@ def eval_command(
 ) -> None:
     """Per-trend F1, relevance accuracy, and what a real stream feels: false-positive rate,
     false Slack alerts per 1,000 items (at the configured alert bar), calibration."""
-    from spacebrief.classifiers.batch import evaluate_file, evaluate_items
-    from spacebrief.flows.steps.classify_step import alert_bars, labelled_feed_items
-
-    classifier = _classifier(head)
-    bars = alert_bars(settings(), classifier.alert_bars)
-    if feeds is not None:
-        report = evaluate_items(
-            classifier, labelled_feed_items(input, feeds), bars, source=str(input)
-        )
-    else:
-        report = evaluate_file(classifier, input, bars)
+    report = handle().evaluate(input, feeds=feeds, head=head)
     if as_json:
         typer.echo(json.dumps(report.as_dict(), indent=2))
         return
@@ -242,23 +208,17 @@ def train(
     ),
 ) -> None:
     """Refit the classifier head on the written examples, the taxonomy and analyst feedback."""
-    from spacebrief.flows.steps.classify_step import train as run_train
-
     if status:
         _train_status()
         return
     if promote:
-        from spacebrief.flows.steps.train_step import train_and_promote
-
         with console.status("Refitting on feedback and comparing heads"):
-            result = train_and_promote(warehouse(), settings(), force=True)
+            result = handle().train_and_promote(force=True)
         console.print(escape(result.describe()), highlight=False)
         return
 
     with console.status("Fitting the classifier head"):
-        summary = run_train(
-            warehouse(), settings(), tune_on=tune_on, output=output, use_feedback=feedback
-        )
+        summary = handle().train(tune_on=tune_on, output=output, use_feedback=feedback)
     console.print(escape(summary.describe()), highlight=False)
 
 
@@ -270,34 +230,17 @@ def feedback(
     analyst: str | None = typer.Option(None, "--analyst", help="Who judged (optional)."),
 ) -> None:
     """Record an analyst's verdict; `spacebrief train` learns from it."""
-    from spacebrief.classifiers.exceptions import ClassifierError
-    from spacebrief.classifiers.taxonomy import load_taxonomy
-    from spacebrief.warehouse import transaction
-    from spacebrief.warehouse.labels import record_feedback
-
     if yes is None:
         raise typer.BadParameter("say --yes or --no.")
-    taxonomy = load_taxonomy(settings().taxonomy_path)
-    if trend_id not in taxonomy.trend_ids:
-        raise ClassifierError(
-            f"{trend_id!r} is not a trend of taxonomy {taxonomy.version}: use one of "
-            f"{', '.join(taxonomy.trend_ids)}."
-        )
-    with warehouse().write() as con, transaction(con):
-        record_feedback(con, item_id, trend_id, yes, analyst=analyst)
-    verdict = "supports" if yes else "does not support"
+    recorded = handle().feedback(item_id, trend_id, yes, analyst=analyst)
     console.print(
-        f"Recorded: item {escape(item_id)} {verdict} {trend_id}. Run `spacebrief train` to "
-        "refit the classifier with it.",
+        untrusted(f"{recorded.describe()} Run `spacebrief train` to refit the classifier with it."),
         highlight=False,
     )
 
 
 def _train_status() -> None:
-    from spacebrief.warehouse.train_attempts import list_attempts
-
-    with warehouse().read() as con:
-        rows = list_attempts(con)
+    rows = handle().train_status()
     if not rows:
         console.print("No refit attempts yet (serve tries nightly; `train --promote` now).")
         return

@@ -8,11 +8,9 @@ from pathlib import Path
 
 import typer
 
-from spacebrief.digest.exceptions import DigestError
-from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
+from spacebrief import DigestError
+from spacebrief.flows.cli.app import app, console, handle, print_error
 from spacebrief.flows.cli.terminal import untrusted
-from spacebrief.flows.steps.digest_step import write_digest
-from spacebrief.flows.steps.email_step import send_edition
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -21,12 +19,14 @@ def _parse_date(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise DigestError(f"--date wants a day as YYYY-MM-DD, not {value!r}.") from None
+        raise DigestError(
+            f"An edition's day is written YYYY-MM-DD, not {value!r}.", parameter="day"
+        ) from None
 
 
 @app.command()
 def digest(
-    edition_date: str | None = typer.Option(
+    day: str | None = typer.Option(
         None, "--date", help="Edition date YYYY-MM-DD (window ends that day); default today (UTC)."
     ),
     days: int | None = typer.Option(
@@ -44,16 +44,21 @@ def digest(
     """Write the newsletter edition (Markdown, HTML, text, JSON) from what the warehouse holds.
 
     With --send, exits 1 when the edition did not reach every recipient."""
+    sb = handle()
     with console.status("Building the edition…"):
-        summary = write_digest(
-            warehouse(), settings(), edition_date=_parse_date(edition_date), days=days, out_dir=out
-        )
+        summary = sb.write_edition(_parse_date(day), days, out_dir=out)
     console.print(untrusted(summary.describe()), highlight=False)
+    if summary.suggested_day is not None:
+        console.print(
+            f"  (`spacebrief digest --date {summary.suggested_day.isoformat()} "
+            f"--days {summary.days}`)",
+            highlight=False,
+        )
     for path in (summary.markdown_path, summary.html_path, summary.text_path, summary.json_path):
         console.print(f"  {path}", highlight=False)
     if send:
         with console.status("E-mailing the edition…"):
-            emailed = send_edition(warehouse(), settings(), summary)
+            emailed = sb.email_edition(summary)
         console.print(untrusted(emailed.describe()), highlight=False)
         if emailed.undelivered:
             print_error(emailed.undelivered_sentence())

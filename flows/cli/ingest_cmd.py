@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from spacebrief.flows.cli.app import app, console, print_error, settings, warehouse
+from spacebrief import IngestSummary
+from spacebrief.flows.cli.app import app, console, handle, print_error
 from spacebrief.flows.cli.terminal import untrusted
-from spacebrief.ingest.engine import IngestSummary
 
 
 @app.command()
@@ -28,8 +28,6 @@ def ingest(
     """Fetch every feed that is due, store the new items, and say which feeds failed.
 
     Exits 1 when every feed it tried failed."""
-    from spacebrief.flows.steps.ingest_step import ingest as run_ingest
-
     with Progress(
         TextColumn("Fetching feeds"),
         BarColumn(),
@@ -43,13 +41,8 @@ def ingest(
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        summary = run_ingest(
-            warehouse(),
-            settings(),
-            sources,
-            on_progress=on_progress,
-            force=force,
-            refetch_content=refetch_content,
+        summary = handle().ingest(
+            sources, force=force, refetch_content=refetch_content, on_progress=on_progress
         )
     report_ingest(summary)
 

@@ -16,7 +16,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from spacebrief.flows.cli.app import app, console, err_console, print_error, settings
+from spacebrief.flows.cli.app import app, console, err_console, handle, print_error, settings
 from spacebrief.flows.cli.terminal import untrusted
 from spacebrief.flows.prefect_env import configure_prefect
 
@@ -87,7 +87,7 @@ def _run_cycle(
     news_from_oldest_item: bool = False,
 ) -> None:
     config = settings()
-    config.warehouse().initialise()  # a damaged file: one sentence before Prefect starts
+    handle().initialise()  # a damaged file: one sentence before Prefect starts
     configure_prefect(config.home)
     _quiet_prefect_console()
     with Progress(
@@ -216,9 +216,7 @@ def serve(
             api_url = server.api_url
             os.environ["PREFECT_API_URL"] = api_url
         if config.slack_app_token is not None:
-            from spacebrief.flows.steps.feedback_step import make_listener
-
-            listener = make_listener(config)
+            listener = handle().feedback_listener()
             listener.check_token()
             listener.start()
         serve_deployments(config, sources, on_ready=ready)

@@ -13,9 +13,8 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, handle
 from spacebrief.flows.cli.terminal import untrusted, visible
-from spacebrief.warehouse.query import run_query
 
 
 class Format(StrEnum):
@@ -48,15 +47,7 @@ def query(
     run, on a read-only connection with no access to other files, extensions or the network,
     within SPACEBRIEF_QUERY_MEMORY_LIMIT (a quarter of the machine's memory by default).
     """
-    config = settings()
-    with warehouse().read() as con:
-        result = run_query(
-            con,
-            sql,
-            limit,
-            memory_limit_bytes=config.query_memory_limit_bytes,
-            memory_limit_name=f"SPACEBRIEF_QUERY_MEMORY_LIMIT ({config.query_memory_limit})",
-        )
+    result = handle().query(sql, limit=limit)
     if format is Format.json:
         records = [dict(zip(result.columns, map(_plain, row), strict=True)) for row in result.rows]
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")

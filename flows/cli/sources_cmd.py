@@ -18,27 +18,14 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from spacebrief.flows.cli.app import SpacebriefGroup, app, console, settings, warehouse
+from spacebrief.flows.cli.app import SpacebriefGroup, app, console, handle, settings
 from spacebrief.flows.cli.terminal import untrusted, visible
-from spacebrief.ingest.exceptions import IngestError
-from spacebrief.ingest.types import Source, SourceState
-from spacebrief.warehouse.sources import SourceHealth
 
 sources_app = typer.Typer(cls=SpacebriefGroup, no_args_is_help=False)
 app.add_typer(sources_app, name="sources")
 
 CATALOG_HELP = "The sources.yaml to edit (default: SPACEBRIEF_SOURCES, else seeds/sources.yaml)."
 SOURCES_HELP = "The catalog in use: sources.yaml, feed URL or folder (default: SPACEBRIEF_SOURCES)."
-
-
-def _catalog_path(catalog: Path | None) -> Path:
-    path = catalog or Path(settings().sources_location)
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise IngestError(
-            f"{path} is not a sources.yaml (a folder or a URL cannot be edited); "
-            "name the file with --catalog."
-        )
-    return path.expanduser()
 
 
 @sources_app.command("import")
@@ -55,27 +42,13 @@ def import_opml(
     link-local address is refused with one sentence (private addresses only when
     SPACEBRIEF_FETCH_ALLOW_PRIVATE is set).
     """
-    from spacebrief.ingest import MAX_OPML_BYTES, CatalogFile, read_opml
-
-    path = _catalog_path(catalog)
-    with opml.open("rb") as file:  # no more than the cap (and a byte to see it is passed)
-        document = file.read(MAX_OPML_BYTES + 1)
-    found = read_opml(document, str(opml), allow_private=settings().fetch_allow_private)
-    for sentence in found.refused:
+    edit = handle().import_opml(opml, catalog=catalog, full_text=full_text)
+    for sentence in edit.refused:
         console.print(untrusted(sentence))
-    entries = []
-    for feed in found.feeds:
-        entry = feed.catalog_entry()
-        if full_text:
-            entry["full_text"] = True
-        entries.append(entry)
-    edited = CatalogFile(path)
-    added, skipped = edited.add_all(entries)
-    edited.save()
-    refused = f"; {len(found.refused)} refused (above)" if found.refused else ""
+    refused = f"; {len(edit.refused)} refused (above)" if edit.refused else ""
     console.print(
-        f"Imported {added} source(s) from {escape(str(opml))} into {escape(str(path))}; "
-        f"{skipped} already there{refused}.",
+        f"Imported {edit.added} source(s) from {escape(str(opml))} into "
+        f"{escape(str(edit.catalog))}; {edit.already} already there{refused}.",
         highlight=False,
     )
 
@@ -90,9 +63,7 @@ def export_opml(
     ),
 ) -> None:
     """Write the catalog as OPML 2.0, our fields (full_text, language...) as attributes."""
-    from spacebrief.ingest import load_sources, write_opml
-
-    document = write_opml(load_sources(sources or settings().sources_location))
+    document = handle().export_opml(sources)
     if output is None:
         sys.stdout.write(document)
         return
@@ -111,29 +82,8 @@ def add_source(
     tag: list[str] = typer.Option([], "--tag", help="A tag (repeat for more)."),
 ) -> None:
     """Find a site's feed (<link rel="alternate">), check it parses, append it to the catalog."""
-    from spacebrief.ingest import CatalogFile, discover_feed
-
-    path = _catalog_path(catalog)
-    edited = CatalogFile(path)
-    from spacebrief.flows.steps.ingest_step import policy_from
-
-    found = discover_feed(url.strip(), policy=policy_from(settings()))
-    entry: dict[str, object] = {"name": name or found.title or found.url, "url": found.url}
-    if found.site:
-        entry["site"] = found.site
-    if full_text:
-        entry["full_text"] = True
-    if tag:
-        entry["tags"] = list(tag)
-    if not edited.add(entry):
-        console.print(f"{escape(found.url)} is already in {escape(str(path))}.", highlight=False)
-        return
-    edited.save()
-    console.print(
-        f"Added {escape(str(edited.entries[-1]['name']))} ({escape(found.url)}, "
-        f"{found.entries} entries now) to {escape(str(path))}.",
-        highlight=False,
-    )
+    edit = handle().add_source(url, name=name, catalog=catalog, full_text=full_text, tags=tag)
+    console.print(untrusted(edit.describe()), highlight=False)
 
 
 @sources_app.command("remove")
@@ -142,17 +92,8 @@ def remove_source(
     catalog: Path | None = typer.Option(None, "--catalog", help=CATALOG_HELP),
 ) -> None:
     """Take a source out of the catalog (its stored items stay in the warehouse)."""
-    from spacebrief.ingest import CatalogFile
-
-    path = _catalog_path(catalog)
-    edited = CatalogFile(path)
-    removed = edited.remove(name)
-    edited.save()
-    console.print(
-        f"Removed {escape(str(removed.get('name') or removed.get('url')))} from "
-        f"{escape(str(path))}.",
-        highlight=False,
-    )
+    edit = handle().remove_source(name, catalog=catalog)
+    console.print(untrusted(edit.describe()), highlight=False)
 
 
 def _when(value: datetime | None, now: datetime) -> str:
@@ -209,64 +150,20 @@ def fetch_now(
     `serve` classifies and alerts what it stores within a minute. Exits 1 when every
     feed tried failed."""
     from spacebrief.flows.cli.ingest_cmd import report_ingest
-    from spacebrief.flows.steps.ingest_step import ingest
-    from spacebrief.ingest import load_sources
 
-    location = sources or settings().sources_location
-    catalog = load_sources(location)
     if every == (name is not None):
         raise typer.BadParameter("name one source, or say --all (not both).")
-    chosen = catalog if every else _named(catalog, str(name), location)
-    with console.status(f"Fetching {len(chosen)} source(s) now"):
-        summary = ingest(warehouse(), settings(), force=True, catalog=chosen)
+    names = () if every else (str(name),)
+    with console.status(f"Fetching {'every source' if every else 'the source'} now"):
+        summary = handle().fetch_now(*names, location=sources)
     report_ingest(summary)
-
-
-def _named(catalog: list[Source], wanted: str, location: str) -> list[Source]:
-    from spacebrief.ingest import source_key
-
-    text = wanted.strip()
-    for source in catalog:
-        if text.casefold() in (source.name.casefold(), source.source_id) or (
-            source_key(text) == source_key(source.url)
-        ):
-            return [source]
-    raise IngestError(
-        f"There is no source {text!r} in {location}: `spacebrief sources` lists the names."
-    )
-
-
-def _in_use(rows: list[SourceHealth], catalog: list[Source]) -> list[SourceHealth]:
-    """The catalog's sources, in health order, those never fetched after them."""
-    seen = {row.source_id for row in rows}
-    never = [
-        SourceHealth(s.source_id, s.name, s.url, None, None, None, 0, 0, None, None)
-        for s in catalog
-        if s.source_id not in seen
-    ]
-    return rows + never
 
 
 def _short(location: str) -> str:
     """A catalog's file name (a folder's name, a URL as it is): a title fits 80 columns."""
-    from spacebrief.ingest._fetch import is_remote
-
-    return location if is_remote(location) else Path(location).name or location
-
-
-def _next_fetch(row: SourceHealth) -> datetime | None:
-    """The stored next fetch, moved within today's poll bounds (as serve and ingest do)."""
-    from spacebrief.flows.steps.ingest_step import poll_rules_from
-    from spacebrief.ingest.schedule import within_bounds
-
-    state = SourceState(
-        row.source_id,
-        consecutive_failures=row.consecutive_failures,
-        next_fetch_at=row.next_fetch_at,
-        poll_interval_seconds=row.poll_interval_seconds,
-        schedule_reason=row.schedule_reason,
-    )
-    return within_bounds(state, poll_rules_from(settings())).next_fetch_at
+    if location.lower().startswith(("http://", "https://")):
+        return location
+    return Path(location).name or location
 
 
 @sources_app.callback(invoke_without_command=True)
@@ -281,21 +178,8 @@ def sources(
     (`--all`: every source ever seen); fetch, import, export, add, remove act on it."""
     if ctx.invoked_subcommand is not None:
         return
-    from spacebrief.ingest import load_sources
-    from spacebrief.warehouse.sources import resolve_sources, source_health
-
     where = location or settings().sources_location
-    catalog = [] if every else load_sources(where)
-    store = warehouse()
-    if store.path.exists():
-        with store.read() as con:
-            if not every:
-                catalog = resolve_sources(con, catalog)
-            rows = source_health(con, None if every else [s.source_id for s in catalog])
-    else:
-        rows = []
-    if not every:
-        rows = _in_use(rows, catalog)
+    rows = handle().sources(where, every=every)
     if not rows:
         console.print("No sources yet: run `spacebrief ingest` first.")
         return
@@ -327,8 +211,7 @@ def sources(
         if row.consecutive_failures:
             state.append(f", {row.consecutive_failures} in a row")
         state.append(f"\nlast ok {_when(row.last_success_at, now)}")
-        due = _next_fetch(row)
-        next_fetch = _when(due, now) if due else "next run"
+        next_fetch = _when(row.next_fetch_at, now) if row.next_fetch_at else "next run"
         schedule = untrusted(f"every {_every(row.poll_interval_seconds)}\nnext {next_fetch}")
         if row.schedule_reason:
             schedule.append("\n").append(untrusted(row.schedule_reason))

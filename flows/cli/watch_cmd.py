@@ -13,17 +13,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from spacebrief.flows.cli.app import app, console, warehouse
-from spacebrief.warehouse import transaction
-from spacebrief.warehouse.watch_rules import (
-    add_rule,
-    list_rules,
-    preview_matches,
-    remove_rule,
-    rule_history,
-)
+from spacebrief.flows.cli.app import SpacebriefGroup, app, console, handle
 
 watch_app = typer.Typer(
+    cls=SpacebriefGroup,
     help="Watch rules (always alert on matching stories) and mute rules (never alert).",
     no_args_is_help=True,
 )
@@ -52,10 +45,9 @@ def watch_add(
     analyst: str | None = typer.Option(None, "--analyst", help="Who adds it (default: $USER)."),
 ) -> None:
     """Add (or replace) a rule; it applies to stories classified from now on."""
-    with warehouse().write() as con, transaction(con):
-        replaced = add_rule(
-            con, name, query, mute=mute, channels=channel, analyst=_analyst(analyst)
-        )
+    replaced = handle().add_watch_rule(
+        name, query, mute=mute, channels=channel, analyst=_analyst(analyst)
+    )
     kind = "Mute rule" if mute else "Watch rule"
     verb = "replaced" if replaced else "added"
     console.print(
@@ -70,16 +62,15 @@ def watch_list(
     history: bool = typer.Option(False, "--history", help="Every add, replace and remove."),
 ) -> None:
     """The rules in force (or their history)."""
-    with warehouse().read() as con:
-        if history:
-            table = Table("when", "rule", "action", "kind", "query", "by")
-            for at, name, action, kind, query, who in rule_history(con):
-                table.add_row(
-                    f"{at:%Y-%m-%d %H:%M}", Text(name), action, kind, Text(query), Text(who or "")
-                )
-            console.print(table)
-            return
-        rules = list_rules(con)
+    if history:
+        table = Table("when", "rule", "action", "kind", "query", "by")
+        for at, name, action, kind, query, who in handle().watch_rule_history():
+            table.add_row(
+                f"{at:%Y-%m-%d %H:%M}", Text(name), action, kind, Text(query), Text(who or "")
+            )
+        console.print(table)
+        return
+    rules = handle().watch_rules()
     if not rules:
         console.print("No rules yet: `spacebrief watch add NAME 'QUERY'` adds one.")
         return
@@ -102,8 +93,7 @@ def watch_remove(
     analyst: str | None = typer.Option(None, "--analyst", help="Who removes it."),
 ) -> None:
     """Remove a rule (its history stays)."""
-    with warehouse().write() as con, transaction(con):
-        rule = remove_rule(con, name, analyst=_analyst(analyst))
+    rule = handle().remove_watch_rule(name, analyst=_analyst(analyst))
     console.print(f"Removed the {rule.kind} rule {escape(name)!r}.", highlight=False)
 
 
@@ -113,8 +103,8 @@ def watch_test(
     days: int = typer.Option(30, "--days", min=1, help="How far back to look."),
 ) -> None:
     """What a query would have matched in the warehouse, as a table; alerts nobody."""
-    with warehouse().read() as con:
-        total, matches = preview_matches(con, query, days=days)
+    found = handle().search(query, days=days)
+    total, matches = found.total, found.matches
     table = Table("published", "source", "title", "trends", title=f"Matches in {days} day(s)")
     for match in matches:
         table.add_row(
@@ -124,7 +114,7 @@ def watch_test(
             ", ".join(match.trends),
         )
     console.print(table)
-    stories = len({m.cluster_id for m in matches})
+    stories = found.stories
     shown = f" ({len(matches)} shown)" if total > len(matches) else ""
     console.print(
         f"{total} item(s) in {stories} stor{'y' if stories == 1 else 'ies'} matched{shown}; "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from spacebrief.flows.cli.app import app, console, settings, warehouse
+from spacebrief.flows.cli.app import app, console, handle
 
 
 @app.command()
@@ -18,21 +18,10 @@ def web(
     port: int = typer.Option(8700, "--port", min=1, max=65535, help="Port to listen on."),
 ) -> None:
     """Serve the reading room: editions, items, search, entities; teach with the token."""
-    from spacebrief.web.config import RoomConfig
-    from spacebrief.web.server import check_address, check_port, serve
-
-    config = settings()
-    token = config.web_token.get_secret_value() if config.web_token else None
-    check_address(host, token)
-    check_port(host, port)
-    room = warehouse()
-    room.initialise()  # the pages read tables the newest migrations add
-    mode = "analysts who sign in with the token can teach" if token else "read-only"
-    shown = f"[{host}]" if ":" in host else host
-    console.print(
-        f"Reading room on http://{shown}:{port}/ ({mode}); Ctrl-C stops.", highlight=False
-    )
-    serve(RoomConfig(warehouse=room, token=token, host=host, port=port))
+    with handle() as sb:
+        sb.serve_reading_room(
+            host=host, port=port, on_ready=lambda said: console.print(said, highlight=False)
+        )
 
 
 @app.command()
@@ -43,8 +32,6 @@ def backfill(
 ) -> None:
     """Read stored items for the actors they name and the stories they join (new items
     are read when classified), and record which items older editions cite."""
-    from spacebrief.core import backfill_reading_room
-
     with Progress(
         TextColumn("Reading stored items"),
         BarColumn(),
@@ -58,7 +45,5 @@ def backfill(
         def on_progress(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        report = backfill_reading_room(
-            warehouse(), reread_actors=reread_actors, on_progress=on_progress
-        )
+        report = handle().backfill(reread_actors=reread_actors, on_progress=on_progress)
     console.print(report.describe(), highlight=False)

@@ -2,7 +2,7 @@
 
 It keeps every accepted message, can refuse chosen recipients (550 or 450), require
 STARTTLS and a login, and serve implicit TLS, with a self-signed certificate for
-127.0.0.1 made here with `cryptography` (already installed as a dependency of Prefect).
+127.0.0.1 made here with `cryptography` (the test extra declares it).
 """
 
 from __future__ import annotations

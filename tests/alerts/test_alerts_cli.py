@@ -58,7 +58,8 @@ def test_a_wrong_token_is_one_line_and_exit_1(cli_home, fake_slack, monkeypatch)
 
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("Error: Slack rejected SLACK_BOT_TOKEN")
+    assert len(lines) == 1 and lines[0].startswith("Error: Slack rejected the bot token")
+    assert lines[0].endswith("(SLACK_BOT_TOKEN).")  # the CLI names the variable
     assert "Traceback" not in result.output
     assert "xoxb-wrong" not in result.output
     assert stories.ledger()[0]["status"] == "pending"

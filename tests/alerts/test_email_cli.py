@@ -65,7 +65,7 @@ def test_a_refused_login_is_one_line_exit_1_and_the_password_is_never_shown(cli_
     assert errors == [
         f"Error: The SMTP server 127.0.0.1:{server.port} refused the login of 'analyst' "
         "(535 5.7.8 Authentication credentials invalid): check the user and password in "
-        "SPACEBRIEF_SMTP_URL."
+        "the mail server's URL (SPACEBRIEF_SMTP_URL)."
     ]
     assert "Traceback" not in result.output
     assert wrong not in result.output and quote(wrong, safe="") not in result.output
@@ -87,7 +87,8 @@ def test_a_refused_recipient_is_reported_and_exits_1(cli_home, monkeypatch):
 def test_send_without_a_server_says_what_to_set(cli_home):
     result = _send()
     assert result.exit_code == 1
-    assert "Error: SPACEBRIEF_SMTP_URL is not set" in result.output
+    assert "Error: No mail server is given" in result.output
+    assert "(SPACEBRIEF_SMTP_URL)" in result.output  # the CLI names the variable
 
 
 def test_an_unreachable_server_is_one_line_and_exit_1(cli_home, monkeypatch):
@@ -126,6 +127,7 @@ def test_an_edition_of_an_empty_window_names_the_days_the_warehouse_has(cli_home
     assert result.exit_code == 0, result.output
     assert "Its window holds no items" in result.output
     assert "the newest: 2025-03-24" in result.output
-    assert "try `spacebrief digest --date 2025-03-24 --days 7`" in result.output
+    assert "try the edition of 2025-03-24 over 7 days" in result.output
+    assert "(`spacebrief digest --date 2025-03-24 --days 7`)" in result.output
     full = CliRunner().invoke(app, ["digest", "--date", "2025-03-24"])
     assert "Its window holds no items" not in full.output

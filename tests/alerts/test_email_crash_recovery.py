@@ -28,6 +28,7 @@ from spacebrief.alerts import email as alert_email, smtp as alert_smtp
 from spacebrief.flows.steps import email_step as step
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.digest_step import EditionSummary
+from spacebrief.warehouse.ledger import WarehouseLedger
 
 point = os.environ["KILL_AT"]
 def die(*args, **kwargs):
@@ -37,7 +38,7 @@ if point == "before-accept":      # the row is `sending`, the server has nothing
 elif point == "after-accept":     # the server said 250; the journal has no line yet
     alert_email.SentJournal.record = die
 elif point == "after-journal":    # accepted and journalled; the ledger still says `sending`
-    step.WarehouseEmailLedger.mark_sent = die
+    WarehouseLedger.mark_sent = die
 fields = json.loads(sys.argv[1])
 edition = EditionSummary(**{k: Path(v) if k.endswith("_path") else v for k, v in fields.items()})
 settings = Settings()

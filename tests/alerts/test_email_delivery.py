@@ -120,7 +120,8 @@ def test_a_refused_login_is_one_sentence_without_the_password_and_sends_nothing(
             send_edition(edition_home.warehouse, settings, edition_home.edition)
         message = str(caught.value)
         assert message.startswith(f"The SMTP server 127.0.0.1:{server.port} refused the login")
-        assert "check the user and password in SPACEBRIEF_SMTP_URL" in message
+        assert "check the user and password in the mail server's URL" in message
+        assert caught.value.setting == "smtp_url"
         assert wrong not in message and "\n" not in message
         assert server.received == []
         assert [(r["status"], r["attempts"]) for r in edition_home.ledger()] == [("pending", 0)] * 2
@@ -220,9 +221,10 @@ def test_a_subject_holding_line_breaks_cannot_add_headers(edition_home):
     ["ana@example.org\r\nBcc: victim@evil.example", "not-an-address", "a@b", "Ana <a@b.org>"],
 )
 def test_recipients_that_are_not_plain_addresses_are_refused(value):
-    with pytest.raises(EmailConfigurationError, match="SPACEBRIEF_EMAIL_TO holds") as caught:
+    with pytest.raises(EmailConfigurationError, match="The recipients hold") as caught:
         parse_recipients(f"ok@example.org, {value}")
     assert "\n" not in str(caught.value) and "\r" not in str(caught.value)
+    assert caught.value.setting == "email_to"
 
 
 def test_recipients_are_split_trimmed_and_deduplicated():
@@ -258,9 +260,10 @@ def test_smtp_urls(url, expected):
     ],
 )
 def test_a_wrong_smtp_url_is_refused_without_showing_the_password(url):
-    with pytest.raises(EmailConfigurationError, match="SPACEBRIEF_SMTP_URL must look") as caught:
+    with pytest.raises(EmailConfigurationError, match="mail server's URL must look") as caught:
         parse_smtp_url(url)
     assert "hunter2" not in str(caught.value)
+    assert caught.value.setting == "smtp_url"
 
 
 def test_the_password_is_redacted_from_anything_a_server_echoes():
@@ -273,23 +276,23 @@ def test_the_password_is_redacted_from_anything_a_server_echoes():
 def test_a_warehouse_too_busy_to_record_the_success_is_settled_from_the_journal(
     edition_home, monkeypatch
 ):
-    from spacebrief.flows.steps.email_step import WarehouseEmailLedger
     from spacebrief.warehouse.exceptions import WarehouseLocked
+    from spacebrief.warehouse.ledger import WarehouseLedger
 
-    real_mark_sent = WarehouseEmailLedger.mark_sent
+    real_mark_sent = WarehouseLedger.mark_sent
 
     def busy(self, delivery):
         raise WarehouseLocked("The warehouse is in use by another process.")
 
     with SmtpServer() as server:
         settings = edition_home.settings(server.url())
-        monkeypatch.setattr(WarehouseEmailLedger, "mark_sent", busy)
+        monkeypatch.setattr(WarehouseLedger, "mark_sent", busy)
         with pytest.raises(WarehouseLocked):
             send_edition(edition_home.warehouse, settings, edition_home.edition)
         states = {r["recipient"]: r["status"] for r in edition_home.ledger()}
         assert states == {"ana@example.org": "sending", "Ben@Example.org": "pending"}
 
-        monkeypatch.setattr(WarehouseEmailLedger, "mark_sent", real_mark_sent)
+        monkeypatch.setattr(WarehouseLedger, "mark_sent", real_mark_sent)
         rerun = send_edition(edition_home.warehouse, settings, edition_home.edition)
 
     assert rerun.reconciled == 1 and rerun.sent == ("Ben@Example.org",)

@@ -17,12 +17,16 @@ import time
 import duckdb
 import pytest
 
+import spacebrief
 from spacebrief.alerts.feedback import BLOCK_ID
 from spacebrief.flows.steps.alerts_step import deliver_alerts
-from spacebrief.flows.steps.feedback_step import make_listener
 from spacebrief.warehouse import Warehouse
 from tests.alerts.conftest import REPO_ROOT, Stories, slack_settings
 from tests.alerts.slack_server import APP_TOKEN, CHANNEL, TOKEN
+
+
+def make_listener(settings, **options):
+    return spacebrief.open(settings=settings).feedback_listener(**options)
 
 
 def wait_until(predicate, timeout: float = 15.0) -> bool:
@@ -154,7 +158,7 @@ def test_unknown_alert_and_users_off_the_allow_list_get_one_line(posted, fake_sl
     finally:
         running.stop()
     texts = sorted(e["text"] for e in fake_slack.ephemerals)
-    assert "SPACEBRIEF_FEEDBACK_USERS" in texts[0]
+    assert "Only the analysts allowed to give feedback" in texts[0]
     assert "no record of this alert" in texts[1]
     assert rows(warehouse, "SELECT * FROM feedback") == []
     assert rows(warehouse, "SELECT * FROM feedback_clicks") == []
@@ -196,16 +200,14 @@ def test_clicks_while_the_connection_is_down_arrive_after_the_reconnect(
 def test_a_click_whose_write_fails_is_not_acked_and_lands_on_redelivery(posted, fake_slack):
     settings, warehouse, _ = posted
     failures = iter([RuntimeError("warehouse busy")])
-    from spacebrief.flows.steps.feedback_step import click_recorder
-
-    real = click_recorder(settings)
+    running = make_listener(settings, ping_interval=0.5)
+    real = running.record
 
     def flaky(click):
         for error in failures:
             raise error
         return real(click)
 
-    running = make_listener(settings, ping_interval=0.5)
     running.record = flaky
     running.start()
     try:
@@ -265,7 +267,8 @@ def test_listen_refuses_a_rejected_app_token_in_one_sentence(posted, fake_slack,
 
     result = CliRunner().invoke(app, ["listen"])
     assert result.exit_code == 1
-    assert "Slack rejected SLACK_APP_TOKEN (invalid_auth)" in result.output
+    assert "Slack rejected the app-level token (invalid_auth)" in result.output
+    assert "(SLACK_APP_TOKEN)" in result.output
     assert "xapp-1-revoked" not in result.output
 
 

@@ -53,16 +53,19 @@ def test_empty_batch_is_a_no_op(warehouse):
 
 def test_ledger_states_are_typed_in_python_and_the_same_strings_in_duckdb(warehouse):
     """DeliveryStatus is a StrEnum: rows read back as members, the column keeps its words."""
-    from spacebrief.alerts.types import DeliveryStatus
-    from spacebrief.warehouse import alerts as ledger
+    from spacebrief.alerts.types import Delivered, DeliveryStatus
+    from spacebrief.warehouse import alerts as ledger_rows
     from spacebrief.warehouse import email as email_ledger
+    from spacebrief.warehouse.ledger import WarehouseLedger
 
     candidates = [AlertCandidate(f"s{n}", "W1", f"i{n}", 0.8, "outbox") for n in range(3)]
     with warehouse.write() as con, transaction(con):
         ids = [c.alert_id for c in insert_pending_alerts(con, candidates)]
-        assert sorted(ledger.claim(con, ids[:2], "key-1", None, None)) == sorted(ids[:2])
-        ledger.mark_sent(con, ids[:1], "key-1", "1.0", "C1", None)
-        counts = ledger.status_counts(con, "outbox")
+    ledger = WarehouseLedger(warehouse)
+    assert sorted(ledger.claim(ids[:2], "key-1")) == sorted(ids[:2])
+    ledger.mark_sent(ids[:1], Delivered("key-1", "1.0", "C1"))
+    with warehouse.write() as con, transaction(con):
+        counts = ledger_rows.status_counts(con, "outbox")
         stored = dict(con.execute("SELECT alert_id, status FROM alerts").fetchall())
         email_ledger.insert_owed(con, "ed-1", [("a@example.org", "<m1@example.org>")])
         (delivery,) = email_ledger.deliveries(con, "ed-1")
@@ -80,15 +83,34 @@ def test_ledger_states_are_typed_in_python_and_the_same_strings_in_duckdb(wareho
 def test_a_claim_is_a_compare_and_set_that_returns_only_what_it_took(warehouse):
     """Two runs planning the same alert: the first claim takes it, the second gets nothing
     (before, marking `sending` overwrote the other run's marker and both posted)."""
-    from spacebrief.warehouse import alerts as ledger
+    from spacebrief.warehouse.ledger import WarehouseLedger
 
     candidates = [AlertCandidate(f"s{n}", "W1", f"i{n}", 0.8, "outbox") for n in range(2)]
     with warehouse.write() as con, transaction(con):
         ids = [c.alert_id for c in insert_pending_alerts(con, candidates)]
-    with warehouse.write() as con:
-        first = ledger.claim(con, ids[:1], "run-a", None, None)
-        second = ledger.claim(con, ids, "run-b", None, None)
+    ledger = WarehouseLedger(warehouse)
+    first = ledger.claim(ids[:1], "run-a")
+    second = ledger.claim(ids, "run-b")
+    with warehouse.read() as con:
         markers = dict(con.execute("SELECT alert_id, message_key FROM alerts").fetchall())
     assert first == ids[:1]
     assert second == ids[1:]
     assert markers == {ids[0]: "run-a", ids[1]: "run-b"}
+
+
+def test_the_email_ledger_is_the_same_ledger_on_its_own_table(warehouse):
+    """One ledger for Slack, e-mail and the edition post: a recipient's claim is the same
+    compare-and-set on `email_deliveries`."""
+    from spacebrief.warehouse import email as email_ledger
+    from spacebrief.warehouse.ledger import EMAIL_DELIVERIES, WarehouseLedger
+
+    with warehouse.write() as con:
+        email_ledger.insert_owed(con, "ed-1", [("a@example.org", "<m1@example.org>")])
+        (delivery,) = email_ledger.deliveries(con, "ed-1")
+    ledger = WarehouseLedger(warehouse, EMAIL_DELIVERIES)
+    assert ledger.claim([delivery.ledger_id], "smtp") == [delivery.ledger_id]
+    assert ledger.claim([delivery.ledger_id], "smtp") == []  # taken already
+    ledger.mark_sent([delivery.ledger_id])
+    with warehouse.read() as con:
+        (after,) = email_ledger.deliveries(con, "ed-1")
+    assert after.status == "sent"

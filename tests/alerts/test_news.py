@@ -15,16 +15,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from typer.testing import CliRunner
 
-from spacebrief.alerts.types import AlertCandidate
+from spacebrief.alerts.types import AlertCandidate, Delivered
 from spacebrief.flows.cli import app
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.alerts_step import deliver_alerts
 from spacebrief.flows.steps.classify_step import classify
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
-from spacebrief.warehouse import alerts as ledger_sql
 from spacebrief.warehouse.alerts import insert_pending_alerts
 from spacebrief.warehouse.items import insert_items
+from spacebrief.warehouse.ledger import WarehouseLedger
 from spacebrief.warehouse.watch_rules import add_rule
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -199,8 +199,9 @@ def test_the_classifier_announces_a_story_once_per_destination(warehouse):
     first = AlertCandidate("story", "W1", "report-a", 0.9, "outbox")
     with warehouse.write() as con, transaction(con):
         insert_pending_alerts(con, [first])
-        ledger_sql.claim(con, [first.alert_id], "key-1", None, None)
-        ledger_sql.mark_sent(con, [first.alert_id], "key-1", None, None, None)
+    ledger = WarehouseLedger(warehouse)
+    ledger.claim([first.alert_id], "key-1")
+    ledger.mark_sent([first.alert_id], Delivered("key-1"))
     later = [
         AlertCandidate("story", "W3", "report-b", 0.95, "outbox"),
         AlertCandidate("story", "W3", "report-b", 0.95, "slack:C1"),

@@ -147,5 +147,6 @@ def test_destination_prefers_bot_then_webhook_then_outbox(token, channel, webhoo
 
 
 def test_a_token_without_a_channel_is_a_clear_error():
-    with pytest.raises(AlertsError, match="SLACK_CHANNEL"):
+    with pytest.raises(AlertsError, match="no channel") as raised:
         destination_for(True, "  ", False)
+    assert raised.value.setting == "slack_channel"

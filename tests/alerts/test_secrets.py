@@ -72,7 +72,8 @@ def test_a_webhook_url_without_a_scheme_leaves_no_secret_and_no_alert_sending(ou
     )
     with pytest.raises(SlackConfigurationError) as raised:
         deliver_alerts(warehouse, broken)
-    assert SECRET not in str(raised.value) and "SLACK_WEBHOOK_URL" in str(raised.value)
+    assert SECRET not in str(raised.value) and "incoming webhook's URL" in str(raised.value)
+    assert raised.value.setting == "slack_webhook_url"
     ledger = stories.ledger()
     assert [row["status"] for row in ledger] == ["pending"] * 3
     assert not any(SECRET in (row["last_error"] or "") for row in ledger)

@@ -43,8 +43,9 @@ def test_webhook_invalid_token_is_a_clear_error_and_alerts_stay_pending(webhook_
     stories.add("Egypt joins ILRS", {"W1": 0.8})
     fake_slack.fail_posts("invalid_auth")
 
-    with pytest.raises(SlackConfigurationError, match="SLACK_WEBHOOK_URL"):
+    with pytest.raises(SlackConfigurationError, match="incoming webhook's URL") as raised:
         deliver_alerts(warehouse, settings)
+    assert raised.value.setting == "slack_webhook_url"
 
     [row] = stories.ledger()
     assert row["status"] == "pending" and "invalid_token" in row["last_error"]

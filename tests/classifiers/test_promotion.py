@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import spacebrief
+from spacebrief._learning import default_eval_paths
 from spacebrief.classifiers.promotion import HeadFigures, decide, split_feedback
 from spacebrief.classifiers.types import FeedbackExample
 from spacebrief.flows.cli import app
 from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import head_path
-from spacebrief.flows.steps.train_step import default_eval_paths, train_and_promote
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.items import insert_items
@@ -101,7 +101,7 @@ def test_a_refit_that_is_worse_is_kept_out_recorded_and_shown(home):
     warehouse = _contradicting_warehouse(home)
     assert default_eval_paths() == [FIXTURE]
 
-    first = train_and_promote(warehouse, settings)
+    first = spacebrief.open(warehouse.path, settings=settings).train_and_promote()
 
     row = first.row
     assert row.decision == "kept", first.describe()
@@ -109,9 +109,9 @@ def test_a_refit_that_is_worse_is_kept_out_recorded_and_shown(home):
     assert row.new_eval_macro_f1 < row.old_eval_macro_f1
     assert row.old_version != row.new_version and row.eval_items == 30
     assert row.feedback_fitted + row.feedback_held_out == row.feedback_total
-    assert not head_path(settings).exists()  # the packaged head still decides
+    assert not spacebrief.open(settings=settings).head_path.exists()  # the packaged head decides
 
-    again = train_and_promote(warehouse, settings)
+    again = spacebrief.open(warehouse.path, settings=settings).train_and_promote()
     assert again.row.decision == "skipped" and "no new feedback" in again.row.reason
     with warehouse.read() as con:
         assert [a.decision for a in list_attempts(con)] == ["skipped", "kept"]
@@ -134,14 +134,14 @@ def test_a_refit_that_is_no_worse_is_promoted_and_classify_loads_it(home):
             for trend in r.get("labels") or []:
                 record_feedback(con, r["id"], trend, True, analyst="slack:ana")
 
-    result = train_and_promote(warehouse, settings)
+    result = spacebrief.open(warehouse.path, settings=settings).train_and_promote()
 
     assert result.row.decision == "promoted", result.describe()
     assert result.row.new_eval_macro_f1 >= result.row.old_eval_macro_f1 - 0.005
-    assert head_path(settings).exists()
+    assert spacebrief.open(settings=settings).head_path.exists()
     from spacebrief.classifiers.head import load_head
 
-    assert load_head(head_path(settings)).version == result.row.new_version
+    assert load_head(spacebrief.open(settings=settings).head_path).version == result.row.new_version
 
 
 @pytest.mark.slow
@@ -155,11 +155,11 @@ def test_a_refit_on_a_handful_of_verdicts_is_kept_until_more_feedback_comes(home
         for (item_id,) in first:
             record_feedback(con, item_id, "W1", True, analyst="ana")
 
-    result = train_and_promote(warehouse, settings)
+    result = spacebrief.open(warehouse.path, settings=settings).train_and_promote()
 
     assert result.row.decision == "kept", result.describe()
     assert "held-out verdict" in result.row.reason and "at least 10" in result.row.reason
-    assert not head_path(settings).exists()
+    assert not spacebrief.open(settings=settings).head_path.exists()
 
     shown = CliRunner().invoke(app, ["train", "--promote"], env={"COLUMNS": "250"})
     assert shown.exit_code == 0, shown.output

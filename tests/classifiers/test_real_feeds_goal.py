@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from spacebrief._classify import alert_bars
+from spacebrief._learning import labelled_feed_items
 from spacebrief.classifiers.batch import evaluate_items
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.classify_step import alert_bars, labelled_feed_items
 
 LABELS = Path(__file__).parent / "fixtures" / "real_feeds.jsonl"
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 
+import spacebrief
+from spacebrief._classify import read_in_english
 from spacebrief.digest.build import build_edition
 from spacebrief.digest.english import english_reading
 from spacebrief.digest.llm import LlmEndpoint, translated
 from spacebrief.digest.render import render_markdown, render_text
 from spacebrief.digest.types import TrendLabel, WindowItem
 from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.english_step import read_in_english
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.editions import load_window
 from tests.digest.conftest import EDITION_DATE, Row, fill, week_rows
@@ -195,8 +196,10 @@ def test_the_english_step_stores_readings_for_the_view_and_slack(
     foreign_warehouse: Warehouse, home: Path
 ) -> None:
     settings = Settings()
-    assert read_in_english(foreign_warehouse, settings) == 2
-    assert read_in_english(foreign_warehouse, settings) == 0  # made once per model and labels
+    assert read_in_english(spacebrief.open(foreign_warehouse.path, settings=settings)) == 2
+    assert (
+        read_in_english(spacebrief.open(foreign_warehouse.path, settings=settings)) == 0
+    )  # made once per model and labels
     with foreign_warehouse.read() as con:
         rows = con.execute(
             "SELECT item_id, reading, english_title, original_title FROM v_items_english "
@@ -222,7 +225,7 @@ def test_a_stored_translation_is_what_the_edition_prints(
         "the two sides will build more ground stations before 2026."
     )
     monkeypatch.setenv("SPACEBRIEF_LLM_URL", url)
-    read_in_english(foreign_warehouse, Settings())
+    read_in_english(spacebrief.open(foreign_warehouse.path, settings=Settings()))
     with foreign_warehouse.read() as con:
         edition = build_edition(load_window(con, EDITION_DATE, 7))
     beidou = next(s for s in edition.stories if s.original_headline)
@@ -236,7 +239,7 @@ def test_an_owed_slack_alert_carries_the_stories_english_reading(
     from spacebrief.alerts.blocks import story_message
     from spacebrief.warehouse.alerts import owed_alerts
 
-    read_in_english(foreign_warehouse, Settings())
+    read_in_english(spacebrief.open(foreign_warehouse.path, settings=Settings()))
     now = datetime(2025, 3, 24, tzinfo=UTC)
     with foreign_warehouse.write() as con:
         con.execute(

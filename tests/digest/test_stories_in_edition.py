@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spacebrief.core import backfill_reading_room
+import spacebrief
 from spacebrief.digest.render import render_html, render_markdown
 from spacebrief.warehouse import Warehouse
 from tests.digest.test_edition_from_warehouse import edition_for
@@ -25,7 +25,7 @@ def test_before_stories_are_read_a_cluster_is_one_report_and_its_echoes(
 def test_two_outlets_in_their_own_words_are_two_independent_reports(
     filled_warehouse: Warehouse,
 ) -> None:
-    backfill_reading_room(filled_warehouse)  # reads the stored items for their stories
+    spacebrief.open(filled_warehouse.path).backfill()  # reads the stored items for their stories
     edition = edition_for(filled_warehouse)
     top = edition.stories[0]
     assert top.headline == "China to train Pakistani astronaut for a Tiangong visit"
@@ -35,7 +35,7 @@ def test_two_outlets_in_their_own_words_are_two_independent_reports(
 
 
 def test_momentum_counts_two_clusters_of_one_event_once(filled_warehouse: Warehouse) -> None:
-    backfill_reading_room(filled_warehouse)
+    spacebrief.open(filled_warehouse.path).backfill()
     before = edition_for(filled_warehouse)
     with filled_warehouse.write() as con:  # two reports of week -1 found to tell one event
         con.execute(

@@ -233,7 +233,7 @@ def test_a_value_error_from_a_bug_is_not_passed_off_as_a_user_mistake(
     def buggy_query(con: object, sql: str, limit: int | None = None, **memory: object) -> object:
         return int(sql)  # the bug: a real ValueError from deep inside a command
 
-    monkeypatch.setattr("spacebrief.flows.cli.query_cmd.run_query", buggy_query)
+    monkeypatch.setattr("spacebrief.warehouse.query.run_query", buggy_query)
     result = CliRunner().invoke(app, ["query", "SELECT 1"])
     assert isinstance(result.exception, ValueError)
     assert result.exit_code != 0

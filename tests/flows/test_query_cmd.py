@@ -77,7 +77,9 @@ def test_writes_are_refused_in_one_sentence(filled_home: Path) -> None:
 def test_a_missing_warehouse_says_what_to_run(home: Path) -> None:
     result = runner.invoke(app, ["query", "SELECT 1"])
     assert result.exit_code == 1
-    assert "spacebrief demo" in result.output
+    assert "There is no warehouse at" in result.output
+    assert "ingest something into it first" in result.output
+    assert "(SPACEBRIEF_HOME)" in result.output  # the CLI names the variable
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from spacebrief.flows.dask_classify import classify_on_dask, split
+from spacebrief.classifiers.pending import split
+from spacebrief.flows.dask_classify import classify_on_dask
 from spacebrief.flows.settings import Settings
 from spacebrief.flows.steps.ingest_step import ingest
 from spacebrief.warehouse import Warehouse

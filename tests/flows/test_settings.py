@@ -64,7 +64,7 @@ def test_the_fetch_defaults_are_the_fetchers_own(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One definition: a run with no fetch setting fetches exactly as `FetchPolicy()` does."""
-    from spacebrief.flows.steps.ingest_step import policy_from
+    from spacebrief._ingest import fetch_policy
     from spacebrief.ingest import FetchPolicy
 
     monkeypatch.delenv("SPACEBRIEF_FETCH_ALLOW_PRIVATE")
@@ -75,7 +75,7 @@ def test_the_fetch_defaults_are_the_fetchers_own(
         library.per_host,
         library.max_bytes,
     )
-    assert policy_from(settings) == library
+    assert fetch_policy(settings) == library
 
 
 @pytest.mark.parametrize(

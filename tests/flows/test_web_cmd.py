@@ -31,7 +31,7 @@ def test_a_taken_port_is_one_sentence(home: Path, monkeypatch, restored_environ)
         result = CliRunner().invoke(app, ["web", "--port", str(taken.getsockname()[1])])
     assert result.exit_code == 1
     assert result.output.startswith("Error: Cannot listen on 127.0.0.1 port ")
-    assert "choose another with --port" in result.output
+    assert "choose another port (--port)" in result.output  # the CLI names the option
 
 
 @pytest.mark.slow

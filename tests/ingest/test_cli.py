@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from typer.testing import CliRunner
-
 from spacebrief.flows.cli import app
-from tests.ingest.feed_server import FeedServer
-
-FIXTURES = Path(__file__).parent / "fixtures"
-
-
-@pytest.fixture
-def cli(home, monkeypatch):
-    # COLUMNS, not console.width: setting the width pins it for every later test.
-    monkeypatch.setenv("COLUMNS", "200")
-    return CliRunner()
+from tests.ingest.conftest import FIXTURES
+from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 
 def test_ingest_prints_the_run_summary_and_sources_shows_each_feeds_health(cli):
@@ -71,3 +58,23 @@ def test_sources_at_80_columns_never_splits_a_source_name(cli, monkeypatch, tmp_
     for name in names:
         assert set(name.split()) <= words, f"{name!r} is split in:\n{table.output}"
     assert {"HTTP", "404", "backing", "off"} <= words
+
+
+def test_every_feed_failing_is_an_error_a_cron_job_sees(cli, server, tmp_path):
+    server.serve("/a.xml", b"", fail_first=99, fail_status=500)
+    catalog = tmp_path / "sources.yaml"
+    catalog.write_text(
+        f"sources:\n  - {{name: A, url: '{server.url('/a.xml')}'}}\n"
+        f"  - {{name: B, url: 'http://127.0.0.1:9/nothing.xml'}}\n"
+    )
+    env = {"SPACEBRIEF_FETCH_TIMEOUT_SECONDS": "0.5"}
+
+    failed = cli.invoke(app, ["ingest", "--sources", str(catalog)], env=env)
+
+    assert failed.exit_code == 1, failed.output
+    assert "Every feed tried failed (2 of 2)" in failed.output
+    assert "`spacebrief sources` says why" in failed.output
+    server.serve("/a.xml", rss_feed("A", [entry(1)]))
+    half = cli.invoke(app, ["ingest", "--sources", str(catalog), "--force"], env=env)
+    assert half.exit_code == 0, half.output  # one feed read: the run did its job
+    assert "1 failed" in half.output

@@ -24,23 +24,11 @@ from spacebrief.ingest.schedule import PollRules
 from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.ingest_store import WarehouseIngestBatch, WarehouseIngestStore
 from spacebrief.warehouse.sources import source_health
+from tests.ingest.conftest import write_catalog
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 POLICY = FetchPolicy(allow_private=True, connect_timeout=2, read_timeout=2, total_timeout=6)
 RULES = PollRules(min_interval=timedelta(minutes=10), max_interval=timedelta(hours=1))
-
-
-@pytest.fixture
-def server():
-    with FeedServer() as running:
-        yield running
-
-
-def catalog(server: FeedServer, tmp_path: Path, paths: list[str]) -> Path:
-    lines = [f"  - {{name: 'Feed {p}', url: '{server.url(p)}'}}" for p in paths]
-    path = tmp_path / "sources.yaml"
-    path.write_text("sources:\n" + "\n".join(lines) + "\n")
-    return path
 
 
 @pytest.mark.parametrize(
@@ -66,7 +54,7 @@ def test_a_catalog_is_read_clustered_stored_and_scheduled_and_the_rerun_respects
     server.serve("/a.xml", rss_feed("A", [entry(1), entry(7)]), etag='"a1"')
     server.serve("/b.xml", rss_feed("B", [retold, entry(8), entry(9)]), etag='"b1"')
     server.serve("/gone.xml", b"", status=410)
-    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml", "/b.xml", "/gone.xml"])))
+    sources = load_sources(str(write_catalog(tmp_path, server, ["/a.xml", "/b.xml", "/gone.xml"])))
     store = WarehouseIngestStore(warehouse)
     progress: list[tuple[int, int]] = []
 
@@ -146,7 +134,7 @@ def test_one_invalid_byte_costs_one_character_not_the_whole_feed(
     if not declared:
         body = body.split(b"?>", 1)[1].lstrip()
     server.serve("/feed.xml", body, content_type=content_type)
-    sources = load_sources(str(catalog(server, tmp_path, ["/feed.xml"])))
+    sources = load_sources(str(write_catalog(tmp_path, server, ["/feed.xml"])))
     ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
     stored = _stored(warehouse)
     assert [stored[f"story-{n}"][0] for n in (1, 2, 3)] == MULTILINGUAL
@@ -159,7 +147,7 @@ def test_an_undeclared_cp1252_feed_is_still_read_as_cp1252(
     body = rss_feed("Desk", [entry(1, title="Café à Genève: l’agence spatiale")], encoding="cp1252")
     body = body.split(b"?>", 1)[1].lstrip()
     server.serve("/feed.xml", body, content_type="application/xml")
-    sources = load_sources(str(catalog(server, tmp_path, ["/feed.xml"])))
+    sources = load_sources(str(write_catalog(tmp_path, server, ["/feed.xml"])))
     ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
     assert _stored(warehouse)["story-1"][0] == "Café à Genève: l’agence spatiale"
 
@@ -188,7 +176,7 @@ def test_a_bug_while_fetching_is_logged_and_counted_not_passed_off_as_a_sick_fee
     monkeypatch.setattr(_Fetcher, "fetch", buggy_fetch)
     server.serve("/a.xml", rss_feed("A", [entry(1)]))
     server.serve("/b.xml", rss_feed("B", [entry(2)]))
-    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml", "/b.xml"])))
+    sources = load_sources(str(write_catalog(tmp_path, server, ["/a.xml", "/b.xml"])))
     summary = ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
     assert (summary.fetched, summary.failed, summary.bugs, summary.new_items) == (1, 0, 1, 1)
     assert "bug in spacebrief" in summary.describe()
@@ -218,7 +206,7 @@ def test_a_bug_on_one_entry_is_logged_and_counted_and_the_other_entries_are_kept
 
     monkeypatch.setattr(_parse, "_from_feedparser", buggy)
     server.serve("/a.xml", rss_feed("A", [entry(1), entry(2), entry(3)]))
-    sources = load_sources(str(catalog(server, tmp_path, ["/a.xml"])))
+    sources = load_sources(str(write_catalog(tmp_path, server, ["/a.xml"])))
     summary = ingest_sources(sources, WarehouseIngestStore(warehouse), fetch_policy=POLICY)
     assert (summary.fetched, summary.new_items, summary.bugs) == (1, 2, 1)
     (record,) = _bug_records(caplog)

@@ -31,12 +31,6 @@ FAST = FetchPolicy(
 FEED = rss_feed("Agency news", [entry(1), entry(2)])
 
 
-@pytest.fixture
-def server():
-    with FeedServer() as running:
-        yield running
-
-
 def source(server: FeedServer, path: str = "/feed.xml") -> Source:
     return Source(source_id="agency", name="Agency", url=server.url(path))
 

@@ -6,17 +6,18 @@ links, comments, newsletter box, footer) served on 127.0.0.1 with a robots.txt.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
+import spacebrief
 from spacebrief.flows.cli import app
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.ingest_step import ingest
 from spacebrief.ingest import extract_article
+from spacebrief.warehouse import Warehouse
 from spacebrief.warehouse.sources import source_health
+from tests.ingest.conftest import LOCAL, ingest
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
@@ -33,17 +34,6 @@ CHROME = (
     "Share on",
     "Key facts",
 )
-
-
-@pytest.fixture
-def settings(home: Path) -> Settings:
-    return Settings(fetch_timeout_seconds=2)
-
-
-@pytest.fixture
-def server():
-    with FeedServer() as running:
-        yield running
 
 
 def teaser_feed(server: FeedServer, pages: list[str]) -> bytes:
@@ -90,10 +80,10 @@ def contents(warehouse) -> list[tuple]:
 
 
 def test_a_teaser_feed_yields_the_whole_article_without_the_site_chrome(
-    warehouse, settings, server, tmp_path
+    warehouse, server, tmp_path
 ):
     serve_site(server, ["misrsat2"])
-    summary = ingest(warehouse, settings, write_catalog(tmp_path, server))
+    summary = ingest(warehouse, write_catalog(tmp_path, server))
     assert (summary.new_items, summary.pages_ok, summary.pages_failed) == (1, 1, 0)
     assert "1 page(s) extracted" in summary.describe()
     ((_, feed_text, content, extractor, status, error),) = contents(warehouse)
@@ -110,24 +100,24 @@ def test_a_teaser_feed_yields_the_whole_article_without_the_site_chrome(
     assert shown == content
 
 
-def test_a_page_is_fetched_once_unless_asked_to_refetch(warehouse, settings, server, tmp_path):
+def test_a_page_is_fetched_once_unless_asked_to_refetch(warehouse, server, tmp_path):
     serve_site(server, ["misrsat2"])
     catalog = write_catalog(tmp_path, server)
-    ingest(warehouse, settings, catalog)
-    ingest(warehouse, settings, catalog, force=True)
+    ingest(warehouse, catalog)
+    ingest(warehouse, catalog, force=True)
     assert server.hits("/news/misrsat2") == 1
-    again = ingest(warehouse, settings, catalog, force=True, refetch_content=True)
+    again = ingest(warehouse, catalog, force=True, refetch_content=True)
     assert server.hits("/news/misrsat2") == 2 and again.pages_ok == 1
     assert len(contents(warehouse)) == 1
 
 
-def test_robots_txt_is_obeyed_and_read_once_per_host_per_run(warehouse, settings, server, tmp_path):
+def test_robots_txt_is_obeyed_and_read_once_per_host_per_run(warehouse, server, tmp_path):
     serve_site(
         server,
         ["misrsat2", "private/tiangong-guest"],
         robots="User-agent: *\nDisallow: /news/private/\n",
     )
-    summary = ingest(warehouse, settings, write_catalog(tmp_path, server))
+    summary = ingest(warehouse, write_catalog(tmp_path, server))
     assert (summary.pages_ok, summary.pages_failed) == (1, 1)
     assert server.hits("/news/private/tiangong-guest") == 0
     assert server.hits("/robots.txt") == 1
@@ -139,19 +129,19 @@ def test_robots_txt_is_obeyed_and_read_once_per_host_per_run(warehouse, settings
     )
 
 
-def test_no_robots_txt_allows_every_page(warehouse, settings, server, tmp_path):
+def test_no_robots_txt_allows_every_page(warehouse, server, tmp_path):
     serve_site(server, ["misrsat2"])
     server.serve("/robots.txt", b"not here", status=404, content_type="text/plain")
-    assert ingest(warehouse, settings, write_catalog(tmp_path, server)).pages_ok == 1
+    assert ingest(warehouse, write_catalog(tmp_path, server)).pages_ok == 1
 
 
 def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
-    settings, server, tmp_path, monkeypatch
+    home, server, tmp_path, monkeypatch
 ):
-    warehouse = settings.warehouse()  # the one `spacebrief sources` reads
+    warehouse = Warehouse(home / "spacebrief.duckdb")  # the one `spacebrief sources` reads
     serve_site(server, ["misrsat2", "cookie-wall"])
     catalog = write_catalog(tmp_path, server)
-    ingest(warehouse, settings, catalog)
+    ingest(warehouse, catalog)
     rows = {row[0].rsplit("/", 1)[-1]: row for row in contents(warehouse)}
     wall = rows["cookie-wall"]
     assert wall[1] == TEASER and wall[2] is None and wall[4] == "failed"
@@ -170,37 +160,35 @@ def test_a_failed_extraction_keeps_the_feed_text_and_shows_in_sources(
     assert "found no article text" in table.output
 
 
-def test_a_content_selector_picks_the_element_the_catalog_names(
-    warehouse, settings, server, tmp_path
-):
+def test_a_content_selector_picks_the_element_the_catalog_names(warehouse, server, tmp_path):
     serve_site(server, ["tiangong-guest"])
     catalog = write_catalog(
         tmp_path, server, "    content_selector: 'div[data-role=article-text]'\n"
     )
-    assert ingest(warehouse, settings, catalog).pages_ok == 1
+    assert ingest(warehouse, catalog).pages_ok == 1
     ((_, _, content, extractor, status, _),) = contents(warehouse)
     assert status == "ok" and extractor.startswith("css div[data-role=article-text] (lxml ")
     assert content.startswith("China and Pakistan agreed that a Pakistani astronaut")
     assert "app" not in content and "Subscribe" not in content
 
 
-def test_pages_obey_the_size_cap_of_feeds(warehouse, settings, server, tmp_path):
+def test_pages_obey_the_size_cap_of_feeds(warehouse, server, tmp_path):
     serve_site(server, ["misrsat2"])
     big = (PAGES / "misrsat2.html").read_bytes() + b"<!--" + b"x" * 100_000 + b"-->"
     server.serve("/news/misrsat2", big, content_type=HTML)
-    capped = settings.model_copy(update={"fetch_max_bytes": 50_000})
-    summary = ingest(warehouse, capped, write_catalog(tmp_path, server))
+    capped = replace(LOCAL, max_bytes=50_000)
+    summary = ingest(warehouse, write_catalog(tmp_path, server), policy=capped)
     assert summary.pages_failed == 1
     ((_, _, content, _, status, error),) = contents(warehouse)
     assert content is None and status == "failed" and "too large" in error
 
 
-def test_a_source_without_full_text_fetches_no_page(warehouse, settings, server, tmp_path):
+def test_a_source_without_full_text_fetches_no_page(warehouse, server, tmp_path):
     serve_site(server, ["misrsat2"])
     (tmp_path / "plain.yaml").write_text(
         f"sources:\n  - {{name: Nile Orbit News, url: '{server.url('/feed.xml')}'}}\n"
     )
-    summary = ingest(warehouse, settings, str(tmp_path / "plain.yaml"))
+    summary = ingest(warehouse, str(tmp_path / "plain.yaml"))
     assert summary.new_items == 1 and summary.pages_ok == summary.pages_failed == 0
     assert server.hits("/news/misrsat2") == 0 and server.hits("/robots.txt") == 0
 
@@ -210,14 +198,11 @@ def test_a_page_that_is_not_html_is_a_clear_failure():
     assert extraction.text is None and extraction.error
 
 
-def test_the_classifier_labels_a_teaser_item_from_its_article(
-    warehouse, settings, server, tmp_path
-):
-    from spacebrief.flows.steps.classify_step import classify
-
+def test_the_classifier_labels_a_teaser_item_from_its_article(warehouse, server, tmp_path):
     serve_site(server, ["misrsat2"])
-    ingest(warehouse, settings, write_catalog(tmp_path, server))
-    classify(warehouse, settings)
+    ingest(warehouse, write_catalog(tmp_path, server))
+    with spacebrief.open(warehouse.path) as sb:
+        sb.classify()
     with warehouse.read() as con:
         relevant, trends = con.execute("SELECT relevant, trends FROM v_items").fetchone()
         (evidence,) = con.execute("SELECT evidence FROM v_labels WHERE trend_id = 'W6'").fetchone()
@@ -234,7 +219,7 @@ def test_the_same_article_on_many_pages_is_extracted_every_time():
 
 
 def test_a_bug_on_a_page_is_logged_and_counted_never_stored_as_a_page_status(
-    warehouse, settings, server, tmp_path, monkeypatch, caplog
+    warehouse, server, tmp_path, monkeypatch, caplog
 ):
     """Row 13: an exception of our own once became the page's "failed", unlogged."""
     import logging
@@ -246,7 +231,7 @@ def test_a_bug_on_a_page_is_logged_and_counted_never_stored_as_a_page_status(
 
     monkeypatch.setattr(_pages, "extract_article", buggy)
     serve_site(server, ["misrsat2"])
-    summary = ingest(warehouse, settings, write_catalog(tmp_path, server))
+    summary = ingest(warehouse, write_catalog(tmp_path, server))
     assert (summary.new_items, summary.pages_ok, summary.pages_failed, summary.bugs) == (1, 0, 0, 1)
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
     assert "/news/misrsat2" in record.getMessage()

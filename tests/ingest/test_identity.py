@@ -9,24 +9,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.ingest_step import ingest
 from spacebrief.ingest import is_offsite, site_of, source_sites
 from spacebrief.warehouse import Warehouse, bundled_migrations
+from tests.ingest.conftest import ingest
 from tests.ingest.feed_server import FeedServer, entry, rss_feed
 
 LEGIT_URL = "https://legit.example/news/senegal-joins-ilrs"
-
-
-@pytest.fixture
-def settings(home: Path) -> Settings:
-    return Settings(fetch_timeout_seconds=2)
-
-
-@pytest.fixture
-def server():
-    with FeedServer() as running:
-        yield running
 
 
 def real_report() -> dict:
@@ -68,12 +56,12 @@ def catalog(tmp_path: Path, server: FeedServer, *, legit: bool) -> str:
 
 
 def test_a_feed_claiming_another_outlets_url_cannot_drop_the_real_report(
-    warehouse, settings, server, tmp_path
+    warehouse, server, tmp_path
 ):
     server.serve("/evil.xml", rss_feed("Evil Wire", [spoofed_report()]))
     server.serve("/legit.xml", rss_feed("Legit News", [real_report()]))
-    assert ingest(warehouse, settings, catalog(tmp_path, server, legit=False)).new_items == 1
-    second = ingest(warehouse, settings, catalog(tmp_path, server, legit=True), force=True)
+    assert ingest(warehouse, catalog(tmp_path, server, legit=False)).new_items == 1
+    second = ingest(warehouse, catalog(tmp_path, server, legit=True), force=True)
     assert second.new_items == 1
 
     with warehouse.read() as con:
@@ -94,12 +82,12 @@ def test_a_feed_claiming_another_outlets_url_cannot_drop_the_real_report(
 
 
 def test_the_real_report_stored_first_is_never_overwritten_by_a_later_claim(
-    warehouse, settings, server, tmp_path
+    warehouse, server, tmp_path
 ):
     server.serve("/evil.xml", rss_feed("Evil Wire", [spoofed_report()]))
     server.serve("/legit.xml", rss_feed("Legit News", [real_report()]))
-    ingest(warehouse, settings, catalog(tmp_path, server, legit=True))
-    ingest(warehouse, settings, catalog(tmp_path, server, legit=True), force=True)
+    ingest(warehouse, catalog(tmp_path, server, legit=True))
+    ingest(warehouse, catalog(tmp_path, server, legit=True), force=True)
     with warehouse.read() as con:
         rows = con.execute(
             "SELECT source_id, title, offsite, cluster_id, item_id FROM items ORDER BY source_id"
@@ -183,7 +171,7 @@ def warehouse_before_identity_per_source(path: Path) -> None:
     con.close()
 
 
-def test_the_migration_keeps_old_ids_and_a_re_read_finds_its_rows(settings, server, tmp_path):
+def test_the_migration_keeps_old_ids_and_a_re_read_finds_its_rows(server, tmp_path):
     path = tmp_path / "old.duckdb"
     warehouse_before_identity_per_source(path)
     warehouse = Warehouse(path)
@@ -196,7 +184,7 @@ def test_the_migration_keeps_old_ids_and_a_re_read_finds_its_rows(settings, serv
     )
     source = f"sources:\n  - {{name: Legit News, url: '{server.url('/legit.xml')}'}}\n"
     (tmp_path / "sources.yaml").write_text(source)
-    summary = ingest(warehouse, settings, str(tmp_path / "sources.yaml"))
+    summary = ingest(warehouse, str(tmp_path / "sources.yaml"))
     assert summary.new_items == 0
     with warehouse.read() as con:
         assert con.execute("SELECT item_id, url, offsite FROM items").fetchall() == [

@@ -35,12 +35,6 @@ sources:
 
 
 @pytest.fixture
-def cli(home, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # read by the console on every print; nothing to undo
-    return CliRunner()
-
-
-@pytest.fixture
 def catalog(tmp_path: Path) -> Path:
     path = tmp_path / "sources.yaml"
     path.write_text(CATALOG)

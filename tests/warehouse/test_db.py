@@ -59,10 +59,11 @@ def test_items_columns_are_the_ones_people_guess(warehouse: Warehouse) -> None:
 
 def test_reading_a_missing_warehouse_says_how_to_make_one(tmp_path: Path) -> None:
     with (
-        pytest.raises(WarehouseError, match="spacebrief demo"),
+        pytest.raises(WarehouseError, match=r"no warehouse at .*: ingest something") as raised,
         Warehouse(tmp_path / "none.duckdb").read(),
     ):
         pass
+    assert raised.value.path == tmp_path / "none.duckdb"
 
 
 def test_read_connections_cannot_write(warehouse: Warehouse) -> None:

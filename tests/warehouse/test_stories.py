@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import spacebrief
 from spacebrief.classifiers.types import Classification, TrendScore
-from spacebrief.core import backfill_reading_room
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse, transaction
 from spacebrief.warehouse.editions import EditionRecord, record_edition
@@ -209,14 +209,14 @@ def test_backfill_reads_stored_items_and_old_editions_once(
         record_edition(con, EditionRecord("2025-03-02", T0.date(), T0, T0, 7, 3, None, None,
                                           str(edition_json)))  # fmt: skip
     seen: list[tuple[int, int]] = []
-    report = backfill_reading_room(stored, on_progress=lambda d, t: seen.append((d, t)))
+    report = spacebrief.open(stored.path).backfill(on_progress=lambda d, t: seen.append((d, t)))
     assert (report.items, report.editions) == (4, 1)
     assert seen[-1] == (4, 4)
     assert stories(stored)["own"] == ("wire", "independent", None)
     with stored.read() as con:
         cited = con.execute("SELECT number, item_id FROM edition_citations").fetchall()
     assert cited == [(1, "own")]
-    again = backfill_reading_room(stored)
+    again = spacebrief.open(stored.path).backfill()
     assert (again.items, again.actors, again.editions) == (0, 0, 0)
 
 

@@ -17,8 +17,7 @@ import pytest
 import uvicorn
 
 import spacebrief
-from spacebrief.flows.settings import Settings
-from spacebrief.flows.steps.digest_step import write_digest
+from spacebrief import Settings
 from spacebrief.warehouse import Warehouse
 from spacebrief.web.app import create_app
 from spacebrief.web.config import RoomConfig
@@ -36,14 +35,14 @@ def sample_room(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         patch.setenv("SPACEBRIEF_HOME", str(home))
         patch.setenv("SPACEBRIEF_CONFIG", str(home / "absent.toml"))
         settings = Settings()
-        warehouse = spacebrief.open_warehouse(settings.warehouse_path)
-        spacebrief.ingest_feeds(warehouse, str(settings.samples_dir))
-        # the demo's horizon: news as of the recordings' last day, as `spacebrief demo` sets it
-        news_since = datetime.combine(EDITION_DATE, datetime.min.time(), UTC) - timedelta(days=60)
-        spacebrief.classify_pending(warehouse, news_since=news_since)
-        spacebrief.deliver_pending_alerts(warehouse)
-        write_digest(warehouse, settings, edition_date=EDITION_DATE, days=28)
-    return warehouse
+        with spacebrief.open(settings=settings) as sb:
+            sb.ingest(settings.samples_dir)
+            # the demo's horizon: news as of the recordings' last day, as `spacebrief demo`
+            news_since = datetime.combine(EDITION_DATE, datetime.min.time(), UTC)
+            sb.classify(news_since=news_since - timedelta(days=60))
+            sb.deliver_alerts()
+            sb.write_edition(EDITION_DATE, 28)
+    return Warehouse(settings.warehouse_path)
 
 
 @pytest.fixture
@@ -86,7 +85,7 @@ RoomFactory = Callable[..., RoomConfig]
 def room_config(room_warehouse: Warehouse) -> RoomFactory:
     def make(**overrides: object) -> RoomConfig:
         values: dict[str, object] = {
-            "warehouse": room_warehouse,
+            "handle": spacebrief.open(room_warehouse.path),
             "token": None,
             "today": lambda: EDITION_DATE,
             "page_size": 10,

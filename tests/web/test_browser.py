@@ -120,6 +120,10 @@ def test_an_analyst_reads_finds_weighs_and_teaches(
         box = browser.find_element(By.NAME, "q")
         box.send_keys("Pakistan AND astronaut*")
         box.submit()
+        # the results page may still be loading under a busy machine: wait for its marks
+        WebDriverWait(driver=browser, timeout=20).until(
+            lambda d: d.find_elements(By.TAG_NAME, "mark")
+        )
         marks = [m.text for m in browser.find_elements(By.TAG_NAME, "mark")]
         assert "Pakistan" in marks and "astronaut" in marks
 
@@ -162,10 +166,10 @@ def hostile_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
         body = hostile_feed(rng, n)
         suffix = ".json" if body.lstrip().startswith(b"{") else ".xml"
         (folder / f"feed-{n:02d}{suffix}").write_bytes(body)
-    warehouse = spacebrief.open_warehouse(tmp_path_factory.mktemp("hostile") / "w.duckdb")
-    spacebrief.ingest_feeds(warehouse, str(folder))
-    spacebrief.classify_pending(warehouse)
-    return warehouse
+    with spacebrief.open(tmp_path_factory.mktemp("hostile") / "w.duckdb") as sb:
+        sb.ingest(folder)
+        sb.classify()
+    return sb.warehouse
 
 
 def test_hostile_feed_text_runs_no_script_and_breaks_no_markup(
@@ -198,6 +202,7 @@ def test_hostile_feed_text_runs_no_script_and_breaks_no_markup(
 
 
 def RoomFactory_for(warehouse: Warehouse):
+    import spacebrief
     from spacebrief.web.config import RoomConfig
 
-    return RoomConfig(warehouse=warehouse, today=lambda: EDITION_DATE)
+    return RoomConfig(handle=spacebrief.open(warehouse.path), today=lambda: EDITION_DATE)
