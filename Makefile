@@ -1,10 +1,10 @@
 # The two set-up commands of the README: `make demo` and `make test`.
-# Both create .venv on first use. `make demo` installs spacebrief alone: no torch, so no CUDA
-# build can come in. `make test` (and `make bench`) also install the `transformer` and `dask`
-# extras, so every test runs; torch is installed first, the CPU build from PyTorch's CPU
-# index (TORCH_INDEX), or, where that index is unreachable, the same CPU build from
-# whatever pip finds (a local wheel). A bare `torch` from PyPI would be the CUDA build
-# (gigabytes): constraints.txt pins the CPU build for every later install.
+# Both create .venv on first use and install torch first (spacebrief's judge needs it): the
+# CPU build from PyTorch's CPU index (TORCH_INDEX), or, where that index is unreachable, the
+# same CPU build from whatever pip finds (a local wheel). A bare `torch` from PyPI would be
+# the CUDA build (gigabytes): constraints.txt pins the CPU build for every later install.
+# `make test` (and `make bench`) also install the `transformer` and `dask` extras, so every
+# test runs.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -21,7 +21,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
+$(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt $(VENV)/.installed-torch
 	$(PIP) -e .
 	touch $@
 

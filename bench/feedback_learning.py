@@ -34,7 +34,6 @@ import feedparser  # noqa: E402
 import yaml  # noqa: E402
 
 from spacebrief.classifiers.classifier import Classifier  # noqa: E402
-from spacebrief.classifiers.encoder import MultilingualEncoder  # noqa: E402
 from spacebrief.classifiers.features import item_text  # noqa: E402
 from spacebrief.classifiers.head import load_head, packaged_head_path  # noqa: E402
 from spacebrief.classifiers.taxonomy import load_taxonomy  # noqa: E402
@@ -148,9 +147,8 @@ def main() -> None:
         sys.exit("No real-feed labels or feed files here: pass --labels and --feeds.")
     started = time.perf_counter()
     taxonomy = load_taxonomy(ROOT / "seeds" / "taxonomy.yaml")
-    encoder = MultilingualEncoder()
     shipped = load_head(packaged_head_path())
-    baseline = Classifier(taxonomy, shipped, encoder)
+    baseline = Classifier(taxonomy, shipped)
 
     real = real_items(labels_path, args.feeds)
     samples = sample_items(ROOT / "seeds" / "samples")
@@ -190,8 +188,10 @@ def main() -> None:
         fit_started = time.perf_counter()
         if marked:
             feedback = [FeedbackExample(i.title, i.summary, t, False) for i, t in marked]
-            head = train_head(taxonomy, feedback=feedback, previous=shipped, encoder=encoder)
-            classifier = Classifier(taxonomy, head, encoder)
+            head = train_head(taxonomy, feedback=feedback, previous=shipped, classifier=baseline)
+            classifier = Classifier(
+                taxonomy, head, baseline.screen, baseline.encoder, baseline.judge
+            )
         else:
             classifier = baseline
         fit = time.perf_counter() - fit_started

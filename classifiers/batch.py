@@ -15,15 +15,16 @@ import numpy as np
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.evaluation import (
     EvalReport,
+    Judged,
     LabelledItem,
     evaluate,
+    goal_measures,
     read_labelled,
     stream_measures,
 )
 from spacebrief.classifiers.exceptions import ClassifierError
-from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.jsonlines import read_records
-from spacebrief.classifiers.types import Classification, TextItem
+from spacebrief.classifiers.types import Classification, TextItem, TrendScore
 
 CHUNK = 512
 Progress = Callable[[int, int], None]
@@ -101,8 +102,9 @@ def evaluate_items(
     *,
     source: str = "the labelled items",
 ) -> EvalReport:
-    """The curated figures plus the stream measures, with `alert_bars` as the Slack bar
-    per trend (a trend missing from it alerts on any label)."""
+    """The curated figures, the stream measures and the goal's, with `alert_bars` as the
+    Slack bar per trend (default: the classifier's own; a trend missing alerts on any
+    label)."""
     path = source
     trend_ids = classifier.taxonomy.trend_ids
     unknown = sorted({t for i in items for t in i.labels} - set(trend_ids))
@@ -110,12 +112,23 @@ def evaluate_items(
         raise ClassifierError(
             f"{path} uses trend ids the taxonomy does not define: {', '.join(unknown)}."
         )
-    scores = classifier.score([item_text(i.title, i.summary) for i in items])
-    relevant, labels = classifier.decide(scores)
+    classified = list(
+        classify_in_chunks(
+            classifier, [TextItem(i.id, i.title, i.summary, i.language) for i in items]
+        )
+    )
+    relevant = np.array([c.relevant for c in classified])
+    labels = np.array(
+        [[t in {x.trend_id for x in c.labels} for t in trend_ids] for c in classified]
+    )
+    scores = np.array([[c.scores[t] for t in trend_ids] for c in classified], dtype=np.float32)
     gold_relevant = np.array([i.relevant for i in items])
     gold_labels = np.array([[t in i.labels for t in trend_ids] for i in items])
     report = evaluate(trend_ids, gold_relevant, gold_labels, relevant, labels)
-    bars = alert_bars or {}
+    bars = dict(classifier.alert_bars if alert_bars is None else alert_bars)
+    judged = [
+        Judged(c.relevant, {x.trend_id: (x.score, x.stance) for x in c.labels}) for c in classified
+    ]
     return EvalReport(
         **{
             **report.__dict__,
@@ -124,11 +137,20 @@ def evaluate_items(
             "stream": stream_measures(
                 trend_ids,
                 gold_relevant,
-                gold_labels,
+                np.array([[t in i.supported() for t in trend_ids] for i in items]),
                 relevant,
-                labels,
-                scores.trend_probabilities,
+                labels
+                & ~np.array(
+                    [[x.stance == "against" for x in _by_trend(c, trend_ids)] for c in classified]
+                ),
+                scores,
                 np.array([bars.get(t, 0.0) for t in trend_ids]),
             ),
+            "goal": goal_measures(items, judged, bars),
         }
     )
+
+
+def _by_trend(classification: Classification, trend_ids: tuple[str, ...]) -> list[TrendScore]:
+    labels = {x.trend_id: x for x in classification.labels}
+    return [labels.get(t, TrendScore(t, 0.0, "")) for t in trend_ids]

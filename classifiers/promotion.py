@@ -23,14 +23,17 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from spacebrief.classifiers.encoder import MultilingualEncoder
 from spacebrief.classifiers.evaluation import LabelledItem, evaluate, read_labelled
 from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.head import Head
 from spacebrief.classifiers.types import FeedbackExample, Taxonomy
+
+if TYPE_CHECKING:
+    from spacebrief.classifiers.classifier import Classifier
 
 TOLERANCE = 0.005
 HELD_OUT_SHARE = 3  # one verdict in three is held out
@@ -80,13 +83,14 @@ def split_feedback(
 def measure(
     taxonomy: Taxonomy,
     head: Head,
-    encoder: MultilingualEncoder,
+    base: Classifier,
     items: Sequence[LabelledItem],
     held_out: Sequence[FeedbackExample],
 ) -> HeadFigures:
+    """`head`'s figures, read with `base`'s encoders (the judge is loaded once)."""
     from spacebrief.classifiers.classifier import Classifier
 
-    classifier = Classifier(taxonomy, head, encoder)
+    classifier = Classifier(taxonomy, head, base.screen, base.encoder, base.judge)
     macro = relevance = 0.0
     if items:
         scores = classifier.score([item_text(i.title, i.summary) for i in items])
@@ -157,18 +161,22 @@ def attempt(
     feedback: Sequence[FeedbackExample],
     eval_paths: Sequence[Path],
     *,
-    encoder: MultilingualEncoder | None = None,
+    base: Classifier | None = None,
     min_held_out: int = MIN_HELD_OUT,
 ) -> tuple[PromotionAttempt, Head]:
-    """Refit on the fitted share of the feedback; measure old and new; decide."""
+    """Refit on the fitted share of the feedback; measure old and new; decide.
+
+    The refit is cheap by design: new heads over the judge's frozen vectors, never a
+    fine-tune, so the nightly deployment takes minutes at most."""
+    from spacebrief.classifiers.classifier import Classifier
     from spacebrief.classifiers.training import train_head
 
-    encoder = encoder or MultilingualEncoder()
+    base = base or Classifier(taxonomy, current)
     fitted, held = split_feedback(feedback)
-    candidate = train_head(taxonomy, feedback=fitted, previous=current, encoder=encoder)
+    candidate = train_head(taxonomy, feedback=fitted, previous=current, classifier=base)
     items = shipped_eval_items(eval_paths)
-    old = measure(taxonomy, current, encoder, items, held)
-    new = measure(taxonomy, candidate, encoder, items, held)
+    old = measure(taxonomy, current, base, items, held)
+    new = measure(taxonomy, candidate, base, items, held)
     promote, reason = decide(old, new, held_out=len(held), min_held_out=min_held_out)
     return (
         PromotionAttempt(

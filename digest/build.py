@@ -14,7 +14,12 @@ from datetime import date, timedelta
 
 from spacebrief.classifiers.types import TrendFamily
 from spacebrief.digest.citations import CitationBook, utc_day
-from spacebrief.digest.english import EnglishReading, english_reading, language_name
+from spacebrief.digest.english import (
+    EnglishReading,
+    english_reading,
+    language_name,
+    without_trend_codes,
+)
 from spacebrief.digest.expert import measured_view, movement_sentences
 from spacebrief.digest.llm import LlmEndpoint, cited_paragraph, translated
 from spacebrief.digest.outlook import ForwardStatement, forward_statements
@@ -296,7 +301,7 @@ def _stories(
         reading = readings.get(item.item_id)
         translated = reading is not None and not reading.is_original
         if reading is not None and reading.kind == "gist":
-            summary: tuple[str, ...] = (reading.summary,)
+            summary: tuple[str, ...] = (without_trend_codes(reading.summary),)
         else:
             summary = story_summary(item)
         original = next((i for i in book.citations() if i.item_id == item.item_id), None)

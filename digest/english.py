@@ -193,6 +193,15 @@ def gist(item: Readable, statements: Mapping[str, str]) -> EnglishReading:
     )
 
 
+_TREND_CODE = re.compile(r" \([RDW][1-7]\)(?=[.])")
+
+
+def without_trend_codes(gist: str) -> str:
+    """A gist as an edition prints it: the trend codes `english_reading` adds for the
+    alerts and the reading room are the taxonomy's, not a reader's words."""
+    return _TREND_CODE.sub("", gist)
+
+
 def _day(moment: datetime) -> str:
     return f"{moment.day} {calendar.month_name[moment.month]} {moment.year}"
 

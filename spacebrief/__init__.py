@@ -53,6 +53,7 @@ _EXPORTS: dict[str, str] = {
     "Classifier": "spacebrief.classifiers.classifier",
     "EvalReport": "spacebrief.classifiers.evaluation",
     "StreamMeasures": "spacebrief.classifiers.evaluation",
+    "GoalMeasures": "spacebrief.classifiers.evaluation",
     "Edition": "spacebrief.digest.types",
     "EditionHighlights": "spacebrief.alerts.edition",
     "AlertCandidate": "spacebrief.alerts.types",
@@ -126,6 +127,7 @@ __all__ = [
     "Feedback",
     "FeedbackListener",
     "FetchPolicy",
+    "GoalMeasures",
     "HeldLabel",
     "IngestError",
     "IngestSummary",
@@ -201,7 +203,7 @@ if TYPE_CHECKING:  # what a type checker and an editor see; at run time, __getat
     )
     from spacebrief.alerts.types import AlertCandidate
     from spacebrief.classifiers.classifier import Classifier
-    from spacebrief.classifiers.evaluation import EvalReport, StreamMeasures
+    from spacebrief.classifiers.evaluation import EvalReport, GoalMeasures, StreamMeasures
     from spacebrief.classifiers.exceptions import ClassifierError, MissingExtra
     from spacebrief.classifiers.types import Classification, TextItem, TrendScore
     from spacebrief.core import Spacebrief, load_classifier, open

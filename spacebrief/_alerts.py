@@ -274,17 +274,19 @@ def _held_labels(
 ) -> tuple[HeldLabel, ...]:
     """Why the last week's other watch labels ping nobody, by the rule that decided it:
     held by the ledger (not news, alerted already), or under the bar (alerts.rules)."""
+    from spacebrief._classify import alert_bars
     from spacebrief.alerts.rules import classifier_decision
     from spacebrief.classifiers.types import TrendScore
     from spacebrief.warehouse import alerts as ledger_rows
 
+    bars = alert_bars(settings)
     held = [HeldLabel(*row) for row in ledger_rows.held_alerts(con, where, since)]
     for item_id, title, trend_id, score, stance, relevant in ledger_rows.unalerted_watch_labels(
         con, where, since
     ):
         label = TrendScore(trend_id, score, "", stance=stance)
         decision = classifier_decision(
-            label, settings.alert_thresholds, settings.alert_default_threshold, relevant=relevant
+            label, bars, settings.alert_default_threshold, relevant=relevant
         )
         if not decision.alert:
             held.append(HeldLabel(item_id, title, trend_id, score, decision.reason))

@@ -83,14 +83,30 @@ def configured_classifier(settings: Settings) -> Classifier:
     return cached_classifier(settings.taxonomy_path, head_path(settings))
 
 
-def alert_bars(settings: Settings, trend_ids: Sequence[str]) -> dict[str, float]:
-    """The Slack bar of each watch-list trend (the per-trend setting first)."""
-    bars = {}
-    for trend_id in trend_ids:
-        bar = settings.alert_thresholds.get(trend_id, settings.alert_default_threshold)
-        if bar is not None:
-            bars[trend_id] = bar
+def slack_bars(
+    classifier_bars: Mapping[str, float],
+    alert_thresholds: Mapping[str, float] | None,
+    default_alert_threshold: float | None,
+) -> dict[str, float]:
+    """Each trend's Slack bar: its own setting, else the default setting for all trends,
+    else the classifier's bar for it (chosen on held-out folds, shipped with the head)."""
+    bars = dict(classifier_bars) if default_alert_threshold is None else {}
+    bars.update(alert_thresholds or {})
     return bars
+
+
+def alert_bars(
+    settings: Settings, classifier_bars: Mapping[str, float] | None = None
+) -> dict[str, float]:
+    """The Slack bar of each watch-list trend: `SPACEBRIEF_ALERT_THRESHOLDS`, else
+    `SPACEBRIEF_ALERT_DEFAULT_THRESHOLD`, else the bar shipped with the configured head
+    (read from its file: no model is loaded)."""
+    if classifier_bars is None:
+        from spacebrief.classifiers.head import load_head
+
+        path = head_path(settings)
+        classifier_bars = load_head(path if path.exists() else None).slack_bars()
+    return slack_bars(classifier_bars, settings.alert_thresholds, settings.alert_default_threshold)
 
 
 def news_since(settings: Settings, now: datetime | None = None) -> datetime:
@@ -150,16 +166,17 @@ def classify(
 
     settings = sb.settings
     started = time.monotonic()
+    classifier = configured_classifier(settings)
     store = WarehouseClassificationStore(
         sb.warehouse,
         destination=destination(settings),
-        alert_thresholds=settings.alert_thresholds,
+        alert_thresholds=alert_bars(settings, classifier.alert_bars),
         default_alert_threshold=settings.alert_default_threshold,
         news_since=news_start or news_since(settings),
     )
     with sb.warehouse.exclusive("classify"):  # one at a time: no item classified twice
         run = label_pending(
-            configured_classifier(settings),
+            classifier,
             store,
             relabel=relabel,
             batch_size=CLASSIFY_CHUNK,

@@ -121,6 +121,7 @@ def train(
     output: str | PathLike[str] | None,
     use_feedback: bool,
 ) -> TrainSummary:
+    from spacebrief.classifiers.classifier import Classifier
     from spacebrief.classifiers.head import load_head, packaged_head_path
     from spacebrief.classifiers.taxonomy import load_taxonomy
     from spacebrief.classifiers.training import train_head
@@ -136,7 +137,13 @@ def train(
     previous_path = target if target.exists() else packaged_head_path()
     previous = load_head(previous_path) if previous_path.exists() else None
     tuning = Path(tune_on) if tune_on is not None else None
-    head = train_head(taxonomy, feedback=feedback, tune_on=tuning, previous=previous)
+    head = train_head(
+        taxonomy,
+        feedback=feedback,
+        tune_on=tuning,
+        previous=previous,
+        classifier=Classifier(taxonomy, load_head(packaged_head_path())),
+    )
     head.save(target)
     return TrainSummary(
         examples=head.examples,
@@ -150,16 +157,21 @@ def train(
     )
 
 
+HELD_OUT_SPLIT = "heldout.jsonl"  # reported, never used to choose anything
+
+
 def default_eval_paths() -> list[Path]:
     """The package's own labelled items (written for spacebrief, never ../shared): shipped
-    in the wheel, so a refit is judged the same way wherever spacebrief is installed."""
+    in the wheel, so a refit is judged the same way wherever spacebrief is installed. The
+    held-out split stays out: a promotion is a choice, and nothing is chosen on it."""
     folder = Path(str(resources.files("spacebrief.seeds") / "evaluation"))
-    return sorted(folder.glob("*.jsonl"))
+    return sorted(p for p in folder.glob("*.jsonl") if p.name != HELD_OUT_SPLIT)
 
 
 def train_and_promote(
     sb: Spacebrief, *, eval_paths: Sequence[Path] | None, force: bool
 ) -> PromotionSummary:
+    from spacebrief.classifiers.classifier import Classifier
     from spacebrief.classifiers.head import load_head, packaged_head_path
     from spacebrief.classifiers.promotion import attempt
     from spacebrief.classifiers.taxonomy import load_taxonomy
@@ -185,12 +197,16 @@ def train_and_promote(
     else:
         taxonomy = load_taxonomy(settings.taxonomy_path)
         target = head_path(settings)
-        current = load_head(target if target.exists() else packaged_head_path())
+        packaged = load_head(packaged_head_path())
+        current = load_head(target) if target.exists() else packaged
+        if current.encoder != packaged.encoder:  # a head of an earlier judge: start afresh
+            current = packaged
         result, candidate = attempt(
             taxonomy,
             current,
             feedback,
             list(eval_paths or default_eval_paths()),
+            base=Classifier(taxonomy, packaged),
             min_held_out=settings.train_min_held_out_feedback,
         )
         if result.promote:
@@ -246,7 +262,7 @@ def evaluate(
         classifier = cached_classifier(sb.settings.taxonomy_path, head)
     else:
         classifier = configured_classifier(sb.settings)
-    bars = alert_bars(sb.settings, classifier.taxonomy.trend_ids)
+    bars = alert_bars(sb.settings, classifier.alert_bars)
     if feeds is not None:
         items = labelled_feed_items(Path(input), Path(feeds))
         return evaluate_items(classifier, items, bars, source=str(input))

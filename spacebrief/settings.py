@@ -201,11 +201,11 @@ class Settings(BaseSettings):
     alert_news_horizon_hours: float = Field(default=48.0, gt=0)
     """Only news pings: a story published (first seen, when undated) longer ago than this
     is held, never alerted (a new feed's backlog, a relabel, a new rule)."""
-    alert_default_threshold: float | None = Field(default=0.8, ge=0, le=1)
-    """The Slack bar: a watch label pings only when its calibrated score reaches it (`null`:
-    any label)."""
+    alert_default_threshold: float | None = Field(default=None, ge=0, le=1)
+    """One Slack bar for every watch trend: a watch label pings only when its calibrated
+    score reaches it (`null`: each trend's own bar, shipped with the classifier)."""
     alert_thresholds: dict[str, Annotated[float, Field(ge=0, le=1)]] = Field(default_factory=dict)
-    """The bar per trend, e.g. `{"W4": 0.9}`."""
+    """The bar per trend, e.g. `{"W4": 0.9}` (before the default and the classifier's)."""
     alert_max_per_run: int = Field(default=10, ge=0)
     """Flood cap: alerts sent in one run."""
     alert_max_per_hour: int = Field(default=30, ge=0)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from spacebrief.classifiers.pending import PendingItems
     from spacebrief.classifiers.types import Taxonomy
 
-DEFAULT_ALERT_THRESHOLD = 0.8  # the Slack bar (alerts/rules.py says why 0.8)
+# No bar for every trend at once: each watch trend's own, chosen on held-out folds of our
+# examples and shipped with the classifier (docs/classifier.md, Slack bars).
+DEFAULT_ALERT_THRESHOLD: float | None = None
 
 
 class WarehouseClassificationStore:

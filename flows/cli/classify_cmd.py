@@ -19,7 +19,7 @@ from spacebrief.flows.cli.app import app, console, handle
 from spacebrief.flows.cli.terminal import untrusted
 
 if TYPE_CHECKING:
-    from spacebrief import StreamMeasures
+    from spacebrief import GoalMeasures, StreamMeasures
 
 
 def _progress(label: str) -> Progress:
@@ -138,9 +138,31 @@ def eval_command(
     console.print(confusion)
     if report.stream is not None:
         _print_stream(report.stream)
+    if report.goal is not None:
+        _print_goal(report.goal)
     console.print(
         f"Relevance accuracy {report.relevance_accuracy:.3f} · micro-F1 {report.micro_f1:.3f} · "
         f"macro-F1 {report.macro_f1:.3f} · lowest trend F1 {report.min_f1:.3f}",
+        highlight=False,
+    )
+
+
+def _print_goal(goal: GoalMeasures) -> None:
+    groups = Table(title="On-theme recall by language group")
+    for column in ("group", "found", "on-theme", "recall"):
+        groups.add_column(column, justify="left" if column == "group" else "right")
+    for group, (found, total) in goal.on_theme_recall_by_group.items():
+        groups.add_row(group, str(found), str(total), f"{found / total:.2f}" if total else "-")
+    console.print(groups)
+    console.print(
+        f"Watch stories over the Slack bar: {goal.watch_stories_pinged} of "
+        f"{goal.watch_stories} ({goal.watch_share_pinged:.2f}); false alerts "
+        f"{goal.false_alerts} ({goal.false_alerts_per_1000:.1f} per 1,000 items)"
+        f"\nStance: {goal.supporting_read_against} of {goal.supporting_labels} supporting "
+        f'labels read "against" ({goal.supporting_against_share:.3f}); "against" '
+        f"verdicts right {goal.against_verdicts_right} of {goal.against_verdicts} "
+        f"({goal.against_precision:.2f}); against-pairs found {goal.against_found} of "
+        f"{goal.against_pairs} ({goal.against_recall:.2f})",
         highlight=False,
     )
 

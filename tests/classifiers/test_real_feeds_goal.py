@@ -25,7 +25,7 @@ def test_real_feeds_meet_the_false_positive_and_false_alert_goals(
 ) -> None:
     items = labelled_feed_items(LABELS, shared_dir / "feeds" / "real")
     assert len(items) == 126
-    bars = alert_bars(Settings(), classifier.taxonomy.trend_ids)
+    bars = alert_bars(Settings(), classifier.alert_bars)
     stream = evaluate_items(classifier, items, bars).stream
     assert stream is not None
     assert stream.false_positive_rate <= 0.02, stream

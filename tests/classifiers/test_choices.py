@@ -1,0 +1,63 @@
+"""How the Slack bars and the "against" bar are chosen from out-of-fold scores.
+
+Small made-up score tables stand for the out-of-fold scores of scripts/train_judge.py:
+the rules are specified here, the figures they give on our examples are in
+docs/train_judge_report.json.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from spacebrief.classifiers import choices
+
+
+def _table(watch_scores: list[float], gold: list[bool], relevant: list[bool]):
+    """One watch trend W1 beside one rising trend R1 (which never alerts)."""
+    scores = np.array([[0.9, s] for s in watch_scores], dtype=np.float32)
+    gold_array = np.array([[False, g] for g in gold])
+    labelled = scores >= 0.3
+    known = np.ones_like(gold_array)
+    return ("R1", "W1"), scores, labelled, gold_array, np.array(relevant), known
+
+
+def test_a_slack_bar_never_sits_at_or_below_the_label_threshold() -> None:
+    # Every story and no false alert at any bar: the lowest bar allowed is the floor.
+    trends, scores, labelled, gold, relevant, known = _table(
+        [0.35, 0.5, 0.9, 0.1, 0.1], [True, True, True, False, False], [True] * 3 + [False] * 2
+    )
+    (bar,) = choices.slack_bars(trends, scores, labelled, gold, relevant, known, 0.3)
+    assert bar.trend_id == "W1"
+    assert bar.bar >= 0.3 + choices.ALERT_MARGIN - 1e-9
+    assert bar.bar == min(b for b in choices.GRID if b >= 0.4 - 1e-9)
+
+
+def test_bars_rise_until_false_alerts_on_an_ordinary_stream_fit_the_budget() -> None:
+    # Off-theme items scoring up to 0.6 would alert at a low bar: many per 1,000 items.
+    stories = [0.95] * 17 + [0.5] * 3
+    noise = [0.45, 0.55, 0.6] + [0.05] * 97
+    trends, scores, labelled, gold, relevant, known = _table(
+        stories + noise, [True] * 20 + [False] * 100, [True] * 20 + [False] * 100
+    )
+    (bar,) = choices.slack_bars(trends, scores, labelled, gold, relevant, known, 0.3)
+    assert bar.false_per_1000 <= choices.FALSE_ALERTS_PER_1000
+    assert 0.6 < bar.bar <= 0.95
+    assert bar.recall == 17 / 20
+
+
+def test_the_against_bar_is_the_lowest_with_precision_and_few_supporting_pairs_read_against() -> (
+    None
+):
+    stance = ["against"] * 10 + ["supports"] * 100 + ["neither"] * 20
+    p = np.array(
+        [0.9] * 6 + [0.5] * 2 + [0.1] * 2 + [0.2] * 99 + [0.6] + [0.55] + [0.01] * 19,
+        dtype=np.float32,
+    )
+    chosen = choices.against_bar(p, stance)
+    called = p >= chosen.bar
+    right = (called & (np.array(stance) == "against")).sum()
+    assert right / called.sum() >= choices.AGAINST_PRECISION
+    assert chosen.supports_read_against <= choices.SUPPORTS_READ_AGAINST
+    # Over 0.2: 8 of 10 found, with one supporting and one unrelated pair (0.8, 1%);
+    # at 0.2 or below the supporting pairs flood in.
+    assert 0.2 < chosen.bar <= 0.5 and chosen.recall == 0.8

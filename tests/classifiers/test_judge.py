@@ -1,0 +1,114 @@
+"""The judge: the shipped fine-tuned e5-small, checked by what it does, not by its bytes.
+
+The shipped part (classifiers/fitted/judge.npz) is reproduced by scripts/train_judge.py
+(many CPU minutes); here it is held to behaviour with tolerances, and the fine-tuning
+code runs for a second on a handful of examples.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.judge import STANCES, Judge, load_fitted, packaged_judge_path
+from spacebrief.classifiers.judge_training import (
+    Schedule,
+    bottom_states,
+    fine_tune_items,
+    fine_tune_stance,
+)
+from spacebrief.classifiers.types import TextItem
+
+# Exclusions the taxonomy states in its descriptions: an example of the key trend that
+# matches the pattern must not be given these trends.
+EXCLUDED = {
+    "R2": ("artemis", {"W1"}),  # "an Artemis Accords signing is R2, never W1"
+    "D3": ("", {"W7"}),  # a single country's dual-use asset, with no China-Russia link
+    "R5": ("", {"W6"}),  # building at home is not receiving a satellite as aid
+    "D2": ("", {"W6"}),  # partners co-developing as equals is not aid
+}
+
+
+def test_the_shipped_part_is_small_and_fits_the_base(classifier: Classifier) -> None:
+    fitted = load_fitted()
+    assert packaged_judge_path().stat().st_size < 40_000_000  # top layers only, no base
+    assert 1 <= fitted.trend_top <= 6 and 1 <= fitted.stance_top <= 6
+    assert classifier.head.encoder == fitted.version == classifier.judge.version
+    assert 0.0 < fitted.against_threshold < 1.0
+
+
+def test_every_trend_example_of_the_taxonomy_gets_its_trend_and_no_excluded_one(
+    classifier: Classifier,
+) -> None:
+    """The taxonomy agrees with itself as the judge reads it: each trend's examples carry
+    that trend, and none carries a trend its own trend's boundaries exclude."""
+    items = [
+        TextItem(f"{t.trend_id}-{n}", text)
+        for t in classifier.taxonomy.trends
+        for n, text in enumerate(t.examples)
+    ]
+    misses = []
+    for item, result in zip(items, classifier.classify(items), strict=True):
+        trend = item.id.split("-")[0]
+        labels = {label.trend_id for label in result.labels}
+        pattern, excluded = EXCLUDED.get(trend, ("", set()))
+        excluded = excluded if pattern in item.title.lower() else set()
+        if not result.relevant or trend not in labels or labels & excluded:
+            misses.append((item.title, sorted(labels)))
+    assert not misses, misses
+
+
+def test_a_language_the_gazetteer_does_not_know_still_reaches_the_judge(
+    classifier: Classifier,
+) -> None:
+    """Swahili and Amharic have no gazetteer patterns; the screen passes such items on."""
+    items = [
+        TextItem(
+            "sw",
+            "Kenya na China zasaini mkataba wa kujenga kituo cha kudhibiti satelaiti Nairobi",
+            "Wahandisi wa Kenya watafunzwa nchini China kuendesha satelaiti ya kwanza ya nchi.",
+        ),
+        TextItem(
+            "sw-off",
+            "Timu ya taifa ya Kenya yashinda mechi ya kirafiki dhidi ya Uganda",
+            "Mabao mawili ya kipindi cha pili yaliipa Harambee Stars ushindi jijini Nairobi.",
+        ),
+    ]
+    on, off = classifier.classify(items)
+    assert on.relevant and "R1" in {label.trend_id for label in on.labels}
+    assert not off.relevant
+
+
+def test_fine_tuning_moves_both_stacks_in_seconds() -> None:
+    judge = Judge(tops=(1, 1), dtype=__import__("torch").float32)
+    texts = [
+        "Pakistan signs on to the International Lunar Research Station",
+        "Senegal joins the China-led lunar station",
+        "A bakery wins a prize for its bread",
+        "The football season opens on Saturday",
+    ]
+    states = bottom_states(judge, texts)
+    before = judge.item_vectors(texts)
+    targets = np.array([[1, 1], [1, 1], [0, 0], [0, np.nan]], dtype=np.float32)
+    fine_tune_items(judge, states, targets, Schedule(epochs=2, batch=2, layer_rate=1e-3))
+    after = judge.item_vectors(texts)
+    assert np.abs(after - before).max() > 1e-3
+    statement = "Watch for the ILRS partnership to expand to more Global South nations."
+    pairs = [(0, statement), (1, statement), (2, statement)]
+    labels = [STANCES.index("supports"), STANCES.index("supports"), STANCES.index("neither")]
+    fine_tune_stance(judge, states, pairs, labels, Schedule(epochs=3, batch=3, head_rate=0.05))
+    probabilities = judge.stance_probabilities(judge.read(texts), pairs)
+    assert probabilities.shape == (3, 3)
+    assert np.allclose(probabilities.sum(1), 1.0, atol=1e-4)
+    assert probabilities[2, 2] > probabilities[2, 1]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_the_fast_and_the_exact_dtype_agree(dtype: str) -> None:
+    import torch
+
+    judge = Judge(load_fitted(), dtype=getattr(torch, dtype))
+    texts = ["Egypt joins the ILRS", "Россия покидает МКС после 2028 года"]
+    reference = Judge(load_fitted(), dtype=torch.float32).item_vectors(texts)
+    assert (judge.item_vectors(texts) * reference).sum(1).min() > 0.99
