@@ -74,20 +74,17 @@ def click_link(driver: webdriver.Chrome, text: str) -> None:
 def shows(driver: webdriver.Chrome, element_id: str, text: str) -> str:
     """The element's text once it holds `text`. A click's page may still be loading, and
     a node read while the next page replaces it is gone (chromedriver then says "stale" or
-    "node does not belong to the document"): read the texts in one script call, which sees
+    "node does not belong to the document"): read the text in one script call, which sees
     a single document, and read again until the text shows."""
-    seen: list[str] = []
 
-    def holds(d: webdriver.Chrome) -> bool:
+    def holds(d: webdriver.Chrome) -> str | None:
         found = d.execute_script(
             "const e = document.getElementById(arguments[0]); return e && e.innerText;",
             element_id,
         )
-        seen[:] = [found] if found else []
-        return any(text in t for t in seen)
+        return found if found and text in found else None
 
-    WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(holds)
-    return next(t for t in seen if text in t)
+    return WebDriverWait(driver, 20, ignored_exceptions=(WebDriverException,)).until(holds)
 
 
 def test_an_analyst_reads_finds_weighs_and_teaches(
