@@ -14,7 +14,7 @@ rate 0.228). Two bars, both chosen here and never on an evaluation file:
   ordinary-stream negatives are judged on-theme.
 
 The trend regressions, their calibration and the judge are kept as shipped; the Slack
-bars are floored at the label threshold plus choices.ALERT_MARGIN.
+bars are floored at choices.alert_floor.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def main() -> None:
     coef, intercept = _fit(LogisticRegression, features, relevant)
     calibration = head.calibration.copy()
     calibration[-1] = (slope, offset)
-    floor = round(head.label_threshold + choices.ALERT_MARGIN, 3)
+    floor = choices.alert_floor(head.label_threshold)
     bars = None if head.alert_bars is None else np.fmax(head.alert_bars, floor)
     bars = None if bars is None else np.where(np.isnan(head.alert_bars), np.nan, bars)
     refit = replace(

@@ -28,8 +28,9 @@ def test_a_slack_bar_never_sits_at_or_below_the_label_threshold() -> None:
     )
     (bar,) = choices.slack_bars(trends, scores, labelled, gold, relevant, known, 0.3)
     assert bar.trend_id == "W1"
-    assert bar.bar >= 0.3 + choices.ALERT_MARGIN - 1e-9
-    assert bar.bar == min(b for b in choices.GRID if b >= 0.4 - 1e-9)
+    assert bar.bar == choices.ALERT_FLOOR  # 0.75: the floor, above 0.3 + ALERT_MARGIN
+    (high,) = choices.slack_bars(trends, scores, scores >= 0.7, gold, relevant, known, 0.7)
+    assert high.bar == min(b for b in choices.GRID if b >= 0.7 + choices.ALERT_MARGIN - 1e-9)
 
 
 def test_bars_rise_until_false_alerts_on_an_ordinary_stream_fit_the_budget() -> None:

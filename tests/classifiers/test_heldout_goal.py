@@ -1,9 +1,11 @@
 """The goal of issue 23 on our held-out split (seeds/evaluation/heldout.jsonl).
 
-381 items in 32 languages, written apart from the training files and never used to choose
-anything (no threshold, bar or epoch count was tuned on them). The bounds below are the
-figures measured with the shipped model (docs/classifier.md) less a small margin for
-float differences between machines: a regression guard, with the goal beside each.
+381 items in 32 languages, written apart from the training files. No threshold, bar or
+epoch count was fitted on them, but the decision rule's shape (the 3 December head's veto)
+and the choice of the linear stance head were made after seeing their errors, so these are
+partly dev figures (docs/classifier.md). The bounds below are the figures measured with the
+shipped model less a small margin for float differences between machines: a regression
+guard, with the goal beside each.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ def report(classifier: Classifier) -> EvalReport:
 
 def test_trend_tags_and_relevance(report: EvalReport) -> None:
     assert report.items == 381
-    assert report.relevance_accuracy >= RELEVANCE_ACCURACY  # goal 0.96
-    assert report.macro_f1 >= MACRO_F1  # goal 0.80
+    assert report.relevance_accuracy >= RELEVANCE_ACCURACY
+    assert report.macro_f1 >= MACRO_F1
     assert report.min_f1 >= MIN_F1, [(t.trend_id, round(t.f1, 2)) for t in report.trends]
 
 
@@ -36,23 +38,26 @@ def test_on_theme_recall_in_every_language_group(report: EvalReport) -> None:
     groups = report.goal.on_theme_recall_by_group
     assert len(groups) == 7
     for group, (found, total) in groups.items():
-        assert found / total >= GROUP_RECALL, (group, found, total)  # goal 0.90
+        assert found / total >= GROUP_RECALL, (group, found, total)
 
 
 def test_slack_and_stance(report: EvalReport) -> None:
     goal = report.goal
     assert goal is not None
-    assert goal.watch_share_pinged >= WATCH_PINGED  # goal 0.85
-    assert goal.supporting_against_share <= SUPPORTING_AGAINST  # goal 0.01
-    assert goal.against_precision >= AGAINST_PRECISION  # goal 0.80
+    assert goal.watch_share_pinged >= WATCH_PINGED
+    assert goal.supporting_against_share <= SUPPORTING_AGAINST
+    assert goal.against_precision >= AGAINST_PRECISION
 
 
 # Measured with the shipped model, less a margin (see the module's docstring).
-# 5 December 2026: 0.971, 0.814, 0.604, every group >= 0.96, 109/134 = 0.81, 0/317, 2/7.
-RELEVANCE_ACCURACY = 0.96
-MACRO_F1 = 0.80
-MIN_F1 = 0.58
-GROUP_RECALL = 0.90
-WATCH_PINGED = 0.78  # below the goal (0.85): docs/classifier.md says why
-SUPPORTING_AGAINST = 0.01
-AGAINST_PRECISION = 0.25  # far below the goal (0.80): docs/classifier.md says why
+# 6 December 2026 (the judge with the 3 December head's veto, Slack bars floored at 0.75):
+# 0.911, 0.774, 0.372 (R5), lowest group 16/25 (ru/Cyrillic), 92/134 = 0.69, 25/289,
+# 16/57. Round 1 (the judge alone) had 0.971, 0.814, 0.604, 109/134, but an off-theme
+# false-positive rate of 0.23 on real feeds; docs/classifier.md has both.
+RELEVANCE_ACCURACY = 0.89  # goal 0.96
+MACRO_F1 = 0.75  # goal 0.80
+MIN_F1 = 0.34  # goal 0.60
+GROUP_RECALL = 0.60  # goal 0.90
+WATCH_PINGED = 0.66  # goal 0.85
+SUPPORTING_AGAINST = 0.10  # goal 0.01
+AGAINST_PRECISION = 0.25  # goal 0.80
