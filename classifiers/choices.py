@@ -11,10 +11,10 @@ meant here. No evaluation file (dev, dev2, the held-out split) is read.
 * the label threshold: best smoothed macro-F1 (classifiers/training.py);
 * the Slack bar of each watch trend: recall at a fixed false-alert budget. Every bar sits
   at least ALERT_MARGIN above the label threshold (an item between the two reaches the
-  edition, not Slack) and never under ALERT_FLOOR; from there, bars are raised only as far as it takes to keep the
-  estimated false alerts of all watch trends together within FALSE_ALERTS_PER_1000 on an
-  ordinary stream (our off-theme examples, with ON_THEME_SHARE on-theme items), each step
-  taken where it loses the fewest stories per false alert saved;
+  edition, not Slack) and never under ALERT_FLOOR; from there, bars are raised only as
+  far as it takes to keep the estimated false alerts of all watch trends together within
+  FALSE_ALERTS_PER_1000 on an ordinary stream (our off-theme examples, with ON_THEME_SHARE
+  on-theme items), each step taken where it loses the fewest stories per false alert saved;
 * the "against" bar of the stance cross-encoder: the most "against" verdicts found while
   they stay right at least AGAINST_PRECISION of the time (the goal's own figure) and at
   most SUPPORTS_READ_AGAINST of supporting pairs read "against".
