@@ -36,9 +36,10 @@ def is_watch_trend(trend_id: str) -> bool:
 
 
 def raises_watch(label: TrendScore) -> bool:
-    """A watch-list label whose item supports the trend: an item running against it (a
-    country signing the Artemis Accords, under W1) is not a sign to watch for."""
-    return is_watch_trend(label.trend_id) and label.stance != AGAINST
+    """A watch-list label whose item clearly supports the trend: an item running against
+    it (a country signing the Artemis Accords, under W1), or in doubt, is not a sign to
+    watch for."""
+    return is_watch_trend(label.trend_id) and label.clearly_supports
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,12 @@ def classifier_decision(
         return Decision(False, "classifier", "the item was judged off-theme")
     if label.stance == AGAINST:
         return Decision(False, "classifier", f"the item runs against {trend}")
+    if not label.clearly_supports:
+        return Decision(
+            False,
+            "classifier",
+            f"the item may run against {trend} (P(against) {label.stance_score:.2f})",
+        )
     bar = thresholds.get(trend, default_threshold)
     if bar is None:
         return Decision(True, "classifier", f"{trend} {label.score:.2f}, a label (no bar set)")

@@ -126,9 +126,7 @@ def evaluate_items(
     gold_labels = np.array([[t in i.labels for t in trend_ids] for i in items])
     report = evaluate(trend_ids, gold_relevant, gold_labels, relevant, labels)
     bars = dict(classifier.alert_bars if alert_bars is None else alert_bars)
-    judged = [
-        Judged(c.relevant, {x.trend_id: (x.score, x.stance) for x in c.labels}) for c in classified
-    ]
+    judged = [Judged(c.relevant, {x.trend_id: x for x in c.labels}) for c in classified]
     return EvalReport(
         **{
             **report.__dict__,
@@ -141,7 +139,7 @@ def evaluate_items(
                 relevant,
                 labels
                 & ~np.array(
-                    [[x.stance == "against" for x in _by_trend(c, trend_ids)] for c in classified]
+                    [[not x.clearly_supports for x in _by_trend(c, trend_ids)] for c in classified]
                 ),
                 scores,
                 np.array([bars.get(t, 0.0) for t in trend_ids]),

@@ -15,9 +15,12 @@ meant here. No evaluation file (dev, dev2, the held-out split) is read.
   far as it takes to keep the estimated false alerts of all watch trends together within
   FALSE_ALERTS_PER_1000 on an ordinary stream (our off-theme examples, with ON_THEME_SHARE
   on-theme items), each step taken where it loses the fewest stories per false alert saved;
-* the "against" bar of the stance cross-encoder: the most "against" verdicts found while
-  they stay right at least AGAINST_PRECISION of the time (the goal's own figure) and at
-  most SUPPORTS_READ_AGAINST of supporting pairs read "against".
+* the "against" bar of a stance model (the linear head's, classifiers/stance_training.py):
+  the most "against" verdicts found while they stay right at least AGAINST_PRECISION of
+  the time (the goal's own figure) and at most SUPPORTS_READ_AGAINST of supporting pairs
+  read "against";
+* its doubt bar: the lowest P(against) at which at most SUPPORTS_READ_AGAINST of
+  supporting pairs would be held back (neither cited as support nor alerted on).
 """
 
 from __future__ import annotations
@@ -157,3 +160,13 @@ def against_bar(p_against: np.ndarray, stance: Sequence[str]) -> AgainstBar:
         called = p_against >= GRID[-1]
         return AgainstBar(float(GRID[-1]), 0.0, float(called[gold].mean()), 0.0)
     return chosen
+
+
+def doubt_bar(p_against: np.ndarray, stance: Sequence[str]) -> float:
+    """The lowest P(against) bar that holds back at most SUPPORTS_READ_AGAINST of the
+    supporting pairs."""
+    supports = np.array([s == "supports" for s in stance])
+    for bar in GRID:
+        if float((p_against[supports] >= bar).mean()) <= SUPPORTS_READ_AGAINST:
+            return float(bar)
+    return float(GRID[-1])

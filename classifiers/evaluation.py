@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from spacebrief.classifiers.jsonlines import read_records
+from spacebrief.classifiers.types import TrendScore
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ class GoalMeasures:
     false_alerts_per_1000: float
     supporting_labels: int  # gold supporting labels the classifier also gives
     supporting_read_against: int
+    supporting_in_doubt: int  # ... not "against", but in doubt: neither support nor alert
     against_pairs: int  # gold (item, trend) pairs marked against
     against_found: int  # ... labelled and read "against"
     against_verdicts: int  # labels read "against"
@@ -97,16 +99,16 @@ class Judged:
     """What the classifier said of one item, as the goal's measures read it."""
 
     relevant: bool
-    labels: dict[str, tuple[float, str]]  # trend -> (score, stance)
+    labels: dict[str, TrendScore]  # trend -> its label
 
 
 def goal_measures(
     items: list[LabelledItem], judged: list[Judged], alert_bars: dict[str, float]
 ) -> GoalMeasures:
     """The goal's figures; an alert is a relevant item's watch label at or over its
-    trend's bar (no bar: any label) that does not read "against"."""
+    trend's bar (no bar: any label) that clearly supports it (TrendScore.clearly_supports)."""
     groups: dict[str, tuple[int, int]] = {}
-    watch = pinged = false = supporting = read_against = 0
+    watch = pinged = false = supporting = read_against = in_doubt = 0
     against_pairs = found = verdicts = right = 0
     for item, said in zip(items, judged, strict=True):
         if item.relevant:
@@ -116,29 +118,32 @@ def goal_measures(
         supported = set(item.supported())
         alerts = {
             t
-            for t, (score, stance) in said.labels.items()
+            for t, label in said.labels.items()
             if said.relevant
             and t.startswith("W")
-            and stance != "against"
-            and score >= alert_bars.get(t, 0.0)
+            and label.clearly_supports
+            and label.score >= alert_bars.get(t, 0.0)
         }
         watched = {t for t in supported if t.startswith("W")}
         if watched:
             watch += 1
             pinged += bool(alerts & watched)
         false += len(alerts - supported)
-        for t, (_, stance) in said.labels.items():
+        for t, label in said.labels.items():
             gold = item.stance.get(t, "supports") if t in item.labels else None
+            against = label.stance == "against"
             if gold == "supports":
                 supporting += 1
-                read_against += stance == "against"
-            if stance == "against":
+                read_against += against
+                in_doubt += not against and not label.clearly_supports
+            if against:
                 verdicts += 1
                 right += gold == "against"
         for t in item.labels:
             if item.stance.get(t) == "against":
                 against_pairs += 1
-                found += said.labels.get(t, (0.0, ""))[1] == "against"
+                label = said.labels.get(t)
+                found += label is not None and label.stance == "against"
     return GoalMeasures(
         on_theme_recall_by_group=dict(sorted(groups.items())),
         watch_stories=watch,
@@ -147,6 +152,7 @@ def goal_measures(
         false_alerts_per_1000=1000 * false / len(items) if items else 0.0,
         supporting_labels=supporting,
         supporting_read_against=read_against,
+        supporting_in_doubt=in_doubt,
         against_pairs=against_pairs,
         against_found=found,
         against_verdicts=verdicts,

@@ -59,6 +59,7 @@ class StanceHead:
     intercept: float
     threshold: float = DEFAULT_THRESHOLD
     examples: int = 0
+    doubt: float = DEFAULT_THRESHOLD  # P(against) from which a label is in doubt (types.py)
 
     @cached_property
     def version(self) -> str:
@@ -67,7 +68,10 @@ class StanceHead:
             digest.update(np.ascontiguousarray(array, dtype=np.float32).tobytes())
         digest.update(
             repr(
-                (self.trend_ids, *(float(np.float32(v)) for v in (self.intercept, self.threshold)))
+                (
+                    self.trend_ids,
+                    *(float(np.float32(v)) for v in (self.intercept, self.threshold, self.doubt)),
+                )
             ).encode()
         )
         return f"stance-{digest.hexdigest()[:10]}"
@@ -111,6 +115,7 @@ class StanceHead:
                 intercept=np.float32(self.intercept),
                 threshold=np.float32(self.threshold),
                 examples=np.int64(self.examples),
+                doubt=np.float32(self.doubt),
             )
 
 
@@ -126,6 +131,7 @@ def load_stance(path: Path | None = None) -> StanceHead:
                 intercept=float(data["intercept"]),
                 threshold=float(data["threshold"]),
                 examples=int(data["examples"]),
+                doubt=float(data["doubt"]),
             )
     except FileNotFoundError as error:
         raise ClassifierError(

@@ -60,6 +60,15 @@ class TextItem:
     content: str = ""  # the article's text, for full-text sources
 
 
+# P(against) from which a label is in doubt. The stance head calls a label "against" only
+# at its own, higher bar (a stored "against" is rarely wrong); between the two the label is
+# neither cited as support nor alerted on, nor quoted against. Both bars are chosen out of
+# fold on our training pairs (classifiers/stance_training.py; the head stores its own as
+# `doubt`): at most 1% of supporting pairs held back. It catches a cosmonaut on a Crew
+# Dragon (0.71 against D4) and an Artemis signing under W1 (0.77), both under 0.825.
+STANCE_DOUBT = 0.65
+
+
 @dataclass(frozen=True)
 class TrendScore:
     """One trend an item is about: its score, the sentence that best carries it, and
@@ -70,6 +79,12 @@ class TrendScore:
     evidence: str
     stance: str = "supports"  # supports | against (classifiers/stance.py)
     stance_score: float = 0.0  # P(against)
+
+    @property
+    def clearly_supports(self) -> bool:
+        """Supports its trend with no doubt: only such a label is cited as support by the
+        edition or raises a watch alert (STANCE_DOUBT says why)."""
+        return self.stance != "against" and self.stance_score < STANCE_DOUBT
 
 
 @dataclass(frozen=True)

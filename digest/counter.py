@@ -10,6 +10,12 @@ takes it as the analyst's word, so the edition quotes counter-evidence only when
   `min_label_score`, so an item tagged with its best-guess trend only (an eclipse story
   carrying D2 at 0.02) is never quoted against it.
 
+And it cites a story as support only when the label clearly supports the trend: a label
+in doubt (P(against) at or above `support_doubt`, classifiers.types.STANCE_DOUBT, though
+under the stance head's own "against" bar) is never quoted, for or against. It still
+counts among the trend's stories that do not run against it, so a doubtful verdict can
+never make the edition claim a contradiction ("no story has supported it").
+
 The banner "counter-evidence outweighs support" needs more than one verdict: confident
 against-stories must outnumber supporting ones by `banner_margin` stories *and* be at
 least `banner_ratio` times as many (docs/edition.md says why these numbers). Below that,
@@ -23,6 +29,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from spacebrief.classifiers.types import STANCE_DOUBT
+
 STANCE_CONFIDENCE_BAR = 0.8  # P(against) a verdict needs before the edition quotes it
 
 
@@ -32,9 +40,10 @@ class CounterEvidencePolicy:
     min_label_score: float = 0.5  # the label is more likely than not about the trend
     banner_margin: int = 2  # against-stories minus supporting stories
     banner_ratio: float = 2.0  # against-stories at least this many times the supporting
+    support_doubt: float = STANCE_DOUBT  # P(against) from which a label is not support
 
     def __post_init__(self) -> None:
-        for name in ("min_confidence", "min_label_score"):
+        for name in ("min_confidence", "min_label_score", "support_doubt"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{name} must lie in [0, 1], not {value}")

@@ -49,8 +49,9 @@ def main() -> None:
         stance.save(args.output)
         against = sum(e.against for e in examples)
         print(
-            f"Fitted {stance.version} on {len(examples)} pairs ({against} against) "
-            f"and saved it to {args.output}."
+            f"Fitted {stance.version} on {len(examples)} pairs ({against} against), its "
+            f"'against' bar {stance.threshold:.3f} and doubt bar {stance.doubt:.3f} chosen on "
+            f"out-of-fold scores, and saved it to {args.output}."
         )
     report = evaluate_stance(
         Classifier(taxonomy, head, encoder=encoder, stance=stance), read_stance_examples(args.eval)

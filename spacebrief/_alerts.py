@@ -281,10 +281,16 @@ def _held_labels(
 
     bars = alert_bars(settings)
     held = [HeldLabel(*row) for row in ledger_rows.held_alerts(con, where, since)]
-    for item_id, title, trend_id, score, stance, relevant in ledger_rows.unalerted_watch_labels(
-        con, where, since
-    ):
-        label = TrendScore(trend_id, score, "", stance=stance)
+    for (
+        item_id,
+        title,
+        trend_id,
+        score,
+        stance,
+        p_against,
+        relevant,
+    ) in ledger_rows.unalerted_watch_labels(con, where, since):
+        label = TrendScore(trend_id, score, "", stance=stance, stance_score=p_against)
         decision = classifier_decision(
             label, bars, settings.alert_default_threshold, relevant=relevant
         )

@@ -334,17 +334,17 @@ def status_counts(
 
 def unalerted_watch_labels(
     con: duckdb.DuckDBPyConnection, destination: str, since: datetime, limit: int = 50
-) -> list[tuple[str, str, str, float, str, bool]]:
+) -> list[tuple[str, str, str, float, str, float, bool]]:
     """Watch-list labels of recent items that owe no alert at `destination`.
 
-    (item_id, title, trend_id, score, stance, relevant), newest first: what the dry run
-    explains as "held back" (under the Slack bar, or running against the trend).
+    (item_id, title, trend_id, score, stance, P(against), relevant), newest first: what the
+    dry run explains as "held back" (under the Slack bar, or running against the trend).
     """
     return [
-        (r[0], r[1], r[2], float(r[3]), r[4] or "supports", bool(r[5]))
+        (r[0], r[1], r[2], float(r[3]), r[4] or "supports", float(r[5] or 0.0), bool(r[6]))
         for r in con.execute(
             """
-            SELECT l.item_id, i.title, l.trend_id, l.score, l.stance, c.relevant
+            SELECT l.item_id, i.title, l.trend_id, l.score, l.stance, l.stance_score, c.relevant
             FROM labels l
             JOIN items i USING (item_id)
             JOIN classifications c USING (item_id, classifier_version, taxonomy_version)

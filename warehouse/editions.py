@@ -170,7 +170,7 @@ def load_window(
         WITH best_per_story AS (
             SELECT trend_id, item_id, score, evidence, cluster_id
             FROM digest_labels
-            WHERE w = 0 AND stance <> 'against'
+            WHERE w = 0 AND clearly_supports
             QUALIFY row_number() OVER (
                 PARTITION BY trend_id, cluster_id ORDER BY score DESC, item_id) = 1
         )
@@ -319,6 +319,8 @@ def _stage_window(
         SELECT l.item_id, l.trend_id, l.score, l.evidence, l.taxonomy_version, d.w, d.cluster_id,
                coalesce(l.stance, 'supports') AS stance,
                coalesce(l.stance_score, 0.0) AS stance_score,
+               (coalesce(l.stance, 'supports') <> 'against'
+                AND coalesce(l.stance_score, 0.0) < $support_doubt) AS clearly_supports,
                (coalesce(l.stance, 'supports') = 'against'
                 AND coalesce(l.stance_score, 0.0) >= $min_confidence
                 AND l.score >= $min_label_score) AS confident_against
@@ -329,7 +331,11 @@ def _stage_window(
          AND d.taxonomy_version = l.taxonomy_version
         WHERE d.relevant
         """,
-        {"min_confidence": counter.min_confidence, "min_label_score": counter.min_label_score},
+        {
+            "min_confidence": counter.min_confidence,
+            "min_label_score": counter.min_label_score,
+            "support_doubt": counter.support_doubt,
+        },
     )
 
 

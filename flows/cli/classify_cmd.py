@@ -159,7 +159,8 @@ def _print_goal(goal: GoalMeasures) -> None:
         f"{goal.watch_stories} ({goal.watch_share_pinged:.2f}); false alerts "
         f"{goal.false_alerts} ({goal.false_alerts_per_1000:.1f} per 1,000 items)"
         f"\nStance: {goal.supporting_read_against} of {goal.supporting_labels} supporting "
-        f'labels read "against" ({goal.supporting_against_share:.3f}); "against" '
+        f'labels read "against" ({goal.supporting_against_share:.3f}) and '
+        f'{goal.supporting_in_doubt} in doubt (no alert, not cited as support); "against" '
         f"verdicts right {goal.against_verdicts_right} of {goal.against_verdicts} "
         f"({goal.against_precision:.2f}); against-pairs found {goal.against_found} of "
         f"{goal.against_pairs} ({goal.against_recall:.2f})",

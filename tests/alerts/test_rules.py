@@ -10,9 +10,9 @@ import pytest
 
 from spacebrief.alerts.config import destination_for
 from spacebrief.alerts.exceptions import AlertsError
-from spacebrief.alerts.rules import select_candidates
+from spacebrief.alerts.rules import classifier_decision, select_candidates
 from spacebrief.alerts.types import alert_id_for
-from spacebrief.classifiers.types import Classification, TrendScore
+from spacebrief.classifiers.types import STANCE_DOUBT, Classification, TrendScore
 
 
 def classification(item_id: str, *labels: tuple[str, float], relevant: bool = True):
@@ -68,6 +68,18 @@ def test_an_item_against_a_watch_list_trend_never_raises_a_watch_alert_for_it():
     ]
     alone = select_candidates([against], {}, {}, None, "outbox")
     assert [c.trend_id for c in alone] == ["W3"]
+
+
+def test_a_label_in_doubt_raises_no_watch_alert_and_the_dry_run_says_why():
+    """Under the stance head's "against" bar but over its doubt bar, a label may run
+    against its trend: it pings nobody, and the reason names the doubt."""
+    doubtful = TrendScore("W1", 0.95, "Bangladesh signs the Artemis Accords.", "supports", 0.77)
+    clear = TrendScore("W1", 0.95, "Pakistan joins the ILRS.", "supports", STANCE_DOUBT - 0.01)
+    assert not doubtful.clearly_supports and clear.clearly_supports
+    decision = classifier_decision(doubtful, {"W1": 0.75}, None)
+    assert not decision.alert
+    assert decision.reason == "the item may run against W1 (P(against) 0.77)"
+    assert classifier_decision(clear, {"W1": 0.75}, None).alert
 
 
 def test_per_trend_threshold_beats_default_which_beats_the_label_itself():

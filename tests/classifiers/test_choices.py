@@ -62,3 +62,12 @@ def test_the_against_bar_is_the_lowest_with_precision_and_few_supporting_pairs_r
     # Over 0.2: 8 of 10 found, with one supporting and one unrelated pair (0.8, 1%);
     # at 0.2 or below the supporting pairs flood in.
     assert 0.2 < chosen.bar <= 0.5 and chosen.recall == 0.8
+
+
+def test_the_doubt_bar_holds_back_at_most_one_supporting_pair_in_a_hundred() -> None:
+    # 200 supporting pairs, five of them doubtful-looking: 1% is 2 pairs, so the bar sits
+    # just over the third highest (0.7), and against-pairs do not move it.
+    supporting = [0.1] * 195 + [0.5, 0.6, 0.7, 0.8, 0.9]
+    p_against = np.array([*supporting, 0.95, 0.3, 0.2])
+    bar = choices.doubt_bar(p_against, ["supports"] * 200 + ["against"] * 3)
+    assert bar == min(b for b in choices.GRID if b > 0.7)

@@ -12,7 +12,7 @@ from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.stance import AGAINST, SUPPORTS, load_stance
 from spacebrief.classifiers.stance_training import evaluate_stance, read_stance_examples
 from spacebrief.classifiers.training import training_dir, written_examples
-from spacebrief.classifiers.types import TextItem
+from spacebrief.classifiers.types import STANCE_DOUBT, TextItem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stance.jsonl"
 
@@ -20,6 +20,9 @@ FIXTURE = Path(__file__).parent / "fixtures" / "stance.jsonl"
 def test_the_shipped_stance_head_loads_offline_for_every_trend(classifier: Classifier) -> None:
     stance = load_stance()
     assert stance.trend_ids == classifier.taxonomy.trend_ids
+    # Both bars were chosen out of fold when it was fitted; the doubt bar the alerts and
+    # the edition apply is the one it chose.
+    assert stance.doubt == pytest.approx(STANCE_DOUBT) and stance.doubt < stance.threshold
     assert stance.statement_vectors.shape == (len(stance.trend_ids), 512)
     assert classifier.version.endswith("+" + stance.version)
 
@@ -71,10 +74,12 @@ def test_against_is_found_with_high_precision_on_the_held_out_set(
     report = evaluate_stance(classifier, examples)
     assert report.against >= 60 and report.trends_against >= 15
     assert len(report.by_language) >= 6
-    # Measured 2 December 2026 at P(against) >= 0.6: precision 1.000, recall 0.547
-    # (docs/classifier.md); precision first, since a false "against" silences an alert.
-    assert report.precision >= 0.8
-    assert report.recall >= 0.4
+    # Measured 6 December 2026 at the bar chosen out of fold (0.825): precision 1.000,
+    # recall 0.219 (0.547 at main's 0.6, which read 25 of 289 supporting labels of our
+    # held-out split "against"; docs/classifier.md). Precision first: a false "against"
+    # silences an alert and tells the edition the opposite of the news.
+    assert report.precision >= 0.9
+    assert report.recall >= 0.18
 
 
 def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:

@@ -4,7 +4,8 @@ The feed (written for this test) carries a Russian cosmonaut flying on a Crew Dr
 which runs against D4 (Russia turning away from the West), beside a Russia-China lunar
 deal that supports it; and Bangladesh signing the Artemis Accords, which runs against W1
 (the ILRS expanding), beside Pakistan joining the ILRS. The edition must cite each
-counter-item under its own trend, never as support, and owe no watch alert for W1 on it.
+counter-item under its own trend, never as support (whether its label reads "against" or
+is in doubt), and owe no watch alert for W1 on it.
 """
 
 from __future__ import annotations
@@ -79,15 +80,21 @@ def test_the_cosmonaut_on_a_crew_dragon_is_never_support_and_is_quoted_only_when
     assert quoted == d4["counter_evidence"]
 
 
-def test_an_artemis_signing_is_counter_evidence_for_w1_and_owes_no_watch_alert(
+def test_an_artemis_signing_is_never_support_for_w1_and_owes_no_watch_alert(
     counter_edition: tuple[Warehouse, dict, str],
 ) -> None:
+    """Bangladesh joining Artemis runs against W1 (the ILRS expanding): in doubt or read
+    "against", it is never cited for W1 and pings nobody; quoted only when confident."""
     warehouse, edition, _ = counter_edition
     w1 = _entries(edition)["W1"]
-    assert "Bangladesh signs the Artemis Accords" in _cited(edition, w1["against"])
+    signing = "Bangladesh signs the Artemis Accords"
+    assert signing not in _cited(edition, w1["citations"])
     assert "Pakistan joins the International Lunar Research Station" in _cited(
         edition, w1["citations"]
     )
+    label, confidence = _verdict(warehouse, signing, "W1")
+    confident = confidence >= STANCE_CONFIDENCE_BAR and label >= 0.5
+    assert (signing in _cited(edition, w1["against"])) is confident
     with warehouse.read() as con:
         alerted = {
             row[0]
@@ -96,11 +103,4 @@ def test_an_artemis_signing_is_counter_evidence_for_w1_and_owes_no_watch_alert(
                 "WHERE a.trend_id = 'W1'"
             ).fetchall()
         }
-        stances = dict(
-            con.execute(
-                "SELECT i.title, l.stance FROM v_labels AS l JOIN items AS i USING (item_id) "
-                "WHERE l.trend_id = 'W1'"
-            ).fetchall()
-        )
-    assert stances["Bangladesh signs the Artemis Accords"] == "against"
     assert alerted == {"Pakistan joins the International Lunar Research Station"}

@@ -77,7 +77,8 @@ def test_items_come_newest_first_in_keyset_pages(read_only_room: httpx.Client) -
             "Pakistan signs deal",
             "Tiangong to welcome",
         ),
-        ("stance=against", "Thailand keeps a foot in both lunar camps", "Pakistan signs deal"),
+        # The one label of the samples read "against" (R5, P 0.85): a Chinese-built satellite.
+        ("stance=against", "Lessons from Nigeria", "Thailand keeps a foot in both lunar camps"),
     ],
 )
 def test_the_item_filters(
