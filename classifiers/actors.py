@@ -62,7 +62,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         CHINA: "china|chinese|beijing|chine|chinois|kína|kínai|chiny|chińsk|tiongkok|cina\\b|"
         "cinese|chinês|chinesa|chines|chinez|chino\\b|pequim|pékin|pekín|peking|kin[aeiu]\\b|"
         "kinas\\b|kinom\\b|kines|kinez|čín|китай|китайск|пекин|الصين|الصيني|بكين|चीन|బీజింగ్|"
-        "చైనా|中国|中方|北京",
+        "చైనా|中国|中方|北京|چین|қытай|중국|trung quốc|tsina\\b|চীন",
         Actor("CNSA", "agency"): "cnsa|国家航天局",
         Actor("CMSA", "agency"): "cmsa",
         Actor("CASC", "company"): "casc",
@@ -74,7 +74,8 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         RUSSIA: "russia|russian|moscow|kremlin|putin|rusia|rússia|russie|russe\\b|russes\\b|"
         "russland|russisk|rosja|rosyjsk|rusland|russisch|oroszország|orosz|rusij|rusk|rusesc|"
         "rusă|ruse\\b|moscou|moscovo|moskv|moskau|mosca\\b|putyin|росси|российск|русск|москв|"
-        "путин|روسيا|الروسي|موسكو|रूस|రష్యా|俄罗斯|俄方",
+        "путин|روسيا|الروسي|موسكو|रूस|రష్యా|俄罗斯|俄方|росі|російськ|ресей|روسیه|روسی|روس\\b|"
+        "러시아|rusya|রাশিয়া",
         Actor("Roscosmos", "agency"): "roscosmos|roskosmos|роскосмос|रोस्कोस्मोस|రోస్కోస్మోస్|俄航天",
     },
     "india": {
@@ -196,7 +197,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         _country("Angola"): "angola",
         _country("Argentina"): "argentin|阿根廷",
         _country("Bahrain"): "bahrain",
-        _country("Bangladesh"): "bangladesh|बांग्लादेश|బంగ్లాదేశ్|孟加拉",
+        _country("Bangladesh"): "bangladesh|बांग्लादेश|బంగ్లాదేశ్|孟加拉|বাংলাদেশ",
         _country("Benin"): "benin",
         _country("Bolivia"): "bolivia|玻利维亚",
         _country("Botswana"): "botswana",
@@ -215,10 +216,10 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         _country("Ghana"): "ghana",
         _country("Guatemala"): "guatemala",
         _country("Indonesia"): "indonesia|indonezi|индонези|印度尼西亚",
-        _country("Iran"): "iran|иран|伊朗",
+        _country("Iran"): "iran|иран|伊朗|ایران|إيران",
         _country("Iraq"): "iraq|irak",
         _country("Jordan"): "jordan",
-        _country("Kazakhstan"): "kazakh|kazah",
+        _country("Kazakhstan"): "kazakh|kazah|қазақ",
         _country("Kenya"): "kenya|kenij",
         _country("Kuwait"): "kuwait",
         _country("Kyrgyzstan"): "kyrgyz",
@@ -234,9 +235,10 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         _country("Niger"): "niger",
         _country("Nigeria"): "نيجيريا|尼日利亚",
         _country("Oman"): "oman\\b|omani",
-        _country("Pakistan"): "pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦",
+        _country("Pakistan"): "pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦|"
+        "پاکستان|파키스탄",
         _country("Peru"): "peru\\b|perú",
-        _country("the Philippines"): "philippine|filipin",
+        _country("the Philippines"): "philippine|filipin|pilipinas|필리핀",
         _country("Qatar"): "qatar",
         _country("Rwanda"): "rwanda|ruand",
         _country("Saudi Arabia"): "saudi|السعودية|沙特",
@@ -252,10 +254,10 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         _country("Tunisia"): "tunisia|tunisi",
         _country("Türkiye"): "turkey|türkiye|turkish|turci|turska|tyrkia",
         _country("Uganda"): "uganda",
-        _country("the UAE"): "uae|emirates|emirat|الإمارات|阿联酋",
+        _country("the UAE"): "uae|emirates|emirat|الإمارات|阿联酋|إمارات",
         _country("Uzbekistan"): "uzbek",
         _country("Venezuela"): "venezuela|委内瑞拉",
-        _country("Vietnam"): "vietnam|viet nam",
+        _country("Vietnam"): "vietnam|viet nam|việt nam|베트남",
         _country("Zambia"): "zambia",
         _country("Zimbabwe"): "zimbabwe",
         _country("Belarus"): "belarus",
@@ -325,11 +327,9 @@ EXTRA: dict[Actor, str] = {
     _country("Thailand"): "thai\\b|таиланд",
     _country("Brazil"): "البرازيل",
     _country("Argentina"): "аргентин",
-    _country("Iran"): "إيران",
     _country("Türkiye"): "土耳其|турци",
     _country("the UAE"): "оаэ",
     _country("Ethiopia"): "эфиопи",
-    _country("Bangladesh"): "বাংলাদেশ",
     _country("Venezuela"): "венесуэл",
     _country("Senegal"): "塞内加尔",
     _country("Rwanda"): "卢旺达",
