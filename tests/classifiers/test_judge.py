@@ -8,7 +8,6 @@ code runs for a second on a handful of examples.
 from __future__ import annotations
 
 import numpy as np
-import pytest
 
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.judge import STANCES, Judge, load_fitted, packaged_judge_path
@@ -119,11 +118,10 @@ def test_fine_tuning_moves_both_stacks_in_seconds() -> None:
     assert probabilities[2, 2] > probabilities[2, 1]
 
 
-@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
-def test_the_fast_and_the_exact_dtype_agree(dtype: str) -> None:
+def test_the_fast_and_the_exact_dtype_agree() -> None:
     import torch
 
-    judge = Judge(load_fitted(), dtype=getattr(torch, dtype))
     texts = ["Egypt joins the ILRS", "Россия покидает МКС после 2028 года"]
-    reference = Judge(load_fitted(), dtype=torch.float32).item_vectors(texts)
-    assert (judge.item_vectors(texts) * reference).sum(1).min() > 0.99
+    fast = Judge(load_fitted(), dtype=torch.bfloat16).item_vectors(texts)
+    exact = Judge(load_fitted(), dtype=torch.float32).item_vectors(texts)
+    assert (fast * exact).sum(1).min() > 0.99
