@@ -55,7 +55,7 @@ from spacebrief.classifiers.head import (
     packaged_gate_head_path,
     packaged_screen_path,
 )
-from spacebrief.classifiers.judge import Judge, Reading, fitted_version, shared_judge
+from spacebrief.classifiers.judge import Judge, fitted_version, shared_judge
 from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
@@ -74,15 +74,10 @@ class Scores:
     sentences: list[list[str]]
     sentence_vectors: list[np.ndarray]
     candidate: np.ndarray  # (n,) bool: could be on-theme, so the judge read it
-    reading: Reading  # the judge's reading of the candidates, in candidate order
     screen_relevance: np.ndarray
     gate: np.ndarray  # (n,) bool: the keyword gate passes it (space words and an actor)
     space_only: np.ndarray  # (n,) bool: space words but no actor of the theme
     gate_relevance: np.ndarray  # (n,) the 3 December head's relevance (the gate's 2nd half)
-
-    def judged_row(self, row: int) -> int:
-        """The position of item `row` among the candidates (the judge's rows)."""
-        return int(np.count_nonzero(self.candidate[:row]))
 
 
 class Classifier:
@@ -196,14 +191,14 @@ class Classifier:
         )
         candidate = featurized.gate | (screen >= self.screen.relevance_threshold)
         rows = np.flatnonzero(candidate)
-        reading = (
-            self.judge.read([texts[i] for i in rows])
+        vectors = (
+            self.judge.item_vectors([texts[i] for i in rows])
             if len(rows)
-            else Reading(np.zeros((0, 0), dtype=np.float32), [])
+            else np.zeros((0, 0), dtype=np.float32)
         )
-        decision = np.hstack(
-            [reading.vectors, featurized.features[rows, -len(FEATURE_NAMES) :]]
-        ).astype(np.float32)
+        decision = np.hstack([vectors, featurized.features[rows, -len(FEATURE_NAMES) :]]).astype(
+            np.float32
+        )
         trends = np.zeros((len(texts), len(self.taxonomy.trend_ids)), dtype=np.float32)
         relevance = np.zeros(len(texts), dtype=np.float32)
         if len(rows):
@@ -217,7 +212,6 @@ class Classifier:
             featurized.sentences,
             featurized.sentence_vectors,
             candidate,
-            reading,
             self.screen.relevance_probability(featurized.features),
             featurized.gate,
             self._space_only(featurized.features),

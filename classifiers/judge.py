@@ -274,8 +274,9 @@ class Judge:
         hidden = self.embeddings(input_ids=ids)
         return run_layers(self.bottom, hidden, mask)
 
-    def read(self, texts: Sequence[str]) -> Reading:
-        """Each item's unit vector (trend stack) and its bottom states, kept for stance."""
+    def read(self, texts: Sequence[str], *, keep_states: bool = True) -> Reading:
+        """Each item's unit vector (trend stack) and, with `keep_states`, its bottom
+        states (the stance cross-encoder's input; training reads them)."""
         torch = self._torch
         vectors = np.zeros((len(texts), self.hidden), dtype=np.float32)
         states: list = [None] * len(texts)
@@ -287,14 +288,14 @@ class Judge:
                     bottom = self.bottom_states(ids, mask)
                     hidden = run_layers(self.trend_stack, bottom, mask)
                     vectors[index] = mean_pool(hidden, mask).float().numpy()
-                    for row, i in enumerate(index):
+                    for row, i in enumerate(index if keep_states else ()):
                         states[i] = bottom[row, : tokens[i][1]]
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         return Reading(vectors, states)
 
     def item_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """(n, hidden) unit vectors of the item reading."""
-        return self.read(texts).vectors
+        return self.read(texts, keep_states=False).vectors
 
     def statement_states(self, statement: str) -> torch.Tensor:
         """A statement's bottom states (no prefix), computed once per process."""

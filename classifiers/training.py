@@ -32,6 +32,7 @@ from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.features import ENCODER_NAME, item_text
 from spacebrief.classifiers.gazetteer import FEATURE_NAMES, theme_gate
 from spacebrief.classifiers.head import DEFAULT_LABEL_THRESHOLD, Head
+from spacebrief.classifiers.jsonlines import read_records
 from spacebrief.classifiers.types import FeedbackExample, Taxonomy
 
 if TYPE_CHECKING:
@@ -114,31 +115,27 @@ class StanceExample:
 
 def stance_examples(directory: Path | None = None) -> list[StanceExample]:
     directory = directory or training_dir()
-    out = []
-    for name in STANCE_FILES:
-        path = directory / name
-        if not path.exists():
-            continue
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                stance = str(record["stance"])
-                if stance not in ("supports", "against", "neither"):
-                    raise ValueError(f"stance {stance!r} is not supports, against or neither")
-                out.append(
-                    StanceExample(
-                        item_text(record["title"], record.get("summary")),
-                        str(record["trend"]),
-                        stance,
-                        str(record.get("language") or "en"),
-                        str(record.get("event") or ""),
-                    )
-                )
-            except (ValueError, KeyError, TypeError, AttributeError) as error:
-                raise ClassifierError(f"{path}:{number} is not a stance pair ({error}).") from error
-    return out
+
+    def build(record: dict) -> StanceExample:
+        stance = str(record["stance"])
+        if stance not in ("supports", "against", "neither"):
+            raise ValueError(f"stance {stance!r} is not supports, against or neither")
+        return StanceExample(
+            item_text(record["title"], record.get("summary")),
+            str(record["trend"]),
+            stance,
+            str(record.get("language") or "en"),
+            str(record.get("event") or ""),
+        )
+
+    return [
+        example
+        for name in STANCE_FILES
+        if (directory / name).exists()
+        for example in read_records(
+            directory / name, build, what="stance pairs", shape="a stance pair"
+        )
+    ]
 
 
 def stance_pair_examples(pairs: Sequence[StanceExample]) -> list[TrainingExample]:
