@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -169,7 +170,7 @@ def load_fitted(path: Path | None = None) -> FittedPart:
         raise ClassifierError(
             f"There is no fine-tuned judge at {path}: run `python scripts/train_judge.py`."
         ) from error
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ClassifierError(
             f"The fine-tuned judge {path} is damaged or from another version ({error}): "
             "run `python scripts/train_judge.py` to rebuild it."

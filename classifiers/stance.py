@@ -21,6 +21,7 @@ command that measures them: docs/classifier.md.
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -137,7 +138,7 @@ def load_stance(path: Path | None = None) -> StanceHead:
         raise ClassifierError(
             f"There is no stance head at {path}: run `python scripts/train_stance.py`."
         ) from error
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
         raise ClassifierError(
             f"The stance head {path} is damaged or from another version ({error}): run "
             "`python scripts/train_stance.py` to rebuild it."

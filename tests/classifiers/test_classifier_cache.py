@@ -14,6 +14,8 @@ import pytest
 import spacebrief
 from spacebrief import ClassifierError
 from spacebrief.classifiers.head import load_head, packaged_head_path
+from spacebrief.classifiers.judge import load_fitted
+from spacebrief.classifiers.stance import load_stance
 
 
 def promote(head_file: Path, scale: float) -> str:
@@ -59,3 +61,19 @@ def test_a_damaged_head_is_an_error_that_carries_its_path_and_its_repair(tmp_pat
         spacebrief.load_classifier(head_path=head_file)
     assert (refused.value.path, refused.value.refit) == (head_file, True)
     assert "spacebrief " not in str(refused.value) and "--" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("load", "script"),
+    [(load_fitted, "train_judge.py"), (load_stance, "train_stance.py")],
+    ids=["judge", "stance head"],
+)
+def test_a_damaged_or_missing_fitted_part_is_one_sentence_naming_its_rebuild(
+    tmp_path: Path, load, script: str
+) -> None:
+    cut = tmp_path / "part.npz"
+    cut.write_bytes(b"PK\x03\x04 cut short")
+    with pytest.raises(ClassifierError, match=f"damaged or from another version .*{script}"):
+        load(cut)
+    with pytest.raises(ClassifierError, match=f"There is no .* at .*absent.npz: run .*{script}"):
+        load(tmp_path / "absent.npz")
