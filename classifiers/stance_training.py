@@ -4,7 +4,7 @@ Examples: seeds/training/stance.jsonl, lines {"title", "summary", "trend", "stan
 we wrote from real events ("against" mostly, and some "supports" worded with contrast
 words, so that "despite" alone does not mean "against"), plus every written positive of
 seeds/training/ as a "supports" pair for each of its trends. The 740 pairs of
-stance-pairs.jsonl trained the judge's cross-encoder; fitted into this head they found
+stance-pairs.jsonl trained the round-1 cross-encoder; fitted into this head they found
 fewer real against-pairs on dev2 (docs/classifier.md), so they stay out. Features come
 from the shipped classifier itself (its vectors, and the evidence sentence it would pick),
 so the head is fitted on exactly what it reads at run time.

@@ -10,13 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from spacebrief.classifiers.classifier import Classifier
-from spacebrief.classifiers.judge import STANCES, Judge, load_fitted, packaged_judge_path
-from spacebrief.classifiers.judge_training import (
-    Schedule,
-    bottom_states,
-    fine_tune_items,
-    fine_tune_stance,
-)
+from spacebrief.classifiers.judge import Judge, load_fitted, packaged_judge_path
+from spacebrief.classifiers.judge_training import Schedule, bottom_states, fine_tune_items
 from spacebrief.classifiers.types import TextItem
 
 # Exclusions the taxonomy states in its descriptions: an example of the key trend that
@@ -31,10 +26,9 @@ EXCLUDED = {
 
 def test_the_shipped_part_is_small_and_fits_the_base(classifier: Classifier) -> None:
     fitted = load_fitted()
-    assert packaged_judge_path().stat().st_size < 40_000_000  # top layers only, no base
-    assert 1 <= fitted.trend_top <= 6 and 1 <= fitted.stance_top <= 6
+    assert packaged_judge_path().stat().st_size < 15_000_000  # top layers only, no base
+    assert 1 <= fitted.top <= 6
     assert classifier.head.encoder == fitted.version == classifier.judge.version
-    assert 0.0 < fitted.against_threshold < 1.0
 
 
 def test_every_trend_example_of_the_taxonomy_gets_its_trend_and_no_excluded_one(
@@ -94,8 +88,8 @@ def test_a_language_the_gazetteer_does_not_know_still_reaches_the_judge(
     assert not off.relevant
 
 
-def test_fine_tuning_moves_both_stacks_in_seconds() -> None:
-    judge = Judge(tops=(1, 1), dtype=__import__("torch").float32)
+def test_fine_tuning_moves_the_top_layers_in_seconds() -> None:
+    judge = Judge(top=1, dtype=__import__("torch").float32)
     texts = [
         "Pakistan signs on to the International Lunar Research Station",
         "Senegal joins the China-led lunar station",
@@ -108,14 +102,6 @@ def test_fine_tuning_moves_both_stacks_in_seconds() -> None:
     fine_tune_items(judge, states, targets, Schedule(epochs=2, batch=2, layer_rate=1e-3))
     after = judge.item_vectors(texts)
     assert np.abs(after - before).max() > 1e-3
-    statement = "Watch for the ILRS partnership to expand to more Global South nations."
-    pairs = [(0, statement), (1, statement), (2, statement)]
-    labels = [STANCES.index("supports"), STANCES.index("supports"), STANCES.index("neither")]
-    fine_tune_stance(judge, states, pairs, labels, Schedule(epochs=3, batch=3, head_rate=0.05))
-    probabilities = judge.stance_probabilities(judge.read(texts), pairs)
-    assert probabilities.shape == (3, 3)
-    assert np.allclose(probabilities.sum(1), 1.0, atol=1e-4)
-    assert probabilities[2, 2] > probabilities[2, 1]
 
 
 def test_the_fast_and_the_exact_dtype_agree() -> None:
