@@ -15,7 +15,6 @@ bar (`alerts.rules`) needs scores that mean the same for every trend.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from dataclasses import dataclass, replace
 from functools import cached_property
 from importlib import resources
@@ -24,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.fitted_file import fitted_arrays
 
 DEFAULT_LABEL_THRESHOLD = 0.5
 DEFAULT_RELEVANCE_THRESHOLD = 0.5
@@ -160,43 +159,29 @@ class Head:
 def load_head(path: Path | None = None) -> Head:
     """The head at `path`, else the one shipped in the package."""
     path = path or packaged_head_path()
-    if not path.exists():
-        raise ClassifierError(
-            f"There is no fitted classifier head at {path}: fit one first.",
-            path=path,
-            refit=True,
+    with fitted_arrays(path, what="classifier head", remedy="fit it again", refit=True) as data:
+        return Head(
+            trend_ids=tuple(str(t) for t in data["trend_ids"]),
+            coef=data["coef"].astype(np.float32),
+            intercept=data["intercept"].astype(np.float32),
+            relevance_coef=data["relevance_coef"].astype(np.float32),
+            relevance_intercept=float(data["relevance_intercept"]),
+            label_threshold=float(data["label_threshold"]),
+            relevance_threshold=float(data["relevance_threshold"]),
+            taxonomy_version=str(data["taxonomy_version"]),
+            encoder=str(data["encoder"]),
+            feature_names=tuple(str(f) for f in data["feature_names"]),
+            examples=int(data["examples"]),
+            calibration=data["calibration"].astype(np.float32)
+            if "calibration" in data.files
+            else None,
+            alert_bars=data["alert_bars"].astype(np.float32)
+            if "alert_bars" in data.files
+            else None,
+            ungated_relevance_threshold=float(data["ungated_relevance_threshold"])
+            if "ungated_relevance_threshold" in data.files
+            else None,
         )
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return Head(
-                trend_ids=tuple(str(t) for t in data["trend_ids"]),
-                coef=data["coef"].astype(np.float32),
-                intercept=data["intercept"].astype(np.float32),
-                relevance_coef=data["relevance_coef"].astype(np.float32),
-                relevance_intercept=float(data["relevance_intercept"]),
-                label_threshold=float(data["label_threshold"]),
-                relevance_threshold=float(data["relevance_threshold"]),
-                taxonomy_version=str(data["taxonomy_version"]),
-                encoder=str(data["encoder"]),
-                feature_names=tuple(str(f) for f in data["feature_names"]),
-                examples=int(data["examples"]),
-                calibration=data["calibration"].astype(np.float32)
-                if "calibration" in data.files
-                else None,
-                alert_bars=data["alert_bars"].astype(np.float32)
-                if "alert_bars" in data.files
-                else None,
-                ungated_relevance_threshold=float(data["ungated_relevance_threshold"])
-                if "ungated_relevance_threshold" in data.files
-                else None,
-            )
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise ClassifierError(
-            f"The classifier head {path} is damaged or from another version ({error}): "
-            "fit it again.",
-            path=path,
-            refit=True,
-        ) from error
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -33,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.fitted_file import fitted_arrays
 
 if TYPE_CHECKING:
     import torch
@@ -121,26 +121,19 @@ def fitted_version(path: Path | None = None) -> str:
 
 
 def load_fitted(path: Path | None = None) -> FittedPart:
-    path = path or packaged_judge_path()
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            layers = {
-                name.removeprefix("trend."): data[name]
-                for name in data.files
-                if name.startswith("trend.")
-            }
-            if not layers:
-                raise KeyError("no fine-tuned layers")
-            return FittedPart(layers, str(data["base"]))
-    except FileNotFoundError as error:
-        raise ClassifierError(
-            f"There is no fine-tuned judge at {path}: run `python scripts/train_judge.py`."
-        ) from error
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise ClassifierError(
-            f"The fine-tuned judge {path} is damaged or from another version ({error}): "
-            "run `python scripts/train_judge.py` to rebuild it."
-        ) from error
+    with fitted_arrays(
+        path or packaged_judge_path(),
+        what="fine-tuned judge",
+        remedy="run `python scripts/train_judge.py` to rebuild it",
+    ) as data:
+        layers = {
+            name.removeprefix("trend."): data[name]
+            for name in data.files
+            if name.startswith("trend.")
+        }
+        if not layers:
+            raise KeyError("no fine-tuned layers")
+        return FittedPart(layers, str(data["base"]))
 
 
 class Judge:

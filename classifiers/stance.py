@@ -21,7 +21,6 @@ command that measures them: docs/classifier.md.
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -30,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.fitted_file import fitted_arrays
 
 AGAINST = "against"
 SUPPORTS = "supports"
@@ -122,24 +121,17 @@ class StanceHead:
 
 def load_stance(path: Path | None = None) -> StanceHead:
     """The stance head at `path`, else the one shipped in the package."""
-    path = path or packaged_stance_path()
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return StanceHead(
-                trend_ids=tuple(str(t) for t in data["trend_ids"]),
-                statement_vectors=data["statement_vectors"].astype(np.float32),
-                coef=data["coef"].astype(np.float32),
-                intercept=float(data["intercept"]),
-                threshold=float(data["threshold"]),
-                examples=int(data["examples"]),
-                doubt=float(data["doubt"]),
-            )
-    except FileNotFoundError as error:
-        raise ClassifierError(
-            f"There is no stance head at {path}: run `python scripts/train_stance.py`."
-        ) from error
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        raise ClassifierError(
-            f"The stance head {path} is damaged or from another version ({error}): run "
-            "`python scripts/train_stance.py` to rebuild it."
-        ) from error
+    with fitted_arrays(
+        path or packaged_stance_path(),
+        what="stance head",
+        remedy="run `python scripts/train_stance.py` to rebuild it",
+    ) as data:
+        return StanceHead(
+            trend_ids=tuple(str(t) for t in data["trend_ids"]),
+            statement_vectors=data["statement_vectors"].astype(np.float32),
+            coef=data["coef"].astype(np.float32),
+            intercept=float(data["intercept"]),
+            threshold=float(data["threshold"]),
+            examples=int(data["examples"]),
+            doubt=float(data["doubt"]),
+        )
