@@ -44,7 +44,7 @@ demo: install
 	$(BIN)/spacebrief demo
 
 test: install-test
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 lint: install-test
 	$(BIN)/ruff check .

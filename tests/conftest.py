@@ -28,6 +28,10 @@ for _name in (
     "SPACEBRIEF_SMTP_URL",
     "SPACEBRIEF_EMAIL_TO",
     "SPACEBRIEF_EMAIL_FROM",
+    # A width in the environment at import fixes the CLI console's width for the whole
+    # process (rich reads it once), over each test's own COLUMNS; pytest-xdist sets it.
+    "COLUMNS",
+    "LINES",
 ):
     os.environ.pop(_name, None)
 
