@@ -41,6 +41,8 @@ def test_names_are_found_in_the_languages_feeds_come_in(text: str, group: str) -
         ("A reception for the crew", "off_space"),
         ("Евросоюз выделил средства", "routine_ops"),  # евро-СОЮЗ is not Soyuz
         ("A Soyuz rocket carried Iran's satellite", "routine_ops"),  # only Soyuz MS crews
+        ("प्राचीन भारत के खगोलशास्त्री और उपग्रह", "china"),  # प्रा-चीन, "ancient"
+        ("প্রাচীন জ্যোতির্বিদ্যা ও উপগ্রহ", "china"),  # Bengali প্রা-চীন, "ancient"
     ],
 )
 def test_a_name_inside_another_word_or_a_look_alike_does_not_count(text: str, group: str) -> None:
