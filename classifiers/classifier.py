@@ -46,6 +46,7 @@ from spacebrief.classifiers.features import (
 from spacebrief.classifiers.gazetteer import (
     ACTOR_GROUPS,
     FEATURE_NAMES,
+    GAZETTEER_VERSION,
     SPACE_GROUP,
     entity_features,
 )
@@ -164,13 +165,15 @@ class Classifier:
     def decision_features(self, texts: Sequence[str], *, cache: bool = False) -> np.ndarray:
         """[judge vector | ENTITY_SCALE x gazetteer] of `texts`: the decision head's input.
 
-        With `cache`, kept on disk beside the derived base model, keyed by the judge and the
-        texts: a refit reads the same few thousand written examples every night.
+        With `cache`, kept on disk beside the derived base model, keyed by the judge, the
+        gazetteer and the texts: a refit reads the same few thousand written examples
+        every night.
         """
         path = None
         if cache:
             digest = hashlib.sha256("\n\x00".join(texts).encode()).hexdigest()[:16]
-            path = cache_root() / "features" / f"{self.judge_version}-{digest}.npy"
+            name = f"{self.judge_version}-gaz{GAZETTEER_VERSION}-{digest}.npy"
+            path = cache_root() / "features" / name
             if path.exists():
                 return np.load(path)
         features = np.hstack(

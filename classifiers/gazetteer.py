@@ -22,6 +22,7 @@ since lower-cased they are common words ("un satellite", "usa", "sad").
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 
@@ -303,6 +304,11 @@ ACTOR_GROUPS = (
 _COMPILED = {name: re.compile(f"{_WORD_START}(?:{pattern})") for name, pattern in GROUPS.items()}
 _COMPILED_CASED = {name: re.compile(pattern) for name, pattern in _CASED.items()}
 FEATURE_NAMES: tuple[str, ...] = tuple(GROUPS)
+# Changes with any pattern: what is computed from the features and kept (the refit's
+# cached features) is keyed by it, so a gazetteer edit never reuses stale columns.
+GAZETTEER_VERSION = hashlib.sha256(
+    repr((_WORD_START, sorted(GROUPS.items()), sorted(_CASED.items()))).encode()
+).hexdigest()[:10]
 
 
 def _found(text: str, lowered: str, group: str) -> bool:
