@@ -110,14 +110,20 @@ class FittedPart:
 def shared_judge(path: Path | None = None) -> Judge:
     """One judge per process and fitted file: loading it takes seconds and memory, and
     every classifier of a process (the CLI's, the flows', the tests') can share it."""
-    return Judge(load_fitted(path))
+    return Judge(_shared_fitted(path))
 
 
-@functools.cache
 def fitted_version(path: Path | None = None) -> str:
     """The fitted part's version, read without building the model (a third of a second
     against seconds): a classifier checks its head against it before any judging."""
-    return load_fitted(path).version
+    return _shared_fitted(path).version
+
+
+@functools.cache
+def _shared_fitted(path: Path | None) -> FittedPart:
+    """The fitted file read once per process: the version check and the judge built later
+    both need it."""
+    return load_fitted(path)
 
 
 def load_fitted(path: Path | None = None) -> FittedPart:
