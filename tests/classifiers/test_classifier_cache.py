@@ -77,3 +77,24 @@ def test_a_damaged_or_missing_fitted_part_is_one_sentence_naming_its_rebuild(
         load(cut)
     with pytest.raises(ClassifierError, match=f"There is no .* at .*absent.npz: run .*{script}"):
         load(tmp_path / "absent.npz")
+
+
+def test_cached_features_are_not_reused_across_gazetteer_versions(
+    classifier, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The refit caches the written examples' features; a gazetteer edit changes their
+    last columns, so features cached before it must not be read after it."""
+    import spacebrief.classifiers.classifier as classifier_module
+
+    monkeypatch.setenv("SPACEBRIEF_MODEL_CACHE", str(tmp_path))
+    texts = ["Egypt joins the ILRS", "Russia and China sign a lunar station deal"]
+    first = classifier.decision_features(texts, cache=True)
+    assert np.array_equal(classifier.decision_features(texts, cache=True), first)
+    assert len(list((tmp_path / "features").glob("*.npy"))) == 1
+
+    monkeypatch.setattr(classifier_module, "GAZETTEER_VERSION", "edited")
+    stale = np.zeros_like(first)
+    np.save(next((tmp_path / "features").glob("*.npy")), stale)  # what the old key holds
+    again = classifier.decision_features(texts, cache=True)
+    assert len(list((tmp_path / "features").glob("*.npy"))) == 2
+    assert np.allclose(again, first, atol=1e-3)
