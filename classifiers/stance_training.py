@@ -24,7 +24,6 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -32,10 +31,13 @@ import numpy as np
 from spacebrief.classifiers.choices import AgainstBar, against_bar, doubt_bar
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.encoder import MultilingualEncoder
-from spacebrief.classifiers.features import item_text
-from spacebrief.classifiers.jsonlines import read_records
-from spacebrief.classifiers.stance import AGAINST, SUPPORTS, StanceHead, StancePair
-from spacebrief.classifiers.training import training_dir, written_examples
+from spacebrief.classifiers.stance import AGAINST, StanceHead, StancePair
+from spacebrief.classifiers.training import (
+    StanceExample,
+    read_stance_file,
+    training_dir,
+    written_examples,
+)
 from spacebrief.classifiers.types import Taxonomy
 
 STANCE_FILE = "stance.jsonl"
@@ -44,38 +46,10 @@ REGULARISATION_C = 4.0
 FOLDS = 5
 
 
-@dataclass(frozen=True)
-class StanceExample:
-    text: str
-    trend_id: str
-    against: bool
-    language: str = "en"
-
-
-def read_stance_examples(path: Path) -> list[StanceExample]:
-    def build(record: dict) -> StanceExample:
-        stance = record["stance"]
-        if stance not in (AGAINST, SUPPORTS):
-            raise ValueError(f"stance must be {AGAINST!r} or {SUPPORTS!r}, not {stance!r}")
-        return StanceExample(
-            item_text(record["title"], record.get("summary")),
-            str(record["trend"]),
-            stance == AGAINST,
-            str(record.get("language") or "en"),
-        )
-
-    return read_records(
-        path,
-        build,
-        what="stance examples",
-        shape='a stance example {"title", "summary", "trend", "stance"}',
-    )
-
-
 def training_examples() -> list[StanceExample]:
-    written = read_stance_examples(training_dir() / STANCE_FILE)
+    written = read_stance_file(training_dir() / STANCE_FILE)
     supports = [
-        StanceExample(example.text, trend_id, False)
+        StanceExample(example.text, trend_id, "supports")
         for example in written_examples()
         for trend_id, verdict in example.verdicts.items()
         if verdict

@@ -112,9 +112,14 @@ class StanceExample:
     language: str = "en"
     group: str = ""
 
+    @property
+    def against(self) -> bool:
+        return self.stance == "against"
 
-def stance_examples(directory: Path | None = None) -> list[StanceExample]:
-    directory = directory or training_dir()
+
+def read_stance_file(path: Path) -> list[StanceExample]:
+    """The pairs of one stance file (lines {"title", "summary", "trend", "stance"}, and
+    optionally "language" and "event"); one sentence naming the line for a bad one."""
 
     def build(record: dict) -> StanceExample:
         stance = str(record["stance"])
@@ -128,13 +133,22 @@ def stance_examples(directory: Path | None = None) -> list[StanceExample]:
             str(record.get("event") or ""),
         )
 
+    return read_records(
+        path,
+        build,
+        what="stance examples",
+        shape='a stance example {"title", "summary", "trend", "stance"}',
+    )
+
+
+def stance_examples(directory: Path | None = None) -> list[StanceExample]:
+    """Every pair of the stance files of `directory` (default: the packaged one)."""
+    directory = directory or training_dir()
     return [
         example
         for name in STANCE_FILES
         if (directory / name).exists()
-        for example in read_records(
-            directory / name, build, what="stance pairs", shape="a stance pair"
-        )
+        for example in read_stance_file(directory / name)
     ]
 
 

@@ -20,11 +20,11 @@ from spacebrief.classifiers.stance import load_stance, packaged_stance_path
 from spacebrief.classifiers.stance_training import (
     evaluate_stance,
     fit_stance,
-    read_stance_examples,
     training_examples,
     unfitted,
 )
 from spacebrief.classifiers.taxonomy import load_taxonomy
+from spacebrief.classifiers.training import read_stance_file
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT / "tests" / "classifiers" / "fixtures" / "stance.jsonl"
@@ -54,7 +54,7 @@ def main() -> None:
             f"out-of-fold scores, and saved it to {args.output}."
         )
     report = evaluate_stance(
-        Classifier(taxonomy, head, encoder=encoder, stance=stance), read_stance_examples(args.eval)
+        Classifier(taxonomy, head, encoder=encoder, stance=stance), read_stance_file(args.eval)
     )
     print(
         f"{args.eval.name}: {report.pairs} pairs, {report.against} against across "

@@ -10,8 +10,8 @@ import pytest
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.stance import AGAINST, SUPPORTS, load_stance
-from spacebrief.classifiers.stance_training import evaluate_stance, read_stance_examples
-from spacebrief.classifiers.training import training_dir, written_examples
+from spacebrief.classifiers.stance_training import evaluate_stance
+from spacebrief.classifiers.training import read_stance_file, training_dir, written_examples
 from spacebrief.classifiers.types import STANCE_DOUBT, TextItem
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stance.jsonl"
@@ -70,7 +70,7 @@ def test_a_cosmonaut_on_a_crew_dragon_is_read_as_evidence_against_d4(
 def test_against_is_found_with_high_precision_on_the_held_out_set(
     classifier: Classifier,
 ) -> None:
-    examples = read_stance_examples(FIXTURE)
+    examples = read_stance_file(FIXTURE)
     report = evaluate_stance(classifier, examples)
     assert report.against >= 60 and report.trends_against >= 15
     assert len(report.by_language) >= 6
@@ -92,7 +92,7 @@ def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:
 def test_stance_examples_are_not_read_as_trend_examples() -> None:
     texts = {example.text for example in written_examples()}
     stance_titles = {
-        e.text.split(". ")[0] for e in read_stance_examples(training_dir() / "stance.jsonl")
+        e.text.split(". ")[0] for e in read_stance_file(training_dir() / "stance.jsonl")
     }
     assert not any(text.startswith(title) for text in texts for title in stance_titles)
 
@@ -103,4 +103,4 @@ def test_a_stance_example_with_an_unknown_stance_is_refused_in_one_sentence(
     path = tmp_path / "bad.jsonl"
     path.write_text('{"title": "x", "trend": "D4", "stance": "neutral"}\n', "utf-8")
     with pytest.raises(ClassifierError, match=r"bad.jsonl:1 is not a stance example"):
-        read_stance_examples(path)
+        read_stance_file(path)
