@@ -84,6 +84,10 @@ def contradiction(
     trend whose support has dried up for two windows or more after it had some. Falling
     or rising coverage alone is not one: every trend is a statement the news can support
     (a declining trend states the decline), and `reading` says what the movement means.
+    A window whose only news is confident counter-evidence too few to outweigh support is
+    not dry: the dry-up banner would then rest on those verdicts alone (Thailand keeping a
+    foot in both lunar camps, read against R2, would banner R2 by itself); the quoted
+    counter-evidence still shows.
     """
     supporting = [int(v) for v in supporting_oldest_first]
     now = supporting[-1] if supporting else 0
@@ -94,7 +98,7 @@ def contradiction(
         )
     dry = len(supporting) - len(list(_rstrip_zeros(supporting)))
     before = sum(supporting[: len(supporting) - dry])
-    if family == TrendFamily.RISING and dry >= 2 and before > 0:
+    if family == TrendFamily.RISING and dry >= 2 and before > 0 and not against_now:
         last = windows_phrase(dry, days).replace("the previous", "the last")
         earlier = windows_phrase(len(supporting) - dry, days).replace("the previous", "the")
         return (

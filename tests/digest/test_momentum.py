@@ -39,6 +39,10 @@ def test_only_real_contradictions_are_stated() -> None:
         "Listed as rising, but no story has supported it in the last 2 weeks; "
         "6 stories did in the 3 weeks before."
     )
+    assert contradiction("rising", [2, 3, 1, 0, 0], 1, 4, 7) is None  # one verdict: no banner
+    assert contradiction("rising", [2, 3, 1, 0, 0], 2, 4, 7) == (
+        "Counter-evidence outweighs support this window: 2 stories against the statement, 0 for it."
+    )
     assert contradiction("rising", [2, 3, 1, 1, 0], 0, 4, 7) is None  # one quiet window
     assert contradiction("rising", [0, 0, 0, 0, 0], 0, 4, 7) is None  # never supported
     assert contradiction("declining", [2, 3, 1, 0, 0], 0, 4, 7) is None
