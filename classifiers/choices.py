@@ -86,16 +86,22 @@ def slack_bars(
     relevant: np.ndarray,
     known: np.ndarray,
     label_threshold: float,
+    *,
+    relevance_known: np.ndarray,
 ) -> list[SlackBar]:
     """Per watch trend, the lowest bar (the most stories found) at which the watch trends
     together stay within the false-alert budget of an ordinary stream.
 
     `scores` (n, trends) calibrated out-of-fold; `labelled` the labels `decide` gives
-    (relevance rule included); `gold` whether each example is about each trend, `known`
-    whether that is known; `relevant` the examples' gold relevance. False alerts of a
-    trend per 1,000 ordinary items: its alerts on off-theme examples (world news and hard
-    negatives, harder than a feed's: an upper bound), weighted 1 - ON_THEME_SHARE, plus
-    its alerts on on-theme examples of other trends, weighted ON_THEME_SHARE. Bars start
+    (the relevance rule the classifier applies at run time: an off-theme example it would
+    stop is no false alert); `gold` whether each example is about each trend, `known`
+    whether that is known; `relevant` the examples' gold relevance where
+    `relevance_known`. False alerts of a trend per 1,000 ordinary items: its alerts on
+    off-theme examples (world news and hard negatives, harder than a feed's: an upper
+    bound), weighted 1 - ON_THEME_SHARE, plus its alerts on on-theme examples of other
+    trends, weighted ON_THEME_SHARE. An example whose relevance is unknown (a "neither"
+    stance pair: an item about some other trend) is in neither pool; counted as off-theme,
+    such pairs made 5 of the 6 off-theme false alerts of all five folds. Bars start
     at the floor (`alert_floor`) and rise one grid step at a time,
     always where the fewest stories are lost per false alert saved, until the budget
     holds or no bar can rise.
@@ -107,7 +113,7 @@ def slack_bars(
     def measure(j: int, bar: float) -> tuple[float, float, float]:
         alert = labelled[:, j] & (scores[:, j] >= bar) & known[:, j]
         positives = known[:, j] & gold[:, j]
-        negatives = known[:, j] & ~gold[:, j]
+        negatives = known[:, j] & ~gold[:, j] & relevance_known
         on, off = negatives & relevant, negatives & ~relevant
         false = 1000 * (
             ON_THEME_SHARE * (alert[on].mean() if on.any() else 0.0)
@@ -133,6 +139,29 @@ def slack_bars(
         _, _, j, k = min(moves)
         step[j] = k
     return [SlackBar(trend_ids[j], grid[step[j]], *table[j][step[j]]) for j in watch]
+
+
+def slack_bars_from_targets(
+    trend_ids: Sequence[str],
+    scores: np.ndarray,
+    labelled: np.ndarray,
+    targets: np.ndarray,
+    label_threshold: float,
+) -> list[SlackBar]:
+    """`slack_bars` over the target table of scripts/train_judge.py: (n, 1 + trends),
+    relevance first, then each trend; 1 yes, 0 no, NaN not known."""
+    known = ~np.isnan(targets)
+    gold = np.nan_to_num(targets).astype(bool)
+    return slack_bars(
+        trend_ids,
+        scores,
+        labelled,
+        gold[:, 1:],
+        gold[:, 0] & known[:, 0],
+        known[:, 1:],
+        label_threshold,
+        relevance_known=known[:, 0],
+    )
 
 
 @dataclass(frozen=True)

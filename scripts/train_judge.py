@@ -15,7 +15,10 @@ chosen on. Stance is the linear stance head's (scripts/train_stance.py).
    their vectors, and the fold's examples are scored: out-of-fold logits of relevance
    and every trend.
 3. From those: Platt calibration per output, the relevance and label thresholds and a
-   Slack bar per watch trend (classifiers/choices.py).
+   first Slack bar per watch trend (classifiers/choices.py), under the plain relevance
+   threshold. The shipped bars are chosen last, once scripts/refit_relevance.py has set
+   the relevance rule: `scripts/choose_slack_bars.py` reads the out-of-fold scores this
+   script saves (run with --folds 5 and no --ship-fold, so that every example has one).
 4. The top layers fine-tuned on everything, the decision head fitted on their vectors
    with the calibration and thresholds of step 3, and all three files saved.
 """
@@ -279,14 +282,8 @@ def main() -> None:
         _, labelled = decide(
             trends, relevance, np.full(len(trend_ids), label_threshold), relevance_threshold
         )
-        bars = choices.slack_bars(
-            trend_ids,
-            trends,
-            labelled,
-            gold[:, 1:],
-            gold[:, 0] & known[:, 0],
-            known[:, 1:],
-            label_threshold,
+        bars = choices.slack_bars_from_targets(
+            trend_ids, trends, labelled, np.where(scored[:, None], y, np.nan), label_threshold
         )
     else:
         label_threshold, relevance_threshold, bars = 0.5, 0.5, []

@@ -26,10 +26,15 @@ def test_a_slack_bar_never_sits_at_or_below_the_label_threshold() -> None:
     trends, scores, labelled, gold, relevant, known = _table(
         [0.35, 0.5, 0.9, 0.1, 0.1], [True, True, True, False, False], [True] * 3 + [False] * 2
     )
-    (bar,) = choices.slack_bars(trends, scores, labelled, gold, relevant, known, 0.3)
+    everyone = np.ones(len(relevant), dtype=bool)
+    (bar,) = choices.slack_bars(
+        trends, scores, labelled, gold, relevant, known, 0.3, relevance_known=everyone
+    )
     assert bar.trend_id == "W1"
     assert bar.bar == choices.ALERT_FLOOR  # 0.75: the floor, above 0.3 + ALERT_MARGIN
-    (high,) = choices.slack_bars(trends, scores, scores >= 0.7, gold, relevant, known, 0.7)
+    (high,) = choices.slack_bars(
+        trends, scores, scores >= 0.7, gold, relevant, known, 0.7, relevance_known=everyone
+    )
     assert high.bar == min(b for b in choices.GRID if b >= 0.7 + choices.ALERT_MARGIN - 1e-9)
 
 
@@ -40,10 +45,35 @@ def test_bars_rise_until_false_alerts_on_an_ordinary_stream_fit_the_budget() -> 
     trends, scores, labelled, gold, relevant, known = _table(
         stories + noise, [True] * 20 + [False] * 100, [True] * 20 + [False] * 100
     )
-    (bar,) = choices.slack_bars(trends, scores, labelled, gold, relevant, known, 0.3)
+    (bar,) = choices.slack_bars(
+        trends, scores, labelled, gold, relevant, known, 0.3, relevance_known=np.ones(120, bool)
+    )
     assert bar.false_per_1000 <= choices.FALSE_ALERTS_PER_1000
     assert 0.6 < bar.bar <= 0.95
     assert bar.recall == 17 / 20
+
+
+def test_an_example_of_unknown_relevance_is_no_ordinary_stream_false_alert() -> None:
+    # Two items scoring 0.8 for W1 that are not about it: off-theme news would put the bar
+    # above them; "neither" stance pairs (on-theme items about another trend, relevance
+    # unknown) must not, nor count as the ordinary stream.
+    stories = [0.95] * 18 + [0.78] * 2
+    others = [0.8, 0.8] + [0.05] * 98
+    trends, scores, labelled, gold, relevant, known = _table(
+        stories + others, [True] * 20 + [False] * 100, [True] * 20 + [False] * 100
+    )
+    off_theme = np.ones(120, dtype=bool)
+    (strict,) = choices.slack_bars(
+        trends, scores, labelled, gold, relevant, known, 0.3, relevance_known=off_theme
+    )
+    assert strict.bar > 0.8 and strict.recall == 18 / 20
+    unknown = off_theme.copy()
+    unknown[20:22] = False
+    (floor,) = choices.slack_bars(
+        trends, scores, labelled, gold, relevant, known, 0.3, relevance_known=unknown
+    )
+    assert floor.bar == choices.ALERT_FLOOR and floor.recall == 1.0
+    assert floor.false_per_1000 == 0.0
 
 
 def test_the_against_bar_is_the_lowest_with_precision_and_few_supporting_pairs_read_against() -> (
@@ -71,3 +101,17 @@ def test_the_doubt_bar_holds_back_at_most_one_supporting_pair_in_a_hundred() -> 
     p_against = np.array([*supporting, 0.95, 0.3, 0.2])
     bar = choices.doubt_bar(p_against, ["supports"] * 200 + ["against"] * 3)
     assert bar == min(b for b in choices.GRID if b > 0.7)
+
+
+def test_the_target_table_of_train_judge_reads_nan_as_not_known() -> None:
+    # Column 0 is relevance, then one column per trend: the two 0.8 items of W1 have no
+    # known relevance, so they are neither on-theme nor ordinary-stream examples.
+    scores = np.array([[0.9, s] for s in [0.95] * 20 + [0.8, 0.8] + [0.05] * 98])
+    targets = np.zeros((120, 3))
+    targets[:20] = [1, 0, 1]
+    targets[20:22, 0] = np.nan
+    (bar,) = choices.slack_bars_from_targets(("R1", "W1"), scores, scores >= 0.3, targets, 0.3)
+    assert bar.bar == choices.ALERT_FLOOR and bar.false_per_1000 == 0.0 and bar.recall == 1.0
+    targets[20:22, 0] = 0
+    (strict,) = choices.slack_bars_from_targets(("R1", "W1"), scores, scores >= 0.3, targets, 0.3)
+    assert strict.bar > 0.8

@@ -5,9 +5,11 @@ The cases are written for this test (not taken from the training files nor from 
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.types import TextItem
 
 ITEMS = [
@@ -132,3 +134,17 @@ def test_a_batch_that_could_not_be_on_theme_never_loads_the_judge() -> None:
     assert not result.relevant and fresh._judge is None
     (item,) = fresh.classify([TextItem("deal", "China and Pakistan sign a satellite deal", "")])
     assert item.relevant and fresh._judge is not None
+
+
+def test_the_relevance_rule_read_from_screen_features_is_the_one_applied_at_run_time(
+    classifier: Classifier,
+) -> None:
+    # scripts/choose_slack_bars.py applies it to out-of-fold scores: it must call on-theme
+    # exactly what `classify` would, and nothing the screen keeps from the judge.
+    texts = [item_text(item.title, item.summary) for item in ITEMS]
+    scores = classifier.score(texts)
+    screened = classifier.screened_relevance_thresholds(scores.features)
+    applied = classifier.relevance_thresholds(scores)
+    assert np.array_equal(screened[scores.candidate], applied[scores.candidate])
+    assert np.isinf(screened[~scores.candidate]).all() and (~scores.candidate).any()
+    assert np.isfinite(screened).any()
