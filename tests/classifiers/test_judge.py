@@ -28,7 +28,9 @@ def test_the_shipped_part_is_small_and_fits_the_base(classifier: Classifier) -> 
     fitted = load_fitted()
     assert packaged_judge_path().stat().st_size < 15_000_000  # top layers only, no base
     assert 1 <= fitted.top <= 6
-    assert classifier.head.encoder == fitted.version == classifier.judge.version
+    assert fitted.version == classifier.judge.version
+    assert classifier.head.encoder == classifier.decision_encoder
+    assert classifier.head.encoder == f"{fitted.version}-usem3-512-sentmean"
 
 
 def test_every_trend_example_of_the_taxonomy_gets_its_trend_and_no_excluded_one(

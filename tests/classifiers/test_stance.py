@@ -55,16 +55,18 @@ def test_a_cosmonaut_on_a_crew_dragon_never_supports_d4_and_a_lunar_pact_does(
             ),
         ]
     )
+    # Never support: read "against", or held in doubt (neither cited as support nor
+    # alerted on), or no D4 label at all.
     d4 = {label.trend_id: label for label in crew.labels}.get("D4")
-    assert d4 is None or d4.stance == AGAINST
+    assert d4 is None or not d4.clearly_supports
     supports = {label.trend_id: label for label in pact.labels}["D4"]
-    assert supports.stance == SUPPORTS and 0.0 <= supports.stance_score < load_stance().threshold
+    assert supports.stance == SUPPORTS and supports.clearly_supports
 
 
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 23 is open: the judgement of 6 December calls the crew story off-theme "
-    "(the 3 December head's veto), so it gives no D4 label to read as against",
+    reason="issue 23 is open: the stance head holds the crew story's D4 label in doubt "
+    "(P(against) 0.76 on 6 December), under its 'against' bar of 0.80",
 )
 def test_a_cosmonaut_on_a_crew_dragon_is_read_as_evidence_against_d4(
     classifier: Classifier,

@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from spacebrief.warehouse import Warehouse
+from spacebrief.warehouse.labels import refresh_current_classifications
 from tests.web.conftest import RoomFactory, serving
 from tests.web.html_check import markup_faults
 
@@ -77,8 +78,9 @@ def test_items_come_newest_first_in_keyset_pages(read_only_room: httpx.Client) -
             "Pakistan signs deal",
             "Tiangong to welcome",
         ),
-        # The one label of the samples read "against" (R5, P 0.85): a Chinese-built satellite.
-        ("stance=against", "Lessons from Nigeria", "Thailand keeps a foot in both lunar camps"),
+        # No label of the samples reads "against" under the head of 6 December (night);
+        # the filter keeps the supporting ones.
+        ("stance=supports", "Thailand keeps a foot in both lunar camps", "Euclid releases"),
     ],
 )
 def test_the_item_filters(
@@ -88,6 +90,24 @@ def test_the_item_filters(
     assert page.status_code == 200
     shown = " | ".join(titles(page.text))
     assert expected in shown and unexpected not in shown
+
+
+def test_the_stance_filter_shows_only_items_read_against_a_trend(
+    room_warehouse: Warehouse, room_config: RoomFactory
+) -> None:
+    # The samples hold no "against" label under the shipped head: give Thailand's story
+    # the verdict the stance head may give it (in both lunar camps, against R2).
+    thailand = item_id(room_warehouse, "Thailand keeps a foot")
+    with room_warehouse.write() as con:
+        con.execute(
+            "UPDATE labels SET stance = 'against', stance_score = 0.9 "
+            "WHERE item_id = ? AND trend_id = 'R2'",
+            [thailand],
+        )
+        refresh_current_classifications(con)
+    with serving(room_config()) as base, httpx.Client(base_url=base, timeout=20) as client:
+        shown = titles(client.get("/items?stance=against").text)
+    assert shown == ["Thailand keeps a foot in both lunar camps"]
 
 
 def test_a_filter_that_cannot_be_read_is_one_sentence(read_only_room: httpx.Client) -> None:
@@ -109,7 +129,9 @@ def test_an_item_page_says_why_it_was_tagged_and_how_its_story_was_reported(
     assert "Tiangong to welcome a Pakistani astronaut under new agreement" in text
     assert "Global South Space Monitor" in text
     assert 'href="/entities/Pakistan"' in text
-    assert "Cited as [" in text  # the edition that cites it
+    # The edition cites one report of the story; its page says where.
+    other = read_only_room.get(f"/items/{item_id(room_warehouse, 'Tiangong to welcome')}")
+    assert "Cited as [" in text or "Cited as [" in other.text
 
 
 def test_an_echo_is_shown_as_an_echo(
