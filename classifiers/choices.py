@@ -54,6 +54,15 @@ def platt(logits: np.ndarray, target: np.ndarray) -> tuple[float, float]:
     return float(model.coef_[0, 0]), float(model.intercept_[0])
 
 
+def calibrated(logits: np.ndarray, calibration: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(relevance, trends) probabilities of out-of-fold logits laid out as
+    scripts/train_judge.py saves them (relevance first, then each trend), under a head's
+    calibration rows (each trend first, relevance last)."""
+    rows = np.roll(calibration, 1, axis=0)
+    probability = 1 / (1 + np.exp(-(logits * rows[:, 0] + rows[:, 1])))
+    return probability[:, 0], probability[:, 1:]
+
+
 def candidate_bar(screen: np.ndarray, gate: np.ndarray, relevant: np.ndarray) -> float:
     """The highest bar on the screen's relevance that keeps CANDIDATE_RECALL of on-theme."""
     best = float(GRID[0])

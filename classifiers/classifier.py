@@ -197,10 +197,7 @@ class Classifier:
 
     def score(self, texts: Sequence[str]) -> Scores:
         featurized = featurize(texts, self.encoder)
-        screen = np.where(
-            featurized.gate, 1.0, self.screen.relevance_probability(featurized.features)
-        )
-        candidate = featurized.gate | (screen >= self.screen.relevance_threshold)
+        screen_relevance, candidate = self._candidates(featurized.features, featurized.gate)
         rows = np.flatnonzero(candidate)
         vectors = (
             self.judge.item_vectors([texts[i] for i in rows])
@@ -221,11 +218,16 @@ class Classifier:
             featurized.sentences,
             featurized.sentence_vectors,
             candidate,
-            self.screen.relevance_probability(featurized.features),
+            screen_relevance,
             featurized.gate,
             self._space_only(featurized.features),
             self.gate_head.relevance_probability(featurized.features),
         )
+
+    def _candidates(self, features: np.ndarray, gate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the screen's relevance, could be on-theme): the gate, or the screen's bar."""
+        screen_relevance = self.screen.relevance_probability(features)
+        return screen_relevance, gate | (screen_relevance >= self.screen.relevance_threshold)
 
     @staticmethod
     def _space_only(features: np.ndarray) -> np.ndarray:
@@ -260,8 +262,7 @@ class Classifier:
         relevance scores computed elsewhere (out of fold, scripts/choose_slack_bars.py)
         must apply, so that it counts only the items the classifier would call on-theme."""
         gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
-        screen = np.where(gate, 1.0, self.screen.relevance_probability(features))
-        candidate = gate | (screen >= self.screen.relevance_threshold)
+        _, candidate = self._candidates(features, gate)
         rule = self._relevance_rule(
             gate, self.gate_head.relevance_probability(features), self._space_only(features)
         )

@@ -58,9 +58,7 @@ def main() -> None:
             "--folds 5 and no --ship-fold."
         )
     trend_ids = head.trend_ids
-    calibration = np.roll(head.calibration, 1, axis=0)  # relevance first, as in the logits
-    probability = 1 / (1 + np.exp(-(logits * calibration[:, 0] + calibration[:, 1])))
-    relevance, trends = probability[:, 0], probability[:, 1:]
+    relevance, trends = choices.calibrated(logits, head.calibration)
     _, labelled = decide(
         trends,
         relevance,

@@ -271,10 +271,7 @@ def main() -> None:
         k = known[:, col + 1]
         calibration[col] = choices.platt(logits[k, col + 1], gold[k, col + 1])
     calibration[-1] = choices.platt(logits[known[:, 0], 0], gold[known[:, 0], 0])
-    probability = 1 / (
-        1 + np.exp(-(logits * np.roll(calibration, 1, 0)[:, 0] + np.roll(calibration, 1, 0)[:, 1]))
-    )
-    relevance, trends = probability[:, 0], probability[:, 1:]
+    relevance, trends = choices.calibrated(logits, calibration)
     complete = np.array([e.complete for e in examples]) & scored
     if args.folds:
         label_threshold, relevance_threshold = tune_thresholds(
