@@ -209,7 +209,7 @@ class Classifier:
         screen_relevance, candidate = self._candidates(featurized.features, featurized.gate)
         rows = np.flatnonzero(candidate)
         vectors = (
-            self.judge.item_vectors([texts[i] for i in rows])
+            self.judge.item_vectors([texts[int(i)] for i in rows])
             if len(rows)
             else np.zeros((0, 0), dtype=np.float32)
         )

@@ -269,7 +269,6 @@ def convert(source: Path, target: Path) -> None:
 
 def load_base(directory: Path | None = None) -> tuple[BertModel, Tokenizer]:
     """The derived BertModel (eval mode, float32) and its tokenizer."""
-    import torch
     from tokenizers import Tokenizer
     from transformers import BertConfig, BertModel
 
@@ -278,4 +277,4 @@ def load_base(directory: Path | None = None) -> tuple[BertModel, Tokenizer]:
     model = BertModel.from_pretrained(
         str(directory), config=config, add_pooling_layer=False, local_files_only=True
     )
-    return model.to(torch.float32).eval(), Tokenizer.from_file(str(directory / "tokenizer.json"))
+    return model.float().eval(), Tokenizer.from_file(str(directory / "tokenizer.json"))

@@ -142,8 +142,8 @@ def goal_measures(
         for t in item.labels:
             if item.stance.get(t) == "against":
                 against_pairs += 1
-                label = said.labels.get(t)
-                found += label is not None and label.stance == "against"
+                said_label = said.labels.get(t)
+                found += said_label is not None and said_label.stance == "against"
     return GoalMeasures(
         on_theme_recall_by_group=dict(sorted(groups.items())),
         watch_stories=watch,

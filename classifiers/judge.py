@@ -101,7 +101,9 @@ class FittedPart:
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        arrays = {f"trend.{k}": v.astype(np.float16) for k, v in self.layers.items()}
+        arrays: dict[str, Any] = {
+            f"trend.{k}": v.astype(np.float16) for k, v in self.layers.items()
+        }
         with path.open("wb") as handle:
             np.savez_compressed(handle, base=np.array(self.base), **arrays)
 

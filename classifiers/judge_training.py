@@ -53,7 +53,7 @@ def _batches(lengths: Sequence[int], size: int, rng: random.Random) -> list[list
     order = list(range(len(lengths)))
     rng.shuffle(order)
     chunks = [order[i : i + size * 8] for i in range(0, len(order), size * 8)]
-    out = []
+    out: list[list[int]] = []
     for chunk in chunks:
         chunk.sort(key=lambda i: lengths[i])
         out.extend(chunk[i : i + size] for i in range(0, len(chunk), size))

@@ -57,7 +57,11 @@ class CitationBook:
                 Citation(
                     number=number,
                     item_id=item_id,
-                    title=" ".join((reading.title if translated else item.title).split()),
+                    title=" ".join(
+                        (
+                            reading.title if reading is not None and translated else item.title
+                        ).split()
+                    ),
                     outlet=item.source_name,
                     published=utc_day(item.published_at),
                     url=safe_url(item.url),

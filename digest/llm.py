@@ -223,9 +223,9 @@ def translation_faults(original: str, english: str) -> list[str]:
         faults.append(f"lost names {sorted(named - kept)}")
     lowered = english.casefold()
     codes = {c for c in _ACRONYM.findall(original) if not c.isdigit()}
-    lost = sorted(c for c in codes if c.casefold() not in lowered)
-    if lost:
-        faults.append(f"lost codes {lost}")
+    lost_codes = sorted(c for c in codes if c.casefold() not in lowered)
+    if lost_codes:
+        faults.append(f"lost codes {lost_codes}")
     return faults
 
 

@@ -108,14 +108,14 @@ def held_lock(
         try:
             lock.acquire(timeout=max(wait_seconds, 0), poll_interval=POLL_SECONDS)
         except Timeout:
-            holder = current_holder(directory, name)
-            pid = _HOLDER_PID.search(holder)
+            holder_text = current_holder(directory, name)
+            pid = _HOLDER_PID.search(holder_text)
             raise WarehouseLocked(
-                f"The warehouse in {directory} has been locked for {what} by {holder} for "
+                f"The warehouse in {directory} has been locked for {what} by {holder_text} for "
                 f"over {wait_seconds:.0f} s; wait for that run to finish or stop it, then "
                 "try again.",
                 path=directory,
-                holder=holder,
+                holder=holder_text,
                 holder_pid=int(pid[1]) if pid else None,
             ) from None
     outermost = lock.lock_counter == 1
