@@ -87,6 +87,21 @@ class SlackBar:
     false_per_1000: float  # estimated false alerts of this trend per 1,000 ordinary items
 
 
+def bar_array(
+    trend_ids: Sequence[str], bars: Sequence[SlackBar], base: np.ndarray | None = None
+) -> np.ndarray:
+    """A head's bar array (one per trend, nan where none) with each of `bars` in place;
+    the other trends keep `base`'s bar."""
+    array = (
+        np.full(len(trend_ids), np.nan, dtype=np.float32)
+        if base is None
+        else np.array(base, dtype=np.float32)
+    )
+    for bar in bars:
+        array[list(trend_ids).index(bar.trend_id)] = bar.bar
+    return array
+
+
 def slack_bars(
     trend_ids: Sequence[str],
     scores: np.ndarray,

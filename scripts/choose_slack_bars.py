@@ -80,10 +80,7 @@ def main() -> None:
     print(f"Estimated false alerts of all watch trends: {total:.2f} per 1,000 ordinary items.")
     if args.dry_run:
         return
-    chosen = head.alert_bars.copy()
-    for bar in bars:
-        chosen[trend_ids.index(bar.trend_id)] = bar.bar
-    head.with_alert_bars(chosen).save(args.output)
+    head.with_alert_bars(choices.bar_array(trend_ids, bars, head.alert_bars)).save(args.output)
     print(f"Saved the head with these bars to {args.output}.")
 
 

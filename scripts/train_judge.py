@@ -347,10 +347,7 @@ def main() -> None:
         relevance_threshold=relevance_threshold,
         calibration=calibration,
     )
-    alert_bars = np.full(len(trend_ids), np.nan, dtype=np.float32)
-    for b in bars:
-        alert_bars[trend_ids.index(b.trend_id)] = b.bar
-    head = head.with_alert_bars(alert_bars)
+    head = head.with_alert_bars(choices.bar_array(trend_ids, bars))
     args.output.mkdir(parents=True, exist_ok=True)
     part.save(args.output / "judge.npz")
     head.save(args.output / "head.npz")

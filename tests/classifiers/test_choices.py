@@ -115,3 +115,14 @@ def test_the_target_table_of_train_judge_reads_nan_as_not_known() -> None:
     targets[20:22, 0] = 0
     (strict,) = choices.slack_bars_from_targets(("R1", "W1"), scores, scores >= 0.3, targets, 0.3)
     assert strict.bar > 0.8
+
+
+def test_chosen_bars_go_in_their_trends_places_and_the_rest_keep_theirs() -> None:
+    bars = [choices.SlackBar("W2", 0.8, 0.9, 0.95, 0.1)]
+    trends = ("R1", "W1", "W2")
+    fresh = choices.bar_array(trends, bars)
+    assert np.isnan(fresh[:2]).all() and fresh[2] == np.float32(0.8)
+    base = np.array([np.nan, 0.75, 0.75], dtype=np.float32)
+    kept = choices.bar_array(trends, bars, base)
+    assert kept[1] == np.float32(0.75) and kept[2] == np.float32(0.8)
+    assert base[2] == np.float32(0.75)  # the head's own array is not changed in place
