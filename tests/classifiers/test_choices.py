@@ -31,7 +31,7 @@ def test_a_slack_bar_never_sits_at_or_below_the_label_threshold() -> None:
         trends, scores, labelled, gold, relevant, known, 0.3, relevance_known=everyone
     )
     assert bar.trend_id == "W1"
-    assert bar.bar == choices.ALERT_FLOOR  # 0.75: the floor, above 0.3 + ALERT_MARGIN
+    assert bar.bar == choices.ALERT_FLOOR  # the floor, above 0.3 + ALERT_MARGIN
     (high,) = choices.slack_bars(
         trends, scores, scores >= 0.7, gold, relevant, known, 0.7, relevance_known=everyone
     )
