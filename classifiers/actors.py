@@ -60,7 +60,8 @@ ESA = Actor("ESA", "agency")
 SPELLINGS: dict[str, dict[Actor | None, str]] = {
     "china": {
         CHINA: "china|chinese|beijing|chine|chinois|kína|kínai|chiny|chińsk|tiongkok|cina\\b|"
-        "cinese|chinês|chinesa|chines|chinez|chino\\b|pequim|pékin|pekín|peking|kin[aeiu]\\b|"
+        "cines[ei]\\b|pechino|taikonaut|çin\\b|çinli|chinês|chinesa|chines|chinez|chino\\b|中俄|"
+        "pequim|pékin|pekín|peking|kin[aeiu]\\b|"
         "kinas\\b|kinom\\b|kines|kinez|čín|китай|китайск|пекин|الصين|الصيني|بكين|चीन|బీజింగ్|"
         "చైనా|中国|中方|北京|چین|қытай|중국|trung quốc|tsina\\b|চীন",
         Actor("CNSA", "agency"): "cnsa|国家航天局",
@@ -72,6 +73,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
     },
     "russia": {
         RUSSIA: "russia|russian|moscow|kremlin|putin|rusia|rússia|russie|russe\\b|russes\\b|"
+        "rus[oa]s?\\b|russ[oaie]\\b|russos\\b|russas\\b|moscú|ロシア|中俄|"
         "russland|russisk|rosja|rosyjsk|rusland|russisch|oroszország|orosz|rusij|rusk|rusesc|"
         "rusă|ruse\\b|moscou|moscovo|moskv|moskau|mosca\\b|putyin|росси|российск|русск|москв|"
         "путин|روسيا|الروسي|موسكو|रूस|రష్యా|俄罗斯|俄方|росі|російськ|ресей|روسیه|روسی|روس\\b|"

@@ -14,7 +14,12 @@ Two rules keep a feature meaning the same thing in every language:
   set come in (es fr pt it de nl pl ro hr sk no hu id ru ar hi te zh), and, for the
   countries, space words and China and Russia, those of fa ur bn kk uk ko vi tl (6 December:
   items in them named space but no actor the gazetteer knew, so the gate sent them
-  away). Scripts without spaces between words (Chinese, Korean) and with combining vowel
+  away); the Russian demonyms of es pt it, Moscow and Beijing in es and it, China and
+  Russia together (中俄), Russia in Japanese and China in Turkish (6 December, late night:
+  such items named space and Russia, or China, in words the gazetteer lacked). Not the
+  space words of tr and ja: without their countries' names too, they turned items into
+  space news without an actor, which the gate sends away. Scripts without spaces between
+  words (Chinese, Japanese, Korean) and with combining vowel
   signs (Devanagari, Telugu, Bengali) match anywhere.
 Short upper-case abbreviations (UN, ONU, OSN, FN, USA, SUA) are matched case-sensitively,
 since lower-cased they are common words ("un satellite", "usa", "sad").
@@ -87,7 +92,7 @@ _SPACE = (
     r"ракетно-космическ|роскосмос|байконур|восточн\w* космодром|космодром|мкс\b|глонасс|лунн|"
     r"فضاء|الفضاء|فضائي|قمر صناعي|أقمار صناعية|الأقمار الصناعية|رائد فضاء|رواد فضاء|مدار|"
     r"अंतरिक्ष|उपग्रह|रॉकेट|इसरो|चंद्रयान|గగన|అంతరిక్ష|ఉపగ్రహ|రాకెట్|ఇస్రో|"
-    r"航天|太空|卫星|火箭|空间站|轨道|宇航|探月|嫦娥|天宫|北斗|月球|火星|载人|发射场|航天局|"
+    r"空天|航天|太空|卫星|火箭|空间站|轨道|宇航|探月|嫦娥|天宫|北斗|月球|火星|载人|发射场|航天局|"
     r"ماهواره|فضایی|ғарыш|байқоңыр|위성|우주|발사체|로켓|vệ tinh|vũ trụ|"
     r"kalawakan|উপগ্রহ|মহাকাশ|سیٹلائٹ|خلائی|خلاباز"
 )
@@ -95,12 +100,14 @@ _SPACE = (
 GROUPS: dict[str, str] = {
     "space": _SPACE,
     "china": r"china|chinese|beijing|cnsa|cmsa|casc|cast\b|great wall|xinhua|chine|chinois|"
-    r"kína|kínai|chiny|chińsk|tiongkok|cina\b|cinese|chinês|chinesa|chines|chinez|chino\b|"
-    r"pequim|pékin|pekín|peking|kin[aeiu]\b|kinas\b|kinom\b|kines|kinez|čín|"
+    r"kína|kínai|chiny|chińsk|tiongkok|cina\b|cines[ei]\b|pechino|taikonaut|çin\b|çinli|"
+    r"chinês|chinesa|chines|chinez|chino\b|"
+    r"中俄|pequim|pékin|pekín|peking|kin[aeiu]\b|kinas\b|kinom\b|kines|kinez|čín|"
     r"китай|китайск|пекин|الصين|الصيني|بكين|चीन|బీజింగ్|చైనా|中国|中方|北京|国家航天局|"
     r"چین|қытай|중국|trung quốc|tsina\b|চীন",
     "russia": r"russia|russian|roscosmos|roskosmos|moscow|kremlin|putin|rusia|rússia|russie|"
-    r"russe\b|russes\b|russland|russisk|rosja|rosyjsk|rusland|russisch|oroszország|orosz|"
+    r"russe\b|russes\b|rus[oa]s?\b|russ[oaie]\b|russos\b|russas\b|moscú|ロシア|中俄|"
+    r"russland|russisk|rosja|rosyjsk|rusland|russisch|oroszország|orosz|"
     r"rusij|rusk|rusesc|rusă|ruse\b|moscou|moscovo|moskv|moskau|mosca\b|putyin|"
     r"росси|российск|русск|роскосмос|москв|путин|روسيا|الروسي|موسكو|रूस|रोस्कोस्मोस|"
     r"రష్యా|రోస్కోస్మోస్|俄罗斯|俄方|俄航天|"
