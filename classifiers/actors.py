@@ -431,12 +431,15 @@ def actor_spans(text: str) -> Iterator[tuple[Actor, int, int]]:
     lowered = text.lower()
     for match in matcher.lowered.finditer(lowered):
         start, end = match.span()
+        spelling = None  # one spelling may name two actors (中俄: China and Russia)
         for pattern, actor in matcher.by_first_char.get(lowered[start], ()):
+            if spelling is not None and pattern.pattern != spelling:
+                continue
             found = pattern.match(lowered, start)
             if found is not None and found.end() == end:
+                spelling = pattern.pattern
                 if actor is not None:
                     yield actor, start, end
-                break
     for match in matcher.cased.finditer(text):
         yield matcher.cased_actors[(match.lastindex or 1) - 1], *match.span()
 

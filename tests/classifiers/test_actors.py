@@ -95,3 +95,9 @@ def test_mentions_are_counted_and_the_headline_is_marked() -> None:
 
 def test_words_that_name_no_single_actor_name_none() -> None:
     assert names("Governance of space law and satellite navigation for a company") == []
+
+
+def test_one_spelling_that_names_two_countries_names_both() -> None:
+    # 中俄 is "China and Russia" in one word: both groups carry it.
+    assert names("中俄举行联合反导演习") == ["China", "Russia"]
+    assert names("Los rusos y Pechino firman un acuerdo espacial") == ["China", "Russia"]
