@@ -403,22 +403,28 @@ def _spellings() -> Iterator[tuple[str, Actor | None]]:
 class _Matcher:
     """One alternation of every spelling (longest pattern first, no capture groups: with
     one group per spelling Python's `re` runs 100x slower), then, for each match, the
-    spellings that start with its first character, tried in the same order, say whose."""
+    spellings that start with its first character, tried in the same order, say whose.
+    A spelling carried by two groups names each actor once (中俄: China and Russia)."""
 
     lowered: re.Pattern[str]
-    by_first_char: dict[str, tuple[tuple[re.Pattern[str], Actor | None], ...]]
+    by_first_char: dict[str, tuple[tuple[re.Pattern[str], tuple[Actor, ...]], ...]]
     cased: re.Pattern[str]
     cased_actors: tuple[Actor, ...]
 
 
 @cache
 def _matcher() -> _Matcher:
-    pairs = sorted(_spellings(), key=lambda pair: -len(pair[0]))  # stable: EXTRA first on ties
-    buckets: dict[str, list[tuple[re.Pattern[str], Actor | None]]] = {}
-    for spelling, actor in pairs:
-        buckets.setdefault(spelling[0], []).append((re.compile(spelling), actor))
+    actors: dict[str, list[Actor]] = {}
+    for spelling, actor in _spellings():
+        named = actors.setdefault(spelling, [])
+        if actor is not None and actor not in named:
+            named.append(actor)
+    spellings = sorted(actors, key=len, reverse=True)  # stable: EXTRA first on ties
+    buckets: dict[str, list[tuple[re.Pattern[str], tuple[Actor, ...]]]] = {}
+    for spelling in spellings:
+        buckets.setdefault(spelling[0], []).append((re.compile(spelling), tuple(actors[spelling])))
     return _Matcher(
-        lowered=re.compile(_WORD_START + "(?:" + "|".join(s for s, _ in pairs) + ")"),
+        lowered=re.compile(_WORD_START + "(?:" + "|".join(spellings) + ")"),
         by_first_char={char: tuple(found) for char, found in buckets.items()},
         cased=re.compile("|".join(rf"\b({pattern})\b" for pattern in CASED.values())),
         cased_actors=tuple(CASED),
@@ -431,15 +437,11 @@ def actor_spans(text: str) -> Iterator[tuple[Actor, int, int]]:
     lowered = text.lower()
     for match in matcher.lowered.finditer(lowered):
         start, end = match.span()
-        spelling = None  # one spelling may name two actors (中俄: China and Russia)
-        for pattern, actor in matcher.by_first_char.get(lowered[start], ()):
-            if spelling is not None and pattern.pattern != spelling:
-                continue
+        for pattern, named in matcher.by_first_char.get(lowered[start], ()):
             found = pattern.match(lowered, start)
             if found is not None and found.end() == end:
-                spelling = pattern.pattern
-                if actor is not None:
-                    yield actor, start, end
+                yield from ((actor, start, end) for actor in named)
+                break
     for match in matcher.cased.finditer(text):
         yield matcher.cased_actors[(match.lastindex or 1) - 1], *match.span()
 

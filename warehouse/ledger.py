@@ -150,7 +150,7 @@ class WarehouseLedger:
                 "channel": delivered.channel,
                 "thread_ts": delivered.thread_ts,
             }
-        self._update(", ".join(sets), ids, "TRUE", **params)
+        self._update(", ".join(sets), ids, where="TRUE", **params)
 
     def mark_unsent(self, ids: Sequence[str], error: str, *, count_attempt: bool) -> None:
         """Back to pending with the error, or failed once the attempts reach the maximum."""

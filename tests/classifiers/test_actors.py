@@ -101,3 +101,8 @@ def test_one_spelling_that_names_two_countries_names_both() -> None:
     # 中俄 is "China and Russia" in one word: both groups carry it.
     assert names("中俄举行联合反导演习") == ["China", "Russia"]
     assert names("Los rusos y Pechino firman un acuerdo espacial") == ["China", "Russia"]
+
+
+def test_a_spelling_listed_twice_for_one_actor_is_one_mention() -> None:
+    (g77,) = named_actors("The G77 met in Havana", "")
+    assert g77.actor.name == "the G77" and g77.mentions == 1
