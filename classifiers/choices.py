@@ -35,9 +35,10 @@ CANDIDATE_RECALL = 0.995  # share of on-theme examples the screen must pass to t
 ALERT_MARGIN = 0.1  # a Slack bar sits at least this far above the label threshold
 # Our off-theme examples hold too few hard near-misses for the budget to see every false
 # alert: at 0.47 a real space outlet's China-threat story pinged W7 at 0.71 (5 December),
-# so the floor went to 0.75. Lowered to 0.65 with the wider head (6 December): the real
-# feeds keep 0 false alerts and held-out gains 7 of 134 watch stories (dev figures both).
-ALERT_FLOOR = 0.65
+# so the floor went to 0.75. Lowered to 0.65 with the wider head (6 December), then 0.60
+# (7 December): the real feeds keep 0 false alerts and held-out gains 7, then 5, of 134
+# watch stories (dev figures all); the budget above still binds (W2 0.65, W4 0.625).
+ALERT_FLOOR = 0.60
 FALSE_ALERTS_PER_1000 = 2.0  # the goal: false Slack alerts per 1,000 ordinary items
 WATCH_RECALL = 0.85  # the goal: share of watch stories that ping Slack (reported)
 ON_THEME_SHARE = 0.05  # share of on-theme items in an ordinary feed (real feeds: 2-9%)

@@ -51,15 +51,15 @@ def test_slack_and_stance(report: EvalReport) -> None:
 
 
 # Measured with the shipped model, less a margin (see the module's docstring).
-# 6 December 2026, late night (the wide head, the judge overruling the veto when sure,
-# Slack bars floored at 0.65, the gazetteer's new words): 0.961, 0.823, 0.558 (R5), lowest
-# group 19/25 (ru/Cyrillic), 108/134 = 0.81, 0/296, 3/5. Round 1 (the judge alone) had
+# 7 December 2026 (the wide head, the judge overruling the veto when sure, the gazetteer's
+# new words, Slack bars floored at 0.60): 0.961, 0.823, 0.558 (R5), lowest group 19/25
+# (ru/Cyrillic), 113/134 = 0.84, 0/296, 3/5. Round 1 (the judge alone) had
 # 0.971, 0.814, 0.604, 109/134, but an off-theme false-positive rate of 0.23 on real feeds;
 # docs/classifier.md has both.
 RELEVANCE_ACCURACY = 0.945  # goal 0.96
 MACRO_F1 = 0.80  # goal 0.80
 MIN_F1 = 0.52  # goal 0.60
 GROUP_RECALL = 0.70  # goal 0.90
-WATCH_PINGED = 0.78  # goal 0.85
+WATCH_PINGED = 0.81  # goal 0.85
 SUPPORTING_AGAINST = 0.01  # goal 0.01
 AGAINST_PRECISION = 0.4  # goal 0.80 (3 of 5 verdicts: the head seldom says "against")
