@@ -74,6 +74,10 @@ class GoalMeasures:
     against_found: int  # ... labelled and read "against"
     against_verdicts: int  # labels read "against"
     against_verdicts_right: int  # ... on a gold against pair
+    # ... on a label the gold does not give: a wrong label read "against" counts as a
+    # wrong verdict, though it misleads nobody the way a supporting label read
+    # "against" does (7 December: all four wrong verdicts of a cross-encoder were such).
+    against_verdicts_unlabelled: int = 0
 
     @property
     def watch_share_pinged(self) -> float:
@@ -109,7 +113,7 @@ def goal_measures(
     trend's bar (no bar: any label) that clearly supports it (TrendScore.clearly_supports)."""
     groups: dict[str, tuple[int, int]] = {}
     watch = pinged = false = supporting = read_against = in_doubt = 0
-    against_pairs = found = verdicts = right = 0
+    against_pairs = found = verdicts = right = unlabelled = 0
     for item, said in zip(items, judged, strict=True):
         if item.relevant:
             group = language_group(item.language)
@@ -139,6 +143,7 @@ def goal_measures(
             if against:
                 verdicts += 1
                 right += gold == "against"
+                unlabelled += gold is None
         for t in item.labels:
             if item.stance.get(t) == "against":
                 against_pairs += 1
@@ -157,6 +162,7 @@ def goal_measures(
         against_found=found,
         against_verdicts=verdicts,
         against_verdicts_right=right,
+        against_verdicts_unlabelled=unlabelled,
     )
 
 

@@ -162,7 +162,8 @@ def _print_goal(goal: GoalMeasures) -> None:
         f'labels read "against" ({goal.supporting_against_share:.3f}) and '
         f'{goal.supporting_in_doubt} in doubt (no alert, not cited as support); "against" '
         f"verdicts right {goal.against_verdicts_right} of {goal.against_verdicts} "
-        f"({goal.against_precision:.2f}); against-pairs found {goal.against_found} of "
+        f"({goal.against_precision:.2f}; wrong on a label the gold does not give: "
+        f"{goal.against_verdicts_unlabelled}); against-pairs found {goal.against_found} of "
         f"{goal.against_pairs} ({goal.against_recall:.2f})",
         highlight=False,
     )

@@ -7,8 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spacebrief.classifiers.evaluation import evaluate, read_labelled
+from spacebrief.classifiers.evaluation import (
+    Judged,
+    LabelledItem,
+    evaluate,
+    goal_measures,
+    read_labelled,
+)
 from spacebrief.classifiers.exceptions import ClassifierError
+from spacebrief.classifiers.types import TrendScore
 
 
 def test_precision_recall_f1_micro_macro_and_relevance_confusion() -> None:
@@ -49,3 +56,27 @@ def test_a_labelled_file_that_is_missing_or_malformed_is_named_in_one_sentence(
     broken.write_text('{"id": "a", "title": "t", "labels": ["W1"]}\n\n["not", "a record"]\n')
     with pytest.raises(ClassifierError, match=r"broken.jsonl:3 is not a labelled item"):
         read_labelled(broken)
+
+
+def test_a_wrong_against_verdict_says_whether_it_judged_a_supporting_label_or_a_wrong_one() -> None:
+    seat_swap = LabelledItem(
+        "1", "Cosmonaut flies on a Crew Dragon", "", "en", True, ("D4",), {"D4": "against"}
+    )
+    joining = LabelledItem("2", "Thailand joins the ILRS", "", "en", True, ("W1",))
+    said = [
+        Judged(
+            True,
+            {
+                "D4": TrendScore("D4", 0.9, "", "against", 0.99),
+                "W2": TrendScore("W2", 0.7, "", "against", 0.98),
+            },
+        ),
+        Judged(True, {"W1": TrendScore("W1", 0.9, "", "against", 0.97)}),
+    ]
+
+    goal = goal_measures([seat_swap, joining], said, {})
+
+    assert (goal.against_verdicts, goal.against_verdicts_right) == (3, 1)
+    assert goal.against_verdicts_unlabelled == 1  # W2: a label the gold does not give
+    assert (goal.supporting_labels, goal.supporting_read_against) == (1, 1)  # W1
+    assert (goal.against_pairs, goal.against_found) == (1, 1)
