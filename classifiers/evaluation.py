@@ -74,10 +74,9 @@ class GoalMeasures:
     against_found: int  # ... labelled and read "against"
     against_verdicts: int  # labels read "against"
     against_verdicts_right: int  # ... on a gold against pair
-    # ... on a label the gold does not give: a wrong label read "against" counts as a
-    # wrong verdict, though it misleads nobody the way a supporting label read
-    # "against" does (7 December: all four wrong verdicts of a cross-encoder were such).
-    against_verdicts_unlabelled: int = 0
+    # ... on a label the gold does not give: counted wrong above, though it misleads nobody
+    # the way a supporting label read "against" does.
+    against_verdicts_unlabelled: int
 
     @property
     def watch_share_pinged(self) -> float:
