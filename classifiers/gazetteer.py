@@ -18,8 +18,11 @@ Two rules keep a feature meaning the same thing in every language:
   Russia together (中俄), Russia in Japanese and China in Turkish (6 December, late night:
   such items named space and Russia, or China, in words the gazetteer lacked). Not the
   space words of tr and ja: without their countries' names too, they turned items into
-  space news without an actor, which the gate sends away. Scripts without spaces between
-  words (Chinese, Japanese, Korean) and with combining vowel
+  space news without an actor, which the gate sends away. The Global South's countries
+  are named in ru uk kk zh ja ko ar fa hi bn tr az vi too (7 December: the fresh sets'
+  items about Oman, Malaysia or Azerbaijan in their own scripts were space news without
+  an actor), not in words with a common other meaning (Korean 이란, Arabic مالي).
+  Scripts without spaces between words (Chinese, Japanese, Korean) and with combining vowel
   signs (Devanagari, Telugu, Bengali) match anywhere.
 Short upper-case abbreviations (UN, ONU, OSN, FN, USA, SUA) are matched case-sensitively,
 since lower-cased they are common words ("un satellite", "usa", "sad").
@@ -60,7 +63,44 @@ _GLOBAL_SOUTH = (
     "పాకిస్తాన్|బంగ్లాదేశ్|నేపాల్|శ్రీలంక|ఆఫ్రికా|"
     "巴基斯坦|非洲|埃及|巴西|阿根廷|南非|尼日利亚|埃塞俄比亚|阿尔及利亚|老挝|泰国|印度尼西亚|"
     "沙特|阿联酋|伊朗|委内瑞拉|玻利维亚|孟加拉|发展中国家|全球南方|"
-    "ایران|إيران|پاکستان|إمارات|қазақ|pilipinas|việt nam|বাংলাদেশ|파키스탄|베트남|필리핀"
+    "ایران|إيران|پاکستان|إمارات|қазақ|pilipinas|việt nam|বাংলাদেশ|파키스탄|베트남|필리핀|"
+    "afryk|südafrika|sudafrica|آفریقا|アフリカ|아프리카|अफ़्रीका|আফ্রিকা|châu phi|argelia|argélia|"
+    "algérie|algerie|алжир|ангол|أنغولا|安哥拉|アンゴラ|앙골라|аргентин|الأرجنتين|آرژانتین|"
+    "アルゼンチン|아르헨티나|अर्जेंटीना|arjantin|бахрейн|البحرين|巴林|bahreïn|baréin|bahrein|"
+    "banglad|бангладеш|بنغلاديش|بنگلادش|バングラデシュ|방글라데시|bangladeş|bolívi|боливи|болів|"
+    "brazyli|brezilya|бразилі|البرازيل|برزیل|ブラジル|브라질|ब्राज़ील|ब्राजील|camerún|cameroun|"
+    "camarões|喀麦隆|чили\\b|чилийск|智利|colômbia|колумби|колумбі|哥伦比亚|куб[аеуы]\\b|кубинск|"
+    "كوبا|古巴|キューバ|쿠바|джибути|جيبوتي|吉布提|equador|эквадор|еквадор|厄瓜多尔|egitt|єгипт|"
+    "エジプト|이집트|मिस्र|mısır|äthiop|эфиоп|ефіоп|indonési|indonezj|endonezya|індонезі|"
+    "إندونيسيا|اندونزی|インドネシア|인도네시아|इंडोनेशिया|ইন্দোনেশিয়া|in-đô-nê-xi-a|irán|irã\\b|"
+    "іран|イラン|ईरान|ірак|العراق|عراق|伊拉克|الأردن|约旦|kazaj|cazaquist|kasach|kazach|kazakist|"
+    "казахстан|казахск|قازاقستان|قزاقستان|كازاخستان|哈萨克斯坦|カザフスタン|카자흐스탄|कजाकिस्तान|"
+    "कज़ाख़स्तान|kenia|quênia|quénia|кени[яиюй]|кені|كينيا|肯尼亚|ケニア|케냐|केन्या|koweït|"
+    "kuwejt|кувейт|الكويت|科威特|киргиз|кыргыз|吉尔吉斯|malasia|malaisie|malásia|malezya|малайзи|"
+    "малайзі|ماليزيا|مالزی|马来西亚|マレーシア|말레이시아|मलेशिया|মালয়েশিয়া|ma-lai-xi-a|mexik|"
+    "messico|meksyk|meksika|мексик|المكسيك|مکزیک|墨西哥|メキシコ|멕시코|मेक्सिको|монгол|منغوليا|"
+    "蒙古国|モンゴル|몽골|मंगोलिया|marruecos|marrocos|marocco|marokk|марокко|المغرب|摩洛哥|"
+    "moçambique|мозамбик|莫桑比克|намиби|ناميبيا|纳米比亚|непал|نيبال|نپال|尼泊尔|ネパール|네팔|"
+    "nicarágua|никарагуа|нікарагуа|尼加拉瓜|尼日尔|нигери|нігері|ナイジェリア|나이지리아|"
+    "नाइजीरिया|nijerya|оман\\b|عمان|عُمان|阿曼|pérou|перу\\b|秘鲁|філіппін|филиппин|菲律宾|"
+    "フィリピン|phi-líp-pin|catar\\b|катар\\b|катара\\b|катаре\\b|катарск|قطر|卡塔尔|руанд|رواندا|"
+    "卢旺达|ルワンダ|르완다|saud[ií]|saoudi|saudyj|саудовск|саудівськ|عربستان|サウジ|사우디|सऊदी|"
+    "suudi|сенегал|塞内加尔|юар\\b|шри-ланк|шрі-ланк|سريلانكا|سریلانکا|斯里兰卡|スリランカ|"
+    "스리랑카|sudão|судан|السودان|苏丹|syrie|siria\\b|сири[яиюй]|сирійськ|سوريا|سوریه|叙利亚|"
+    "таджик|تاجیکستان|塔吉克|танзани|تنزانيا|坦桑尼亚|tajlandi|таиланд|таїланд|تايلاند|تایلند|"
+    "タイ王国|태국|थाईलैंड|thái lan|tunesi|тунис|туніс|تونس|突尼斯|turqu[ií]a|turquie|türkei|"
+    "turchia|turcj|турци|туреччин|түркия|تركيا|ترکیه|土耳其|トルコ|튀르키예|터키|türkiyə|уганд|"
+    "أوغندا|乌干达|ウガンダ|émirat|оаэ\\b|оае\\b|эмират|емірат|امارات|アラブ首長国連邦|"
+    "아랍에미리트|यूएई|ouzbek|узбек|أوزبكستان|ازبکستان|乌兹别克|özbekistan|венесуэл|венесуел|"
+    "فنزويلا|ونزوئلا|ベネズエラ|베네수엘라|vietnã|wietnam|вьетнам|в'єтнам|в’єтнам|فيتنام|ویتنام|"
+    "越南|ベトナム|वियतनाम|ভিয়েতনাম|замби|赞比亚|зимбабв|津巴布韦|белорус|беларус|білорус|"
+    "بيلاروسيا|بلاروس|白俄罗斯|azerbaycan|azərbaycan|azərkosmos|azercosmos|азербайджан|أذربيجان|"
+    "آذربایجان|阿塞拜疆|афганистан|афганістан|أفغانستان|افغانستان|阿富汗|अफगानिस्तान|"
+    "अफ़ग़ानिस्तान|мьянм|м'янм|缅甸|म्यांमार|камбодж|柬埔寨|campuchia|лаос|liban\\b|líbano|libano|"
+    "ливан|لبنان|黎巴嫩|libye|libia\\b|ливи[яиюй]|лівії|ليبيا|利比亚|马尔代夫|मालदीव|туркмен|"
+    "ترکمنستان|土库曼|乌拉圭|巴拉圭|латинск\\w* америк|латинськ\\w* америк|拉美|拉丁美洲|"
+    "mỹ latinh|阿拉伯|アラブ|아랍|グローバルサウス|中亚|东盟|途上国|개발도상국|विकासशील देश|"
+    "gelişmekte olan ülke"
 )
 
 # Space activity in every language of the feeds: the gate's first half ("about space").

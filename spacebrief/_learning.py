@@ -157,15 +157,17 @@ def train(
     )
 
 
-HELD_OUT_SPLIT = "heldout.jsonl"  # reported, never used to choose anything
+# Reported, never used to choose anything: the held-out split and the fresh sets.
+MEASUREMENT_SETS = ("heldout.jsonl", "fresh.jsonl", "fresh2.jsonl")
 
 
 def default_eval_paths() -> list[Path]:
     """The package's own labelled items (written for spacebrief, never ../shared): shipped
     in the wheel, so a refit is judged the same way wherever spacebrief is installed. The
-    held-out split stays out: a promotion is a choice, and nothing is chosen on it."""
+    held-out split and the fresh sets stay out: a promotion is a choice, and nothing is
+    chosen on them."""
     folder = Path(str(resources.files("spacebrief.seeds") / "evaluation"))
-    return sorted(p for p in folder.glob("*.jsonl") if p.name != HELD_OUT_SPLIT)
+    return sorted(p for p in folder.glob("*.jsonl") if p.name not in MEASUREMENT_SETS)
 
 
 def train_and_promote(
