@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from spacebrief.classifiers.gazetteer import GROUPS
+from spacebrief.classifiers.gazetteer import GROUPS, lowered
 
 KINDS = ("country", "region", "agency", "organisation", "programme", "company")
 MAX_TEXT_CHARS = 20_000  # an article's first 20,000 characters name its actors
@@ -82,7 +82,8 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
     },
     "india": {
         INDIA: "india|indian|indien|indisch|indisk|inde\\b|indij|indick|indiano|indiană|"
-        "new delhi|modi\\b|индия|индийск|الهند|الهندي|भारत|భారత|印度",
+        "new delhi|modi\\b|индия|индийск|الهند|الهندي|भारत|భారత|印度|ভারত|இந்திய|بھارت|ಭಾರತ|"
+        "インド(?!ネシア)",
         Actor("ISRO", "agency"): "isro|исро|इसरो|ఇస్రో",
         Actor("IN-SPACe", "agency"): "in-space",
         Actor("NSIL", "company"): "nsil",
@@ -308,7 +309,8 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         _country("El Salvador"): "el salvador",
         _country("Paraguay"): "巴拉圭|paraguay",
         _country("Uruguay"): "乌拉圭|uruguay",
-        _country("Panama"): "panama",
+        _country("Panama"): "panama|panamá",
+        Actor("INPE", "agency"): "inpe\\b",
         _country("the Dominican Republic"): "dominican",
         _country("Jamaica"): "jamaica",
         _country("Fiji"): "fiji",
@@ -459,11 +461,11 @@ def _matcher() -> _Matcher:
 def actor_spans(text: str) -> Iterator[tuple[Actor, int, int]]:
     """Each actor `text` names, with where its spelling stands (start, end)."""
     matcher = _matcher()
-    lowered = text.lower()
-    for match in matcher.lowered.finditer(lowered):
+    lower = lowered(text)
+    for match in matcher.lowered.finditer(lower):
         start, end = match.span()
-        for pattern, named in matcher.by_first_char.get(lowered[start], ()):
-            found = pattern.match(lowered, start)
+        for pattern, named in matcher.by_first_char.get(lower[start], ()):
+            found = pattern.match(lower, start)
             if found is not None and found.end() == end:
                 yield from ((actor, start, end) for actor in named)
                 break

@@ -55,7 +55,8 @@ _GLOBAL_SOUTH = (
     "развивающ|g-?77|belarus|azerbaij|azerbaidj|mali\\b|sahel|gulf states|south asia|"
     "central asia|asean|yemen|afghan|myanmar|cambodia|lebanon|libya|somalia|madagascar|"
     "mauritius|ivory coast|côte d'ivoire|gabon|guinea|chad\\b|eritrea|haiti|honduras|"
-    "el salvador|paraguay|uruguay|panama|dominican|jamaica|fiji|papua|timor|maldives|bhutan|"
+    "el salvador|paraguay|uruguay|panama|panamá|inpe\\b|dominican|jamaica|fiji|papua|timor|"
+    "maldives|bhutan|"
     "turkmen|lao\\b|tchad|yémen|jemen|йемен|اليمن|也门|"
     "африк|египт|пакистан|иран|бразили|индонези|глобальн\\w* юг|"
     "أفريقي|إفريقي|مصر|باكستان|السنغال|نيجيريا|إثيوبيا|الجزائر|السعودية|الإمارات|العرب|"
@@ -225,7 +226,7 @@ GROUPS: dict[str, str] = {
     r"空间资源|太空资源|资源开采",
     "india": r"india|indian|indien|indisch|indisk|inde\b|indij|indick|indiano|indiană|isro|"
     r"new delhi|modi\b|nsil|in-space|unnati|south asia satellite|индия|индийск|исро|"
-    r"الهند|الهندي|भारत|इसरो|భారత|ఇస్రో|印度",
+    r"الهند|الهندي|भारत|इसरो|భారత|ఇస్రో|印度|ভারত|இந்திய|بھارت|ಭಾರತ|インド(?!ネシア)",
     "commercial": r"spacex|starlink|oneweb|axiom|rocket lab|falcon 9|startup|start-up|"
     r"commercial|private firm|company|licen[cs]e|comercial|commerciale|kommersiell|"
     r"komercij|komerčn|kommerziell|commercieel|komercyjn|entreprise|empresa|azienda|"
@@ -358,6 +359,13 @@ GAZETTEER_VERSION = hashlib.sha256(
 ).hexdigest()[:10]
 
 
+def lowered(text: str) -> str:
+    """`text` in lower case for matching. Python turns Turkish "İ" into "i" and a combining
+    dot, so "İran" would miss "iran"; the dot goes, which also keeps an offset in the
+    lowered text an offset in `text` for that letter."""
+    return text.lower().replace("i\u0307", "i")
+
+
 def _found(text: str, lowered: str, group: str) -> bool:
     if _COMPILED[group].search(lowered):
         return True
@@ -369,9 +377,9 @@ def entity_features(texts: Sequence[str]) -> np.ndarray:
     """One row per text, one 0/1 column per group of names."""
     out = np.zeros((len(texts), len(FEATURE_NAMES)), dtype=np.float32)
     for row, text in enumerate(texts):
-        lowered = text.lower()
+        lower = lowered(text)
         for column, group in enumerate(FEATURE_NAMES):
-            if _found(text, lowered, group):
+            if _found(text, lower, group):
                 out[row, column] = 1.0
     return out
 
@@ -384,13 +392,13 @@ def theme_gate(entities: np.ndarray) -> np.ndarray:
 
 
 def matches(text: str, group: str) -> bool:
-    return _found(text, text.lower(), group)
+    return _found(text, lowered(text), group)
 
 
 def spans(text: str, group: str) -> list[tuple[int, int]]:
     """Where the group's names stand in `text` (start, end), for checks that need the place
     of a name and not only that it is there (digest/faithfulness.py)."""
-    found = [m.span() for m in _COMPILED[group].finditer(text.lower())]
+    found = [m.span() for m in _COMPILED[group].finditer(lowered(text))]
     cased = _COMPILED_CASED.get(group)
     if cased:
         found.extend(m.span() for m in cased.finditer(text))

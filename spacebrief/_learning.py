@@ -158,7 +158,13 @@ def train(
 
 
 # Reported, never used to choose anything: the held-out split and the fresh sets.
-MEASUREMENT_SETS = ("heldout.jsonl", "fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl")
+MEASUREMENT_SETS = (
+    "heldout.jsonl",
+    "fresh.jsonl",
+    "fresh2.jsonl",
+    "fresh3.jsonl",
+    "fresh4.jsonl",
+)
 
 
 def default_eval_paths() -> list[Path]:

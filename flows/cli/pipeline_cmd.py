@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 from datetime import date
 from typing import Any
 
@@ -191,6 +192,10 @@ def serve(
     port: int = typer.Option(4200, "--port", help="Port of the local Prefect server."),
 ) -> None:
     """Run everything unattended: each feed when due, a warm task worker, the Prefect UI."""
+    # Ctrl-C stops serve at every stage, as the runner's loop does once it is up, even when
+    # the process inherited SIGINT ignored (a test worker, a job control quirk): else a
+    # Ctrl-C while the server starts was lost and serve went on to run unattended.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     config = settings()
     configure_prefect(config.home)
     from spacebrief.flows.serve import (

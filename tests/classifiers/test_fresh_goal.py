@@ -1,6 +1,6 @@
 """Issue 23's goal on events no other file names (seeds/evaluation/fresh*.jsonl).
 
-The held-out split keeps the same event in other words on both sides; these three sets were
+The held-out split keeps the same event in other words on both sides; these four sets were
 written after every shipped model was fitted, on events that no training, candidate or
 evaluation file names. They show how far the judgement carries to unseen news, and it is
 short of the goal: the bounds below are today's figures less a margin, a regression
@@ -20,17 +20,19 @@ from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.evaluation import EvalReport
 
 SEEDS = Path(__file__).parents[2] / "seeds"
-FRESH = ("fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl")
+FRESH = ("fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl")
 
 # Measured 7 December 2026 with the shipped model: relevance accuracy, off-theme false
 # positives, watch stories on Slack, "against" verdicts right.
-#   fresh:  0.833, 1/14, 19/30, 2/4 (both wrong verdicts on a label gold does not give)
-#   fresh2: 0.767, 1/18, 12/32, 0/0
-#   fresh3: 0.843, 0/18, 15/37, 4/4 (its first reading; fresh and fresh2 decided experiments)
+#   fresh:  0.833, 1/14, 20/30, 2/4 (both wrong verdicts on a label gold does not give)
+#   fresh2: 0.767, 1/18, 12/32, 0/1
+#   fresh3: 0.876, 0/18, 15/37, 4/4 (0.843 at its first reading, before the Turkish-İ fix)
+#   fresh4: 0.839, 1/18, 21/40, 0/0
 FLOORS = {
     "fresh.jsonl": {"relevance": 0.80, "false_positives": 2, "watch": 0.55},  # goal 0.96, 1%, 0.85
     "fresh2.jsonl": {"relevance": 0.73, "false_positives": 2, "watch": 0.30},
-    "fresh3.jsonl": {"relevance": 0.81, "false_positives": 1, "watch": 0.35},
+    "fresh3.jsonl": {"relevance": 0.84, "false_positives": 1, "watch": 0.35},
+    "fresh4.jsonl": {"relevance": 0.80, "false_positives": 2, "watch": 0.45},
 }
 
 
@@ -49,7 +51,7 @@ def test_no_fresh_event_is_named_by_a_training_candidate_or_held_out_file(name: 
     others = [*(SEEDS / "training").glob("*.jsonl"), *(SEEDS / "candidates").glob("*.jsonl")]
     named = set().union(*(events(p) for p in [*others, SEEDS / "evaluation" / "heldout.jsonl"]))
     fresh = events(SEEDS / "evaluation" / name)
-    assert len(fresh) >= 89
+    assert len(fresh) >= 87
     assert not fresh & named
 
 
@@ -63,7 +65,7 @@ def test_relevance_and_false_positives_hold_on_unseen_events(
 ) -> None:
     name, report = measured
     floors = FLOORS[name]
-    assert report.items >= 89
+    assert report.items >= 87
     assert report.relevance_accuracy >= floors["relevance"]
     assert report.confusion["false_positive"] <= floors["false_positives"]
 

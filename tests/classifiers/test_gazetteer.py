@@ -29,6 +29,10 @@ from spacebrief.classifiers.gazetteer import FEATURE_NAMES, entity_features, mat
         ("Azərbaycanın peyki orbitə çıxdı", "global_south"),
         ("Argelia lanza su satélite Alcomsat-1", "global_south"),
         ("ケニア初の人工衛星が軌道へ", "global_south"),
+        # Turkish capital İ lower-cases to i and a combining dot; the dot must not hide a name.
+        ("İran'ın Payam uydusu yörüngeye ulaşamadı", "global_south"),
+        ("ভারতের জিস্যাট-১৮ কক্ষপথে গেল", "india"),
+        ("インドの衛星が打ち上げられた", "india"),
     ],
 )
 def test_names_are_found_in_the_languages_feeds_come_in(text: str, group: str) -> None:
@@ -53,6 +57,7 @@ def test_names_are_found_in_the_languages_feeds_come_in(text: str, group: str) -
         ("우주 협력이란 무엇인가", "global_south"),  # Korean -이란 is a particle, not Iran
         ("الدعم المالي للبرنامج", "global_south"),  # Arabic مالي, "financial", not Mali
         ("卫星在内蒙古着陆场着陆", "global_south"),  # Inner Mongolia, not Mongolia
+        ("インドネシアの衛星", "india"),  # Indonesia, not India
     ],
 )
 def test_a_name_inside_another_word_or_a_look_alike_does_not_count(text: str, group: str) -> None:

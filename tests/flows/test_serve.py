@@ -44,10 +44,24 @@ def wait_until(what: str, predicate: Callable[[], bool], timeout: float) -> None
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Serve:
     """One `spacebrief serve` subprocess with its output in a file."""
 
-    def __init__(self, env: dict[str, str], port: int, sources: str, log: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        sources: str,
+        log: Path,
+        *,
+        sigint_ignored: bool = False,
+    ) -> None:
+        """`sigint_ignored`: start serve with SIGINT ignored, as a process inherits it from
+        a parent that ignores it (a test worker did, once)."""
         self.log = log
         self.port = port
         self.api = f"http://127.0.0.1:{port}/api"
@@ -58,6 +72,7 @@ class Serve:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 env=env,
+                preexec_fn=_ignore_sigint if sigint_ignored else None,
             )
 
     def output(self) -> str:
