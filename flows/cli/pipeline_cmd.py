@@ -193,8 +193,9 @@ def serve(
 ) -> None:
     """Run everything unattended: each feed when due, a warm task worker, the Prefect UI."""
     # Ctrl-C stops serve at every stage, as the runner's loop does once it is up, even when
-    # the process inherited SIGINT ignored (a test worker, a job control quirk): else a
-    # Ctrl-C while the server starts was lost and serve went on to run unattended.
+    # the process inherited SIGINT ignored (POSIX starts a background job of a
+    # non-interactive shell so): else a Ctrl-C while the server starts was lost and serve
+    # went on to run unattended.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     config = settings()
     configure_prefect(config.home)

@@ -60,8 +60,8 @@ class Serve:
         *,
         sigint_ignored: bool = False,
     ) -> None:
-        """`sigint_ignored`: start serve with SIGINT ignored, as a process inherits it from
-        a parent that ignores it (a test worker did, once)."""
+        """`sigint_ignored`: start serve with SIGINT ignored, as a background job of a
+        non-interactive shell starts."""
         self.log = log
         self.port = port
         self.api = f"http://127.0.0.1:{port}/api"

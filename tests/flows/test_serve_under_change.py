@@ -105,8 +105,8 @@ def test_kill_9_of_serve_leaves_no_server_and_the_next_serve_starts(tmp_path, en
 
 @pytest.mark.parametrize("sigint_ignored", [False, True], ids=["default", "inherited-ignored"])
 def test_ctrl_c_while_serve_starts_leaves_no_server(tmp_path, env, feed_server, sigint_ignored):
-    """Also when serve inherited SIGINT ignored: the full suite's worker once passed that on,
-    and a Ctrl-C while the server started was lost; serve then ran on unattended."""
+    """Also when serve inherited SIGINT ignored (a background job of a non-interactive
+    shell): the full suite, launched so, lost this Ctrl-C and serve ran on unattended."""
     catalog = quiet_catalog(feed_server, tmp_path)
     port = free_port()
     serve = Serve(env, port, catalog, tmp_path / "serve.log", sigint_ignored=sigint_ignored)
