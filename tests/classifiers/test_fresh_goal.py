@@ -1,6 +1,6 @@
 """Issue 23's goal on events no other file names (seeds/evaluation/fresh*.jsonl).
 
-The held-out split keeps the same event in other words on both sides; these four sets were
+The held-out split keeps the same event in other words on both sides; these five sets were
 written after every shipped model was fitted, on events that no training, candidate or
 evaluation file names. They show how far the judgement carries to unseen news, and it is
 short of the goal: the bounds below are today's figures less a margin, a regression
@@ -20,19 +20,21 @@ from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.evaluation import EvalReport
 
 SEEDS = Path(__file__).parents[2] / "seeds"
-FRESH = ("fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl")
+FRESH = ("fresh.jsonl", "fresh2.jsonl", "fresh3.jsonl", "fresh4.jsonl", "fresh5.jsonl")
 
 # Measured 7 December 2026 with the shipped model: relevance accuracy, off-theme false
 # positives, watch stories on Slack, "against" verdicts right.
-#   fresh:  0.833, 1/14, 20/30, 2/4 (both wrong verdicts on a label gold does not give)
-#   fresh2: 0.767, 1/18, 12/32, 0/1
-#   fresh3: 0.876, 0/18, 15/37, 4/4 (0.843 at its first reading, before the Turkish-İ fix)
-#   fresh4: 0.839, 1/18, 21/40, 0/0
+#   fresh:  0.856, 1/14, 20/30, 2/4 (both wrong verdicts on a label gold does not give)
+#   fresh2: 0.789, 2/18, 13/32, 0/1
+#   fresh3: 0.921, 0/18, 16/37, 4/4 (0.843 at its first reading, before the Turkish-İ fix)
+#   fresh4: 0.851, 2/18, 21/40, 0/0
+#   fresh5: 0.773, 5/18, 8/24, 0/0 (0.750 at its first reading, before the unread-script rule)
 FLOORS = {
     "fresh.jsonl": {"relevance": 0.80, "false_positives": 2, "watch": 0.55},  # goal 0.96, 1%, 0.85
-    "fresh2.jsonl": {"relevance": 0.73, "false_positives": 2, "watch": 0.30},
-    "fresh3.jsonl": {"relevance": 0.84, "false_positives": 1, "watch": 0.35},
-    "fresh4.jsonl": {"relevance": 0.80, "false_positives": 2, "watch": 0.45},
+    "fresh2.jsonl": {"relevance": 0.75, "false_positives": 3, "watch": 0.30},
+    "fresh3.jsonl": {"relevance": 0.88, "false_positives": 1, "watch": 0.35},
+    "fresh4.jsonl": {"relevance": 0.80, "false_positives": 3, "watch": 0.45},
+    "fresh5.jsonl": {"relevance": 0.73, "false_positives": 6, "watch": 0.25},
 }
 
 
