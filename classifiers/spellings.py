@@ -43,7 +43,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "cines[ei]\\b|pechino|taikonaut|çin\\b|çinli|chinês|chinesa|chines|chinez|chino\\b|中俄|"
         "pequim|pékin|pekín|peking|kin[aeiu]\\b|"
         "kinas\\b|kinom\\b|kines|kinez|čín|китай|китайск|пекин|الصين|الصيني|بكين|चीन|బీజింగ్|"
-        "చైనా|中国|中方|北京|چین|қытай|중국|trung quốc|tsina\\b|চীন",
+        "చైనా|中国|中方|北京|我国|چین|қытай|중국|trung quốc|tsina\\b|চীন",
         Actor("CNSA", "agency"): "cnsa|国家航天局",
         Actor("CMSA", "agency"): "cmsa",
         Actor("CASC", "company"): "casc",
@@ -59,12 +59,14 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "путин|روسيا|الروسي|موسكو|रूस|రష్యా|俄罗斯|俄方|росі|російськ|ресей|روسیه|روسی|روس\\b|"
         "러시아|rusya|রাশিয়া",
         Actor("Roscosmos", "agency"): "roscosmos|roskosmos|роскосмос|रोस्कोस्मोस|రోస్కోస్మోస్|俄航天",
+        Actor("NPO Lavochkin", "company"): "lavochkin|лавочкин",
+        Actor("Glavkosmos", "company"): "glavkosmos|главкосмос",
     },
     "india": {
         INDIA: "india|indian|indien|indisch|indisk|inde\\b|indij|indick|indiano|indiană|"
         "new delhi|modi\\b|индия|индийск|الهند|الهندي|भारत|భారత|印度|ভারত|இந்திய|بھارت|ಭಾರತ|"
         "インド(?!ネシア)",
-        Actor("ISRO", "agency"): "isro|исро|इसरो|ఇస్రో",
+        Actor("ISRO", "agency"): "isro|исро|इसरो|ఇస్రో|ইসরো|இஸ்ரோ|اسرو",
         Actor("IN-SPACe", "agency"): "in-space",
         Actor("NSIL", "company"): "nsil",
         Actor("UNNATI", "programme"): "unnati",
@@ -76,14 +78,18 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "investigación lunar|pesquisa lunar|ricerca lunare|cercetare lunar|"
         "mondforschungsstation|riset bulan|księżycow\\w* stacj|lunarn\\w* istraživačk|"
         "lunárn\\w* výskumn|måneforskning|månestasjon|maanonderzoeksstation|"
-        "лунн\\w* (?:научн\\w* )?станци|научн\\w* лунн\\w* станци|мнлс|محطة البحث القمري|"
+        "лунн\\w* (?:научн\\w* )?станци|лунарн\\w* истраживачк|научн\\w* лунн\\w* станци|мнлс|"
+        "محطة البحث القمري|"
         "محطة أبحاث القمر|चंद्र अनुसंधान स्टेशन|చంద్ర పరిశోధన కేంద్ర|国际月球科研站|月球科研站",
         Actor("Chang'e", "programme"): "chang.?e-?[678]\\b|chang.?e [678]\\b|嫦娥[六七八]号",
     },
     "artemis_accords": {
         Actor("the Artemis Accords", "programme"): "artemis accords?|accords artemis|"
         "acuerdos artemis|acordos artemis|accordi artemis|acordurile artemis|"
-        "sporazum\\w* artemis|artemis-?avtal|dohod\\w* artemis|porozumieni\\w* artemis|"
+        "sporazum\\w* artemis|artemis-?avtal|dohod\\w* artemis|porozumie\\w* artemis|"
+        "아르테미스 (?:약정|협정)|アルテミス合意|συμφωνίες άρτεμις|artemis anlaşma|"
+        "توافق\\S* آرتمیس|(?:kesepakatan|perjanjian|persetujuan) artemis|hiệp định artemis|"
+        "makubaliano ya artemis|הסכמי ארטמיס|угод\\w* артеміди|споразум\\w* артемис|"
         "artemis-akkoord|artemis-abkommen|artemis-egyezmény|"
         "соглашени\\w* (?:об )?артемид|артемид\\w* соглашени|اتفاقيات أرتميس|आर्टेमिस समझौत|"
         "ఆర్టెమిస్ ఒప్పంద|阿尔忒弥斯协定",
@@ -176,12 +182,12 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
     "global_south": {
         Actor("Africa", "region"): "afryk|südafrika|sudafrica|آفریقا|アフリカ|아프리카|अफ़्रीका|"
         "আফ্রিকা|châu phi|africa|african|afrique|africain|áfrica|afrika|afričk|afrikan|africk|"
-        "африк|أفريقي|إفريقي|अफ्रीका|ఆఫ్రికా|非洲",
-        country("Algeria"): "argelia|argélia|algérie|algerie|алжир|algeria|الجزائر|阿尔及利亚",
+        "африк|أفريقي|إفريقي|अफ्रीका|ఆఫ్రికా|非洲|afirka",
+        country("Algeria"): "argelia|argélia|algérie|algerie|алжир|algeria|جزائر|阿尔及利亚",
         country("Angola"): "ангол|أنغولا|安哥拉|アンゴラ|앙골라|angola",
         country("Argentina"): "аргентин|الأرجنتين|آرژانتین|アルゼンチン|아르헨티나|अर्जेंटीना|"
         "arjantin|argentin|阿根廷",
-        country("Bahrain"): "бахрейн|البحرين|巴林|bahreïn|baréin|bahrein|bahrain",
+        country("Bahrain"): "бахрейн|بحرين|巴林|bahreïn|baréin|bahrein|bahrain",
         country("Bangladesh"): "banglad|бангладеш|بنغلاديش|بنگلادش|バングラデシュ|방글라데시|"
         "bangladeş|bangladesh|बांग्लादेश|బంగ్లాదేశ్|孟加拉|বাংলাদেশ",
         country("Benin"): "benin",
@@ -193,10 +199,10 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Cameroon"): "camerún|cameroun|camarões|喀麦隆|cameroon",
         country("Chile"): "чили\\b|чилийск|智利|chile",
         country("Colombia"): "colômbia|колумби|колумбі|哥伦比亚|colombia",
-        country("Congo"): "congo",
+        country("Congo"): "congo|rdc\\b|drc\\b",
         country("Costa Rica"): "costa rica",
         country("Cuba"): "куб[аеуы]\\b|кубинск|كوبا|古巴|キューバ|쿠바|cuba\\b|cuban",
-        country("Djibouti"): "джибути|جيبوتي|吉布提|djibouti",
+        country("Djibouti"): "jabuuti|джибути|جيبوتي|吉布提|djibouti",
         country("Ecuador"): "equador|эквадор|еквадор|厄瓜多尔|ecuador",
         country("Egypt"): "egitt|єгипт|エジプト|이집트|मिस्र|mısır|egypt|egipt|egito|égypte|"
         "ägypt|египт|مصر|埃及",
@@ -208,16 +214,17 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "индонези|印度尼西亚",
         country("Iran"): "irán|irã\\b|іран|イラン|ईरान|iran|иран|伊朗|ایران|إيران",
         country("Iraq"): "ірак|العراق|عراق|伊拉克|iraq|irak",
-        country("Jordan"): "الأردن|约旦|jordan",
+        country("Jordan"): "الأردن|أردني|约旦|jordan",
         country("Kazakhstan"): "kazaj|cazaquist|kasach|kazach|kazakist|казахстан|казахск|"
         "قازاقستان|قزاقستان|كازاخستان|哈萨克斯坦|カザフスタン|카자흐스탄|कजाकिस्तान|कज़ाख़स्तान|"
         "kazakh|kazah|қазақ",
         country("Kenya"): "kenia|quênia|quénia|кени[яиюй]|кені|كينيا|肯尼亚|ケニア|케냐|केन्या|"
         "kenya|kenij",
-        country("Kuwait"): "koweït|kuwejt|кувейт|الكويت|科威特|kuwait",
+        country("Kuwait"): "koweït|kuwejt|кувейт|كويت|科威特|kuwait",
         country("Kyrgyzstan"): "киргиз|кыргыз|吉尔吉斯|kyrgyz",
         country("Laos"): "лаос|laos|lao\\b|老挝",
-        country("Malaysia"): "malasia|malaisie|malásia|malezya|малайзи|малайзі|ماليزيا|مالزی|"
+        country("Malaysia"): "razaksat|measat|malasia|malaisie|malásia|malezya|малайзи|малайзі|"
+        "ماليزيا|مالزی|"
         "马来西亚|マレーシア|말레이시아|मलेशिया|মালয়েশিয়া|ma-lai-xi-a|malaysia",
         country("Mexico"): "mexik|messico|meksyk|meksika|мексик|المكسيك|مکزیک|墨西哥|メキシコ|"
         "멕시코|मेक्सिको|mexic|méxico",
@@ -229,17 +236,17 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Nicaragua"): "nicarágua|никарагуа|нікарагуа|尼加拉瓜|nicaragua",
         country("Niger"): "尼日尔|niger",
         country("Nigeria"): "нигери|нігері|ナイジェリア|나이지리아|नाइजीरिया|nijerya|نيجيريا|"
-        "尼日利亚",
+        "尼日利亚|najeriya",
         country("Oman"): "оман\\b|عمان|عُمان|阿曼|oman\\b|omani",
-        country("Pakistan"): "pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦|"
+        country("Pakistan"): "سپارکو|pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦|"
         "پاکستان|파키스탄",
         country("Peru"): "pérou|перу\\b|秘鲁|peru\\b|perú",
-        country("the Philippines"): "філіппін|филиппин|菲律宾|フィリピン|phi-líp-pin|philippine|"
-        "filipin|pilipinas|필리핀",
+        country("the Philippines"): "pilipin|philsa|філіппін|филиппин|菲律宾|フィリピン|"
+        "phi-líp-pin|philippine|filipin|pilipinas|필리핀",
         country("Qatar"): "catar\\b|катар\\b|катара\\b|катаре\\b|катарск|قطر|卡塔尔|qatar",
         country("Rwanda"): "руанд|رواندا|卢旺达|ルワンダ|르완다|rwanda|ruand",
         country("Saudi Arabia"): "saud[ií]|saoudi|saudyj|саудовск|саудівськ|عربستان|サウジ|"
-        "사우디|सऊदी|suudi|saudi|السعودية|沙特",
+        "사우디|सऊदी|suudi|saudi|سعودي|كاكست|kacst|沙特",
         country("Senegal"): "сенегал|塞内加尔|senegal|sénégal|السنغال",
         country("Serbia"): "serbia|srbij",
         country("South Africa"): "юар\\b|south africa|južnoafri|sør-afrika|南非",
@@ -253,9 +260,11 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "thái lan|thailand|tailand|thaïlande|泰国",
         country("Tunisia"): "tunesi|тунис|туніс|تونس|突尼斯|tunisia|tunisi",
         country("Türkiye"): "turqu[ií]a|turquie|türkei|turchia|turcj|турци|туреччин|түркия|تركيا|"
-        "ترکیه|土耳其|トルコ|튀르키예|터키|türkiyə|turkey|türkiye|turkish|turci|turska|tyrkia",
+        "ترکیه|土耳其|トルコ|튀르키예|터키|türkiyə|turkey|türkiye|turkish|turci|turska|tyrkia|"
+        "türk\\b|türksat|göktürk|tureck|türkisch|турецк|तुर्की|tổ nhĩ kỳ",
         country("Uganda"): "уганд|أوغندا|乌干达|ウガンダ|uganda",
-        country("the UAE"): "émirat|оаэ\\b|оае\\b|эмират|емірат|امارات|アラブ首長国連邦|"
+        country("the UAE"): "mbrsc|محمد بن راشد للفضاء|émirat|оаэ\\b|оае\\b|эмират|емірат|امارات|"
+        "アラブ首長国連邦|"
         "아랍에미리트|यूएई|uae|emirates|emirat|الإمارات|阿联酋|إمارات",
         country("Uzbekistan"): "ouzbek|узбек|أوزبكستان|ازبکستان|乌兹别克|özbekistan|uzbek",
         country("Venezuela"): "венесуэл|венесуел|فنزويلا|ونزوئلا|ベネズエラ|베네수엘라|venezuela|"
@@ -274,16 +283,17 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Myanmar"): "мьянм|м'янм|缅甸|म्यांमार|myanmar",
         country("Cambodia"): "камбодж|柬埔寨|campuchia|cambodia",
         country("Lebanon"): "liban\\b|líbano|libano|ливан|لبنان|黎巴嫩|lebanon",
-        country("Libya"): "libye|libia\\b|ливи[яиюй]|лівії|ليبيا|利比亚|libya",
-        country("Somalia"): "somalia",
+        country("Libya"): "libye|libia\\b|ливи[яиюй]|лівії|ليبي|利比亚|libya",
+        country("Somalia"): "somalia|soomaali|сомали|الصومال|索马里",
         country("Madagascar"): "madagascar",
         country("Mauritius"): "mauritius",
         country("Côte d'Ivoire"): "ivory coast|côte d'ivoire",
         country("Gabon"): "gabon",
         country("Guinea"): "guinea",
-        country("Chad"): "chad\\b|tchad",
+        country("Chad"): "chad\\b|chadi\\b|tchad",
+        country("Eswatini"): "eswatini|swaziland",
         country("Eritrea"): "eritrea",
-        country("Haiti"): "haiti",
+        country("Haiti"): "haiti|haïti|haití|гаити|هايتي|海地",
         country("Honduras"): "honduras",
         country("El Salvador"): "el salvador",
         country("Paraguay"): "巴拉圭|paraguay",
@@ -297,7 +307,12 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Timor-Leste"): "timor",
         country("the Maldives"): "马尔代夫|मालदीव|maldives",
         country("Bhutan"): "bhutan|भूटान",
-        country("Turkmenistan"): "туркмен|ترکمنستان|土库曼|turkmen",
+        country("Turkmenistan"): "туркмен|ترکمنستان|土库曼|turkmen|turkman",
+        country("North Korea"): "north korea|dprk|pyongyang|coreia do norte|corée du nord|"
+        "corea del norte|corea del nord|nordkorea|korei północnej|северн\\w* коре|кндр|"
+        "كوريا الشمالية|کره شمالی|朝鲜|北朝鮮|북한|उत्तर कोरिया|triều tiên|kuzey kore",
+        country("Armenia"): "armenia|arménie|armênia|armenien|армени|вірмені|أرمينيا|"
+        "ارمنستان|亚美尼亚|アルメニア|아르메니아|հայաստան|სომხეთ|ermenistan",
         Actor("Latin America", "region"): "латинск\\w* америк|латинськ\\w* америк|拉美|拉丁美洲|"
         "mỹ latinh|latin america|latinoameric|amérique latine|lateinamerika",
         Actor("the Caribbean", "region"): "caribbean|caribe",

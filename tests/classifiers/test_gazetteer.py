@@ -33,6 +33,18 @@ from spacebrief.classifiers.gazetteer import FEATURE_NAMES, entity_features, mat
         ("İran'ın Payam uydusu yörüngeye ulaşamadı", "global_south"),
         ("ভারতের জিস্যাট-১৮ কক্ষপথে গেল", "india"),
         ("インドの衛星が打ち上げられた", "india"),
+        # Actors the unseen fresh sets named in words the gazetteer lacked (rule 27).
+        ("Séisme en Haïti : la Charte internationale activée", "global_south"),
+        ("La RDC accorde une licence à Starlink", "global_south"),
+        ("북한 첫 군사정찰위성 발사 실패", "global_south"),
+        ("أول قمر صناعي كويتي يصل إلى المدار", "global_south"),
+        ("Türk Silahlı Kuvvetleri için geliştirilen uydu", "global_south"),
+        ("Chadi ta bai wa Starlink lasisin samar da intanet", "global_south"),
+        ("中欧合作，我国首颗卫星发射成功", "china"),
+        ("Rumunia przystępuje do porozumień Artemis", "artemis_accords"),
+        ("한국, 아르테미스 약정 서명", "artemis_accords"),
+        ("Пољска потписала споразуме Артемис", "space"),
+        ("Србија приступила Међународној лунарној истраживачкој станици", "ilrs"),
     ],
 )
 def test_names_are_found_in_the_languages_feeds_come_in(text: str, group: str) -> None:
@@ -58,10 +70,28 @@ def test_names_are_found_in_the_languages_feeds_come_in(text: str, group: str) -
         ("الدعم المالي للبرنامج", "global_south"),  # Arabic مالي, "financial", not Mali
         ("卫星在内蒙古着陆场着陆", "global_south"),  # Inner Mongolia, not Mongolia
         ("インドネシアの衛星", "india"),  # Indonesia, not India
+        # Common words that contain a space word (rule 27).
+        ("Climate change tops the summit agenda", "space"),  # not Chang'e
+        ("Esa empresa firmó el contrato", "space"),  # Spanish "esa", not ESA
+        ("بناء مدارس وطرق ومستشفيات", "space"),  # مدارس "schools", not مدار "orbit"
+        ("拉合尔轨道交通橙线正式开通运营", "space"),  # 轨道交通 "rail transit", not orbit
     ],
 )
 def test_a_name_inside_another_word_or_a_look_alike_does_not_count(text: str, group: str) -> None:
     assert not matches(text, group)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chang'e-6 returns samples",
+        "Change-5 samples reach Beijing",
+        "The ESA council met",
+        "嫦娥六号",
+    ],
+)
+def test_the_space_words_behind_the_false_senses_are_still_found(text: str) -> None:
+    assert matches(text, "space")
 
 
 def test_each_text_gets_one_zero_or_one_column_per_group() -> None:
