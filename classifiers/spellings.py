@@ -79,8 +79,8 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "mondforschungsstation|riset bulan|księżycow\\w* stacj|lunarn\\w* istraživačk|"
         "lunárn\\w* výskumn|måneforskning|månestasjon|maanonderzoeksstation|"
         "лунн\\w* (?:научн\\w* )?станци|лунарн\\w* истраживачк|научн\\w* лунн\\w* станци|мнлс|"
-        "محطة البحث القمري|"
-        "محطة أبحاث القمر|चंद्र अनुसंधान स्टेशन|చంద్ర పరిశోధన కేంద్ర|国际月球科研站|月球科研站",
+        "محطة البحث القمري|محطة أبحاث القمر|चंद्र अनुसंधान स्टेशन|చంద్ర పరిశోధన కేంద్ర|"
+        "国际月球科研站|月球科研站",
         Actor("Chang'e", "programme"): "chang.?e-?[678]\\b|chang.?e [678]\\b|嫦娥[六七八]号",
     },
     "artemis_accords": {
@@ -224,8 +224,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Kyrgyzstan"): "киргиз|кыргыз|吉尔吉斯|kyrgyz",
         country("Laos"): "лаос|laos|lao\\b|老挝",
         country("Malaysia"): "razaksat|measat|malasia|malaisie|malásia|malezya|малайзи|малайзі|"
-        "ماليزيا|مالزی|"
-        "马来西亚|マレーシア|말레이시아|मलेशिया|মালয়েশিয়া|ma-lai-xi-a|malaysia",
+        "ماليزيا|مالزی|马来西亚|マレーシア|말레이시아|मलेशिया|মালয়েশিয়া|ma-lai-xi-a|malaysia",
         country("Mexico"): "mexik|messico|meksyk|meksika|мексик|المكسيك|مکزیک|墨西哥|メキシコ|"
         "멕시코|मेक्सिको|mexic|méxico",
         country("Mongolia"): "монгол|منغوليا|蒙古国|モンゴル|몽골|मंगोलिया|mongolia",
@@ -238,8 +237,8 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         country("Nigeria"): "нигери|нігері|ナイジェリア|나이지리아|नाइजीरिया|nijerya|نيجيريا|"
         "尼日利亚|najeriya",
         country("Oman"): "оман\\b|عمان|عُمان|阿曼|oman\\b|omani",
-        country("Pakistan"): "سپارکو|pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦|"
-        "پاکستان|파키스탄",
+        country("Pakistan"): "pakistan|paquist|пакистан|باكستان|पाकिस्तान|పాకిస్తాన్|巴基斯坦|"
+        "پاکستان|파키스탄|سپارکو",
         country("Peru"): "pérou|перу\\b|秘鲁|peru\\b|perú",
         country("the Philippines"): "pilipin|philsa|філіппін|филиппин|菲律宾|フィリピン|"
         "phi-líp-pin|philippine|filipin|pilipinas|필리핀",
@@ -264,8 +263,7 @@ SPELLINGS: dict[str, dict[Actor | None, str]] = {
         "türk\\b|türksat|göktürk|tureck|türkisch|турецк|तुर्की|tổ nhĩ kỳ",
         country("Uganda"): "уганд|أوغندا|乌干达|ウガンダ|uganda",
         country("the UAE"): "mbrsc|محمد بن راشد للفضاء|émirat|оаэ\\b|оае\\b|эмират|емірат|امارات|"
-        "アラブ首長国連邦|"
-        "아랍에미리트|यूएई|uae|emirates|emirat|الإمارات|阿联酋|إمارات",
+        "アラブ首長国連邦|아랍에미리트|यूएई|uae|emirates|emirat|الإمارات|阿联酋|إمارات",
         country("Uzbekistan"): "ouzbek|узбек|أوزبكستان|ازبکستان|乌兹别克|özbekistan|uzbek",
         country("Venezuela"): "венесуэл|венесуел|فنزويلا|ونزوئلا|ベネズエラ|베네수엘라|venezuela|"
         "委内瑞拉",
