@@ -77,7 +77,8 @@ EXTRA: dict[Actor, str] = {
     Actor("China Great Wall Industry", "company"): "cgwic|中国长城工业",
     Actor("CASC", "company"): "china aerospace science and technology",
     Actor("OneWeb", "company"): "eutelsat",
-    Actor("Chang'e", "programme"): "chang'?e\\b|嫦娥",
+    # as the gazetteer spells it: the English word "change" is not Chang'e
+    Actor("Chang'e", "programme"): "chang['’ʼ-]e\\b|change[- ]?\\d|嫦娥",
     Actor("Shenzhou", "programme"): "shenzhou|神舟",
     Actor("Gaganyaan", "programme"): "gaganyaan",
     Actor("Chandrayaan", "programme"): "chandrayaan|चंद्रयान",
