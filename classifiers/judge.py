@@ -11,6 +11,10 @@ project ships; the base weights never enter the wheel. `scripts/train_judge.py`
 reproduces it from seeds/training/. On a CPU with AVX-512 BF16 or AMX the model runs in
 bfloat16 (about twice the pace of float32 on 2 cores), else in float32.
 
+The base model itself is loaded too, whole and in float32, at first use (`base_vectors`):
+the space lean (classifiers/space_lean.py) reads an ungated item with it, since our
+fine-tuning has not narrowed what it knows.
+
 A second stack, a cross-encoder reading the trend's statement and the item together for
 stance, was fitted in round 1 and dropped: it found fewer real against-pairs than the
 linear stance head at the same precision (docs/classifier.md), and shipping its unused
@@ -22,7 +26,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -233,6 +237,24 @@ class Judge:
 
     def item_vectors(self, texts: Sequence[str]) -> np.ndarray:
         """(n, hidden) unit vectors of the item reading."""
+        return self._pooled(texts, self._fine_tuned_states)
+
+    def _fine_tuned_states(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return run_layers(self.trend_stack, self.bottom_states(ids, mask), mask)
+
+    def base_vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """(n, hidden) unit vectors of the base model itself, untouched by our fine-tuning:
+        a reading of what a text is about that our few examples cannot have narrowed
+        (classifiers/space_lean.py). Always float32: bfloat16 moves these cosines by up to
+        0.05, more than the differences the reading turns on. The base loads at first use."""
+        return self._pooled(
+            texts,
+            lambda ids, mask: self._float32_base(input_ids=ids, attention_mask=mask)[0],
+        )
+
+    def _pooled(
+        self, texts: Sequence[str], forward: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    ) -> np.ndarray:
         torch = self._torch
         vectors = np.zeros((len(texts), self.hidden), dtype=np.float32)
         if texts:
@@ -240,9 +262,14 @@ class Judge:
             with torch.inference_mode():
                 for index in self.batches(tokens):
                     ids, mask = self.tensors(tokens, index)
-                    hidden = run_layers(self.trend_stack, self.bottom_states(ids, mask), mask)
-                    vectors[index] = mean_pool(hidden, mask).float().numpy()
+                    vectors[index] = mean_pool(forward(ids, mask), mask).float().numpy()
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    @cached_property
+    def _float32_base(self) -> BertModel:
+        from spacebrief.classifiers.e5_base import load_base
+
+        return load_base()[0]
 
 
 def pad_states(states: Sequence, index: Sequence[int], dtype: Any) -> tuple[Any, Any]:

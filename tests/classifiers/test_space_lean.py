@@ -1,0 +1,120 @@
+"""The space lean: the base model's own sense of whether a text is about space at all.
+
+Every text is written for this test from real events (Kenya's SGR Nairobi-Naivasha section,
+October 2019; NigeriaSat-X from Yasny, August 2011; the Abuja-Kaduna railway, July 2016; a
+Rosatom small-reactor agreement with Kyrgyzstan, 2022-2023; Ethiopia's ET-SMART-RSS,
+December 2020), in languages the gazetteer does not cover.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from spacebrief.classifiers.classifier import Classifier
+from spacebrief.classifiers.features import item_text
+from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, space_lean
+from spacebrief.classifiers.types import TextItem
+
+SW_RAILWAY = TextItem(
+    "sw-rail",
+    "Sehemu ya reli ya SGR kutoka Nairobi hadi Naivasha yafunguliwa",
+    "Rais Uhuru Kenyatta alizindua sehemu hiyo iliyojengwa na kampuni ya China Road and "
+    "Bridge Corporation kwa mkopo kutoka benki ya Exim ya China.",
+)
+HA_SATELLITE = TextItem(
+    "ha-sat",
+    "Najeriya ta harba tauraron dan Adam NigeriaSat-X daga kasar Rasha",
+    "Tauraron dan Adam din, wanda injiniyoyin Najeriya suka kera, zai dauki hotunan doron "
+    "kasa daga sararin samaniya.",
+)
+# (space news, everyday partnership news) in one language.
+PAIRS = [
+    (
+        HA_SATELLITE,
+        TextItem(
+            "ha-rail",
+            "An bude layin dogo na Abuja zuwa Kaduna da kamfanin China ya gina",
+            "Kamfanin CCECC na kasar China ne ya gina layin dogon da bashin bankin Exim na China.",
+        ),
+    ),
+    (
+        TextItem(
+            "ky-sat",
+            "Кыргызстандын биринчи спутниги орбитага чыкты",
+            "Бишкектеги студенттер жасаган кичинекей спутник ракета менен космоско учурулду.",
+        ),
+        TextItem(
+            "ky-plant",
+            "Орусия Кыргызстанда чакан атомдук электр станциясын курууга макул болду",
+            "Росатом менен Кыргызстандын энергетика министрлиги келишимге кол коюшту.",
+        ),
+    ),
+    (
+        TextItem(
+            "am-sat",
+            "ኢትዮጵያ ሁለተኛዋን ሳተላይት ከቻይና አመጠቀች",
+            "ET-SMART-RSS የተባለችው ሳተላይት በቻይና ድጋፍ ተሠርታ ወደ ምሕዋር ተልካለች።",
+        ),
+        TextItem(
+            "am-visit",
+            "የቻይናው ፕሬዚዳንት ሺ ጂንፒንግ ከኢትዮጵያ ጠቅላይ ሚኒስትር ጋር በቤጂንግ ተወያዩ",
+            "ሁለቱ መሪዎች በንግድ፣ በኢንቨስትመንት እና በባቡር መስመር ግንባታ ላይ ተስማምተዋል።",
+        ),
+    ),
+]
+
+
+def _texts(items: list[TextItem]) -> list[str]:
+    return [item_text(item.title, item.summary) for item in items]
+
+
+def test_space_news_leans_towards_space_and_partnership_news_away_in_every_language(
+    classifier: Classifier,
+) -> None:
+    space = space_lean(classifier.judge, _texts([s for s, _ in PAIRS]))
+    everyday = space_lean(classifier.judge, _texts([e for _, e in PAIRS]))
+    assert (space >= SPACE_LEAN_BAR).all()
+    assert (space - everyday > 0.015).all()
+
+
+def test_the_base_reading_is_float32_unit_vectors_apart_from_the_fine_tuned_one(
+    classifier: Classifier,
+) -> None:
+    texts = _texts([SW_RAILWAY, HA_SATELLITE])
+    base = classifier.judge.base_vectors(texts)
+    assert base.dtype == np.float32
+    assert np.linalg.norm(base, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
+    tuned = classifier.judge.item_vectors(texts)
+    assert (np.sum(base * tuned, axis=1) < 0.95).all()
+    assert classifier.judge.base_vectors(texts[:1]) == pytest.approx(base[:1], abs=1e-5)
+
+
+def test_an_ungated_story_the_judge_passes_is_off_theme_when_it_is_not_about_space(
+    classifier: Classifier,
+) -> None:
+    # A Chinese-built railway in Swahili: no keyword gate, and the fine-tuned judge passes
+    # it over the strict ungated bar; the base model reads a railway, not space.
+    rail, satellite = [SW_RAILWAY, HA_SATELLITE]
+    scores = classifier.score(_texts([rail, satellite]))
+    assert not scores.gate.any() and not scores.space_only.any()
+    strict = classifier.head.ungated_relevance_threshold
+    assert (scores.relevance >= strict).all()
+    assert scores.space_lean[0] < SPACE_LEAN_BAR <= scores.space_lean[1]
+    railway, launch = classifier.classify([rail, satellite])
+    assert not railway.relevant and not railway.labels
+    assert launch.relevant
+
+
+def test_the_lean_is_read_only_for_ungated_items_the_judge_would_pass(
+    classifier: Classifier,
+) -> None:
+    # It costs a float32 pass of the base model, so items it cannot change skip it.
+    gated = TextItem(
+        "gated",
+        "Bolivia joins the China-led International Lunar Research Station",
+        "La Paz signed a cooperation document with the China National Space Administration.",
+    )
+    sport = TextItem("sport", "Liverpool beat Everton 2-0 at Anfield", "Both goals came late.")
+    scores = classifier.score(_texts([gated, sport]))
+    assert scores.gate[0] and np.isinf(scores.space_lean).all()
