@@ -1,6 +1,6 @@
 """Issue 23's goal on events no other file names (seeds/evaluation/fresh*.jsonl).
 
-The held-out split keeps the same event in other words on both sides; these ten sets were
+The held-out split keeps the same event in other words on both sides; these eleven sets were
 written after every shipped model was fitted, on events that no training, candidate or
 evaluation file names. They show how far the judgement carries to unseen news, and it is
 short of the goal: the bounds below are today's figures less a margin, a regression
@@ -20,7 +20,7 @@ from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.evaluation import EvalReport
 
 SEEDS = Path(__file__).parents[2] / "seeds"
-FRESH = tuple(f"fresh{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10))
+FRESH = tuple(f"fresh{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10, 11))
 
 # Measured 7 December 2026 (sixth session) with the shipped model, after rule 28b's space lean:
 # relevance accuracy, off-theme false positives, watch stories on Slack, "against" right.
@@ -35,6 +35,7 @@ FRESH = tuple(f"fresh{n}.jsonl" for n in ("", 2, 3, 4, 5, 6, 7, 8, 9, 10))
 #   fresh8: 0.811, 6/30, 11/26, 0/0 (its first reading decided rule 27: 0.789 before it)
 #   fresh9: 0.800, 8/30, 8/21, 0/0 (its first reading decided rule 28, not shipped: 0.756 before it)
 #   fresh10: 0.744, 5/30, 3/11, 1/1 (its first reading decided rule 28b: 0.722 before it)
+#   fresh11: 0.733, 4/30, 10/28, 0/0 (its first reading decided rule 29, not shipped)
 FLOORS = {
     "fresh.jsonl": {"relevance": 0.83, "false_positives": 1, "watch": 0.55},  # goal 0.96, 1%, 0.85
     "fresh2.jsonl": {"relevance": 0.78, "false_positives": 3, "watch": 0.40},
@@ -46,6 +47,7 @@ FLOORS = {
     "fresh8.jsonl": {"relevance": 0.76, "false_positives": 7, "watch": 0.35},
     "fresh9.jsonl": {"relevance": 0.76, "false_positives": 9, "watch": 0.33},
     "fresh10.jsonl": {"relevance": 0.70, "false_positives": 6, "watch": 0.25},
+    "fresh11.jsonl": {"relevance": 0.69, "false_positives": 5, "watch": 0.30},
 }
 
 
