@@ -59,7 +59,7 @@ from spacebrief.classifiers.head import (
     packaged_screen_path,
 )
 from spacebrief.classifiers.judge import Judge, fitted_version, shared_judge
-from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, space_lean
+from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, SPACE_LEAN_VERSION, space_lean
 from spacebrief.classifiers.stance import StanceHead, StancePair, load_stance
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, TrendScore
@@ -67,7 +67,7 @@ from spacebrief.classifiers.types import Classification, Taxonomy, TextItem, Tre
 log = logging.getLogger(__name__)
 
 # Bumped whenever the relevance rule changes, so that stored classifications are redone.
-RELEVANCE_RULE = "relevance5"
+RELEVANCE_RULE = f"relevance5-{SPACE_LEAN_VERSION}"
 # A gated item the 3 December head vetoes is on-theme anyway when the judge is sure on both
 # counts (the veto is weak outside English: Russian crew-swap stories). Chosen on out-of-fold
 # scores of our examples: the laxest top-trend bar at which our written routine-operations

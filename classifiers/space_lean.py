@@ -18,6 +18,7 @@ on the development sets (docs/classifier.md, rule 28) and decided on a set no mo
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
@@ -63,6 +64,11 @@ EVERYDAY_PHRASES = (
     "bridge construction",
 )
 SPACE_LEAN_BAR = -0.014
+# Part of the classifier's version (classifier.py), so a changed phrase or bar redoes stored
+# classifications.
+SPACE_LEAN_VERSION = hashlib.sha256(
+    repr((SPACE_PHRASES, EVERYDAY_PHRASES, SPACE_LEAN_BAR)).encode()
+).hexdigest()[:8]
 
 
 @cache

@@ -13,7 +13,7 @@ import pytest
 
 from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.features import item_text
-from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, space_lean
+from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, SPACE_LEAN_VERSION, space_lean
 from spacebrief.classifiers.types import TextItem
 
 SW_RAILWAY = TextItem(
@@ -118,3 +118,9 @@ def test_the_lean_is_read_only_for_ungated_items_the_judge_would_pass(
     sport = TextItem("sport", "Liverpool beat Everton 2-0 at Anfield", "Both goals came late.")
     scores = classifier.score(_texts([gated, sport]))
     assert scores.gate[0] and np.isinf(scores.space_lean).all()
+
+
+def test_the_classifier_version_names_the_lean_so_a_new_phrase_redoes_stored_verdicts(
+    classifier: Classifier,
+) -> None:
+    assert SPACE_LEAN_VERSION in classifier.version
