@@ -26,6 +26,8 @@ from functools import cache
 
 from spacebrief.classifiers.gazetteer import lowered
 from spacebrief.classifiers.spellings import (
+    CHANG_E,
+    CHANG_E_NUMBERED,
     CHINA,
     ESA,
     SPELLINGS,
@@ -77,8 +79,7 @@ EXTRA: dict[Actor, str] = {
     Actor("China Great Wall Industry", "company"): "cgwic|中国长城工业",
     Actor("CASC", "company"): "china aerospace science and technology",
     Actor("OneWeb", "company"): "eutelsat",
-    # as the gazetteer spells it: the English word "change" is not Chang'e
-    Actor("Chang'e", "programme"): "chang['’ʼ-]e\\b|change[- ]?\\d|嫦娥",
+    Actor("Chang'e", "programme"): rf"{CHANG_E}\b|{CHANG_E_NUMBERED}|嫦娥",
     Actor("Shenzhou", "programme"): "shenzhou|神舟",
     Actor("Gaganyaan", "programme"): "gaganyaan",
     Actor("Chandrayaan", "programme"): "chandrayaan|चंद्रयान",

@@ -44,7 +44,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from spacebrief.classifiers.spellings import group_pattern
+from spacebrief.classifiers.spellings import CHANG_E, CHANG_E_NUMBERED, group_pattern
 
 # Space activity in every language of the feeds: the gate's first half ("about space").
 # Weapons share some words (rocket attacks, ракетный удар, صاروخ): those forms are left out.
@@ -68,7 +68,8 @@ _SPACE = (
     r"weltraum|raumfahrt|raumstation|raumsonde|weltall|ruimtevaart|ruimtestation|romfart|"
     r"romstasjon|verdensromm|űrügynökség|űrállomás|űrkutat|űrhajó|űrrepül|űrprogram|űripar|"
     r"világűr|antariksa|luar angkasa|nasa\b|isro|jaxa|cnsa|cmsa|roscosmos|roskosmos|"
-    r"suparco|copuos|ilrs|tiangong|shenzhou|tianzhou|chang['’ʼ-]e|change[- ]?\d|beidou|"
+    r"suparco|copuos|ilrs|tiangong|shenzhou|tianzhou|"
+    rf"{CHANG_E}|{CHANG_E_NUMBERED}|beidou|"
     r"glonass|navic|artemis|iss\b|soyuz|long march|angara|baikonur|vostochny|starlink|oneweb|"
     r"gaganyaan|chandrayaan|cubesat|remote sensing|earth observation|ground station|launch site|"
     r"космос|космическ|космонавт|астронавт|спутник|орбит|ракет\w*[- ]носител|"

@@ -34,6 +34,10 @@ CHINA, RUSSIA, INDIA = country("China"), country("Russia"), country("India")
 UNITED_STATES = country("the United States")
 UN = Actor("the United Nations", "organisation")
 ESA = Actor("ESA", "agency")
+# Chang'e, the lunar programme, and the press's "Change-5"; never the English word "change".
+# The gazetteer's space words and the actor normaliser both spell it so.
+CHANG_E = r"chang['’ʼ-]e"
+CHANG_E_NUMBERED = r"change[- ]?\d"
 
 
 # group -> {actor or None: the group's spellings of it}. The gazetteer matches their union.
