@@ -61,7 +61,7 @@ def events(path: Path) -> set[str]:
     return {event_name(r["event"]) for r in lines if r.get("event")}
 
 
-@pytest.mark.parametrize("name", FRESH)
+@pytest.mark.parametrize("name", (*FRESH, "sealed/fresh12.jsonl"))
 def test_no_fresh_event_is_named_by_a_training_candidate_or_held_out_file(name: str) -> None:
     others = [*(SEEDS / "training").glob("*.jsonl"), *(SEEDS / "candidates").glob("*.jsonl")]
     named = set().union(*(events(p) for p in [*others, SEEDS / "evaluation" / "heldout.jsonl"]))
