@@ -176,6 +176,9 @@ class Judge:
         model, self.tokenizer = base or load_base()
         self.fitted = fitted
         self.dtype = dtype or fast_dtype()
+        # In float32 the embeddings and bottom layers stay the base model's own and the top
+        # layers are copies, so `model` is still the whole base: `base_vectors` reads it.
+        self._base_model = model if self.dtype == torch.float32 else None
         layers = model.encoder.layer
         depth = len(layers)
         self.shared = depth - (fitted.top if fitted else top)
@@ -267,6 +270,10 @@ class Judge:
 
     @cached_property
     def _float32_base(self) -> BertModel:
+        """The model the judge was built from when it runs in float32; under bfloat16 its
+        shared layers were cast, so a float32 copy loads (about 470 MB more)."""
+        if self._base_model is not None:
+            return self._base_model
         from spacebrief.classifiers.e5_base import load_base
 
         return load_base()[0]

@@ -124,3 +124,20 @@ def test_the_classifier_version_names_the_lean_so_a_new_phrase_redoes_stored_ver
     classifier: Classifier,
 ) -> None:
     assert SPACE_LEAN_VERSION in classifier.version
+
+
+def test_a_float32_judge_reads_the_base_with_the_model_it_was_built_from(
+    classifier: Classifier,
+) -> None:
+    # In float32 nothing was cast or replaced under the copied top layers, so no second
+    # copy of the base loads; the reading is the one a separately loaded base gives.
+    import torch
+
+    from spacebrief.classifiers.judge import Judge
+
+    judge = Judge(classifier.judge.fitted, dtype=torch.float32)
+    texts = _texts([SW_RAILWAY, HA_SATELLITE])
+    assert judge._float32_base.embeddings is judge.embeddings
+    assert judge.base_vectors(texts) == pytest.approx(
+        classifier.judge.base_vectors(texts), abs=1e-4
+    )

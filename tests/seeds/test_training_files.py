@@ -10,11 +10,11 @@ say so.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from spacebrief.classifiers.jsonlines import read_records
 from spacebrief.classifiers.taxonomy import load_taxonomy
 from spacebrief.classifiers.training import STANCE_FILES, training_dir, written_examples
 
@@ -24,7 +24,7 @@ KINDS = {"positive", "near-miss", "hard-negative"}
 
 
 def lines(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    return read_records(path, dict, what="training", shape="a JSON object")
 
 
 @pytest.fixture(scope="module")
