@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -67,14 +67,17 @@ def training_dir() -> Path:
     return Path(str(resources.files("spacebrief.seeds") / "training"))
 
 
-def written_examples(directory: Path | None = None) -> list[TrainingExample]:
+def written_examples(
+    directory: Path | None = None, names: Collection[str] | None = None
+) -> list[TrainingExample]:
     """Our written examples: JSON lines {"title", "summary", "labels": [ids]}, optionally
     with "language", "kind" (positive | near-miss | hard-negative), "contrast" (the trends a
-    near-miss is not) and "event"; the stance files are read by `stance_examples`."""
+    near-miss is not) and "event"; the stance files are read by `stance_examples`. `names`
+    keeps only those files, for a recipe that must not move when a file is added."""
     directory = directory or training_dir()
     examples = []
     for path in sorted(directory.glob("*.jsonl")):
-        if path.name in STANCE_FILES:
+        if path.name in STANCE_FILES or (names is not None and path.name not in names):
             continue
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if not line.strip():

@@ -1,9 +1,10 @@
 """The space lean: the base model's own sense of whether a text is about space at all.
 
-Every text is written for this test from real events (Kenya's SGR Nairobi-Naivasha section,
-October 2019; NigeriaSat-X from Yasny, August 2011; the Abuja-Kaduna railway, July 2016; a
-Rosatom small-reactor agreement with Kyrgyzstan, 2022-2023; Ethiopia's ET-SMART-RSS,
-December 2020), in languages the gazetteer does not cover.
+Every text is written for this test from real events (Rwanda and Rosatom's agreement on a
+centre for nuclear science and technology, 2018-2019; NigeriaSat-X from Yasny, August 2011;
+the Abuja-Kaduna railway, July 2016; a Rosatom small-reactor agreement with Kyrgyzstan,
+2022-2023; Ethiopia's ET-SMART-RSS, December 2020), in languages the gazetteer does not
+cover.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from spacebrief.classifiers.features import item_text
 from spacebrief.classifiers.space_lean import SPACE_LEAN_BAR, SPACE_LEAN_VERSION, space_lean
 from spacebrief.classifiers.types import TextItem
 
-SW_RAILWAY = TextItem(
-    "sw-rail",
-    "Sehemu ya reli ya SGR kutoka Nairobi hadi Naivasha yafunguliwa",
-    "Rais Uhuru Kenyatta alizindua sehemu hiyo iliyojengwa na kampuni ya China Road and "
-    "Bridge Corporation kwa mkopo kutoka benki ya Exim ya China.",
+SW_NUCLEAR = TextItem(
+    "sw-nuclear",
+    "Rwanda na Urusi zasaini mkataba wa kujenga kituo cha utafiti wa nyuklia",
+    "Shirika la Rosatom litasaidia kujenga kituo cha sayansi na teknolojia ya nyuklia "
+    "mjini Kigali.",
 )
 HA_SATELLITE = TextItem(
     "ha-sat",
@@ -81,7 +82,7 @@ def test_space_news_leans_towards_space_and_partnership_news_away_in_every_langu
 def test_the_base_reading_is_float32_unit_vectors_apart_from_the_fine_tuned_one(
     classifier: Classifier,
 ) -> None:
-    texts = _texts([SW_RAILWAY, HA_SATELLITE])
+    texts = _texts([SW_NUCLEAR, HA_SATELLITE])
     base = classifier.judge.base_vectors(texts)
     assert base.dtype == np.float32
     assert np.linalg.norm(base, axis=1) == pytest.approx([1.0, 1.0], abs=1e-5)
@@ -93,16 +94,18 @@ def test_the_base_reading_is_float32_unit_vectors_apart_from_the_fine_tuned_one(
 def test_an_ungated_story_the_judge_passes_is_off_theme_when_it_is_not_about_space(
     classifier: Classifier,
 ) -> None:
-    # A Chinese-built railway in Swahili: no keyword gate, and the fine-tuned judge passes
-    # it over the strict ungated bar; the base model reads a railway, not space.
-    rail, satellite = [SW_RAILWAY, HA_SATELLITE]
-    scores = classifier.score(_texts([rail, satellite]))
+    # A Russian-built nuclear research centre in Swahili: no keyword gate, and the
+    # fine-tuned judge passes it over the strict ungated bar; the base model reads a
+    # reactor, not space. (The head of 7 December no longer passes the Chinese-built
+    # railway this test used before: it reads it at 0.70.)
+    plant, satellite = [SW_NUCLEAR, HA_SATELLITE]
+    scores = classifier.score(_texts([plant, satellite]))
     assert not scores.gate.any() and not scores.space_only.any()
     strict = classifier.head.ungated_relevance_threshold
     assert (scores.relevance >= strict).all()
     assert scores.space_lean[0] < SPACE_LEAN_BAR <= scores.space_lean[1]
-    railway, launch = classifier.classify([rail, satellite])
-    assert not railway.relevant and not railway.labels
+    centre, launch = classifier.classify([plant, satellite])
+    assert not centre.relevant and not centre.labels
     assert launch.relevant
 
 
@@ -136,7 +139,7 @@ def test_a_float32_judge_reads_the_base_with_the_model_it_was_built_from(
     from spacebrief.classifiers.judge import Judge
 
     judge = Judge(classifier.judge.fitted, dtype=torch.float32)
-    texts = _texts([SW_RAILWAY, HA_SATELLITE])
+    texts = _texts([SW_NUCLEAR, HA_SATELLITE])
     assert judge._float32_base.embeddings is judge.embeddings
     assert judge.base_vectors(texts) == pytest.approx(
         classifier.judge.base_vectors(texts), abs=1e-4

@@ -12,6 +12,7 @@ from spacebrief.classifiers.classifier import Classifier
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.stance import AGAINST, SUPPORTS, load_stance
 from spacebrief.classifiers.stance_training import (
+    SUPPORT_FILES,
     evaluate_stance,
     fit_stance,
     stance_pairs,
@@ -96,6 +97,22 @@ def test_the_held_out_set_shares_no_text_with_the_training_file() -> None:
         return {json.loads(line)["title"] for line in path.read_text("utf-8").splitlines()}
 
     assert not titles(FIXTURE) & titles(training_dir() / "stance.jsonl")
+
+
+def test_a_trend_file_joins_the_stance_recipe_only_when_named(tmp_path: Path) -> None:
+    # New trend files moved the recipe's bars without anyone choosing to refit the stance.
+    assert all((training_dir() / name).exists() for name in SUPPORT_FILES)
+    line = '{"title": "%s", "summary": "", "labels": ["W1"]}\n'
+    (tmp_path / "trends-rising.jsonl").write_text(line % "Bolivia joins the ILRS", "utf-8")
+    (tmp_path / "trends-new.jsonl").write_text(line % "Senegal joins the ILRS", "utf-8")
+    named = written_examples(tmp_path, names=SUPPORT_FILES)
+    assert [e.text for e in named] == ["Bolivia joins the ILRS"]
+    assert len(written_examples(tmp_path)) == 2
+    written = {e.text for e in read_stance_file(training_dir() / "stance.jsonl")}
+    supports = {e.text for e in training_examples() if e.stance == SUPPORTS} - written
+    assert supports == {
+        e.text for e in written_examples(names=SUPPORT_FILES) if any(e.verdicts.values())
+    }
 
 
 def test_stance_examples_are_not_read_as_trend_examples() -> None:

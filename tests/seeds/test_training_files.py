@@ -98,6 +98,13 @@ def test_the_w1_contrasts_are_bloc_framings_labelled_r2() -> None:
     assert sum("W1" in r["labels"] for r in records) >= 10
 
 
+def test_indias_own_programme_is_not_w5_without_a_partner_in_the_text() -> None:
+    """W5 is India as a bridge to the South; a GSLV launch of an Indian satellite is not."""
+    records = lines(CANDIDATES / "trends-watch-w5.jsonl")
+    assert len(records) >= 30
+    assert all(r["contrast"] == ["W5"] and "W5" not in r["labels"] for r in records)
+
+
 def test_russias_own_programme_is_not_d4_without_a_partner_in_the_text() -> None:
     records = lines(CANDIDATES / "trends-declining-d4.jsonl")
     assert len(records) >= 30
