@@ -96,8 +96,9 @@ def test_an_ungated_story_the_judge_passes_is_off_theme_when_it_is_not_about_spa
 ) -> None:
     # A Russian-built nuclear research centre in Swahili: no keyword gate, and the
     # fine-tuned judge passes it over the strict ungated bar; the base model reads a
-    # reactor, not space. (The head of 7 December no longer passes the Chinese-built
-    # railway this test used before: it reads it at 0.70.)
+    # reactor, not space. (The refitted heads of rules 32 and 33, not shipped, read the
+    # Chinese-built railway this test used before at 0.70, under the bar: every head
+    # tried so far passes this story.)
     plant, satellite = [SW_NUCLEAR, HA_SATELLITE]
     scores = classifier.score(_texts([plant, satellite]))
     assert not scores.gate.any() and not scores.space_only.any()

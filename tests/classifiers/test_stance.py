@@ -108,6 +108,9 @@ def test_a_trend_file_joins_the_stance_recipe_only_when_named(tmp_path: Path) ->
     named = written_examples(tmp_path, names=SUPPORT_FILES)
     assert [e.text for e in named] == ["Bolivia joins the ILRS"]
     assert len(written_examples(tmp_path)) == 2
+
+
+def test_the_recipes_supporting_pairs_are_the_named_files_labelled_items() -> None:
     written = {e.text for e in read_stance_file(training_dir() / "stance.jsonl")}
     supports = {e.text for e in training_examples() if e.stance == SUPPORTS} - written
     assert supports == {
