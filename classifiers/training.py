@@ -50,6 +50,18 @@ RELEVANCE_PREFERRED = 0.6
 # vectors left the refit's decisions unchanged (tests/classifiers/test_promotion.py).
 FEEDBACK_WEIGHT = 20.0
 STANCE_FILES = ("stance.jsonl", "stance-pairs.jsonl")  # (item, trend, stance) lines
+# Files written to draw the lines between trends (7 December: hard negatives and near-misses
+# beside each watch trend). Their items teach the trend regressions and count in the Slack
+# bars' false-alert budget, but not the relevance regression: as relevance examples they
+# lowered the head's whole relevance scale under bars chosen on the old one (on the fresh
+# sets 573 of 716 on-theme items found, 589 before; docs/classifier.md, rules 33 to 35).
+BOUNDARY_FILES = (
+    "trends-declining-d4.jsonl",
+    "trends-watch-breadth.jsonl",
+    "trends-watch-w1.jsonl",
+    "trends-watch-w5.jsonl",
+    "trends-watch-w7.jsonl",
+)
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,12 @@ class TrainingExample:
     group: str = ""  # the real event it reports: folds keep one event together
     contrast: tuple[str, ...] = ()  # trends a near-miss is written not to be
     weight: float = 1.0  # how much the fit listens to it (an analyst's verdict: FEEDBACK_WEIGHT)
+    teaches_relevance: bool = True  # False: `relevant` is gold for measuring, not for fitting
+
+    @property
+    def relevance_target(self) -> bool | None:
+        """What the relevance regression learns from this example (None: nothing)."""
+        return self.relevant if self.teaches_relevance else None
 
 
 def training_dir() -> Path:
@@ -73,12 +91,14 @@ def written_examples(
     """Our written examples: JSON lines {"title", "summary", "labels": [ids]}, optionally
     with "language", "kind" (positive | near-miss | hard-negative), "contrast" (the trends a
     near-miss is not) and "event"; the stance files are read by `stance_examples`. `names`
-    keeps only those files, for a recipe that must not move when a file is added."""
+    keeps only those files, for a recipe that must not move when a file is added. Items of
+    BOUNDARY_FILES do not teach relevance."""
     directory = directory or training_dir()
     examples = []
     for path in sorted(directory.glob("*.jsonl")):
         if path.name in STANCE_FILES or (names is not None and path.name not in names):
             continue
+        teaches_relevance = path.name not in BOUNDARY_FILES
         for number, line in enumerate(path.read_text("utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -99,6 +119,7 @@ def written_examples(
                     relevant=bool(labels),
                     group=group,
                     contrast=contrast,
+                    teaches_relevance=teaches_relevance,
                 )
             )
     return examples
@@ -242,8 +263,8 @@ def fit_head(
             )
         weights = np.array([examples[i].weight for i in known])
         coef[row], intercept[row] = _fit(LogisticRegression, features[known], target, weights)
-    known = [i for i, e in enumerate(examples) if e.relevant is not None]
-    relevant = np.array([bool(examples[i].relevant) for i in known])
+    known = [i for i, e in enumerate(examples) if e.relevance_target is not None]
+    relevant = np.array([bool(examples[i].relevance_target) for i in known])
     weights = np.array([examples[i].weight for i in known])
     relevance_coef, relevance_intercept = _fit(
         LogisticRegression, features[known], relevant, weights
@@ -279,15 +300,15 @@ def _calibration(
 
     In-sample logits of a regularised fit are over-confident; out-of-fold logits (5 folds,
     fixed seed) show how sure the head should be on text it has not seen. Also returns
-    the calibrated held-out relevance of the examples whose relevance is known.
+    the calibrated held-out relevance of the examples that teach relevance.
     """
     out = np.zeros((len(taxonomy.trend_ids) + 1, 2), dtype=np.float32)
     for row, trend_id in enumerate(taxonomy.trend_ids):
         known = [i for i, e in enumerate(examples) if trend_id in e.verdicts or e.complete]
         target = np.array([examples[i].verdicts.get(trend_id, False) for i in known])
         out[row], _ = _platt(features[known], target)
-    known = [i for i, e in enumerate(examples) if e.relevant is not None]
-    target = np.array([bool(examples[i].relevant) for i in known])
+    known = [i for i, e in enumerate(examples) if e.relevance_target is not None]
+    target = np.array([bool(examples[i].relevance_target) for i in known])
     out[-1], logits = _platt(features[known], target)
     held_out = 1.0 / (1.0 + np.exp(-(logits * out[-1, 0] + out[-1, 1])))
     return out, held_out

@@ -56,7 +56,7 @@ def main() -> None:
     args = parser.parse_args()
     classifier = Classifier.load()
     head = classifier.head
-    examples = [e for e in all_examples(classifier.taxonomy) if e.relevant is not None]
+    examples = [e for e in all_examples(classifier.taxonomy) if e.relevance_target is not None]
     ordinary_titles = {
         json.loads(line)["title"]
         for line in (training_dir() / ORDINARY_FILE).read_text("utf-8").splitlines()
@@ -64,7 +64,7 @@ def main() -> None:
     }
     ordinary = np.array([any(e.text.startswith(t) for t in ordinary_titles) for e in examples])
     features = classifier.decision_features([e.text for e in examples], cache=True)
-    relevant = np.array([bool(e.relevant) for e in examples])
+    relevant = np.array([bool(e.relevance_target) for e in examples])
     gate = theme_gate(features[:, -len(FEATURE_NAMES) :])
     folds = np.array([fold_of(e.group or e.text) for e in examples])
     logits = np.zeros(len(examples))

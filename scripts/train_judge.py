@@ -79,12 +79,14 @@ def fold_of(example_key: str, folds: int) -> int:
     return int(hashlib.sha256(example_key.encode()).hexdigest()[:8], 16) % folds
 
 
-def targets(taxonomy, examples: list[TrainingExample]) -> np.ndarray:
-    """(n, 1 + trends): relevance then each trend; nan where the verdict is unknown."""
+def targets(taxonomy, examples: list[TrainingExample], *, gold: bool = True) -> np.ndarray:
+    """(n, 1 + trends): relevance then each trend; nan where the verdict is unknown.
+    `gold=False`: what the judge learns, nan for relevance an example does not teach."""
     out = np.full((len(examples), 1 + len(taxonomy.trend_ids)), np.nan, dtype=np.float32)
     for row, e in enumerate(examples):
-        if e.relevant is not None:
-            out[row, 0] = float(e.relevant)
+        relevant = e.relevant if gold else e.relevance_target
+        if relevant is not None:
+            out[row, 0] = float(relevant)
         for col, trend in enumerate(taxonomy.trend_ids, 1):
             if trend in e.verdicts:
                 out[row, col] = float(e.verdicts[trend])
@@ -163,15 +165,16 @@ def main() -> None:
     examples = all_examples(taxonomy, directory=args.training)
     written = written_examples(args.training)
     texts = [e.text for e in examples]
-    y = targets(taxonomy, examples)
+    y = targets(taxonomy, examples)  # gold: the Slack bars' budget counts every known verdict
+    taught = targets(taxonomy, examples, gold=False)
     log(f"{len(examples)} item examples ({len(written)} written)")
 
     # 1. The screen head and its candidate bar.
     encoder = MultilingualEncoder()
     featurized = featurize(texts, encoder)
     screen_calibration, held_out = _calibration(taxonomy, examples, featurized.features)
-    known_relevance = np.array([e.relevant is not None for e in examples])
-    relevant_gold = np.array([bool(e.relevant) for e in examples])
+    known_relevance = np.array([e.relevance_target is not None for e in examples])
+    relevant_gold = np.array([bool(e.relevance_target) for e in examples])
     bar = choices.candidate_bar(
         held_out, featurized.gate[known_relevance], relevant_gold[known_relevance]
     )
@@ -221,7 +224,7 @@ def main() -> None:
     for fold in folds:
         reset()
         train = np.flatnonzero(example_fold != fold)
-        fine_tune_items(judge, [states[item_rows[i]] for i in train], y[train], schedule, log)
+        fine_tune_items(judge, [states[item_rows[i]] for i in train], taught[train], schedule, log)
         vectors = vectors_from(judge, [states[r] for r in item_rows])
         if fold < args.folds:
             fold_vectors[fold] = vectors
@@ -270,7 +273,8 @@ def main() -> None:
     for col in range(len(trend_ids)):
         k = known[:, col + 1]
         calibration[col] = choices.platt(logits[k, col + 1], gold[k, col + 1])
-    calibration[-1] = choices.platt(logits[known[:, 0], 0], gold[known[:, 0], 0])
+    teaching = ~np.isnan(taught[:, 0]) & scored
+    calibration[-1] = choices.platt(logits[teaching, 0], gold[teaching, 0])
     relevance, trends = choices.calibrated(logits, calibration)
     complete = np.array([e.complete for e in examples]) & scored
     if args.folds:
@@ -331,7 +335,7 @@ def main() -> None:
     # stacks of that fold, fine-tuned on the other folds; the heads see every example).
     if args.ship_fold is None:
         reset()
-        fine_tune_items(judge, [states[r] for r in item_rows], y, schedule, log)
+        fine_tune_items(judge, [states[r] for r in item_rows], taught, schedule, log)
     part = FittedPart(stack_arrays(judge.trend_stack, args.top), file_hash(source_path())[:16])
     shipped = Judge(part)  # what classify will run: fp16 weights, the fast dtype
     shipped_vectors = shipped.item_vectors(texts)

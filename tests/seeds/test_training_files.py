@@ -59,8 +59,8 @@ def test_trend_file_lines_keep_to_their_kind(path: Path, trend_ids: set[str]) ->
             assert not set(record["contrast"]) & set(record["labels"]), title
 
 
-def test_the_watch_breadth_candidates_widen_the_two_watch_trends_feeds_missed_most() -> None:
-    records = lines(CANDIDATES / "trends-watch-breadth.jsonl")
+def test_the_watch_breadth_file_widens_the_two_watch_trends_feeds_missed_most() -> None:
+    records = lines(training_dir() / "trends-watch-breadth.jsonl")
     positives = [r for r in records if r["kind"] == "positive"]
     for trend in ("W3", "W6"):
         labelled = [r for r in positives if trend in r["labels"]]
@@ -73,7 +73,7 @@ def test_the_watch_breadth_candidates_widen_the_two_watch_trends_feeds_missed_mo
 def test_bloc_declarations_on_weapons_in_space_are_r6_not_w7() -> None:
     """W7 is China and Russia together; a BRICS or SCO declaration is a bloc's voice in
     space governance, and teaching it as W7 made the head alert on every joint vote."""
-    records = lines(CANDIDATES / "trends-watch-w7.jsonl")
+    records = lines(training_dir() / "trends-watch-w7.jsonl")
     blocs = [r for r in records if r["event"].startswith(("BRICS", "SCO"))]
     assert len(blocs) >= 15
     for record in blocs:
@@ -91,7 +91,7 @@ def test_an_artemis_accords_signing_is_never_w1(path: Path) -> None:
 
 
 def test_the_w1_contrasts_are_bloc_framings_labelled_r2() -> None:
-    records = lines(CANDIDATES / "trends-watch-w1.jsonl")
+    records = lines(training_dir() / "trends-watch-w1.jsonl")
     near = [r for r in records if r["kind"] == "near-miss"]
     assert len(near) >= 25
     assert all("R2" in r["labels"] and r["contrast"] == ["W1"] for r in near)
@@ -100,27 +100,27 @@ def test_the_w1_contrasts_are_bloc_framings_labelled_r2() -> None:
 
 def test_indias_own_programme_is_not_w5_without_a_partner_in_the_text() -> None:
     """W5 is India as a bridge to the South; a GSLV launch of an Indian satellite is not."""
-    records = lines(CANDIDATES / "trends-watch-w5.jsonl")
+    records = lines(training_dir() / "trends-watch-w5.jsonl")
     assert len(records) >= 30
     assert all(r["contrast"] == ["W5"] and "W5" not in r["labels"] for r in records)
 
 
 def test_russias_own_programme_is_not_d4_without_a_partner_in_the_text() -> None:
-    records = lines(CANDIDATES / "trends-declining-d4.jsonl")
+    records = lines(training_dir() / "trends-declining-d4.jsonl")
     assert len(records) >= 30
     assert all(r["contrast"] == ["D4"] and "D4" not in r["labels"] for r in records)
 
 
-def test_each_waiting_relabel_names_a_training_line_that_still_lacks_its_label(
+def test_each_relabel_names_a_training_line_that_now_carries_its_label(
     trend_ids: set[str],
 ) -> None:
-    """Labels the older files miss (rule 31 of docs/classifier.md) wait here, because the
-    shipped heads were fitted without them: applying one is a refit, measured."""
-    relabels = lines(CANDIDATES / "watch-relabels.jsonl")
+    """Labels the older files missed (rule 31 of docs/classifier.md), applied for rule 35:
+    seeds/watch-relabels.jsonl keeps the record of what changed and why."""
+    relabels = lines(training_dir().parent / "watch-relabels.jsonl")
     assert len(relabels) >= 20
     files = {name: lines(training_dir() / name) for name in {r["file"] for r in relabels}}
     for relabel in relabels:
         assert relabel["add"] in trend_ids and relabel["why"].strip()
         titled = [r for r in files[relabel["file"]] if r["title"] == relabel["title"]]
         assert len(titled) == 1, relabel["title"]
-        assert relabel["add"] not in titled[0]["labels"], relabel["title"]
+        assert relabel["add"] in titled[0]["labels"], relabel["title"]
