@@ -173,11 +173,10 @@ def main() -> None:
     encoder = MultilingualEncoder()
     featurized = featurize(texts, encoder)
     screen_calibration, held_out = _calibration(taxonomy, examples, featurized.features)
-    known_relevance = np.array([e.relevance_target is not None for e in examples])
-    relevant_gold = np.array([bool(e.relevance_target) for e in examples])
-    bar = choices.candidate_bar(
-        held_out, featurized.gate[known_relevance], relevant_gold[known_relevance]
-    )
+    # The screen's held-out relevance covers the examples that teach relevance, no others.
+    teaches = np.array([e.relevance_target is not None for e in examples])
+    relevant = np.array([bool(e.relevance_target) for e in examples])
+    bar = choices.candidate_bar(held_out, featurized.gate[teaches], relevant[teaches])
     screen = fit_head(
         taxonomy,
         examples,
@@ -189,7 +188,7 @@ def main() -> None:
     report: dict = {
         "examples": len(examples),
         "candidate_bar": bar,
-        "candidate_share_off_theme": float(passed[~relevant_gold & known_relevance].mean()),
+        "candidate_share_off_theme": float(passed[~relevant & teaches].mean()),
     }
     log(
         f"screen: candidate bar {bar:.3f}; {report['candidate_share_off_theme']:.2%} of "
