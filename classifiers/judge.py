@@ -37,6 +37,7 @@ import numpy as np
 
 from spacebrief.classifiers.exceptions import ClassifierError
 from spacebrief.classifiers.fitted_file import fitted_arrays
+from spacebrief.classifiers.threads import model_threads
 
 if TYPE_CHECKING:
     import torch
@@ -172,7 +173,7 @@ class Judge:
         transformers_logging.disable_progress_bar()
         transformers_logging.set_verbosity_error()
         self._torch = torch
-        torch.set_num_threads(threads or max(1, os.cpu_count() or 1))
+        torch.set_num_threads(model_threads(threads))
         model, self.tokenizer = base or load_base()
         self.fitted = fitted
         self.dtype = dtype or fast_dtype()

@@ -34,6 +34,10 @@ for _name in (
     "LINES",
 ):
     os.environ.pop(_name, None)
+# pytest-xdist's workers share the cores: each asks the models for its share, not for all
+# of them (classifiers/threads.py), or the model-heavy files run half as fast again.
+if _workers := int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 0):
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _workers)))
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
